@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { AppDeps } from './app-deps.js';
+import type { Config } from './config.js';
+import authPlugin from './plugins/auth.js';
+import errorHandler from './plugins/error-handler.js';
+import httpMetrics from './plugins/http-metrics.js';
+import { registerRoutes } from './routes/index.js';
+import type { EventBus } from './services/events/event-bus.js';
+import { IngestTicker } from './services/events/ingest-ticker.js';
+import { memoryBus } from './services/events/memory-bus.js';
+import { createMetrics, type Metrics } from './services/metrics.js';
+import { instrumentBucket, instrumentSql } from './services/store-timing.js';
+import type { Bucket } from './store/bucket/bucket.js';
+import type { SqlStore } from './store/sql/open-sql.js';
+
+export type { AppDeps } from './app-deps.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    sql: SqlStore;
+    bucket: Bucket;
+    now: () => number;
+    /** The Prometheus registry behind `GET /metrics`; ingest adds to its counters. */
+    metrics: Metrics;
+    /** Live events to SSE clients. */
+    events: EventBus;
+    /** Batches ingest counts into at most one `ingest` event per project per second. */
+    ingestTicker: IngestTicker;
+  }
+}
+
+/** Paths pino must never print: credentials in headers, cookies and bodies. */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-cloudsage-key"]',
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.token',
+  '*.key',
+];
+
+/**
+ * Builds the backend app without listening (STYLE habit 9): tests call this and listen on port 0.
+ *
+ * @example
+ * const app = await buildApp({ config, sql, bucket, jwtSecret });
+ * await app.listen({ port: 0 });
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config } = deps;
+  const logger =
+    deps.logger === undefined
+      ? { level: config.logLevel, redact: { paths: REDACT_PATHS, censor: '[redacted]' } }
+      : deps.logger;
+  const app = Fastify({
+    logger: logger as FastifyServerOptions['logger'],
+    bodyLimit: config.limits.maxBodyBytes,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    requestIdHeader: false,
+    // A stalled client must not hold a socket forever (slowloris): headers and body have deadlines.
+    connectionTimeout: 60_000,
+    requestTimeout: 60_000,
+    keepAliveTimeout: 72_000,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  app.decorate('config', config);
+  const metrics = createMetrics();
+  app.decorate('metrics', metrics);
+  app.decorate('sql', instrumentSql(deps.sql, metrics));
+  app.decorate('bucket', instrumentBucket(deps.bucket, metrics));
+  app.decorate('now', deps.now ?? Date.now);
+  const events = deps.events ?? memoryBus(app.now);
+  app.decorate('events', events);
+  app.decorate('ingestTicker', new IngestTicker(events));
+  app.addHook('onClose', async () => {
+    app.ingestTicker.stop();
+    await events.close();
+  });
+  app.decorateRequest('identity', null);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(errorHandler);
+  await app.register(httpMetrics);
+  await app.register(authPlugin, { jwtSecret: deps.jwtSecret });
+  await app.register(registerRoutes, deps);
+  return app;
+}

@@ -1,0 +1,135 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['0', '1', 'true', 'false', ''])
+  .optional()
+  .transform((v) => v === '1' || v === 'true');
+const int = (def: number) => z.coerce.number().int().positive().default(def);
+
+/** Every environment variable the backend reads, validated once at start (DESIGN.md, "Configuration"). */
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  CLOUDSAGE_DATA_DIR: z.string().min(1).default('.cloudsage'),
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// URL or empty'),
+  BUCKET_URL: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .refine((v) => v === undefined || /^s3:\/\/[^/?]+/.test(v), 'must be s3://bucket?endpoint=...&region=... or empty'),
+  /** Credentials for an S3 `BUCKET_URL` (the SDK's usual names). */
+  AWS_ACCESS_KEY_ID: z.string().optional(),
+  AWS_SECRET_ACCESS_KEY: z.string().optional(),
+  WORKER_URL: z.url().default('http://127.0.0.1:8080'),
+  WORKER_API_KEY: z.string().optional(),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  CLOUDSAGE_LLM_URL: z.url().optional(),
+  CLOUDSAGE_LLM_MODEL: z.string().optional(),
+  CLOUDSAGE_LLM_API_KEY: z.string().optional(),
+  CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      v
+        ? v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : [],
+    ),
+  CLOUDSAGE_ALLOW_PRIVATE_WEBHOOKS: bool,
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  CLOUDSAGE_MAX_BODY_BYTES: int(5 * 1024 * 1024),
+  CLOUDSAGE_MAX_INFLATED_BYTES: int(50 * 1024 * 1024),
+  CLOUDSAGE_MAX_BATCH_RECORDS: int(10_000),
+  CLOUDSAGE_MAX_RECORD_BYTES: int(256 * 1024),
+  /** Ingest requests a minute per project; 0 turns the limit off. */
+  CLOUDSAGE_INGEST_RATE_PER_MIN: z.coerce.number().int().min(0).default(6000),
+  CLOUDSAGE_SCORE_WINDOW_MS: int(60_000),
+  CLOUDSAGE_SECURE_COOKIES: bool,
+});
+
+/** The backend's typed configuration; passed down, never read from process.env deeper in. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  bucketUrl: string | undefined;
+  /** S3 credentials for `bucketUrl`; unset means the SDK's default credential chain. */
+  bucketCredentials?: { accessKeyId: string; secretAccessKey: string } | undefined;
+  workerUrl: string;
+  workerApiKey: string | undefined;
+  /** Undefined means: generate one and keep it in the data directory (SQLite only). */
+  jwtSecret: string | undefined;
+  llm: { url: string; model: string | undefined; apiKey: string | undefined } | undefined;
+  corsOrigins: string[];
+  allowPrivateWebhooks: boolean;
+  logLevel: string;
+  limits: {
+    maxBodyBytes: number;
+    maxInflatedBytes: number;
+    maxBatchRecords: number;
+    maxRecordBytes: number;
+    ingestRatePerMin: number;
+  };
+  scoreWindowMs: number;
+  secureCookies: boolean;
+}
+
+/** Thrown for a bad environment; its message names every bad variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Parses the environment into a Config, or throws a ConfigError naming each bad variable.
+ *
+ * @example
+ * const config = loadConfig(process.env);
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  if (e.DATABASE_URL && !e.JWT_SECRET) {
+    // With a shared database several replicas must agree on the secret, so it cannot be generated.
+    throw new ConfigError('invalid configuration:\n  JWT_SECRET: required when DATABASE_URL is set');
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.CLOUDSAGE_DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    bucketUrl: e.BUCKET_URL,
+    bucketCredentials:
+      e.AWS_ACCESS_KEY_ID && e.AWS_SECRET_ACCESS_KEY
+        ? { accessKeyId: e.AWS_ACCESS_KEY_ID, secretAccessKey: e.AWS_SECRET_ACCESS_KEY }
+        : undefined,
+    workerUrl: e.WORKER_URL,
+    workerApiKey: e.WORKER_API_KEY,
+    jwtSecret: e.JWT_SECRET,
+    llm: e.CLOUDSAGE_LLM_URL
+      ? { url: e.CLOUDSAGE_LLM_URL, model: e.CLOUDSAGE_LLM_MODEL, apiKey: e.CLOUDSAGE_LLM_API_KEY }
+      : undefined,
+    corsOrigins: e.CORS_ORIGINS,
+    allowPrivateWebhooks: e.CLOUDSAGE_ALLOW_PRIVATE_WEBHOOKS,
+    logLevel: e.LOG_LEVEL,
+    limits: {
+      maxBodyBytes: e.CLOUDSAGE_MAX_BODY_BYTES,
+      maxInflatedBytes: e.CLOUDSAGE_MAX_INFLATED_BYTES,
+      maxBatchRecords: e.CLOUDSAGE_MAX_BATCH_RECORDS,
+      maxRecordBytes: e.CLOUDSAGE_MAX_RECORD_BYTES,
+      ingestRatePerMin: e.CLOUDSAGE_INGEST_RATE_PER_MIN,
+    },
+    scoreWindowMs: e.CLOUDSAGE_SCORE_WINDOW_MS,
+    secureCookies: e.CLOUDSAGE_SECURE_COOKIES,
+  };
+}

@@ -1,0 +1,121 @@
+import fastifyCookie from '@fastify/cookie';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { AppError } from '../errors.js';
+import type { Identity } from '../identity.js';
+import { looksLikeApiKey, resolveApiKey } from '../services/api-key-lookup.js';
+import { csrfTokenFor, safeEqual, verifyToken } from '../services/jwt.js';
+import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE } from '../services/session-cookies.js';
+
+/** Options of the auth plugin. */
+export interface AuthOptions {
+  /** The HS256 secret user tokens are signed with. */
+  jwtSecret: string;
+}
+
+type UserIdentity = Extract<Identity, { kind: 'user' }>;
+
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * The user behind the request, or a 401 `unauthorized` (no credentials, or an API key where only a
+ * user may act).
+ *
+ * @example
+ * const user = requireUser(request); // user.userId
+ */
+export function requireUser(request: FastifyRequest): UserIdentity {
+  const identity = request.identity;
+  if (identity?.kind !== 'user') throw new AppError('unauthorized', 'sign in as a user to do this');
+  return identity;
+}
+
+function presentedKey(request: FastifyRequest): string | undefined {
+  const header = request.headers['x-cloudsage-key'];
+  if (typeof header === 'string' && header) return header;
+  const query = request.query as Record<string, unknown> | undefined;
+  const fromQuery = query?.key;
+  // `?key=` exists for EventSource, which cannot set headers (DESIGN.md, "Events").
+  return typeof fromQuery === 'string' && fromQuery ? fromQuery : undefined;
+}
+
+async function userFromToken(
+  app: FastifyInstance,
+  secret: string,
+  token: string,
+  via: 'bearer' | 'cookie',
+): Promise<UserIdentity | undefined> {
+  const claims = verifyToken(secret, token, app.now());
+  if (!claims) return undefined;
+  const revoked = await app.sql.db
+    .selectFrom('revoked_tokens')
+    .select('jti')
+    .where('jti', '=', claims.jti)
+    .executeTakeFirst();
+  if (revoked) return undefined;
+  return {
+    kind: 'user',
+    userId: claims.sub,
+    email: claims.email,
+    via,
+    tokenId: claims.jti,
+    expiresAt: claims.exp * 1000,
+  };
+}
+
+async function keyIdentity(app: FastifyInstance, key: string): Promise<Identity> {
+  const identity = looksLikeApiKey(key) ? await resolveApiKey(app.sql.db, key, app.now()) : undefined;
+  if (!identity) throw new AppError('invalid_key');
+  return identity;
+}
+
+/**
+ * Resolves `request.identity` before anything else runs (onRequest, so bodies of unauthenticated
+ * requests are never parsed). Order: `Authorization: Bearer` (a JWT, or a `csk_` key), then
+ * `x-cloudsage-key` or `?key=`, then the session cookie. Presented but invalid credentials answer
+ * 401; none leaves the identity null, for routes to refuse as they see fit.
+ */
+async function auth(app: FastifyInstance, options: AuthOptions): Promise<void> {
+  await app.register(fastifyCookie);
+  const secret = options.jwtSecret;
+
+  app.addHook('onRequest', async (request) => {
+    const authorization = request.headers.authorization;
+    if (typeof authorization === 'string' && authorization) {
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+      if (!match) throw new AppError('invalid_token', 'the Authorization header must be "Bearer <token>"');
+      const credential = match[1] as string;
+      if (looksLikeApiKey(credential)) {
+        request.identity = await keyIdentity(app, credential);
+        return;
+      }
+      const user = await userFromToken(app, secret, credential, 'bearer');
+      if (!user) throw new AppError('invalid_token');
+      request.identity = user;
+      return;
+    }
+    const key = presentedKey(request);
+    if (key) {
+      request.identity = await keyIdentity(app, key);
+      return;
+    }
+    const cookie = request.cookies[SESSION_COOKIE];
+    if (!cookie) return;
+    // A stale cookie is ignored rather than refused: it must not lock the browser out of the
+    // login page. Routes that need a user still answer 401 `unauthorized`.
+    const user = await userFromToken(app, secret, cookie, 'cookie');
+    if (!user) return;
+    if (WRITE_METHODS.has(request.method)) {
+      const header = request.headers[CSRF_HEADER];
+      const echoed = typeof header === 'string' ? header : '';
+      const cookieValue = request.cookies[CSRF_COOKIE] ?? '';
+      const expected = csrfTokenFor(secret, user.tokenId);
+      if (!echoed || !safeEqual(echoed, cookieValue) || !safeEqual(echoed, expected)) {
+        throw new AppError('csrf_failed');
+      }
+    }
+    request.identity = user;
+  });
+}
+
+export default fp(auth, { name: 'auth', dependencies: ['error-handler'] });

@@ -1,0 +1,74 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { AppError, type ERROR_CODES } from '../errors.js';
+
+// Fastify's own errors (body limits, bad JSON, bad content type) mapped to our codes.
+const FASTIFY_CODES: Record<string, keyof typeof ERROR_CODES> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_body',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_body',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_body',
+  FST_ERR_VALIDATION: 'invalid_body',
+};
+
+function isStoreDown(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return (
+    typeof code === 'string' &&
+    [
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'ETIMEDOUT',
+      'ENOSPC',
+      'EROFS',
+      'EACCES',
+      'SQLITE_BUSY',
+      'SQLITE_FULL',
+      '57P01',
+      '57P03',
+      '53300',
+    ].includes(code)
+  );
+}
+
+/**
+ * Answers every error as `{ error: { code, message, details? } }` with the right status, and
+ * never leaks internals: unknown errors are logged with their stack and answered as a bare 500.
+ */
+async function errorHandler(app: FastifyInstance): Promise<void> {
+  app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
+    let appError: AppError;
+    if (err instanceof AppError) appError = err;
+    else if (err.code && FASTIFY_CODES[err.code]) {
+      appError = new AppError(FASTIFY_CODES[err.code] as keyof typeof ERROR_CODES, err.message);
+    } else if (isStoreDown(err)) {
+      request.log.error({ err }, 'store unavailable');
+      appError = new AppError('store_unavailable', undefined, { retryAfter: 5 });
+    } else if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+      appError = new AppError(
+        err.statusCode === 413
+          ? 'payload_too_large'
+          : err.statusCode === 415
+            ? 'unsupported_media_type'
+            : 'invalid_body',
+        err.message,
+      );
+    } else {
+      request.log.error({ err }, 'unhandled error');
+      appError = new AppError('internal');
+    }
+    if (appError.retryAfter !== undefined) reply.header('retry-after', String(appError.retryAfter));
+    const body: { error: { code: string; message: string; details?: unknown } } = {
+      error: { code: appError.code, message: appError.message },
+    };
+    if (appError.details !== undefined) body.error.details = appError.details;
+    return reply.status(appError.status).send(body);
+  });
+
+  app.setNotFoundHandler((_request, reply) => {
+    return reply.status(404).send({ error: { code: 'not_found', message: 'route not found' } });
+  });
+}
+
+export default fp(errorHandler, { name: 'error-handler' });

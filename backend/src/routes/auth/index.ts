@@ -1,0 +1,52 @@
+import { Credentials, type LoginResponse, type MeResponse, type RegisterResponse } from '@cloudsage/schema';
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../../errors.js';
+import { requireUser } from '../../plugins/auth.js';
+import { findUser, login, register, revokeToken } from '../../services/accounts.js';
+import { clearSessionCookies, setSessionCookies } from '../../services/session-cookies.js';
+import { parseBody } from '../../services/validation.js';
+
+/** Options of the auth routes. */
+export interface AuthRoutesOptions {
+  jwtSecret: string;
+}
+
+/** `POST /api/auth/register`, `POST /api/auth/login`, `POST /api/auth/logout`, `GET /api/auth/me`. */
+export default async function authRoutes(app: FastifyInstance, options: AuthRoutesOptions): Promise<void> {
+  const secure = app.config.secureCookies;
+
+  app.post('/api/auth/register', async (request, reply) => {
+    const credentials = parseBody(Credentials, request.body);
+    const session = await register(app.sql.db, options.jwtSecret, credentials, app.now());
+    setSessionCookies(reply, session, secure);
+    const body: RegisterResponse = { user: session.user };
+    return reply.status(201).send(body);
+  });
+
+  app.post('/api/auth/login', async (request, reply) => {
+    const credentials = parseBody(Credentials, request.body);
+    const session = await login(app.sql.db, options.jwtSecret, credentials, request.ip, app.now());
+    setSessionCookies(reply, session, secure);
+    const body: LoginResponse = { token: session.token, user: session.user };
+    return body;
+  });
+
+  app.post('/api/auth/logout', async (request, reply) => {
+    const identity = request.identity;
+    if (identity?.kind === 'user') await revokeToken(app.sql.db, identity.tokenId, identity.expiresAt, app.now());
+    clearSessionCookies(reply, secure);
+    return reply.status(204).send();
+  });
+
+  app.get('/api/auth/me', async (request) => {
+    const identity = request.identity;
+    if (identity?.kind === 'key') {
+      const body: MeResponse = { key: { projectId: identity.projectId, scopes: identity.scopes } };
+      return body;
+    }
+    const user = await findUser(app.sql.db, requireUser(request).userId);
+    if (!user) throw new AppError('invalid_token', 'the account no longer exists');
+    const body: MeResponse = { user };
+    return body;
+  });
+}

@@ -1,0 +1,66 @@
+import { DROPPED_HEADER } from '@cloudsage/schema';
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../../errors.js';
+import { ingestBatch } from '../../services/ingest/ingest-batch.js';
+
+function oneValue(v: unknown, name: string): string | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v === 'string' && v.length > 0 && v.length <= 200) return v;
+  throw new AppError('invalid_query', `${name} must be given once, as a non-empty string`, {
+    details: { field: name },
+  });
+}
+
+/**
+ * `POST /api/ingest` (DESIGN.md, "HTTP API"). Fastify neither buffers nor parses the body here:
+ * this plugin's scope hands every content type over as the raw stream, which the ingest service
+ * decodes with its limits checked while streaming.
+ */
+export async function ingestRoutes(app: FastifyInstance): Promise<void> {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+
+  const deps = {
+    sql: app.sql,
+    bucket: app.bucket,
+    config: app.config,
+    now: app.now,
+    onStoreError: (err: unknown, what: string) => app.log.error({ err }, `ingest: ${what} failed`),
+  };
+
+  app.post(
+    '/api/ingest',
+    // The service enforces the real limits while streaming; Fastify's own check must never be the
+    // stricter one, or it would answer first with its own message.
+    { bodyLimit: app.config.limits.maxBodyBytes + 1 },
+    async (request, reply) => {
+      const query = request.query as Record<string, unknown>;
+      const header = request.headers;
+      try {
+        const outcome = await ingestBatch(deps, {
+          body: request.raw,
+          identity: request.identity,
+          contentType: header['content-type'],
+          contentEncoding: header['content-encoding'],
+          contentLength: header['content-length'],
+          projectIdQuery: oneValue(query.projectId, 'projectId'),
+          projectIdHeader: oneValue(header['x-cloudsage-project'], 'x-cloudsage-project'),
+          idempotencyKey: header['idempotency-key'],
+          droppedHeader: oneValue(header[DROPPED_HEADER], DROPPED_HEADER),
+        });
+        if (!outcome.replayed) {
+          const { accepted, rejected } = outcome.response;
+          app.metrics.ingestRecords.inc(undefined, accepted);
+          app.metrics.ingestRejected.inc(undefined, rejected);
+          app.metrics.ingestBytes.inc(undefined, outcome.bytes);
+          app.ingestTicker.record(outcome.projectId, { accepted, rejected, bytes: outcome.bytes });
+        }
+        return reply.status(202).send(outcome.response);
+      } finally {
+        // A body we stopped reading (a limit, an early refusal) would otherwise be drained in full
+        // before the socket could serve another request: close the connection instead.
+        if (!request.raw.complete) reply.header('connection', 'close');
+      }
+    },
+  );
+}

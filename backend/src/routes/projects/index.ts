@@ -1,0 +1,44 @@
+import { CreateProjectRequest, UpdateProjectRequest } from '@cloudsage/schema';
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../../errors.js';
+import { requireUser } from '../../plugins/auth.js';
+import { authorizeProject } from '../../services/project-access.js';
+import { createProject, deleteProject, listProjects, toProject, updateProject } from '../../services/projects.js';
+import { parseBody } from '../../services/validation.js';
+
+type IdParams = { Params: { id: string } };
+
+/** Project CRUD: `GET, POST /api/projects`, `GET, PUT, DELETE /api/projects/:id`. */
+export default async function projectRoutes(app: FastifyInstance): Promise<void> {
+  app.get('/api/projects', async (request) => {
+    const identity = request.identity;
+    if (!identity) throw new AppError('unauthorized');
+    if (identity.kind === 'key' && !identity.scopes.includes('read')) {
+      throw new AppError('insufficient_scope', 'this API key lacks the read scope');
+    }
+    return listProjects(app.sql.db, identity);
+  });
+
+  app.post('/api/projects', async (request, reply) => {
+    const user = requireUser(request);
+    const { name } = parseBody(CreateProjectRequest, request.body);
+    return reply.status(201).send(await createProject(app.sql.db, user.userId, name, app.now()));
+  });
+
+  app.get<IdParams>('/api/projects/:id', async (request) => {
+    const row = await authorizeProject(app.sql.db, request.identity, request.params.id, 'read');
+    return toProject(row);
+  });
+
+  app.put<IdParams>('/api/projects/:id', async (request) => {
+    const row = await authorizeProject(app.sql.db, request.identity, request.params.id, 'manage');
+    const change = parseBody(UpdateProjectRequest, request.body);
+    return updateProject(app.sql.db, row, change, app.now());
+  });
+
+  app.delete<IdParams>('/api/projects/:id', async (request, reply) => {
+    const row = await authorizeProject(app.sql.db, request.identity, request.params.id, 'manage');
+    await deleteProject(app.sql.db, app.bucket, row.id);
+    return reply.status(204).send();
+  });
+}

@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import { MIN_PASSWORD_LENGTH, type User } from '@cloudsage/schema';
+import type { Kysely, Selectable } from 'kysely';
+import { AppError } from '../errors.js';
+import type { Database, UsersTable } from '../store/sql/database.js';
+import { csrfTokenFor, signToken } from './jwt.js';
+import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords.js';
+import { hitRateLimit, peekRateLimit, type RateLimit, resetRateLimit } from './rate-limit.js';
+
+/** Failed logins allowed per account and per client address before 429. */
+export const LOGIN_LIMITS: { account: RateLimit; ip: RateLimit } = {
+  account: { limit: 10, windowMs: 15 * 60_000 },
+  ip: { limit: 50, windowMs: 15 * 60_000 },
+};
+
+/** A signed-in session: the token for API clients and what the cookies need. */
+export interface Session {
+  user: User;
+  token: string;
+  expiresAt: number;
+  csrf: string;
+}
+
+/** The API shape of a user row. */
+export function toUser(row: Pick<Selectable<UsersTable>, 'id' | 'email' | 'created_at'>): User {
+  return { id: row.id, email: row.email, createdAt: new Date(row.created_at).toISOString() };
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown };
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint/i.test(String(e?.message));
+}
+
+function startSession(secret: string, user: User, now: number): Session {
+  const { token, jti, expiresAt } = signToken(secret, { userId: user.id, email: user.email }, now);
+  return { user, token, expiresAt, csrf: csrfTokenFor(secret, jti) };
+}
+
+/**
+ * Creates an account and signs it in. The email is already normalised by the `Credentials`
+ * schema (trimmed, lower-cased), so the UNIQUE index is the only duplicate check needed.
+ */
+export async function register(
+  db: Kysely<Database>,
+  secret: string,
+  credentials: { email: string; password: string },
+  now: number,
+): Promise<Session> {
+  if (credentials.password.length < MIN_PASSWORD_LENGTH) {
+    throw new AppError('weak_password', `the password needs at least ${MIN_PASSWORD_LENGTH} characters`, {
+      details: { field: 'password' },
+    });
+  }
+  const row = {
+    id: `u_${randomBytes(12).toString('base64url')}`,
+    email: credentials.email,
+    password_hash: await hashPassword(credentials.password),
+    created_at: now,
+  };
+  try {
+    await db.insertInto('users').values(row).execute();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new AppError('email_taken', undefined, { details: { field: 'email' } });
+    throw err;
+  }
+  return startSession(secret, toUser(row), now);
+}
+
+/**
+ * Checks credentials and signs in. Failures count per account and per client address in the
+ * shared `rate_limits` table; over either limit answers 429 before any password work, so a
+ * guesser cannot keep trying and learns nothing from timing.
+ */
+export async function login(
+  db: Kysely<Database>,
+  secret: string,
+  credentials: { email: string; password: string },
+  ip: string,
+  now: number,
+): Promise<Session> {
+  const accountKey = `login:account:${credentials.email}`;
+  const ipKey = `login:ip:${ip}`;
+  for (const [key, rule] of [
+    [accountKey, LOGIN_LIMITS.account],
+    [ipKey, LOGIN_LIMITS.ip],
+  ] as const) {
+    const s = await peekRateLimit(db, key, rule, now);
+    if (s.limited) throw new AppError('rate_limited', 'too many failed logins', { retryAfter: s.retryAfterSeconds });
+  }
+  const row = await db.selectFrom('users').selectAll().where('email', '=', credentials.email).executeTakeFirst();
+  const ok = await verifyPassword(credentials.password, row?.password_hash ?? (await dummyPasswordHash()));
+  if (!row || !ok) {
+    await hitRateLimit(db, accountKey, LOGIN_LIMITS.account, now);
+    await hitRateLimit(db, ipKey, LOGIN_LIMITS.ip, now);
+    throw new AppError('invalid_credentials');
+  }
+  await resetRateLimit(db, accountKey);
+  return startSession(secret, toUser(row), now);
+}
+
+/** Revokes a token's id until it would have expired anyway (logout); revoking twice is harmless. */
+export async function revokeToken(db: Kysely<Database>, jti: string, expiresAt: number, now: number): Promise<void> {
+  // Rows of tokens that have expired anyway are dead weight; logout is a rare, cheap place to prune.
+  await db.deleteFrom('revoked_tokens').where('expires_at', '<', now).execute();
+  await db
+    .insertInto('revoked_tokens')
+    .values({ jti, expires_at: expiresAt })
+    .onConflict((oc) => oc.column('jti').doNothing())
+    .execute();
+}
+
+/** The user row of a token's subject, or undefined when the account is gone. */
+export async function findUser(db: Kysely<Database>, userId: string): Promise<User | undefined> {
+  const row = await db
+    .selectFrom('users')
+    .select(['id', 'email', 'created_at'])
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  return row ? toUser(row) : undefined;
+}

@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import type { Forecast, RiskPoint } from '@cloudsage/schema';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../store/sql/database.js';
+import { ALERT_INTERVAL_MS, takeAlertSlot } from './alert-throttle.js';
+import { refusePrivateTarget } from './private-address.js';
+import { alertSecret, SIGNATURE_HEADER, signPayload } from './signature.js';
+
+/** Settings of the alerter; retry timing is a setting so tests run fast. */
+export interface AlerterOptions {
+  db: Kysely<Database>;
+  serverSecret: string;
+  allowPrivate: boolean;
+  log: FastifyBaseLogger;
+  now?: () => number;
+  fetch?: typeof fetch;
+  attempts?: number;
+  retryBaseMs?: number;
+  timeoutMs?: number;
+  intervalMs?: number;
+}
+
+/** The JSON body POSTed to a project's webhook. `text` makes it a valid Slack incoming-webhook message. */
+export interface AlertEvent {
+  id: string;
+  type: 'score.threshold_crossed' | 'forecast.threshold_predicted';
+  projectId: string;
+  projectName: string;
+  threshold: number;
+  score: number;
+  labels: string[];
+  details: string[];
+  at: string;
+  text: string;
+}
+
+/**
+ * Sends a project's alert webhook when a new score crosses its threshold upward, or when a
+ * forecast predicts it will. Signed with HMAC-SHA256, retried with backoff, at most one per
+ * project per 15 minutes across replicas. Never throws: failures are logged.
+ */
+export class Alerter {
+  readonly #o: Required<Omit<AlerterOptions, 'fetch'>> & { fetch: typeof fetch };
+  readonly #holder = `a_${randomUUID()}`;
+
+  constructor(options: AlerterOptions) {
+    this.#o = {
+      now: Date.now,
+      fetch: options.fetch ?? fetch,
+      attempts: 4,
+      retryBaseMs: 1_000,
+      timeoutMs: 5_000,
+      intervalMs: ALERT_INTERVAL_MS,
+      ...options,
+    };
+  }
+
+  /** Checks a newly stored risk point; answers whether an alert went out. */
+  async onScore(projectId: string, point: RiskPoint): Promise<boolean> {
+    const project = await this.#project(projectId);
+    if (!project || point.score < project.threshold) return false;
+    const previous = await this.#o.db
+      .selectFrom('risk_history')
+      .select('score')
+      .where('project_id', '=', projectId)
+      .where('id', '<>', point.id)
+      .where('timestamp', '<=', Date.parse(point.timestamp))
+      .orderBy('timestamp', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    // Only the crossing alerts, not every point of a long incident.
+    if (previous && previous.score >= project.threshold) return false;
+    const details = point.explanations.slice(0, 3).map((e) => e.message);
+    return this.#send(project, {
+      type: 'score.threshold_crossed',
+      score: point.score,
+      labels: point.labels,
+      details,
+      text: `CloudSage: ${project.name} risk ${Math.round(point.score)} crossed ${project.threshold}${point.labels.length ? ` (${point.labels.join(', ')})` : ''}`,
+    });
+  }
+
+  /** Checks a new forecast; alerts when its predicted high reaches the threshold. */
+  async onForecast(projectId: string, forecast: Forecast): Promise<boolean> {
+    const project = await this.#project(projectId);
+    if (!project || forecast.predicted.high < project.threshold) return false;
+    return this.#send(project, {
+      type: 'forecast.threshold_predicted',
+      score: forecast.predicted.score,
+      labels: forecast.basis.labels ?? [],
+      details: [...forecast.actions],
+      text: `CloudSage: ${project.name} may reach risk ${Math.round(forecast.predicted.high)} (threshold ${project.threshold}) within ${forecast.predicted.horizonHours} h. ${forecast.actions[0]}`,
+    });
+  }
+
+  async #project(projectId: string): Promise<{ id: string; name: string; url: string; threshold: number } | undefined> {
+    const row = await this.#o.db
+      .selectFrom('projects')
+      .select(['id', 'name', 'alert_url', 'alert_threshold'])
+      .where('id', '=', projectId)
+      .executeTakeFirst();
+    if (!row?.alert_url || row.alert_threshold === null) return undefined;
+    return { id: row.id, name: row.name, url: row.alert_url, threshold: row.alert_threshold };
+  }
+
+  async #send(
+    project: { id: string; name: string; url: string; threshold: number },
+    event: Pick<AlertEvent, 'type' | 'score' | 'labels' | 'details' | 'text'>,
+  ): Promise<boolean> {
+    const { log, now } = this.#o;
+    try {
+      const refused = await refusePrivateTarget(project.url, this.#o.allowPrivate);
+      if (refused) {
+        log.warn({ projectId: project.id, reason: refused }, 'alert webhook refused');
+        return false;
+      }
+      if (!(await takeAlertSlot(this.#o.db, project.id, this.#holder, now(), this.#o.intervalMs))) return false;
+      const body = JSON.stringify({
+        id: `evt_${randomUUID()}`,
+        projectId: project.id,
+        projectName: project.name,
+        threshold: project.threshold,
+        at: new Date(now()).toISOString(),
+        ...event,
+      } satisfies AlertEvent);
+      return await this.#deliver(project, body);
+    } catch (err) {
+      log.error({ err, projectId: project.id }, 'alert failed');
+      return false;
+    }
+  }
+
+  async #deliver(project: { id: string; url: string }, body: string): Promise<boolean> {
+    const secret = alertSecret(this.#o.serverSecret, project.id);
+    for (let attempt = 1; attempt <= this.#o.attempts; attempt++) {
+      const signature = signPayload(secret, body, Math.floor(this.#o.now() / 1000));
+      try {
+        const res = await this.#o.fetch(project.url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            [SIGNATURE_HEADER]: signature,
+            'user-agent': 'CloudSage-Webhook/1',
+          },
+          body,
+          redirect: 'manual',
+          signal: AbortSignal.timeout(this.#o.timeoutMs),
+        });
+        await res.body?.cancel().catch(() => {});
+        if (res.ok) return true;
+        if (res.status < 500 && res.status !== 408 && res.status !== 429) {
+          this.#o.log.warn({ projectId: project.id, status: res.status }, 'alert webhook rejected the event');
+          return false;
+        }
+      } catch {
+        // Network error or timeout: retry below.
+      }
+      if (attempt < this.#o.attempts) {
+        const delay = Math.random() * this.#o.retryBaseMs * 2 ** (attempt - 1);
+        await new Promise((r) => setTimeout(r, delay).unref());
+      }
+    }
+    this.#o.log.warn({ projectId: project.id }, 'alert webhook failed after retries');
+    return false;
+  }
+}

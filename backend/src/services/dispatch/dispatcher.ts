@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import { Baseline, type RiskPoint } from '@cloudsage/schema';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Bucket } from '../../store/bucket/bucket.js';
+import type { SqlStore } from '../../store/sql/open-sql.js';
+import { type Memory, sqlMemory } from '../memory.js';
+import { claimJob, completeJob, type Job, renewLease, retryJob } from './job-queue.js';
+import { BASELINE_KEY, storeScore } from './store-score.js';
+import { readWindowRecords } from './window-records.js';
+import { callWorker, type WorkerClientOptions } from './worker-client.js';
+
+/** Settings of the dispatcher; every duration is a setting so tests and CI can run short. */
+export interface DispatcherOptions {
+  sql: SqlStore;
+  bucket: Bucket;
+  worker: WorkerClientOptions;
+  log: FastifyBaseLogger;
+  /** Scoring window length (ingest time), 1 minute by default. */
+  windowMs: number;
+  /** How long after a window ends before it is scored, so late commits land in it. */
+  graceMs?: number;
+  pollMs?: number;
+  leaseMs?: number;
+  maxRecordsPerWindow?: number;
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+  now?: () => number;
+  random?: () => number;
+  /** Called after a new risk point is stored (events, alerts). Errors are logged, not thrown. */
+  onScore?: (projectId: string, point: RiskPoint) => void | Promise<void>;
+}
+
+/**
+ * Moves scoring jobs from the outbox to the worker and the results into risk_history. Runs in
+ * every backend replica; jobs are claimed with leases so a crash leaves the job to run again and
+ * nothing is scored twice (see `claimJob` and `storeScore`).
+ */
+export class Dispatcher {
+  readonly #o: Required<Omit<DispatcherOptions, 'onScore'>> & Pick<DispatcherOptions, 'onScore'>;
+  readonly #memory: Memory;
+  readonly #claimer = `d_${randomUUID()}`;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+  #stopped = true;
+
+  constructor(options: DispatcherOptions) {
+    this.#o = {
+      graceMs: 2_000,
+      pollMs: 1_000,
+      leaseMs: 120_000,
+      maxRecordsPerWindow: 50_000,
+      backoffBaseMs: 1_000,
+      backoffCapMs: 60_000,
+      now: Date.now,
+      random: Math.random,
+      ...options,
+    };
+    this.#memory = sqlMemory(options.sql.db, this.#o.now);
+  }
+
+  /** Starts polling for due jobs. */
+  start(): void {
+    if (!this.#stopped) return;
+    this.#stopped = false;
+    this.#schedule(0);
+  }
+
+  /** Stops polling and waits for the job in hand to finish its current window. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await this.#running;
+  }
+
+  #schedule(delay: number): void {
+    if (this.#stopped) return;
+    this.#timer = setTimeout(() => {
+      this.#running = this.#tick().finally(() => {
+        this.#running = undefined;
+      });
+    }, delay);
+    this.#timer.unref();
+  }
+
+  async #tick(): Promise<void> {
+    let worked = false;
+    try {
+      worked = await this.runOnce();
+    } catch (err) {
+      this.#o.log.error({ err }, 'dispatcher tick failed');
+    }
+    this.#schedule(worked ? 0 : this.#o.pollMs);
+  }
+
+  /** Claims and runs one due job; answers whether there was one. Exposed for tests. */
+  async runOnce(): Promise<boolean> {
+    const { sql, leaseMs, now } = this.#o;
+    const job = await claimJob(sql.db, sql.dialect, this.#claimer, now(), leaseMs);
+    if (!job) return false;
+    await this.#runJob(job);
+    return true;
+  }
+
+  async #runJob(job: Job): Promise<void> {
+    const { windowMs, graceMs, now, sql } = this.#o;
+    let w = Math.floor(job.window_start / windowMs) * windowMs;
+    for (; w < job.window_end; w += windowMs) {
+      if (w + windowMs > now() - graceMs) {
+        // The rest is not complete yet: wait for it (or merge into a newer pending job).
+        await retryJob(sql.db, job, w, w + windowMs + graceMs, 'window not complete', now());
+        return;
+      }
+      const outcome = await this.#scoreWindow(job.project_id, w);
+      if (outcome !== 'ok') {
+        const delay = this.#backoff(job.attempts);
+        this.#o.log.warn(
+          { projectId: job.project_id, window: w, attempts: job.attempts, error: outcome },
+          'scoring failed, will retry',
+        );
+        await retryJob(sql.db, job, w, now() + delay, outcome, now());
+        return;
+      }
+      await renewLease(sql.db, job, this.#claimer, now() + this.#o.leaseMs);
+    }
+    await completeJob(sql.db, job, now());
+  }
+
+  /** Full-jitter exponential backoff: uniform in [0, min(cap, base * 2^(attempts-1))]. */
+  #backoff(attempts: number): number {
+    const ceiling = Math.min(this.#o.backoffCapMs, this.#o.backoffBaseMs * 2 ** Math.max(0, attempts - 1));
+    return Math.max(100, Math.floor(this.#o.random() * ceiling));
+  }
+
+  /** Scores one window; answers 'ok' (also when already scored or empty) or the error. */
+  async #scoreWindow(projectId: string, windowStart: number): Promise<'ok' | string> {
+    const { sql, bucket, windowMs, now } = this.#o;
+    const done = await sql.db
+      .selectFrom('risk_history')
+      .select('id')
+      .where('project_id', '=', projectId)
+      .where('window_start', '=', windowStart)
+      .executeTakeFirst();
+    if (done) return 'ok';
+    const records = await readWindowRecords(
+      sql.db,
+      bucket,
+      projectId,
+      windowStart,
+      windowStart + windowMs,
+      this.#o.maxRecordsPerWindow,
+    );
+    if (records.totalRecords === 0) return 'ok';
+    const stored = await this.#memory.get<unknown>(projectId, BASELINE_KEY);
+    const baseline = Baseline.safeParse(stored);
+    const outcome = await callWorker(this.#o.worker, {
+      projectId,
+      logs: records.logs,
+      window: { from: new Date(windowStart).toISOString(), to: new Date(windowStart + windowMs).toISOString() },
+      baseline: baseline.success ? baseline.data : undefined,
+      samplingRatio: records.samplingRatio,
+      totalRecords: records.totalRecords,
+    });
+    if (!outcome.ok) {
+      if (!outcome.retryable) {
+        // Our request is wrong for this worker; retrying cannot help, so the window is skipped.
+        this.#o.log.error(
+          { projectId, window: windowStart, error: outcome.error },
+          'worker rejected a window; skipped',
+        );
+        return 'ok';
+      }
+      return outcome.error;
+    }
+    const point = await storeScore(sql.db, this.#memory, projectId, windowStart, outcome.result, now());
+    if (point && this.#o.onScore) {
+      try {
+        await this.#o.onScore(projectId, point);
+      } catch (err) {
+        this.#o.log.error({ err, projectId }, 'onScore hook failed');
+      }
+    }
+    return 'ok';
+  }
+}

@@ -1,0 +1,75 @@
+import type { Level, LogRecord } from '@cloudsage/schema';
+import { latencyOf, memoryMbOf } from './record-figures.js';
+
+/** Counts by level, in the order of the `count_*` columns. */
+export type LevelCounts = Record<Level, number>;
+
+/** One minute's figures (by record time), added into `minute_metrics`. */
+export interface MinuteFigures {
+  minute: number;
+  records: number;
+  counts: LevelCounts;
+  latencyCount: number;
+  latencySum: number;
+  latencyMax: number;
+  memoryMaxMb: number;
+  bytes: number;
+}
+
+const MINUTE_MS = 60_000;
+
+function zeroCounts(): LevelCounts {
+  return { trace: 0, debug: 0, info: 0, warn: 0, error: 0, fatal: 0 };
+}
+
+/**
+ * Everything the batch row and the minute metrics need, gathered in the same pass that
+ * serializes the records, so each record is visited once.
+ */
+export class BatchSummary {
+  records = 0;
+  bytes = 0;
+  minTime = Number.POSITIVE_INFINITY;
+  maxTime = Number.NEGATIVE_INFINITY;
+  readonly counts = zeroCounts();
+  readonly minutes = new Map<number, MinuteFigures>();
+
+  /** Adds one stored record and the length of its serialized line. */
+  add(record: LogRecord, bytes: number): void {
+    const time = Date.parse(record.time);
+    this.records++;
+    this.bytes += bytes;
+    if (time < this.minTime) this.minTime = time;
+    if (time > this.maxTime) this.maxTime = time;
+    this.counts[record.level]++;
+    const minute = time - (((time % MINUTE_MS) + MINUTE_MS) % MINUTE_MS);
+    let m = this.minutes.get(minute);
+    if (!m) {
+      m = {
+        minute,
+        records: 0,
+        counts: zeroCounts(),
+        latencyCount: 0,
+        latencySum: 0,
+        latencyMax: 0,
+        memoryMaxMb: 0,
+        bytes: 0,
+      };
+      this.minutes.set(minute, m);
+    }
+    m.records++;
+    m.bytes += bytes;
+    m.counts[record.level]++;
+    const attrs = record.attributes;
+    if (attrs) {
+      const latency = latencyOf(attrs);
+      if (latency !== undefined) {
+        m.latencyCount++;
+        m.latencySum += latency;
+        if (latency > m.latencyMax) m.latencyMax = latency;
+      }
+      const memory = memoryMbOf(attrs);
+      if (memory !== undefined && memory > m.memoryMaxMb) m.memoryMaxMb = memory;
+    }
+  }
+}

@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { type IngestResponse, parseDroppedHeader } from '@cloudsage/schema';
+import type { Config } from '../../config.js';
+import { AppError } from '../../errors.js';
+import type { Identity } from '../../identity.js';
+import type { Bucket } from '../../store/bucket/bucket.js';
+import type { SqlStore } from '../../store/sql/open-sql.js';
+import { batchObjectKey, buildBatchObject, newBatchId } from './batch-object.js';
+import { BatchSummary } from './batch-summary.js';
+import { bodyEncodingOf, bodyFormOf } from './body-form.js';
+import { commitBatch, isUniqueViolation } from './commit-batch.js';
+import { type DecodedBody, decodeBody } from './decode-body.js';
+import { claimKey, findReplay, IDEMPOTENCY_WINDOW_MS, parseIdempotencyKey, releaseKey } from './idempotency.js';
+import { projectHint, resolveIngestProject } from './ingest-project.js';
+import { checkIngestRate } from './ingest-rate-limit.js';
+import { normalizeBatch } from './normalize-batch.js';
+
+/** What ingest works with: the stores, the configuration and the clock. */
+export interface IngestDeps {
+  sql: SqlStore;
+  bucket: Bucket;
+  config: Pick<Config, 'limits' | 'scoreWindowMs'>;
+  now: () => number;
+  /** Told about failures that are answered as 503 or cleaned up in the background. */
+  onStoreError?: (err: unknown, what: string) => void;
+}
+
+/** One ingest request as the route hands it over: the raw body stream and the headers that matter. */
+export interface IngestInput {
+  body: Readable;
+  identity: Identity | null;
+  contentType: string | undefined;
+  contentEncoding: string | undefined;
+  contentLength: string | undefined;
+  projectIdQuery: string | undefined;
+  projectIdHeader: string | undefined;
+  idempotencyKey: string | string[] | undefined;
+  droppedHeader: string | undefined;
+}
+
+/** The outcome: the 202 body, and figures for metrics. */
+export interface IngestOutcome {
+  response: IngestResponse;
+  /** True when this answers a replayed Idempotency-Key and nothing was written. */
+  replayed: boolean;
+  projectId: string;
+  /** Uncompressed body bytes read (0 for a replay). */
+  bytes: number;
+}
+
+function storeDown(what: string, cause: unknown, deps: IngestDeps): AppError {
+  deps.onStoreError?.(cause, what);
+  return new AppError('store_unavailable', `the ${what} is unavailable; retry later`, { retryAfter: 5, cause });
+}
+
+/**
+ * The durable ingest path (DESIGN.md, "Ingest path"): authorize, stream-decode within the limits,
+ * normalize, write the batch as ONE gzip NDJSON object, then ONE transaction with the batch row,
+ * minute metrics and the scoring job, and only then answer 202. A replayed Idempotency-Key answers
+ * the first 202 body without writing anything.
+ *
+ * @example
+ * const { response } = await ingestBatch(deps, { body: request.raw, identity: request.identity, ... });
+ */
+export async function ingestBatch(deps: IngestDeps, input: IngestInput): Promise<IngestOutcome> {
+  const { limits } = deps.config;
+  if (!input.identity) throw new AppError('unauthorized');
+  const encoding = bodyEncodingOf(input.contentEncoding);
+  const form = bodyFormOf(input.contentType);
+  const declared = input.contentLength === undefined ? Number.NaN : Number(input.contentLength);
+  if (declared > limits.maxBodyBytes) {
+    throw new AppError('payload_too_large', `the request body exceeds ${limits.maxBodyBytes} bytes`, {
+      details: { limit: limits.maxBodyBytes },
+    });
+  }
+  const idempotencyKey = parseIdempotencyKey(input.idempotencyKey);
+  const hint = projectHint(input.identity, input.projectIdQuery, input.projectIdHeader);
+  const receivedAt = deps.now();
+  const cutoff = receivedAt - IDEMPOTENCY_WINDOW_MS;
+  const callerId = input.identity.kind === 'key' ? `key:${input.identity.keyId}` : `user:${input.identity.userId}`;
+
+  // Everything that can be settled before the body is read is: a rejected or replayed request
+  // then costs no decoding. Only an envelope naming the project must be read first.
+  const admit = async (projectId: string): Promise<IngestResponse | undefined> => {
+    await resolveIngestProject(deps.sql.db, input.identity, projectId, undefined);
+    await checkIngestRate(deps.sql.db, { projectId, callerId }, limits.ingestRatePerMin, receivedAt);
+    return idempotencyKey === undefined ? undefined : findReplay(deps.sql.db, projectId, idempotencyKey, cutoff);
+  };
+
+  let projectId: string | undefined;
+  let decoded: DecodedBody | undefined;
+  if (hint !== undefined) {
+    projectId = hint;
+    const replay = await admit(projectId);
+    if (replay) return { response: replay, replayed: true, projectId, bytes: 0 };
+  }
+  decoded = await decodeBody(input.body, form, encoding, limits);
+  if (decoded.kind === 'values' && decoded.projectId !== undefined && decoded.projectId !== projectId) {
+    // Throws for a key's foreign project (404) or a user's mismatch (400).
+    await resolveIngestProject(deps.sql.db, input.identity, hint, decoded.projectId);
+  }
+  if (projectId === undefined) {
+    projectId = await resolveIngestProject(
+      deps.sql.db,
+      input.identity,
+      undefined,
+      decoded.kind === 'values' ? decoded.projectId : undefined,
+    );
+    const replay = await admit(projectId);
+    if (replay) return { response: replay, replayed: true, projectId, bytes: 0 };
+  }
+
+  const holder = randomUUID();
+  if (idempotencyKey !== undefined && !(await claimKey(deps.sql.db, projectId, idempotencyKey, holder, receivedAt))) {
+    const winner = await findReplay(deps.sql.db, projectId, idempotencyKey, cutoff);
+    if (winner) return { response: winner, replayed: true, projectId, bytes: 0 };
+    throw new AppError('idempotency_conflict');
+  }
+  try {
+    return await writeBatch(deps, {
+      projectId,
+      decoded,
+      receivedAt,
+      cutoff,
+      idempotencyKey,
+      keyId: input.identity.kind === 'key' ? input.identity.keyId : null,
+      droppedHeader: input.droppedHeader,
+    });
+  } finally {
+    if (idempotencyKey !== undefined) {
+      await releaseKey(deps.sql.db, projectId, idempotencyKey, holder).catch((err) =>
+        deps.onStoreError?.(err, 'idempotency claim release'),
+      );
+    }
+  }
+}
+
+interface WriteInput {
+  projectId: string;
+  decoded: DecodedBody;
+  receivedAt: number;
+  cutoff: number;
+  idempotencyKey: string | undefined;
+  keyId: string | null;
+  droppedHeader: string | undefined;
+}
+
+async function writeBatch(deps: IngestDeps, w: WriteInput): Promise<IngestOutcome> {
+  const normalized = normalizeBatch(w.decoded, w.receivedAt, deps.config.limits.maxRecordBytes);
+  const batchId = newBatchId(w.receivedAt);
+  const response: IngestResponse = {
+    batchId,
+    accepted: normalized.records.length,
+    rejected: normalized.rejected,
+    errors: normalized.errors,
+  };
+  let objectKey = '';
+  let summary = new BatchSummary();
+  if (normalized.records.length > 0) {
+    const object = await buildBatchObject(normalized.records);
+    summary = object.summary;
+    objectKey = batchObjectKey(w.projectId, batchId, w.receivedAt);
+    try {
+      await deps.bucket.put(objectKey, object.body, { contentType: 'application/x-ndjson' });
+    } catch (err) {
+      throw storeDown('bucket', err, deps);
+    }
+  }
+  try {
+    await commitBatch(deps.sql, {
+      batchId,
+      projectId: w.projectId,
+      keyId: w.keyId,
+      objectKey,
+      idempotencyKey: w.idempotencyKey,
+      idempotencyCutoff: w.cutoff,
+      receivedAt: w.receivedAt,
+      summary,
+      rejected: normalized.rejected,
+      dropped: parseDroppedHeader(w.droppedHeader),
+      response,
+      scoreWindowMs: deps.config.scoreWindowMs,
+    });
+  } catch (err) {
+    // The object is unreferenced now; removing it is tidiness, not correctness.
+    if (objectKey) {
+      deps.bucket.delete(objectKey).catch((e) => deps.onStoreError?.(e, 'orphan object cleanup'));
+    }
+    if (isUniqueViolation(err) && w.idempotencyKey !== undefined) {
+      // Our claim expired mid-request and a twin committed first: answer what it answered.
+      const winner = await findReplay(deps.sql.db, w.projectId, w.idempotencyKey, w.cutoff);
+      if (winner) return { response: winner, replayed: true, projectId: w.projectId, bytes: 0 };
+      throw new AppError('idempotency_conflict');
+    }
+    throw storeDown('database', err, deps);
+  }
+  return { response, replayed: false, projectId: w.projectId, bytes: w.decoded.bytes.inflated };
+}

@@ -1,0 +1,133 @@
+import { gunzipSync } from 'node:zlib';
+import { LEVEL_RANK, type Level, type LogRecord, type LogsPage } from '@cloudsage/schema';
+import type { Kysely } from 'kysely';
+import type { Bucket } from '../store/bucket/bucket.js';
+import type { Database } from '../store/sql/database.js';
+import { compareNewestFirst, encodeCursor, type LogCursor, WHOLE_BATCH } from './logs-cursor.js';
+
+/** A logs request after validation; times are epoch ms. */
+export interface LogsQuery {
+  from?: number | undefined;
+  to?: number | undefined;
+  /** Minimum level. */
+  level?: Level | undefined;
+  /** Case-insensitive substring of `msg`. */
+  q?: string | undefined;
+  limit: number;
+  cursor?: LogCursor | undefined;
+}
+
+/** Batch objects read for one page at most; past it the page ends early with a cursor to go on. */
+export const MAX_BATCHES_PER_PAGE = 200;
+const BATCH_ROWS_PER_QUERY = 50;
+
+interface Candidate {
+  key: LogCursor;
+  record: LogRecord;
+}
+
+function decodeBatch(body: Uint8Array): LogRecord[] {
+  const text = gunzipSync(body).toString('utf8');
+  const records: LogRecord[] = [];
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    try {
+      records.push(JSON.parse(line) as LogRecord);
+    } catch {
+      // A torn or foreign line must not hide the rest of the batch; keep the index aligned.
+      records.push(undefined as unknown as LogRecord);
+    }
+  }
+  return records;
+}
+
+function matcher(query: LogsQuery): (record: LogRecord, time: number) => boolean {
+  const minRank = query.level ? LEVEL_RANK[query.level] : undefined;
+  const needle = query.q?.toLowerCase();
+  return (record, time) => {
+    if (query.from !== undefined && time < query.from) return false;
+    if (query.to !== undefined && time > query.to) return false;
+    if (minRank !== undefined && !(LEVEL_RANK[record.level] >= minRank)) return false;
+    if (
+      needle &&
+      !String(record.msg ?? '')
+        .toLowerCase()
+        .includes(needle)
+    )
+      return false;
+    return true;
+  };
+}
+
+/**
+ * A page of a project's logs, newest first. Batches overlapping the range are read newest
+ * `max_time` first; reading stops once `limit + 1` records are newer than anything the next
+ * batch could hold, so a page costs a few objects, not the whole range.
+ */
+export async function queryLogs(
+  db: Kysely<Database>,
+  bucket: Bucket,
+  projectId: string,
+  query: LogsQuery,
+): Promise<LogsPage> {
+  const matches = matcher(query);
+  const upper = Math.min(query.to ?? Number.POSITIVE_INFINITY, query.cursor?.time ?? Number.POSITIVE_INFINITY);
+  let kept: Candidate[] = [];
+  let scanned = 0;
+  let after: { maxTime: number; id: string } | undefined;
+  let stoppedAt: LogCursor | undefined;
+
+  scan: while (true) {
+    let rows = db
+      .selectFrom('ingest_batches')
+      .select(['id', 'object_key', 'min_time', 'max_time'])
+      .where('project_id', '=', projectId);
+    if (Number.isFinite(upper)) rows = rows.where('min_time', '<=', upper);
+    if (query.from !== undefined) rows = rows.where('max_time', '>=', query.from);
+    if (after) {
+      const { maxTime, id } = after;
+      rows = rows.where((eb) =>
+        eb.or([eb('max_time', '<', maxTime), eb.and([eb('max_time', '=', maxTime), eb('id', '<', id)])]),
+      );
+    }
+    const batches = await rows.orderBy('max_time', 'desc').orderBy('id', 'desc').limit(BATCH_ROWS_PER_QUERY).execute();
+    for (const batch of batches) {
+      const ceiling: LogCursor = { time: batch.max_time, batchId: batch.id, index: WHOLE_BATCH };
+      const weakest = kept[query.limit];
+      if (weakest && compareNewestFirst(weakest.key, ceiling) < 0) break scan;
+      if (scanned === MAX_BATCHES_PER_PAGE) {
+        stoppedAt = ceiling;
+        break scan;
+      }
+      scanned += 1;
+      const body = await bucket.get(batch.object_key);
+      if (!body) continue;
+      decodeBatch(body).forEach((record, index) => {
+        if (!record) return;
+        const time = Date.parse(record.time);
+        if (!Number.isFinite(time) || !matches(record, time)) return;
+        const key = { time, batchId: batch.id, index };
+        if (query.cursor && compareNewestFirst(key, query.cursor) <= 0) return;
+        kept.push({ key, record });
+      });
+      kept.sort((a, b) => compareNewestFirst(a.key, b.key));
+      kept = kept.slice(0, query.limit + 1);
+    }
+    if (batches.length < BATCH_ROWS_PER_QUERY) break;
+    const last = batches[batches.length - 1];
+    if (last) after = { maxTime: last.max_time, id: last.id };
+  }
+
+  if (stoppedAt) {
+    // Records older than the unread batches' ceiling may not be the newest left: keep them for later.
+    const stop = stoppedAt;
+    const safe = kept.filter((c) => compareNewestFirst(c.key, stop) < 0).slice(0, query.limit);
+    const lastShown = safe[safe.length - 1];
+    const next = safe.length === query.limit && lastShown ? lastShown.key : stop;
+    return { logs: safe.map((c) => c.record), nextCursor: encodeCursor(next) };
+  }
+  const page = kept.slice(0, query.limit);
+  const lastShown = page[page.length - 1];
+  const hasMore = kept.length > query.limit;
+  return { logs: page.map((c) => c.record), nextCursor: hasMore && lastShown ? encodeCursor(lastShown.key) : null };
+}

@@ -1,0 +1,165 @@
+/*
+ * A tiny Prometheus registry: counters and histograms with labels, rendered in the text
+ * exposition format 0.0.4 (https://prometheus.io/docs/instrumenting/exposition_formats/).
+ * Written here rather than pulled in because the backend needs a handful of series only.
+ */
+
+type Labels = Record<string, string | number>;
+
+function escapeLabel(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+}
+
+function labelText(names: readonly string[], values: readonly string[], extra?: [string, string]): string {
+  const pairs = names.map((n, i) => `${n}="${escapeLabel(values[i] ?? '')}"`);
+  if (extra) pairs.push(`${extra[0]}="${escapeLabel(extra[1])}"`);
+  return pairs.length ? `{${pairs.join(',')}}` : '';
+}
+
+function formatNumber(n: number): string {
+  if (n === Number.POSITIVE_INFINITY) return '+Inf';
+  if (n === Number.NEGATIVE_INFINITY) return '-Inf';
+  return String(n);
+}
+
+abstract class Metric {
+  protected readonly series = new Map<string, { values: string[] }>();
+
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly labelNames: readonly string[],
+  ) {}
+
+  protected keyOf(labels: Labels | undefined): { key: string; values: string[] } {
+    const values = this.labelNames.map((n) => String(labels?.[n] ?? ''));
+    return { key: JSON.stringify(values), values };
+  }
+
+  abstract render(): string;
+}
+
+/** A monotonically increasing count per label set. */
+export class Counter extends Metric {
+  private readonly counts = new Map<string, { values: string[]; value: number }>();
+
+  /** Adds `by` (default 1); negative amounts are ignored, as counters only go up. */
+  inc(labels?: Labels, by = 1): void {
+    if (!(by >= 0)) return;
+    const { key, values } = this.keyOf(labels);
+    const entry = this.counts.get(key);
+    if (entry) entry.value += by;
+    else this.counts.set(key, { values, value: by });
+  }
+
+  /** The current value for a label set (tests and readiness use it). */
+  get(labels?: Labels): number {
+    return this.counts.get(this.keyOf(labels).key)?.value ?? 0;
+  }
+
+  render(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
+    for (const { values, value } of this.counts.values()) {
+      lines.push(`${this.name}${labelText(this.labelNames, values)} ${formatNumber(value)}`);
+    }
+    return lines.join('\n');
+  }
+}
+
+/** Default buckets (seconds) for request and store latencies: 1 ms to 10 s. */
+export const LATENCY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
+
+/** Observations counted into cumulative buckets per label set, with their sum and count. */
+export class Histogram extends Metric {
+  private readonly data = new Map<string, { values: string[]; buckets: number[]; sum: number; count: number }>();
+
+  constructor(
+    name: string,
+    help: string,
+    labelNames: readonly string[],
+    readonly bounds: readonly number[] = LATENCY_BUCKETS,
+  ) {
+    super(name, help, labelNames);
+  }
+
+  observe(labels: Labels | undefined, value: number): void {
+    if (!Number.isFinite(value)) return;
+    const { key, values } = this.keyOf(labels);
+    let entry = this.data.get(key);
+    if (!entry) {
+      entry = { values, buckets: this.bounds.map(() => 0), sum: 0, count: 0 };
+      this.data.set(key, entry);
+    }
+    // Non-cumulative counts here; render() accumulates, so observe stays O(buckets) without sorting.
+    const index = this.bounds.findIndex((b) => value <= b);
+    if (index >= 0) entry.buckets[index] = (entry.buckets[index] ?? 0) + 1;
+    entry.sum += value;
+    entry.count += 1;
+  }
+
+  /** How many observations a label set has (tests use it). */
+  count(labels?: Labels): number {
+    return this.data.get(this.keyOf(labels).key)?.count ?? 0;
+  }
+
+  render(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
+    for (const { values, buckets, sum, count } of this.data.values()) {
+      let cumulative = 0;
+      this.bounds.forEach((bound, i) => {
+        cumulative += buckets[i] ?? 0;
+        lines.push(
+          `${this.name}_bucket${labelText(this.labelNames, values, ['le', formatNumber(bound)])} ${cumulative}`,
+        );
+      });
+      lines.push(`${this.name}_bucket${labelText(this.labelNames, values, ['le', '+Inf'])} ${count}`);
+      lines.push(`${this.name}_sum${labelText(this.labelNames, values)} ${formatNumber(sum)}`);
+      lines.push(`${this.name}_count${labelText(this.labelNames, values)} ${count}`);
+    }
+    return lines.join('\n');
+  }
+}
+
+/** Every series the backend exposes at `GET /metrics`. */
+export interface Metrics {
+  httpRequests: Counter;
+  httpDuration: Histogram;
+  ingestRecords: Counter;
+  ingestBytes: Counter;
+  ingestRejected: Counter;
+  storeLatency: Histogram;
+  /** The whole registry in Prometheus text format. */
+  render(): string;
+}
+
+/**
+ * Creates the backend's registry. One per app, decorated as `app.metrics`.
+ *
+ * @example
+ * app.metrics.ingestRecords.inc(undefined, accepted);
+ * app.metrics.storeLatency.observe({ store: 'bucket', op: 'put' }, seconds);
+ */
+export function createMetrics(): Metrics {
+  const httpRequests = new Counter('http_requests_total', 'HTTP requests answered.', ['method', 'route', 'status']);
+  const httpDuration = new Histogram('http_request_duration_seconds', 'Time to answer an HTTP request.', [
+    'method',
+    'route',
+  ]);
+  const ingestRecords = new Counter('cloudsage_ingest_records_total', 'Log records accepted by ingest.', []);
+  const ingestBytes = new Counter('cloudsage_ingest_bytes_total', 'Uncompressed bytes of accepted ingest bodies.', []);
+  const ingestRejected = new Counter('cloudsage_ingest_rejected_total', 'Log records rejected by ingest.', []);
+  const storeLatency = new Histogram('cloudsage_store_latency_seconds', 'Latency of SQL and bucket operations.', [
+    'store',
+    'op',
+  ]);
+  const all: Metric[] = [httpRequests, httpDuration, ingestRecords, ingestBytes, ingestRejected, storeLatency];
+  return {
+    httpRequests,
+    httpDuration,
+    ingestRecords,
+    ingestBytes,
+    ingestRejected,
+    storeLatency,
+    render: () => `${all.map((m) => m.render()).join('\n')}\n`,
+  };
+}

@@ -1,0 +1,84 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/sql/database.js';
+
+/** A fixed-window limit: at most `limit` hits per `windowMs`. */
+export interface RateLimit {
+  limit: number;
+  windowMs: number;
+}
+
+/** Whether a key is over its limit, and for how many seconds more (for `Retry-After`). */
+export interface RateLimitState {
+  count: number;
+  limited: boolean;
+  retryAfterSeconds: number;
+}
+
+function windowStart(now: number, windowMs: number): number {
+  return Math.floor(now / windowMs) * windowMs;
+}
+
+function state(count: number, start: number, rule: RateLimit, now: number): RateLimitState {
+  return {
+    count,
+    limited: count >= rule.limit,
+    retryAfterSeconds: Math.max(1, Math.ceil((start + rule.windowMs - now) / 1000)),
+  };
+}
+
+/**
+ * Reads a key's count in the current window without adding to it. Counters live in the
+ * `rate_limits` table so every replica sees the same numbers (DESIGN.md, "Shared state").
+ */
+export async function peekRateLimit(
+  db: Kysely<Database>,
+  key: string,
+  rule: RateLimit,
+  now: number,
+): Promise<RateLimitState> {
+  const start = windowStart(now, rule.windowMs);
+  const row = await db
+    .selectFrom('rate_limits')
+    .select(['window_start', 'count'])
+    .where('key', '=', key)
+    .executeTakeFirst();
+  return state(row && row.window_start === start ? row.count : 0, start, rule, now);
+}
+
+/**
+ * Adds one hit to a key in the current window and answers the new state. One upsert, so replicas
+ * counting the same key at once never lose a hit; a row from an older window restarts at 1.
+ *
+ * @example
+ * const s = await hitRateLimit(db, `login:ip:${ip}`, { limit: 50, windowMs: 900_000 }, now);
+ */
+export async function hitRateLimit(
+  db: Kysely<Database>,
+  key: string,
+  rule: RateLimit,
+  now: number,
+): Promise<RateLimitState> {
+  const start = windowStart(now, rule.windowMs);
+  const row = await db
+    .insertInto('rate_limits')
+    .values({ key, window_start: start, count: 1 })
+    .onConflict((oc) =>
+      oc.column('key').doUpdateSet((eb) => ({
+        count: eb
+          .case()
+          .when('rate_limits.window_start', '=', start)
+          .then(eb('rate_limits.count', '+', 1))
+          .else(1)
+          .end(),
+        window_start: start,
+      })),
+    )
+    .returning(['count'])
+    .executeTakeFirstOrThrow();
+  return state(row.count, start, rule, now);
+}
+
+/** Forgets a key (a successful login clears its account's failures). */
+export async function resetRateLimit(db: Kysely<Database>, key: string): Promise<void> {
+  await db.deleteFrom('rate_limits').where('key', '=', key).execute();
+}

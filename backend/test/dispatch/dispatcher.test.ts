@@ -1,0 +1,278 @@
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import type { LogRecord } from '@cloudsage/schema';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Dispatcher } from '../../src/services/dispatch/dispatcher.js';
+import { claimJob } from '../../src/services/dispatch/job-queue.js';
+import { DirBucket } from '../../src/store/bucket/dir-bucket.js';
+import { openTestSql, SQL_DIALECTS, type TestSql } from '../support/sql-stores.js';
+import { FakeWorker } from './fake-worker.js';
+
+const gzipAsync = promisify(gzip);
+const MIN = 60_000;
+const T0 = Date.UTC(2026, 0, 1, 10, 0, 0);
+
+describe.each(SQL_DIALECTS)('dispatcher on %s', (dialect) => {
+  let t: TestSql;
+  let bucket: DirBucket;
+  let worker: FakeWorker;
+  let now = T0;
+  const log = pino({ level: 'silent' });
+
+  beforeEach(async () => {
+    t = await openTestSql(dialect);
+    bucket = new DirBucket(t.dataDir);
+    worker = new FakeWorker();
+    await worker.start();
+    now = T0;
+    await t.store.db
+      .insertInto('users')
+      .values({ id: 'u1', email: 'u@x.io', password_hash: 'x', created_at: T0 })
+      .execute();
+    for (const id of ['p1', 'p2']) {
+      await t.store.db
+        .insertInto('projects')
+        .values({ id, user_id: 'u1', name: id, alert_url: null, alert_threshold: null, created_at: T0, updated_at: T0 })
+        .execute();
+    }
+  });
+
+  afterEach(async () => {
+    await worker.stop();
+    await t.dispose();
+  });
+
+  function dispatcher(extra: Partial<ConstructorParameters<typeof Dispatcher>[0]> = {}): Dispatcher {
+    return new Dispatcher({
+      sql: t.store,
+      bucket,
+      worker: { url: worker.url, apiKey: 'k', timeoutMs: 500 },
+      log,
+      windowMs: MIN,
+      graceMs: 1_000,
+      now: () => now,
+      random: () => 0.5,
+      backoffBaseMs: 1_000,
+      ...extra,
+    });
+  }
+
+  /** Writes a batch the way ingest does: object in the bucket, then its row. */
+  async function addBatch(projectId: string, receivedAt: number, levels: LogRecord['level'][]): Promise<void> {
+    const id = `b_${Math.random().toString(36).slice(2)}`;
+    const records = levels.map((level, i) => ({
+      time: new Date(receivedAt + i).toISOString(),
+      level,
+      msg: `${level} ${i}`,
+    }));
+    const key = `logs/${projectId}/x/${id}.ndjson.gz`;
+    await bucket.put(key, await gzipAsync(records.map((r) => JSON.stringify(r)).join('\n') + '\n'));
+    const count = (l: string) => levels.filter((x) => x === l).length;
+    await t.store.db
+      .insertInto('ingest_batches')
+      .values({
+        id,
+        project_id: projectId,
+        key_id: null,
+        object_key: key,
+        idempotency_key: null,
+        received_at: receivedAt,
+        min_time: receivedAt,
+        max_time: receivedAt,
+        records: levels.length,
+        rejected: 0,
+        bytes: 0,
+        count_trace: count('trace'),
+        count_debug: count('debug'),
+        count_info: count('info'),
+        count_warn: count('warn'),
+        count_error: count('error'),
+        count_fatal: count('fatal'),
+        dropped_overflow: 0,
+        dropped_oversize: 0,
+        dropped_before_send: 0,
+        response: '{}',
+      })
+      .execute();
+  }
+
+  async function addJob(projectId: string, from: number, to: number): Promise<void> {
+    await t.store.db
+      .insertInto('scoring_jobs')
+      .values({
+        id: `j_${Math.random().toString(36).slice(2)}`,
+        project_id: projectId,
+        window_start: from,
+        window_end: to,
+        status: 'pending',
+        attempts: 0,
+        due_at: from + MIN,
+        claimed_by: null,
+        lease_until: null,
+        last_error: null,
+        created_at: from,
+        updated_at: from,
+      })
+      .execute();
+  }
+
+  const history = (projectId = 'p1') =>
+    t.store.db
+      .selectFrom('risk_history')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .orderBy('window_start')
+      .execute();
+  const jobs = () => t.store.db.selectFrom('scoring_jobs').selectAll().orderBy('created_at').execute();
+
+  it('scores each complete window once, with its own records, and stores the baseline', async () => {
+    await addBatch('p1', T0 + 5_000, ['info', 'error', 'error']);
+    await addBatch('p1', T0 + MIN + 5_000, ['info', 'info']);
+    await addBatch('p1', T0 + 2 * MIN + 5_000, ['error']);
+    await addJob('p1', T0, T0 + 3 * MIN);
+    now = T0 + 2 * MIN + 30_000; // the third window is still open
+    const d = dispatcher();
+    expect(await d.runOnce()).toBe(true);
+    const rows = await history();
+    expect(rows.map((r) => [r.window_start - T0, r.score])).toEqual([
+      [0, 2],
+      [MIN, 0],
+    ]);
+    expect(worker.calls.map((c) => c.logs.length)).toEqual([3, 2]);
+    // The open window waits in a pending job due after it closes.
+    const [job] = await jobs();
+    expect(job).toMatchObject({ status: 'pending', window_start: T0 + 2 * MIN });
+    expect(await d.runOnce()).toBe(false);
+    now = T0 + 3 * MIN + 5_000;
+    expect(await d.runOnce()).toBe(true);
+    expect((await history()).length).toBe(3);
+    expect((await jobs())[0]?.status).toBe('done');
+    const baseline = await t.store.db
+      .selectFrom('memory')
+      .selectAll()
+      .where('project_id', '=', 'p1')
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(baseline.value).windows).toBe(3);
+    // A re-run of the same windows (e.g. after a crash) writes nothing new.
+    await addJob('p1', T0, T0 + 3 * MIN);
+    expect(await d.runOnce()).toBe(true);
+    expect((await history()).length).toBe(3);
+    expect(worker.calls.length).toBe(3);
+  });
+
+  it('keeps jobs while the worker is down and scores every window once it is back', async () => {
+    const port = worker.port;
+    await worker.stop();
+    for (let m = 0; m < 3; m++) await addBatch('p1', T0 + m * MIN + 1_000, ['error']);
+    await addJob('p1', T0, T0 + 3 * MIN);
+    now = T0 + 4 * MIN;
+    const d = dispatcher();
+    expect(await d.runOnce()).toBe(true);
+    let [job] = await jobs();
+    expect(job).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(job?.last_error).toMatch(/unreachable/);
+    expect(job!.due_at).toBeGreaterThan(now);
+    // Still down a minute later: the backoff grows.
+    now = job!.due_at;
+    await d.runOnce();
+    [job] = await jobs();
+    expect(job).toMatchObject({ status: 'pending', attempts: 2 });
+    await worker.start(port);
+    now = job!.due_at;
+    await d.runOnce();
+    expect((await history()).map((r) => r.window_start - T0)).toEqual([0, MIN, 2 * MIN]);
+    expect((await jobs())[0]?.status).toBe('done');
+  });
+
+  it.each(['slow', 'error500', 'garbage', 'bad-shape'] as const)('retries when the worker is %s', async (mode) => {
+    worker.mode = mode;
+    worker.slowMs = 1_500;
+    await addBatch('p1', T0 + 1_000, ['error']);
+    await addJob('p1', T0, T0 + MIN);
+    now = T0 + 2 * MIN;
+    const d = dispatcher();
+    await d.runOnce();
+    expect(await history()).toEqual([]);
+    const [job] = await jobs();
+    expect(job).toMatchObject({ status: 'pending', attempts: 1 });
+    worker.mode = 'ok';
+    now = job!.due_at;
+    await d.runOnce();
+    expect((await history()).length).toBe(1);
+  });
+
+  it('skips a window the worker rejects as invalid instead of retrying forever', async () => {
+    worker.mode = 'reject400';
+    await addBatch('p1', T0 + 1_000, ['error']);
+    await addJob('p1', T0, T0 + MIN);
+    now = T0 + 2 * MIN;
+    await dispatcher().runOnce();
+    expect((await jobs())[0]?.status).toBe('done');
+    expect(await history()).toEqual([]);
+  });
+
+  it('re-runs the job of a dispatcher that died mid-job, without a second history row', async () => {
+    for (let m = 0; m < 2; m++) await addBatch('p1', T0 + m * MIN + 1_000, ['error', 'error']);
+    await addJob('p1', T0, T0 + 2 * MIN);
+    now = T0 + 3 * MIN;
+    // Another replica claimed the job, scored window 0, then died: its claim stays until the lease ends.
+    expect(await claimJob(t.store.db, t.store.dialect, 'dead-replica', now, 10_000)).toBeDefined();
+    await windowScoredByDeadReplica();
+    // While the lease holds, nobody else takes the project's work.
+    const alive = dispatcher();
+    expect(await alive.runOnce()).toBe(false);
+    now += 11_000;
+    expect(await alive.runOnce()).toBe(true);
+    const rows = await history();
+    expect(rows.map((r) => r.window_start - T0)).toEqual([0, MIN]);
+    expect(worker.calls.filter((c) => c.metadata.window.from === new Date(T0).toISOString()).length).toBe(0);
+
+    async function windowScoredByDeadReplica(): Promise<void> {
+      await t.store.db
+        .insertInto('risk_history')
+        .values({
+          id: 'r_dead',
+          project_id: 'p1',
+          window_start: T0,
+          timestamp: T0 + MIN,
+          score: 2,
+          labels: '[]',
+          signals: '{}',
+          explanations: '[]',
+          created_at: now,
+        })
+        .execute();
+    }
+  });
+
+  it('samples a huge window down to the bound, keeping every warn-and-above record', async () => {
+    const levels: LogRecord['level'][] = [];
+    for (let i = 0; i < 1_000; i++) levels.push(i % 25 === 0 ? 'error' : i % 50 === 1 ? 'warn' : 'info');
+    await addBatch('p1', T0 + 1_000, levels);
+    await addJob('p1', T0, T0 + MIN);
+    now = T0 + 2 * MIN;
+    await dispatcher({ maxRecordsPerWindow: 200 }).runOnce();
+    const [call] = worker.calls;
+    const severe = levels.filter((l) => l !== 'info').length;
+    expect(call?.logs.filter((l) => l.level !== 'info').length).toBe(severe);
+    expect(call?.logs.length).toBeLessThanOrEqual(200);
+    expect(call?.logs.length).toBeGreaterThan(190);
+    expect(call?.metadata.totalRecords).toBe(1_000);
+    expect(call?.metadata.samplingRatio).toBeCloseTo((200 - severe) / (1_000 - severe), 5);
+  });
+
+  it('lets several dispatchers run at once and still scores every window exactly once', async () => {
+    for (const p of ['p1', 'p2']) {
+      for (let m = 0; m < 4; m++) await addBatch(p, T0 + m * MIN + 1_000, ['error']);
+      await addJob(p, T0, T0 + 4 * MIN);
+    }
+    now = T0 + 5 * MIN;
+    const ds = [dispatcher(), dispatcher(), dispatcher()];
+    for (let round = 0; round < 4; round++) await Promise.all(ds.map((d) => d.runOnce()));
+    for (const p of ['p1', 'p2']) expect((await history(p)).length).toBe(4);
+    const keys = worker.calls.map((c) => `${c.projectId}@${c.metadata.window.from}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys.length).toBe(8);
+  });
+});

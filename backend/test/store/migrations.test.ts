@@ -1,0 +1,73 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { migrate } from '../../src/store/sql/open-sql.js';
+import { openTestSql, SQL_DIALECTS, type TestSql } from '../support/sql-stores.js';
+
+describe.each(SQL_DIALECTS)('migrations on %s', (dialect) => {
+  let t: TestSql | undefined;
+  afterEach(async () => {
+    await t?.dispose();
+    t = undefined;
+  });
+
+  it('creates every table and is idempotent on a second run', async () => {
+    t = await openTestSql(dialect);
+    const tables = (await t.store.db.introspection.getTables()).map((x) => x.name).sort();
+    expect(tables).toEqual(
+      expect.arrayContaining([
+        'api_keys',
+        'forecast_feedback',
+        'forecasts',
+        'ingest_batches',
+        'leases',
+        'memory',
+        'minute_metrics',
+        'projects',
+        'rate_limits',
+        'revoked_tokens',
+        'risk_history',
+        'scoring_jobs',
+        'users',
+      ]),
+    );
+    await migrate(t.store);
+    await t.store.ping();
+  });
+
+  it('reads BIGINT epoch ms back as numbers and allows one pending job per project only', async () => {
+    t = await openTestSql(dialect);
+    const { db } = t.store;
+    const now = 1_767_225_600_123;
+    await db.insertInto('users').values({ id: 'u1', email: 'a@b.c', password_hash: 'x', created_at: now }).execute();
+    await db
+      .insertInto('projects')
+      .values({
+        id: 'p1',
+        user_id: 'u1',
+        name: 'p',
+        alert_url: null,
+        alert_threshold: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    const row = await db.selectFrom('projects').selectAll().where('id', '=', 'p1').executeTakeFirstOrThrow();
+    expect(row.created_at).toBe(now);
+    const job = (id: string, status: 'pending' | 'done') => ({
+      id,
+      project_id: 'p1',
+      window_start: now,
+      window_end: now + 60_000,
+      status,
+      attempts: 0,
+      due_at: now,
+      claimed_by: null,
+      lease_until: null,
+      last_error: null,
+      created_at: now,
+      updated_at: now,
+    });
+    await db.insertInto('scoring_jobs').values(job('j1', 'pending')).execute();
+    await db.insertInto('scoring_jobs').values(job('j2', 'done')).execute();
+    await expect(db.insertInto('scoring_jobs').values(job('j3', 'pending')).execute()).rejects.toThrow();
+  });
+});

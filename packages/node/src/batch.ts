@@ -1,0 +1,66 @@
+import type { DropCounts } from '@cloudsage/schema';
+import { gzipLines } from './gzip.js';
+
+/**
+ * One batch of serialized records on its way to the backend. Its `idempotencyKey` stays the same on
+ * every retry; halves of a split batch get derived keys.
+ *
+ * @example
+ * const batch = createBatch('3f0c...', ['{"msg":"a"}'], 12, emptyDropCounts());
+ * const body = await batch.body(); // gzip NDJSON, computed once
+ */
+export interface Batch {
+  readonly idempotencyKey: string;
+  /** The NDJSON lines, in the order they were logged. */
+  readonly lines: readonly string[];
+  /** Raw (uncompressed) bytes of the body. */
+  readonly rawBytes: number;
+  /** Drops since the previous batch, sent as `X-CloudSage-Dropped`. */
+  readonly dropped: DropCounts;
+  /** The gzip NDJSON body, compressed on first call and kept for retries. */
+  body(): Promise<Uint8Array>;
+}
+
+/**
+ * Creates a {@link Batch}.
+ *
+ * @example
+ * createBatch(randomUUID(), lines, rawBytes, emptyDropCounts());
+ */
+export function createBatch(
+  idempotencyKey: string,
+  lines: readonly string[],
+  rawBytes: number,
+  dropped: DropCounts,
+): Batch {
+  let body: Promise<Uint8Array> | undefined;
+  return {
+    idempotencyKey,
+    lines,
+    rawBytes,
+    dropped,
+    body() {
+      body ??= gzipLines(lines);
+      return body;
+    },
+  };
+}
+
+/**
+ * Splits a batch in halves (after a 413). The first half carries the drop counts; keys are derived so a
+ * re-sent half is still recognised as the same data.
+ *
+ * @example
+ * const [a, b] = splitBatch(batch);
+ */
+export function splitBatch(batch: Batch): [Batch, Batch] {
+  const mid = Math.ceil(batch.lines.length / 2);
+  const left = batch.lines.slice(0, mid);
+  const right = batch.lines.slice(mid);
+  const size = (ls: readonly string[]) => ls.reduce((n, l) => n + l.length + 1, 0);
+  const none = { overflow: 0, oversize: 0, before_send: 0 };
+  return [
+    createBatch(`${batch.idempotencyKey}.0`, left, size(left), batch.dropped),
+    createBatch(`${batch.idempotencyKey}.1`, right, size(right), none),
+  ];
+}

@@ -1,0 +1,321 @@
+import { randomUUID } from 'node:crypto';
+import type { Feedback, Forecast, Level, Project, RiskHistory } from '@cloudsage/schema';
+import { type Clock, systemClock } from './clock.js';
+import { CloudSageError } from './errors.js';
+import { registerExitHooks } from './exit-hooks.js';
+import type { FlushResult } from './flush.js';
+import type { HttpClient } from './http.js';
+import { createFetchHttp } from './http-fetch.js';
+import { createUndiciHttp } from './http-undici.js';
+import { type CloudSageOptions, type LogInput, type ResolvedOptions, resolveOptions } from './options.js';
+import { ReadApi, type RiskHistoryOptions, type SendFeedbackInput } from './read-api.js';
+import { createRedactor, type Redactor } from './redact.js';
+import { createHttpSender } from './send.js';
+import { levelRank, lineLevelRank, serializeRecord } from './serialize.js';
+import { type ClientStats, Shipper } from './shipper.js';
+import { oversizeBytes, truncateLine } from './truncate.js';
+
+/** `flush()` / `shutdown()` options. */
+export interface FlushOptions {
+  /** Deadline; the call resolves by then with what is still `pending`. Default `flushTimeoutMs` (10 s). */
+  timeoutMs?: number;
+}
+
+function levelName(level: unknown): Level {
+  if (
+    level === 'trace' ||
+    level === 'debug' ||
+    level === 'info' ||
+    level === 'warn' ||
+    level === 'error' ||
+    level === 'fatal'
+  ) {
+    return level;
+  }
+  return 'info';
+}
+
+/**
+ * The CloudSage client: ships logs in gzip NDJSON batches without slowing or crashing the host, and
+ * reads forecasts and risk history. Logging calls are synchronous and never throw.
+ *
+ * @example
+ * const client = new CloudSage({ endpoint: 'http://127.0.0.1:3001', apiKey: process.env.CLOUDSAGE_KEY! });
+ * client.info('checkout done', { orderId: 42, ms: 183 });
+ * const forecast = await client.getForecast();
+ * await client.shutdown();
+ */
+export class CloudSage {
+  private readonly options: ResolvedOptions;
+  private readonly clock: Clock;
+  private readonly redactor: Redactor;
+  private readonly shipper: Shipper;
+  private readonly readApi: ReadApi;
+  private readonly http: HttpClient | undefined;
+  private readonly closing = new AbortController();
+  private readonly rawFastPath: boolean;
+  private unregisterExit: (() => void) | undefined;
+  private shutdownPromise: Promise<FlushResult> | undefined;
+
+  constructor(options: CloudSageOptions) {
+    this.options = resolveOptions(options);
+    const o = this.options;
+    this.clock = o.clock ?? systemClock;
+    this.redactor = createRedactor(o.redact);
+    this.rawFastPath = !this.redactor.hasPaths && !o.beforeSend;
+    if (o.endpoint)
+      this.http = o.fetch ? createFetchHttp(o.endpoint, o.fetch) : createUndiciHttp(o.endpoint, o.concurrency + 2);
+    const transport =
+      o.transport ??
+      createHttpSender({
+        http: this.http!,
+        apiKey: o.apiKey!,
+        projectId: o.projectId,
+        requestTimeoutMs: o.requestTimeoutMs,
+        now: () => this.clock.now(),
+      });
+    this.shipper = new Shipper({
+      options: o,
+      transport,
+      clock: this.clock,
+      random: o.random ?? Math.random,
+      newId: o.idGenerator ?? randomUUID,
+      report: (e) => this.report(e),
+      stderr: o.stderr ?? process.stderr,
+    });
+    this.readApi = new ReadApi({
+      http: this.http,
+      apiKey: o.apiKey,
+      projectId: o.projectId,
+      requestTimeoutMs: o.requestTimeoutMs,
+      signal: this.closing.signal,
+    });
+    if (o.exitHooks) {
+      const timeoutMs = o.exitHooks.timeoutMs;
+      this.unregisterExit = registerExitHooks({
+        flushForExit: () => this.shipper.flush(timeoutMs, true),
+        hasQueued: () => this.shipper.buffer.size > 0,
+      });
+    }
+  }
+
+  /**
+   * Logs one record. `time` (now) and `level` (`info`) are added when missing. Synchronous; never throws.
+   *
+   * @example
+   * client.log({ level: 'warn', msg: 'slow query', ms: 1200 });
+   */
+  log(record: LogInput): void {
+    try {
+      if (this.shutdownPromise) return;
+      let rec: LogInput = record !== null && typeof record === 'object' ? record : { msg: String(record) };
+      const o = this.options;
+      if (this.redactor.hasPaths) rec = this.redactor.redactPaths(rec);
+      const time = new Date(this.clock.now()).toISOString();
+      const level = levelName(rec.level);
+      if (o.beforeSend) {
+        let out: LogInput | null | undefined;
+        let copy: LogInput;
+        try {
+          copy = { time, level, ...rec };
+        } catch {
+          // A throwing getter: the record cannot be read, so it is sent as a marker, like serializeRecord does.
+          copy = { time, level, msg: '[unserializable record]', 'cloudsage.unserializable': true };
+        }
+        try {
+          out = o.beforeSend(copy);
+        } catch (err) {
+          this.shipper.drop(
+            'before_send',
+            1,
+            `beforeSend threw (${(err as Error)?.message ?? String(err)}); record dropped`,
+          );
+          return;
+        }
+        if (out === null || out === undefined || typeof out !== 'object') {
+          this.shipper.drop('before_send', 1, 'beforeSend dropped a record');
+          return;
+        }
+        rec = out;
+      }
+      if (o.service !== undefined && !('service' in rec)) rec = { service: o.service, ...rec };
+      this.accept(serializeRecord(rec, time, level), levelRank(rec.level));
+    } catch (err) {
+      this.report(new CloudSageError('internal_error', 'log() failed; the record was not buffered', { cause: err }));
+    }
+  }
+
+  /**
+   * Buffers one already-serialized NDJSON line (the pino transport's path). Without `redact.paths` and
+   * `beforeSend` the line is not parsed: only the redaction patterns run, by string replacement.
+   *
+   * @example
+   * client.writeLine('{"level":30,"time":1735689600000,"msg":"hello"}');
+   */
+  writeLine(line: string): void {
+    try {
+      if (this.shutdownPromise || typeof line !== 'string') return;
+      let text = line.endsWith('\n') ? line.slice(0, -1) : line;
+      if (text.includes('\n')) {
+        for (const part of text.split('\n')) if (part.trim() !== '') this.writeLine(part);
+        return;
+      }
+      if (text.trim() === '') return;
+      if (!this.rawFastPath) {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          parsed = undefined;
+        }
+        this.log(
+          parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+            ? (parsed as LogInput)
+            : { msg: text },
+        );
+        return;
+      }
+      text = this.redactor.redactLine(text);
+      this.accept(text, lineLevelRank(text), true);
+    } catch (err) {
+      this.report(
+        new CloudSageError('internal_error', 'writeLine() failed; the line was not buffered', { cause: err }),
+      );
+    }
+  }
+
+  /** Redacts (unless already done), enforces the per-record limit and buffers. */
+  private accept(line: string, rank: number, redacted = false): void {
+    let out = redacted ? line : this.redactor.redactLine(line);
+    if (oversizeBytes(out, this.options.maxRecordBytes) > 0) {
+      const cut = truncateLine(out, this.options.maxRecordBytes);
+      if (cut === undefined) {
+        this.shipper.drop('oversize', 1, `a record could not be cut to ${this.options.maxRecordBytes} bytes`);
+        return;
+      }
+      out = cut;
+    }
+    this.shipper.enqueue(out, rank);
+  }
+
+  /** @example client.trace('cache probe', { key }); */
+  trace(msg: string, fields?: LogInput): void {
+    this.log(fields ? { ...fields, level: 'trace', msg } : { level: 'trace', msg });
+  }
+  /** @example client.debug('cache miss', { key }); */
+  debug(msg: string, fields?: LogInput): void {
+    this.log(fields ? { ...fields, level: 'debug', msg } : { level: 'debug', msg });
+  }
+  /** @example client.info('request done', { status: 200, ms: 12 }); */
+  info(msg: string, fields?: LogInput): void {
+    this.log(fields ? { ...fields, level: 'info', msg } : { level: 'info', msg });
+  }
+  /** @example client.warn('slow query', { ms: 1200 }); */
+  warn(msg: string, fields?: LogInput): void {
+    this.log(fields ? { ...fields, level: 'warn', msg } : { level: 'warn', msg });
+  }
+  /** @example client.error('payment failed', { err }); */
+  error(msg: string, fields?: LogInput): void {
+    this.log(fields ? { ...fields, level: 'error', msg } : { level: 'error', msg });
+  }
+  /** @example client.fatal('out of memory'); */
+  fatal(msg: string, fields?: LogInput): void {
+    this.log(fields ? { ...fields, level: 'fatal', msg } : { level: 'fatal', msg });
+  }
+
+  /**
+   * Sends everything logged before the call. Resolves by the deadline with the records settled during
+   * the call; concurrent callers share one drain. Never rejects.
+   *
+   * @example
+   * const { sent, dropped, pending } = await client.flush({ timeoutMs: 2000 });
+   */
+  async flush(options: FlushOptions = {}): Promise<FlushResult> {
+    try {
+      return await this.shipper.flush(this.deadline(options));
+    } catch {
+      return { sent: 0, dropped: 0, pending: this.shipper.stats().buffered };
+    }
+  }
+
+  /**
+   * Flushes within the deadline, then stops: requests in flight are aborted, the connection pool closed
+   * and the exit hooks removed. Later `log()` calls are ignored. Runs once; every caller gets the same result.
+   *
+   * @example
+   * process.on('SIGTERM', async () => { await client.shutdown({ timeoutMs: 3000 }); process.exit(0); });
+   */
+  shutdown(options: FlushOptions = {}): Promise<FlushResult> {
+    this.shutdownPromise ??= (async () => {
+      const result = await this.flush({ timeoutMs: this.deadline(options) });
+      this.unregisterExit?.();
+      this.closing.abort();
+      await this.shipper.stop();
+      return result;
+    })().catch(() => ({ sent: 0, dropped: 0, pending: 0 }));
+    return this.shutdownPromise;
+  }
+
+  /**
+   * Counters since the client was created.
+   *
+   * @example
+   * const { sent, dropped, buffered } = client.stats();
+   */
+  stats(): ClientStats {
+    return this.shipper.stats();
+  }
+
+  /**
+   * Today's forecast for a project (default: `projectId`, else the API key's project).
+   *
+   * @example
+   * const { text, actions, predicted } = await client.getForecast();
+   */
+  getForecast(projectId?: string): Promise<Forecast> {
+    return this.readApi.getForecast(projectId);
+  }
+
+  /**
+   * The risk history, oldest first.
+   *
+   * @example
+   * const points = await client.getRiskHistory({ days: 7 });
+   */
+  getRiskHistory(options?: RiskHistoryOptions): Promise<RiskHistory> {
+    return this.readApi.getRiskHistory(options);
+  }
+
+  /**
+   * The projects this credential can see (a read key sees its one project).
+   *
+   * @example
+   * const projects = await client.listProjects();
+   */
+  listProjects(): Promise<Project[]> {
+    return this.readApi.listProjects();
+  }
+
+  /**
+   * Says whether a forecast was accurate.
+   *
+   * @example
+   * await client.sendFeedback({ forecastId: forecast.id, accurate: false, comment: 'no incident came' });
+   */
+  sendFeedback(input: SendFeedbackInput): Promise<Feedback> {
+    return this.readApi.sendFeedback(input);
+  }
+
+  private deadline(options: FlushOptions): number {
+    const t = options?.timeoutMs;
+    return typeof t === 'number' && Number.isFinite(t) && t >= 0 ? t : this.options.flushTimeoutMs;
+  }
+
+  private report(error: CloudSageError): void {
+    try {
+      this.options.onError?.(error);
+    } catch {
+      // A throwing onError must not reach the host.
+    }
+  }
+}

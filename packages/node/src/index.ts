@@ -1,0 +1,30 @@
+// The public surface of @cloudsage/node, in one place (STYLE habit 2).
+export type {
+  DropCounts,
+  DropReason,
+  Feedback,
+  FeedbackRequest,
+  Forecast,
+  Project,
+  RiskHistory,
+} from '@cloudsage/schema';
+export type { Batch } from './batch.js';
+export { createBatch, splitBatch } from './batch.js';
+export type { DropPolicy } from './buffer.js';
+export type { FlushOptions } from './client.js';
+export { CloudSage } from './client.js';
+export type { Clock, TimerHandle } from './clock.js';
+export { systemClock } from './clock.js';
+export type { CloudSageErrorCode, CloudSageErrorInit } from './errors.js';
+export { CloudSageError, ERROR_CODES } from './errors.js';
+export type { FlushResult } from './flush.js';
+export type { FetchLike } from './http-fetch.js';
+export { InMemorySink } from './in-memory-sink.js';
+export type { BeforeSend, CloudSageOptions, LogInput } from './options.js';
+export type { RiskHistoryOptions, SendFeedbackInput } from './read-api.js';
+export type { RedactOptions, RedactPattern } from './redact.js';
+export { createRedactor, DEFAULT_PATTERN_NAMES, DEFAULT_REPLACEMENT } from './redact.js';
+export type { RetryOptions } from './retry-policy.js';
+export { backoffDelay, isRetryableStatus, parseRetryAfter } from './retry-policy.js';
+export type { SendResult, Transport } from './send.js';
+export type { ClientStats } from './shipper.js';

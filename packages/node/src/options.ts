@@ -1,0 +1,168 @@
+import { LIMITS } from '@cloudsage/schema';
+import { z } from 'zod';
+import type { Clock } from './clock.js';
+import { CloudSageError } from './errors.js';
+import type { FetchLike } from './http-fetch.js';
+import type { RedactOptions } from './redact.js';
+import type { Transport } from './send.js';
+
+/** A record as given to `log()`: any JSON-able object; `time`, `level` and `msg` are the usual fields. */
+export type LogInput = Record<string, unknown>;
+
+/** `beforeSend`: change the record, or return `null` to drop it. */
+export type BeforeSend = (record: LogInput) => LogInput | null | undefined;
+
+/**
+ * Options of `new CloudSage()`. Only `endpoint` and `apiKey` are required (or `transport`, in tests).
+ *
+ * @example
+ * const options: CloudSageOptions = { endpoint: 'http://127.0.0.1:3001', apiKey: process.env.CLOUDSAGE_KEY! };
+ */
+export interface CloudSageOptions {
+  /** The backend's origin, e.g. `http://127.0.0.1:3001`; batches go to `${endpoint}/api/ingest`. */
+  endpoint?: string;
+  /** A project API key (`csk_...`), sent as `Authorization: Bearer`. */
+  apiKey?: string;
+  /** Sent as `X-CloudSage-Project`; the read API's default project. */
+  projectId?: string;
+  /** Added as `service` to records that have none. */
+  service?: string;
+  /** When a batch is sent: whichever comes first. */
+  batch?: { maxRecords?: number; maxBytes?: number; maxWaitMs?: number };
+  /** Buffer bound by records (default 100,000). */
+  maxBufferRecords?: number;
+  /** Buffer bound by bytes, batches in flight included (default 64 MiB). */
+  maxBufferBytes?: number;
+  /** What to drop when the buffer is full (default `oldest-low-first`). */
+  dropPolicy?: 'oldest-low-first' | 'oldest' | 'newest';
+  /** Per-record limit; longer records are truncated with a marker (default `LIMITS.maxRecordBytes`). */
+  maxRecordBytes?: number;
+  /** Retry budget per batch, or `false` for a single attempt. */
+  retry?: false | { retries?: number; minDelayMs?: number; maxDelayMs?: number; maxRetryTimeMs?: number };
+  /** Timeout of one HTTP request (default 30 s). */
+  requestTimeoutMs?: number;
+  /** Batches in flight at once (default 2). */
+  concurrency?: number;
+  /** Redaction; on by default with the built-in patterns. `false` turns it off. */
+  redact?: false | RedactOptions;
+  /** Last look at each record before it is buffered; a throwing hook drops the record (`before_send`). */
+  beforeSend?: BeforeSend;
+  /** Background problems (drops, failed batches) as a `CloudSageError`; never called synchronously with a throw. */
+  onError?: (error: CloudSageError) => void;
+  /** A `fetch` to use instead of undici (Bun, Deno, edge, msw). */
+  fetch?: FetchLike;
+  /** Replaces the HTTP sender, e.g. with an `InMemorySink`. */
+  transport?: Transport;
+  /** Flush on `beforeExit`, SIGTERM and SIGINT (default `true`, deadline 5 s). */
+  exitHooks?: boolean | { timeoutMs?: number };
+  /** Default deadline of `flush()` and `shutdown()` (default 10 s). */
+  flushTimeoutMs?: number;
+  /** Injected for tests: time, randomness, batch ids, and where the stderr warning goes. */
+  clock?: Clock;
+  random?: () => number;
+  idGenerator?: () => string;
+  stderr?: { write(line: string): unknown };
+}
+
+const fn = <T>(name: string) =>
+  z.custom<T>((v) => typeof v === 'function', { message: `${name} must be a function` }).optional();
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+
+const Schema = z
+  .object({
+    endpoint: z
+      .url({ protocol: /^https?$/, message: 'endpoint must be an http(s) URL such as http://127.0.0.1:3001' })
+      .transform((u) => u.replace(/\/+$/, ''))
+      .optional(),
+    apiKey: z.string().min(1).optional(),
+    projectId: z.string().min(1).max(64).optional(),
+    service: z.string().min(1).max(256).optional(),
+    batch: z
+      .object({
+        maxRecords: int(1, LIMITS.maxBatchRecords).default(1000),
+        maxBytes: int(1024, LIMITS.maxInflatedBytes).default(1024 * 1024),
+        maxWaitMs: int(0, 3_600_000).default(1000),
+      })
+      .prefault({}),
+    maxBufferRecords: int(1, 100_000_000).default(100_000),
+    maxBufferBytes: int(64 * 1024, 2 ** 40).default(64 * 1024 * 1024),
+    dropPolicy: z.enum(['oldest-low-first', 'oldest', 'newest']).default('oldest-low-first'),
+    maxRecordBytes: int(256, LIMITS.maxRecordBytes).default(LIMITS.maxRecordBytes),
+    retry: z
+      .union([
+        z.literal(false),
+        z.object({
+          retries: int(0, 100).default(5),
+          minDelayMs: int(0, 600_000).default(250),
+          maxDelayMs: int(0, 3_600_000).default(30_000),
+          maxRetryTimeMs: int(0, 24 * 3_600_000).default(60_000),
+        }),
+      ])
+      .prefault({}),
+    requestTimeoutMs: int(1, 3_600_000).default(30_000),
+    concurrency: int(1, 64).default(2),
+    redact: z
+      .union([
+        z.literal(false),
+        z.object({
+          paths: z.array(z.string().min(1)).default([]),
+          patterns: z
+            .array(
+              z.union([
+                z.instanceof(RegExp),
+                z.object({ pattern: z.instanceof(RegExp), replacement: z.string().optional() }),
+              ]),
+            )
+            .default([]),
+          replacement: z.string().default('[REDACTED]'),
+          defaults: z.boolean().default(true),
+        }),
+      ])
+      .prefault({}),
+    beforeSend: fn<BeforeSend>('beforeSend'),
+    onError: fn<(error: CloudSageError) => void>('onError'),
+    fetch: fn<FetchLike>('fetch'),
+    transport: z
+      .custom<Transport>((v) => typeof (v as Transport | null)?.send === 'function', {
+        message: 'transport must have a send(batch) method',
+      })
+      .optional(),
+    exitHooks: z
+      .union([z.boolean(), z.object({ timeoutMs: int(0, 600_000).default(5000) })])
+      .default(true)
+      .transform((v) => (v === false ? false : { timeoutMs: v === true ? 5000 : v.timeoutMs })),
+    flushTimeoutMs: int(0, 3_600_000).default(10_000),
+    clock: z.custom<Clock>((v) => typeof (v as Clock | null)?.now === 'function').optional(),
+    random: fn<() => number>('random'),
+    idGenerator: fn<() => string>('idGenerator'),
+    stderr: z
+      .custom<{ write(line: string): unknown }>((v) => typeof (v as { write?: unknown } | null)?.write === 'function')
+      .optional(),
+  })
+  .strict()
+  .superRefine((o, ctx) => {
+    if (!o.transport && (!o.endpoint || !o.apiKey)) {
+      ctx.addIssue({ code: 'custom', message: 'endpoint and apiKey are required (unless a transport is given)' });
+    }
+  });
+
+/** The options after validation and defaults. */
+export type ResolvedOptions = z.output<typeof Schema>;
+
+/**
+ * Validates the options (fail fast on configuration): throws `CloudSageError('invalid_options')` with
+ * every problem listed.
+ *
+ * @example
+ * resolveOptions({ endpoint: 'http://127.0.0.1:3001', apiKey: 'csk_x' }).batch.maxRecords; // 1000
+ */
+export function resolveOptions(options: CloudSageOptions): ResolvedOptions {
+  const parsed = Schema.safeParse(options ?? {});
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; ');
+    throw new CloudSageError('invalid_options', `invalid CloudSage options: ${problems}`, {
+      details: parsed.error.issues,
+    });
+  }
+  return parsed.data;
+}

@@ -1,0 +1,218 @@
+/**
+ * Redaction runs before anything is buffered. Patterns run on the serialized JSON line (one pass per
+ * pattern over one string is far cheaper than walking every field, and the same code serves
+ * `writeLine`); paths run on the record object, copy-on-write, so the caller's object is never changed.
+ *
+ * Every default pattern is JSON-safe: a match never contains `"` or `\`, so replacing it cannot break
+ * the line. User patterns must keep to the same rule.
+ */
+
+/** The text that replaces a secret unless `redact.replacement` says otherwise. */
+export const DEFAULT_REPLACEMENT = '[REDACTED]';
+
+/** One redaction pattern: a regular expression and, optionally, its own replacement text. */
+export interface RedactPattern {
+  pattern: RegExp;
+  replacement?: string;
+}
+
+/** The `redact` option. */
+export interface RedactOptions {
+  /** Dot paths into the record (`req.headers.authorization`, `*` matches any key). */
+  paths?: string[];
+  /** Extra patterns, applied to the serialized line after the defaults. */
+  patterns?: Array<RegExp | RedactPattern>;
+  /** Replacement text; default `[REDACTED]`. */
+  replacement?: string;
+  /** Set `false` to skip the built-in patterns and use only yours. Default `true`. */
+  defaults?: boolean;
+}
+
+type Replacer = (match: string, ...groups: string[]) => string;
+
+interface CompiledPattern {
+  name: string;
+  regex: RegExp;
+  /** Cheap substring test that must pass before the regex runs (keeps long lines linear and fast). */
+  hint?: (line: string) => boolean;
+  replace: (r: string) => string | Replacer;
+}
+
+function luhn(digits: string): boolean {
+  let sum = 0;
+  let double = false;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let d = digits.charCodeAt(i) - 48;
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    double = !double;
+  }
+  return sum % 10 === 0;
+}
+
+const hasDigitRun = /\d{4}/;
+
+// Key words whose values are secrets; they match as key suffixes too (`accessToken`, `x-api-key`).
+const SECRET_KEYS =
+  'password|passwd|pwd|secret|token|api[_-]?key|private[_-]?key|access[_-]?key|session[_-]?id|cookie|credentials?|authorization';
+
+/**
+ * The built-in patterns, by name: bearer/basic tokens, `csk_` API keys, JWTs, AWS access key ids,
+ * secrets in `key=value` / `"key": "value"` form, card numbers (Luhn-checked) and email addresses.
+ *
+ * @example
+ * DEFAULT_PATTERN_NAMES.includes('email'); // true
+ */
+export const DEFAULT_PATTERN_NAMES = [
+  'jwt',
+  'bearer',
+  'api_key',
+  'aws_key',
+  'secret_field',
+  'secret_text',
+  'card',
+  'email',
+] as const;
+
+function defaultPatterns(): CompiledPattern[] {
+  return [
+    {
+      name: 'jwt',
+      regex: /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g,
+      hint: (l) => l.includes('eyJ'),
+      replace: (r) => r,
+    },
+    {
+      name: 'bearer',
+      regex: /\b(Bearer|Basic)(\s+)[A-Za-z0-9._~+/=-]{4,}/gi,
+      hint: (l) => /bearer|basic/i.test(l),
+      replace: (r) => (_m, scheme, space) => `${scheme}${space}${r}`,
+    },
+    {
+      name: 'api_key',
+      regex: /\bcsk_[A-Za-z0-9_-]{4,}/g,
+      hint: (l) => l.includes('csk_'),
+      replace: (r) => r,
+    },
+    {
+      name: 'aws_key',
+      regex: /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/g,
+      hint: (l) => l.includes('IA') || l.includes('ACCA'),
+      replace: (r) => r,
+    },
+    {
+      // JSON fields whose key ends in a secret word: `"password":"x"`, `"accessToken":"x"`, `"apiKey":12`.
+      // An unescaped `"` followed by `:` can only close a key, so this never matches inside a string.
+      name: 'secret_field',
+      regex: new RegExp(`(${SECRET_KEYS})"(\\s*:\\s*)(?:"(?:[^"\\\\]|\\\\.)*"|-?\\d[\\d.eE+-]*|true|false)`, 'gi'),
+      replace: (r) => (_m, key, colon) => `${key}"${colon}"${r}"`,
+    },
+    {
+      // The same words in text: `password=x`, `token: x` (inside a message, quotes are escaped, so the
+      // value stops at a quote, backslash, space or separator).
+      name: 'secret_text',
+      regex: new RegExp(`(${SECRET_KEYS})(\\s*[:=]\\s*)([^"\\\\\\s,;&{}[\\]]+)`, 'gi'),
+      replace: (r) => (_m, key, sep) => `${key}${sep}${r}`,
+    },
+    {
+      name: 'card',
+      regex: /\b[2-6]\d{3}(?:[ -]?\d){9,15}\b/g,
+      hint: (l) => hasDigitRun.test(l),
+      replace: (r) => (m) => {
+        const digits = m.replace(/[ -]/g, '');
+        return digits.length >= 13 && digits.length <= 19 && luhn(digits) ? r : m;
+      },
+    },
+    {
+      name: 'email',
+      regex: /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}\b/g,
+      hint: (l) => l.includes('@'),
+      replace: (r) => r,
+    },
+  ];
+}
+
+/** Escapes text for use inside a JSON string, so a replacement cannot break the line. */
+function jsonSafe(text: string): string {
+  return JSON.stringify(text).slice(1, -1);
+}
+
+/** A compiled redactor; see {@link createRedactor}. */
+export interface Redactor {
+  /** True when `paths` were configured (the record must then be an object, not a raw line). */
+  readonly hasPaths: boolean;
+  /** Applies the patterns to a serialized line. */
+  redactLine(line: string): string;
+  /** Applies the paths to a record, copying only what changes. */
+  redactPaths<T>(record: T): T;
+}
+
+const identity: Redactor = {
+  hasPaths: false,
+  redactLine: (line) => line,
+  redactPaths: (record) => record,
+};
+
+function compilePaths(paths: string[]): string[][] {
+  return paths.map((p) => p.split('.').filter((s) => s.length > 0)).filter((s) => s.length > 0);
+}
+
+function redactAt(value: unknown, path: string[], i: number, replacement: string): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  const key = path[i]!;
+  const last = i === path.length - 1;
+  const keys = key === '*' ? Object.keys(value) : Object.hasOwn(value, key) ? [key] : [];
+  if (keys.length === 0) return value;
+  let copy: Record<string, unknown> | unknown[] | undefined;
+  for (const k of keys) {
+    const current = (value as Record<string, unknown>)[k];
+    const next = last ? (current === undefined ? current : replacement) : redactAt(current, path, i + 1, replacement);
+    if (next !== current) {
+      copy ??= Array.isArray(value) ? value.slice() : { ...(value as Record<string, unknown>) };
+      (copy as Record<string, unknown>)[k] = next;
+    }
+  }
+  return copy ?? value;
+}
+
+/**
+ * Compiles the `redact` option. `false` gives a redactor that changes nothing.
+ *
+ * @example
+ * const r = createRedactor({ paths: ['req.headers.authorization'] });
+ * r.redactLine('{"msg":"login alice@example.com"}'); // '{"msg":"login [REDACTED]"}'
+ */
+export function createRedactor(options: RedactOptions | false): Redactor {
+  if (options === false) return identity;
+  const replacement = options.replacement ?? DEFAULT_REPLACEMENT;
+  const safe = jsonSafe(replacement);
+  const compiled: Array<{ regex: RegExp; hint?: (l: string) => boolean; replace: string | Replacer }> = [];
+  if (options.defaults !== false) {
+    for (const p of defaultPatterns()) compiled.push({ regex: p.regex, hint: p.hint, replace: p.replace(safe) });
+  }
+  for (const p of options.patterns ?? []) {
+    const rp = p instanceof RegExp ? { pattern: p } : p;
+    const flags = rp.pattern.flags.includes('g') ? rp.pattern.flags : `${rp.pattern.flags}g`;
+    compiled.push({ regex: new RegExp(rp.pattern.source, flags), replace: jsonSafe(rp.replacement ?? replacement) });
+  }
+  const paths = compilePaths(options.paths ?? []);
+  return {
+    hasPaths: paths.length > 0,
+    redactLine(line) {
+      let out = line;
+      for (const p of compiled) {
+        if (p.hint && !p.hint(out)) continue;
+        out = out.replace(p.regex, p.replace as string);
+      }
+      return out;
+    },
+    redactPaths(record) {
+      let out: unknown = record;
+      for (const path of paths) out = redactAt(out, path, 0, replacement);
+      return out as typeof record;
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+/** Version of the Baseline shape; bump when a change is not backward compatible. */
+export const BASELINE_VERSION = 1;
+/** Most templates a baseline keeps; the least recently seen go first. */
+export const MAX_BASELINE_TEMPLATES = 2000;
+/** Longest template pattern kept in a baseline. */
+export const MAX_TEMPLATE_PATTERN = 512;
+
+/**
+ * Robust running statistics of one signal: a center and a spread that outliers do not drag
+ * (the worker keeps them as an EWMA of the median and of the absolute deviation), and how many
+ * windows fed them.
+ */
+export const RobustStat = z.object({
+  center: z.number().finite(),
+  spread: z.number().finite().nonnegative(),
+  n: z.number().int().nonnegative(),
+});
+export type RobustStat = z.infer<typeof RobustStat>;
+
+/** A log template mined by Drain, with where and how often it was seen. */
+export const Template = z.object({
+  id: z.string().max(64),
+  pattern: z.string().max(MAX_TEMPLATE_PATTERN),
+  count: z.number().int().nonnegative(),
+  firstSeen: z.iso.datetime({ offset: true }),
+  lastSeen: z.iso.datetime({ offset: true }),
+  /** The highest level the template was seen at; error templates drive "New Error Pattern". */
+  level: z.string().max(8).optional(),
+  /** EWMA of the per-window count, for "template spiking". */
+  rate: z.number().finite().nonnegative().optional(),
+});
+export type Template = z.infer<typeof Template>;
+
+/**
+ * A project's baseline, kept in Memory by the backend, sent with every score request and
+ * returned updated by the worker (DESIGN.md, "Baseline and templates").
+ */
+export const Baseline = z.object({
+  version: z.literal(BASELINE_VERSION),
+  updatedAt: z.iso.datetime({ offset: true }),
+  /** Windows scored into this baseline. */
+  windows: z.number().int().nonnegative(),
+  /** Per-signal statistics, keyed by signal name (`errorRate`, `latencyP95Ms`, `volumePerMin`, ...). */
+  signals: z.record(z.string().max(64), RobustStat),
+  templates: z.array(Template).max(MAX_BASELINE_TEMPLATES),
+});
+export type Baseline = z.infer<typeof Baseline>;

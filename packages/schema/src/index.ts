@@ -1,0 +1,57 @@
+export { API_KEY_PREFIX, ApiKey, CreateApiKeyRequest, CreatedApiKey, KeyScope } from './api-key.js';
+export {
+  Credentials,
+  LoginResponse,
+  MeResponse,
+  MIN_PASSWORD_LENGTH,
+  RegisterResponse,
+  User,
+} from './auth.js';
+export {
+  BASELINE_VERSION,
+  Baseline,
+  MAX_BASELINE_TEMPLATES,
+  MAX_TEMPLATE_PATTERN,
+  RobustStat,
+  Template,
+} from './baseline.js';
+export type { DropCounts, DropReason } from './dropped-header.js';
+export {
+  DROP_REASONS,
+  DROPPED_HEADER,
+  emptyDropCounts,
+  formatDroppedHeader,
+  parseDroppedHeader,
+} from './dropped-header.js';
+export { ErrorBody } from './error-body.js';
+export { IngestEvent, ProjectEvent } from './events.js';
+export { Feedback, FeedbackRequest } from './feedback.js';
+export { Forecast, ForecastBasis, ForecastPoint, GeneratedBy } from './forecast.js';
+export { IngestEnvelope, IngestError, IngestResponse } from './ingest.js';
+export { LIMITS, TRUNCATED_ATTRIBUTE } from './limits.js';
+export { LEVEL_RANK, LEVELS, Level, LogRecord } from './log-record.js';
+export { LogsPage } from './logs-page.js';
+export {
+  levelFromName,
+  levelFromPinoNumber,
+  levelFromSeverityNumber,
+  levelFromText,
+} from './normalize/level.js';
+export type { NormalizeResult } from './normalize/normalize-record.js';
+export {
+  normalizeLine,
+  normalizeRecord,
+  ORIGINAL_LEVEL_ATTRIBUTE,
+  ORIGINAL_TIME_ATTRIBUTE,
+} from './normalize/normalize-record.js';
+export type { TimeInput } from './normalize/time.js';
+export { parseTime } from './normalize/time.js';
+export {
+  AlertConfig,
+  CreateProjectRequest,
+  Project,
+  Trend,
+  UpdateProjectRequest,
+} from './project.js';
+export { Explanation, RISK_LABELS, RiskHistory, RiskPoint, Score, Signals } from './risk-point.js';
+export { ScoreRequest, ScoreResponse, ScoreWindow } from './score.js';

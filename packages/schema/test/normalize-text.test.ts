@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { LogRecord, levelFromText, normalizeLine, normalizeRecord } from '../src/index.js';
+
+const RECEIVED = new Date('2026-06-15T12:00:00.000Z');
+
+function text(line: string, receivedAt: Date = RECEIVED) {
+  const r = normalizeLine(line, receivedAt);
+  if (!r.ok) throw new Error(`rejected: ${r.reason}`);
+  expect(LogRecord.parse(r.record)).toEqual(r.record);
+  // A string given to normalizeRecord is always text, with the same result.
+  const direct = normalizeRecord(line, receivedAt);
+  expect(direct.ok && direct.record).toEqual(r.record);
+  return r.record;
+}
+
+describe('leading timestamps', () => {
+  it.each([
+    ['2026-01-02T03:04:05Z ERROR db timeout', '2026-01-02T03:04:05.000Z', 'error'],
+    ['2026-01-02T03:04:05.678+02:00 WARN slow', '2026-01-02T01:04:05.678Z', 'warn'],
+    ['2026-01-02T03:04:05.123456789Z done', '2026-01-02T03:04:05.123Z', 'info'],
+    ['2026-01-02 03:04:05,678 [main] ERROR c.e.App - failed', '2026-01-02T03:04:05.678Z', 'error'],
+    ['2026-01-02 03:04:05.678 [http-nio-8080-exec-1] INFO c.e.Web - started', '2026-01-02T03:04:05.678Z', 'info'],
+    ['[2026-01-02 03:04:05] production.ERROR: oops', '2026-01-02T03:04:05.000Z', 'error'],
+    ['2026/01/02 03:04:05 [error] 31#31: *1 open() failed', '2026-01-02T03:04:05.000Z', 'error'],
+  ])('%s', (line, time, level) => {
+    const r = text(line);
+    expect(r).toEqual({ time, level, msg: line });
+  });
+
+  it('uses the receive time when the leading date is impossible', () => {
+    expect(text('2026-13-45T99:99:99Z ERROR bad').time).toBe(RECEIVED.toISOString());
+  });
+});
+
+describe('syslog-ish lines', () => {
+  it('reads RFC 5424 priority, version and timestamp', () => {
+    const line = '<165>1 2026-01-02T03:04:05.003Z host app - ID47 - BOM app started';
+    // 165 = facility 20 * 8 + severity 5 (notice).
+    expect(text(line)).toEqual({ time: '2026-01-02T03:04:05.003Z', level: 'info', msg: line });
+    expect(text('<11>1 2026-01-02T03:04:05Z host app - - - disk failing').level).toBe('error');
+  });
+
+  it('reads RFC 3164 priority and a time without a year', () => {
+    const line = "<34>Jun 14 22:14:15 mymachine su: 'su root' failed for lonvick on /dev/pts/8";
+    // 34 = auth (4) * 8 + critical (2).
+    expect(text(line)).toEqual({ time: '2026-06-14T22:14:15.000Z', level: 'fatal', msg: line });
+  });
+
+  it('reads /var/log/syslog lines and puts a December line in the previous year in January', () => {
+    const r = text('Jun  3 08:00:01 web-1 CRON[1234]: (root) CMD (run-parts /etc/cron.hourly)');
+    expect(r.time).toBe('2026-06-03T08:00:01.000Z');
+    expect(r.level).toBe('info');
+    const jan = text(
+      'Dec 31 23:59:58 web-1 kernel: Out of memory: Killed process 42',
+      new Date('2026-01-01T00:00:05Z'),
+    );
+    expect(jan.time).toBe('2025-12-31T23:59:58.000Z');
+    expect(text('Jun 15 11:59:00 web-1 app: WARNING low disk').level).toBe('warn');
+  });
+
+  it('ignores a priority out of range', () => {
+    expect(text('<999>oops ERROR x').level).toBe('error');
+  });
+});
+
+describe('access lines', () => {
+  const combined = (status: number) =>
+    `203.0.113.9 - - [15/Jun/2026:13:55:36 +0200] "GET /api/orders?id=7 HTTP/1.1" ${status} 2326 "-" "curl/8.5.0"`;
+
+  it('reads the bracketed time with its offset', () => {
+    const r = text(combined(200));
+    expect(r).toEqual({ time: '2026-06-15T11:55:36.000Z', level: 'info', msg: combined(200) });
+  });
+
+  it('reads a 5xx status as an error, 4xx and 3xx as info', () => {
+    expect(text(combined(503)).level).toBe('error');
+    expect(text(combined(404)).level).toBe('info');
+    expect(text(combined(301)).level).toBe('info');
+  });
+});
+
+describe('levels from words', () => {
+  it.each([
+    ['Something ERROR happened', 'error'],
+    ['WARN disk at 91%', 'warn'],
+    ['WARNING: deprecated flag', 'warn'],
+    ['ts=2026-01-02 level=error msg="db down"', 'error'],
+    ['ts=2026-01-02 level=warn msg="slow"', 'warn'],
+    ['time="2026" lvl=debug msg=x', 'debug'],
+    ['{"level":"warn" this is not json', 'warn'],
+    ['severity: critical something broke', 'fatal'],
+    ['[error] upstream timed out', 'error'],
+    ['[main] [warn] pool low', 'warn'],
+    ['<error> xml-ish', 'error'],
+    ['FATAL could not bind port', 'fatal'],
+    ['PANIC: runtime error', 'fatal'],
+    ['java.lang.NullPointerException at Foo.bar', 'error'],
+    ['TypeError: x is undefined', 'error'],
+    ['Unhandled RangeError thrown', 'info'],
+    ['DEBUG cache miss', 'debug'],
+    ['TRACE enter fn', 'trace'],
+    ['server started on port 3000', 'info'],
+    ['errors=0 warnings=0 all good', 'info'],
+  ])('%s -> %s', (line, level) => {
+    expect(text(line).level).toBe(level);
+    expect(levelFromText(line)).toBe(level);
+  });
+
+  it('takes the receive time for a line without a timestamp', () => {
+    expect(text('just a line').time).toBe(RECEIVED.toISOString());
+  });
+});
+
+describe('line endings, BOM and blank lines', () => {
+  it('strips a BOM and CRLF', () => {
+    const r = text('\uFEFF2026-01-02T03:04:05Z ERROR from windows\r\n');
+    expect(r).toEqual({
+      time: '2026-01-02T03:04:05.000Z',
+      level: 'error',
+      msg: '2026-01-02T03:04:05Z ERROR from windows',
+    });
+    expect(text('plain\n').msg).toBe('plain');
+    expect(text('plain\r\r\n').msg).toBe('plain');
+  });
+
+  it('keeps inner whitespace and carriage returns', () => {
+    expect(text('  indented\tline  ').msg).toBe('  indented\tline  ');
+    expect(text('a\rb').msg).toBe('a\rb');
+  });
+
+  it.each(['', ' ', '\t\t', '\r\n', '\n', '\uFEFF', '\uFEFF\r\n', '   \r\n'])('rejects blank line %j', (line) => {
+    expect(normalizeLine(line, RECEIVED)).toEqual({ ok: false, reason: 'empty line' });
+    expect(normalizeRecord(line, RECEIVED)).toEqual({ ok: false, reason: 'empty line' });
+  });
+
+  it('reads a JSON line with a BOM and CRLF as JSON', () => {
+    const r = normalizeLine(
+      '\uFEFF  {"level":"error","message":"json","timestamp":"2026-01-02T03:04:05Z"}\r\n',
+      RECEIVED,
+    );
+    expect(r.ok && r.record).toEqual({ time: '2026-01-02T03:04:05.000Z', level: 'error', msg: 'json' });
+  });
+});

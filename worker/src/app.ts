@@ -1,0 +1,113 @@
+/**
+ * Builds the worker's Fastify app (separate from listening, so tests drive it over `inject` or a real
+ * socket). Stateless: everything a score needs travels in the request, so any number of replicas can
+ * run behind a load balancer.
+ */
+import { ScoreRequest } from '@cloudsage/schema';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { bearerChecker } from './auth.js';
+import type { WorkerConfig } from './config.js';
+import { WorkerError } from './errors.js';
+import { scoreWindow } from './score/score-window.js';
+
+/** Options of {@link build} beyond the configuration. */
+export interface BuildOptions {
+  /** Fastify's `logger` option (pino options, or false in tests). Defaults to pino at the config's level. */
+  logger?: FastifyServerOptions['logger'];
+}
+
+const MAX_ISSUES = 10;
+
+/**
+ * Builds the app: `POST /score`, `GET /healthz`, `GET /readyz`.
+ *
+ * @example
+ * const app = await build(loadConfig());
+ * await app.listen({ port: 8080, host: '127.0.0.1' });
+ */
+export async function build(config: WorkerConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    bodyLimit: config.maxBodyBytes,
+    // Requests already in flight finish on close; idle keep-alive sockets are closed at once.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  });
+  const authorized = config.apiKey === undefined ? () => true : bearerChecker(config.apiKey);
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    let e: WorkerError;
+    if (err instanceof WorkerError) e = err;
+    else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') e = new WorkerError('payload_too_large', err.message);
+    else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') e = new WorkerError('unsupported_media_type', err.message);
+    else if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
+      // Malformed JSON and other client mistakes Fastify detects before the handler.
+      e = new WorkerError('invalid_body', err.message);
+    } else {
+      req.log.error({ err }, 'score failed');
+      e = new WorkerError('internal', 'internal error');
+    }
+    const body: { code: string; message: string; details?: unknown } = { code: e.code, message: e.message };
+    if (e.details !== undefined) body.details = e.details;
+    return reply.status(e.statusCode).send({ error: body });
+  });
+  app.setNotFoundHandler((req, reply) => {
+    return reply.status(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url}` } });
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_req, reply) => {
+    if (closing) return reply.status(503).send({ status: 'closing' });
+    return { status: 'ready' };
+  });
+
+  app.post(
+    '/score',
+    {
+      // Checked before the body is read, so an unauthenticated caller cannot make us parse megabytes.
+      onRequest: async (req) => {
+        if (!authorized(req.headers.authorization)) {
+          throw new WorkerError('unauthorized', 'missing or wrong Bearer key');
+        }
+        const type = req.headers['content-type'];
+        if (type === undefined || !type.toLowerCase().startsWith('application/json')) {
+          throw new WorkerError('unsupported_media_type', 'send the request as application/json');
+        }
+      },
+    },
+    async (req) => {
+      const body = req.body as { logs?: unknown } | null;
+      if (Array.isArray(body?.logs) && body.logs.length > config.maxRecords) {
+        throw new WorkerError('too_many_records', `at most ${config.maxRecords} records per request`, {
+          records: body.logs.length,
+        });
+      }
+      const parsed = ScoreRequest.safeParse(body);
+      if (!parsed.success) {
+        const issues = parsed.error.issues
+          .slice(0, MAX_ISSUES)
+          .map((i) => ({ path: i.path.join('.'), message: i.message }));
+        const first = issues[0]!;
+        throw new WorkerError('invalid_body', `${first.path || '(body)'}: ${first.message}`, { issues });
+      }
+      const started = performance.now();
+      const result = scoreWindow(parsed.data);
+      req.log.info(
+        {
+          projectId: parsed.data.projectId,
+          records: parsed.data.logs.length,
+          score: result.score,
+          labels: result.labels,
+          ms: Math.round(performance.now() - started),
+        },
+        'scored window',
+      );
+      return result;
+    },
+  );
+  return app;
+}

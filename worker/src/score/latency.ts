@@ -1,0 +1,144 @@
+/**
+ * Latency from the usual fields (pino-http `responseTime`, `duration`, `latency_ms`, `elapsed`,
+ * `res.*`, OpenTelemetry `http.server.duration` in ms and `http.server.request.duration` in s) and
+ * from text such as `took 1532ms`. Compares the window's p50 and p95 with the project's usual.
+ */
+import type { LogRecord } from '@cloudsage/schema';
+import { count, expectation, quantile, rise } from './stats.js';
+import type { Finding, Signal, SignalContext, SignalOutcome } from './types.js';
+
+// Field name -> multiplier to milliseconds. Checked in order; the first numeric one wins.
+const FIELDS: ReadonlyArray<readonly [string, number]> = [
+  ['responseTime', 1],
+  ['response_time', 1],
+  ['latency_ms', 1],
+  ['latencyMs', 1],
+  ['duration_ms', 1],
+  ['durationMs', 1],
+  ['elapsed_ms', 1],
+  ['elapsedMs', 1],
+  ['duration', 1],
+  ['elapsed', 1],
+  ['latency', 1],
+  ['took', 1],
+  ['res.responseTime', 1],
+  ['http.server.duration', 1],
+  ['http.server.request.duration', 1000],
+  ['http.client.request.duration', 1000],
+  ['request_time', 1000],
+];
+
+// Bounded repetitions and no nested quantifiers: linear on any input.
+const TEXT_LATENCY =
+  /\b(?:took|in|after|duration|latency|elapsed|time|rt)[=: ]{0,2}(\d{1,9}(?:\.\d{1,6})?) ?(ms|s|us|µs)\b|\b[1-5]\d\d (\d{1,9}(?:\.\d{1,6})?) ?ms\b/i;
+
+function num(v: unknown): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && v.length < 24) {
+    const n = Number.parseFloat(v);
+    if (Number.isNaN(n)) return Number.NaN;
+    return v.endsWith('ms') ? n : v.endsWith('s') ? n * 1000 : n;
+  }
+  return Number.NaN;
+}
+
+/** The latency a record carries, in ms, or NaN. */
+export function latencyOf(record: LogRecord): number {
+  const attrs = record.attributes;
+  if (attrs !== undefined) {
+    for (const [key, mult] of FIELDS) {
+      const v = attrs[key];
+      if (v !== undefined) {
+        const n = num(v) * mult;
+        if (n >= 0 && Number.isFinite(n)) return n;
+      }
+    }
+    const res = attrs['res'];
+    if (typeof res === 'object' && res !== null) {
+      const n = num((res as Record<string, unknown>)['responseTime'] ?? (res as Record<string, unknown>)['duration']);
+      if (n >= 0 && Number.isFinite(n)) return n;
+    }
+  }
+  const msg = record.msg;
+  // Cheap guard first: every text form below ends in `s` right after a digit or a space.
+  if (msg.length > 2000 || (msg.indexOf('ms') < 0 && msg.indexOf('s') < 0)) return Number.NaN;
+  const m = TEXT_LATENCY.exec(msg);
+  if (m === null) return Number.NaN;
+  if (m[3] !== undefined) return Number(m[3]);
+  const v = Number(m[1]);
+  const unit = m[2]!.toLowerCase();
+  return unit === 'ms' ? v : unit === 's' ? v * 1000 : v / 1000;
+}
+
+/** Fewest latency readings a window needs before its percentiles are judged. */
+const MIN_SAMPLES = 8;
+/** Cold start: p95 above this many ms is notable for any service. */
+const COLD_P95_MS = 1500;
+
+/** The latency signal; see {@link Signal}. */
+export class LatencySignal implements Signal {
+  readonly #values: number[] = [];
+
+  observe(record: LogRecord): void {
+    const v = latencyOf(record);
+    if (!Number.isNaN(v)) this.#values.push(v);
+  }
+
+  evaluate(ctx: SignalContext): SignalOutcome {
+    const n = this.#values.length;
+    if (n < MIN_SAMPLES) return { signals: { latencySamples: n }, findings: [], observations: {} };
+    const p50 = quantile(this.#values, 0.5);
+    const p95 = quantile(this.#values, 0.95);
+    const p99 = quantile(this.#values, 0.99);
+    const signals = { latencySamples: n, latencyP50Ms: p50, latencyP95Ms: p95, latencyP99Ms: p99 };
+    const observations = { latencyP50Ms: p50, latencyP95Ms: p95 };
+    const s95 = ctx.stat('latencyP95Ms');
+    let finding: Finding | undefined;
+    if (s95 === undefined || s95.n < 3) {
+      const risk = rise(p95, COLD_P95_MS, COLD_P95_MS);
+      if (risk > 0) {
+        finding = mk(risk, p95, undefined, `p95 latency ${count(p95)} ms over ${count(n)} requests (no history yet)`);
+      }
+    } else {
+      const r95 = judge(p95, expectation(s95, { center: 0, spread: 0, weight: 0 }));
+      const e50 = expectation(ctx.stat('latencyP50Ms'), { center: p50, spread: 0, weight: 0.001 });
+      const r50 = judge(p50, e50);
+      const e95 = expectation(s95, { center: 0, spread: 0, weight: 0 });
+      if (r95 >= r50 && r95 > 0) {
+        finding = mk(
+          r95,
+          p95,
+          e95.center,
+          `p95 latency ${count(p95)} ms vs usual ${count(e95.center)} ms (${ratio(p95, e95.center)})`,
+        );
+      } else if (r50 > 0) {
+        finding = mk(
+          r50,
+          p50,
+          e50.center,
+          `median latency ${count(p50)} ms vs usual ${count(e50.center)} ms (${ratio(p50, e50.center)})`,
+        );
+        finding.signal = 'latencyP50Ms';
+      }
+    }
+    return { signals, observations, findings: finding ? [finding] : [] };
+  }
+}
+
+function ratio(a: number, b: number): string {
+  return `${(a / Math.max(b, 1e-9)).toFixed(1)}x`;
+}
+
+function judge(value: number, exp: { center: number; sigma: number }): number {
+  // Latency jitters by a few percent even when flat; floor the sigma so a very steady service still
+  // needs a real change, and ask for at least 1.5x before calling it a spike.
+  const sigma = Math.max(exp.sigma, 0.05 * exp.center, 2);
+  const z = (value - exp.center) / sigma;
+  return Math.min(rise(z, 3, 3), rise(value / Math.max(exp.center, 1), 1.4, 0.8));
+}
+
+function mk(risk: number, value: number, baseline: number | undefined, message: string): Finding {
+  const f: Finding = { label: 'Latency Spike', signal: 'latencyP95Ms', risk, value, message };
+  if (baseline !== undefined) f.baseline = baseline;
+  return f;
+}

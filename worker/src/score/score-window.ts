@@ -1,0 +1,86 @@
+/**
+ * Scores one window: a single pass over the records feeds every signal, each signal judges the window
+ * against the baseline, the findings combine into the score, and the baseline is updated.
+ */
+import { LEVEL_RANK, type ScoreRequest, type ScoreResponse } from '@cloudsage/schema';
+import { updateBaseline } from './baseline.js';
+import { combine } from './combine.js';
+import { CrashSignal } from './crash.js';
+import { ErrorRateSignal } from './error-rate.js';
+import { LatencySignal } from './latency.js';
+import { MemorySignal } from './memory.js';
+import { PatternSignal } from './patterns.js';
+import type { Finding, Signal, SignalContext } from './types.js';
+import { VolumeSignal } from './volume.js';
+
+/** Options of {@link scoreWindow}. */
+export interface ScoreOptions {
+  /** Skip building the updated baseline (the evaluation builds baselines itself; saves work). */
+  skipBaseline?: boolean;
+}
+
+const MINUTE = 60_000;
+
+/**
+ * Scores a window of logs against the project's baseline and returns the updated baseline.
+ * Pure and deterministic: the same request gives the same answer.
+ *
+ * @example
+ * const res = scoreWindow({ projectId: 'p1', logs, metadata: { window: { from, to }, baseline } });
+ * res.score; // 0-100; res.labels, res.explanations say why; res.baseline goes back to Memory
+ */
+export function scoreWindow(req: ScoreRequest, options: ScoreOptions = {}): ScoreResponse {
+  const { window, baseline } = req.metadata;
+  const ratio = req.metadata.samplingRatio ?? 1;
+  // Sampled levels stand for 1/ratio records each; warn and above were all sent.
+  const sampledWeight = 1 / ratio;
+  const patterns = new PatternSignal(baseline?.templates);
+  const signals: Signal[] = [
+    new ErrorRateSignal(),
+    new LatencySignal(),
+    new VolumeSignal(),
+    new MemorySignal(),
+    new CrashSignal(),
+    patterns,
+  ];
+  let estimated = 0;
+  for (const record of req.logs) {
+    const rank = LEVEL_RANK[record.level];
+    const weight = rank >= 40 ? 1 : sampledWeight;
+    estimated += weight;
+    for (let i = 0; i < signals.length; i++) signals[i]!.observe(record, rank, weight);
+  }
+  const spanMs = Date.parse(window.to) - Date.parse(window.from);
+  const windowMinutes = spanMs > 0 ? spanMs / MINUTE : 1;
+  const totalRecords = Math.max(req.metadata.totalRecords ?? Math.round(estimated), req.logs.length);
+  const usual = baseline?.signals['volumePerMin'];
+  const ctx: SignalContext = {
+    stat: (name) => baseline?.signals[name],
+    windows: baseline?.windows ?? 0,
+    windowMinutes,
+    totalRecords,
+    volumeRatio:
+      usual !== undefined && usual.n >= 3 && usual.center > 0 ? totalRecords / windowMinutes / usual.center : 1,
+  };
+  const findings: Finding[] = [];
+  const values: Record<string, number> = {};
+  const observations: Record<string, number> = {};
+  for (const s of signals) {
+    const out = s.evaluate(ctx);
+    Object.assign(values, out.signals);
+    Object.assign(observations, out.observations);
+    findings.push(...out.findings);
+  }
+  const combined = combine(findings);
+  const response: ScoreResponse = {
+    score: combined.score,
+    labels: combined.labels,
+    timestamp: new Date(Date.parse(window.from)).toISOString(),
+    signals: values,
+    explanations: combined.explanations,
+  };
+  if (options.skipBaseline !== true) {
+    response.baseline = updateBaseline(baseline, observations, patterns.templates(), combined.score, window.to);
+  }
+  return response;
+}

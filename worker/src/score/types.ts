@@ -1,0 +1,60 @@
+/**
+ * Shapes shared by the signals, the combination and the baseline update.
+ */
+import type { LogRecord, RISK_LABELS, RobustStat, Template } from '@cloudsage/schema';
+
+/** A label the scorer may give (the schema's list). */
+export type RiskLabel = (typeof RISK_LABELS)[number];
+
+/** What a signal found: a calibrated risk in [0, 1] and the numbers behind it. */
+export interface Finding {
+  label: RiskLabel;
+  /** Signal name, as in `signals` (`errorRate`, `latencyP95Ms`, ...). */
+  signal: string;
+  /** 0 = nothing unusual; 0.3 reads as "elevated" on its own; 0.6+ is a clear incident. */
+  risk: number;
+  value: number;
+  baseline?: number;
+  message: string;
+  template?: { id: string; pattern: string; count: number };
+}
+
+/** What the window tells a signal about the project, beyond its records. */
+export interface SignalContext {
+  /** The project's robust statistic of a signal, or undefined when it has none yet. */
+  stat(name: string): RobustStat | undefined;
+  /** Windows scored into the baseline so far (0 = cold start). */
+  windows: number;
+  /** Window length in minutes (from `metadata.window`). */
+  windowMinutes: number;
+  /** Records in the window before sampling. */
+  totalRecords: number;
+  /** Window volume over the usual volume (1 when there is no usual yet); counts scale with traffic. */
+  volumeRatio: number;
+}
+
+/** A signal's answer: readings for `signals`, findings for labels, and values for the baseline update. */
+export interface SignalOutcome {
+  signals: Record<string, number>;
+  findings: Finding[];
+  /** Values to fold into the baseline's robust statistics (only those measured in this window). */
+  observations: Record<string, number>;
+}
+
+/**
+ * One signal: sees every record once (`observe`), then judges the window (`evaluate`).
+ * `weight` is how many original records this one stands for (1 / samplingRatio for sampled levels).
+ */
+export interface Signal {
+  observe(record: LogRecord, levelRank: number, weight: number): void;
+  evaluate(ctx: SignalContext): SignalOutcome;
+}
+
+/** A template of the window, as the pattern signal reports it to the baseline update. */
+export interface WindowTemplate {
+  id: string;
+  pattern: string;
+  windowCount: number;
+  level: string;
+  known?: Template;
+}

@@ -1,0 +1,116 @@
+import { MAX_BASELINE_TEMPLATES, type Template } from '@cloudsage/schema';
+import { describe, expect, it } from 'vitest';
+import { LEARNING_WINDOWS, updateBaseline, updateStat, updateTemplates, updateWeight } from '../src/score/baseline.js';
+import { combine } from '../src/score/combine.js';
+import { healthy, score, warm } from './helpers.js';
+
+describe('robust statistics', () => {
+  it('learns a steady value and is not dragged far by one outlier', () => {
+    let s = updateStat(undefined, 100, 1);
+    for (let i = 0; i < 40; i++) s = updateStat(s, 100 + (i % 5) - 2, 1);
+    const before = s.center;
+    s = updateStat(s, 10_000, 1);
+    expect(before).toBeCloseTo(100, 0);
+    expect(Math.abs(s.center - before)).toBeLessThan(5);
+  });
+
+  it('still learns a lasting change', () => {
+    let s = updateStat(undefined, 100, 1);
+    for (let i = 0; i < 30; i++) s = updateStat(s, 100, 1);
+    for (let i = 0; i < 200; i++) s = updateStat(s, 300, 1);
+    expect(s.center).toBeGreaterThan(250);
+  });
+
+  it('down-weights windows that scored high, after the learning windows', () => {
+    expect(updateWeight(80, 0)).toBe(1);
+    expect(updateWeight(80, LEARNING_WINDOWS)).toBeLessThan(0.1);
+    expect(updateWeight(45, LEARNING_WINDOWS)).toBeLessThan(1);
+    expect(updateWeight(10, LEARNING_WINDOWS)).toBe(1);
+  });
+});
+
+describe('baseline update', () => {
+  const b = warm((i) => healthy({ seed: i + 1 }));
+
+  it('an incident window barely moves the error-rate center', () => {
+    const res = score(healthy({ seed: 50, errorShare: 0.3 }), b, 40);
+    expect(res.score).toBeGreaterThanOrEqual(60);
+    const before = b.signals['errorRate']!.center;
+    const after = res.baseline!.signals['errorRate']!.center;
+    expect(after - before).toBeLessThan(0.002);
+    expect(res.baseline!.windows).toBe(b.windows + 1);
+  });
+
+  it('does not found a statistic from an incident window once past learning', () => {
+    const next = updateBaseline(b, { brandNew: 5 }, [], 90, '2026-03-01T13:00:00.000Z');
+    expect(next.signals['brandNew']).toBeUndefined();
+    expect(updateBaseline(b, { brandNew: 5 }, [], 10, '2026-03-01T13:00:00.000Z').signals['brandNew']?.center).toBe(5);
+  });
+
+  it('caps the template table, evicting the least recently seen', () => {
+    const known: Template[] = [];
+    for (let i = 0; i < MAX_BASELINE_TEMPLATES; i++) {
+      const seen = new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString();
+      known.push({ id: `t${i}`, pattern: `event ${i}`, count: 1, firstSeen: seen, lastSeen: seen, rate: 0.1 });
+    }
+    const at = '2026-03-01T00:00:00.000Z';
+    const out = updateTemplates(
+      [
+        ...known.map((k) => ({ id: k.id, pattern: k.pattern, windowCount: 0, level: 'error', known: k })),
+        { id: 'new', pattern: 'fresh', windowCount: 3, level: 'error' },
+      ],
+      at,
+      1,
+    );
+    expect(out).toHaveLength(MAX_BASELINE_TEMPLATES);
+    expect(out.some((t) => t.id === 'new')).toBe(true);
+    expect(out.some((t) => t.id === 't0')).toBe(false);
+    expect(out.some((t) => t.id === 't1')).toBe(true);
+  });
+
+  it('decays the rate of templates not seen in the window', () => {
+    const t: Template = {
+      id: 'a',
+      pattern: 'x',
+      count: 50,
+      firstSeen: '2026-01-01T00:00:00.000Z',
+      lastSeen: '2026-01-01T00:00:00.000Z',
+      rate: 10,
+    };
+    const [out] = updateTemplates(
+      [{ id: 'a', pattern: 'x', windowCount: 0, level: 'error', known: t }],
+      '2026-03-01T00:00:00.000Z',
+      1,
+    );
+    expect(out!.rate).toBeCloseTo(9);
+    expect(out!.lastSeen).toBe(t.lastSeen);
+  });
+});
+
+describe('combination', () => {
+  const f = (label: 'High Error Rate' | 'Latency Spike' | 'Volume Spike', risk: number) => ({
+    label,
+    signal: 's',
+    risk,
+    value: 1,
+    message: 'm',
+  });
+
+  it('the strongest signal sets the floor, others add half of theirs', () => {
+    expect(combine([f('High Error Rate', 0.8)]).score).toBe(80);
+    expect(combine([f('High Error Rate', 0.6), f('Latency Spike', 0.4)]).score).toBe(68);
+    expect(combine([]).score).toBe(0);
+  });
+
+  it('labels only risks that read elevated alone, and attributes the score', () => {
+    const c = combine([f('High Error Rate', 0.6), f('Volume Spike', 0.2)]);
+    expect(c.labels).toEqual(['High Error Rate']);
+    expect(c.explanations[0]!.contribution).toBeGreaterThan(0);
+  });
+
+  it('keeps the strongest finding per label', () => {
+    const c = combine([f('Latency Spike', 0.3), f('Latency Spike', 0.7)]);
+    expect(c.score).toBe(70);
+    expect(c.labels).toEqual(['Latency Spike']);
+  });
+});

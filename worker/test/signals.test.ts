@@ -1,0 +1,214 @@
+import { ScoreResponse } from '@cloudsage/schema';
+import { describe, expect, it } from 'vitest';
+import { latencyOf } from '../src/score/latency.js';
+import { healthy, rec, score, warm } from './helpers.js';
+
+const baseline = warm((i) => healthy({ seed: i + 1 }));
+const busyBaseline = warm((i) => healthy({ seed: i + 1, n: 5000 }));
+
+function labels(r: ScoreResponse): string[] {
+  return r.labels;
+}
+
+describe('negative cases', () => {
+  it('a busy but healthy service scores low', () => {
+    const r = score(healthy({ seed: 99, n: 5000 }), busyBaseline, 40);
+    expect(r.score).toBeLessThan(30);
+    expect(r.labels).toEqual([]);
+  });
+
+  it('a traffic peak of 2.5x with a normal error share scores low', () => {
+    const r = score(healthy({ seed: 98, n: 1250 }), baseline, 40);
+    expect(r.score).toBeLessThan(30);
+  });
+
+  it('a service whose normal is 10% errors is not flagged once learned', () => {
+    const noisy = warm((i) => healthy({ seed: i + 1, errorShare: 0.1 }));
+    const r = score(healthy({ seed: 77, errorShare: 0.1 }), noisy, 40);
+    expect(r.score).toBeLessThan(30);
+  });
+
+  it('the response matches the wire contract', () => {
+    expect(() => ScoreResponse.parse(score(healthy({ seed: 5 }), baseline, 40))).not.toThrow();
+  });
+});
+
+describe('error rate', () => {
+  it('flags a burst and names the numbers', () => {
+    const r = score(healthy({ seed: 3, errorShare: 0.15 }), baseline, 40);
+    expect(labels(r)).toContain('High Error Rate');
+    expect(r.score).toBeGreaterThanOrEqual(60);
+    const e = r.explanations.find((x) => x.label === 'High Error Rate')!;
+    expect(e.message).toMatch(/^error rate \d+\.\d% \(\d+ of 506\) vs usual \d+\.\d%$/);
+    expect(e.contribution).toBeGreaterThan(0);
+  });
+
+  it('counts 5xx responses logged at info level', () => {
+    const logs = healthy({ seed: 4 }).map((r, i) =>
+      i % 5 === 0 ? rec('info', 'request completed', { res: { statusCode: 503 }, responseTime: 30 }) : r,
+    );
+    expect(labels(score(logs, baseline, 40))).toContain('High Error Rate');
+  });
+});
+
+describe('latency', () => {
+  it.each([
+    [{ responseTime: 12 }, 12],
+    [{ duration: '1.5s' }, 1500],
+    [{ latency_ms: 30 }, 30],
+    [{ elapsed: 7 }, 7],
+    [{ res: { responseTime: 44 } }, 44],
+    [{ 'http.server.duration': 81 }, 81],
+    [{ 'http.server.request.duration': 0.25 }, 250],
+  ])('reads %j', (attributes, ms) => {
+    expect(latencyOf(rec('info', 'x', attributes))).toBe(ms);
+  });
+
+  it.each([
+    ['query took 1532ms', 1532],
+    ['completed in 1.5s', 1500],
+    ['GET /stock 200 12.5 ms', 12.5],
+  ])('reads text %j', (msg, ms) => {
+    expect(latencyOf(rec('info', msg))).toBe(ms);
+  });
+
+  it('flags a spike against the usual latency', () => {
+    const r = score(healthy({ seed: 5, latencyMs: 160 }), baseline, 40);
+    expect(labels(r)).toEqual(['Latency Spike']);
+    expect(r.explanations[0]!.message).toMatch(/^p95 latency [\d,]+ ms vs usual \d+ ms \(\d\.\dx\)$/);
+  });
+
+  it('does not flag a latency within the usual range', () => {
+    expect(labels(score(healthy({ seed: 6, latencyMs: 44 }), baseline, 40))).toEqual([]);
+  });
+});
+
+describe('memory', () => {
+  it('flags a heap far above the usual peak', () => {
+    const r = score(healthy({ seed: 7, heapMb: 300 }), baseline, 40);
+    expect(labels(r)).toEqual(['Memory Pressure']);
+    expect(r.explanations[0]!.message).toMatch(/^heap 3\d\d MB vs usual 1\d\d MB \(2\.\dx\)$/);
+  });
+
+  it('flags out-of-memory messages even without history', () => {
+    const logs = [
+      ...healthy({ seed: 8 }),
+      rec('fatal', 'FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory'),
+    ];
+    expect(labels(score(logs))).toContain('Memory Pressure');
+  });
+
+  it('does not flag a normal heap', () => {
+    expect(labels(score(healthy({ seed: 9, heapMb: 152 }), baseline, 40))).toEqual([]);
+  });
+});
+
+describe('volume', () => {
+  it('flags a drop', () => {
+    const r = score(healthy({ seed: 10, n: 40 }), baseline, 40);
+    expect(labels(r)).toContain('Volume Drop');
+    expect(r.explanations.find((e) => e.label === 'Volume Drop')!.message).toMatch(
+      /records\/min vs usual 506 \(\d+% fewer\)/,
+    );
+  });
+
+  it('flags a tenfold spike', () => {
+    expect(labels(score(healthy({ seed: 11, n: 5000 }), baseline, 40))).toContain('Volume Spike');
+  });
+
+  it('scales a sampled window back up (no false drop)', () => {
+    const sampled = healthy({ seed: 12, n: 500 });
+    const r = score(sampled, busyBaseline, 40, { samplingRatio: 0.1 });
+    expect(r.signals['records']).toBeGreaterThan(4000);
+    expect(r.labels).toEqual([]);
+    expect(score(sampled, busyBaseline, 40, { totalRecords: 5006 }).signals['records']).toBe(5006);
+  });
+});
+
+describe('crash loop', () => {
+  const crashing = () => {
+    const logs = healthy({ seed: 13, n: 300 });
+    for (let i = 0; i < 4; i++) {
+      logs.push(
+        rec(
+          'fatal',
+          'uncaughtException: Error: connect ECONNREFUSED 10.0.0.9:6379\n    at TCPConnectWrap.afterConnect',
+        ),
+      );
+      logs.push(rec('info', 'Server listening on port 3000'));
+    }
+    return logs;
+  };
+
+  it('flags repeated crashes and restarts', () => {
+    const r = score(crashing(), baseline, 40);
+    expect(labels(r)).toContain('Crash Loop');
+    expect(r.explanations.find((e) => e.label === 'Crash Loop')!.message).toMatch(/^4 crash lines .* and 4 restarts/);
+  });
+
+  it('does not flag one graceful restart', () => {
+    const logs = [
+      ...healthy({ seed: 14 }),
+      rec('info', 'SIGTERM received, draining'),
+      rec('info', 'Server listening on port 3000'),
+    ];
+    expect(labels(score(logs, baseline, 40))).toEqual([]);
+  });
+});
+
+describe('error patterns', () => {
+  const withNew = (n: number) => {
+    const logs = healthy({ seed: 15 });
+    for (let i = 0; i < n; i++)
+      logs.push(rec('error', `TypeError: Cannot read properties of undefined (reading 'id') req=${i}`));
+    return logs;
+  };
+
+  it('flags a new error template and names it with its count', () => {
+    const r = score(withNew(30), baseline, 40);
+    expect(labels(r)).toContain('New Error Pattern');
+    const e = r.explanations.find((x) => x.label === 'New Error Pattern')!;
+    expect(e.template).toMatchObject({
+      pattern: "TypeError: Cannot read properties of undefined (reading 'id') req=<NUM>",
+      count: 30,
+    });
+    expect(e.message).toContain('seen 30 times');
+  });
+
+  it('remembers the template in the returned baseline, so it is not new next time', () => {
+    const next = score(withNew(30), baseline, 40).baseline!;
+    expect(next.templates.some((t) => t.pattern.startsWith('TypeError'))).toBe(true);
+    const r = score(withNew(3), next, 41);
+    expect(labels(r)).not.toContain('New Error Pattern');
+  });
+
+  it('flags a known template spiking, naming it', () => {
+    const logs = healthy({ seed: 16 });
+    for (let i = 0; i < 60; i++) logs.push(rec('error', `Connection to 10.0.0.${i % 9}:5432 reset`));
+    const r = score(logs, baseline, 40);
+    const e = r.explanations.find((x) => x.label === 'Error Pattern Spike')!;
+    expect(e.template?.pattern).toBe('Connection to <IP>:<NUM> reset');
+    expect(e.message).toMatch(/seen \d+ times vs usual \d\.\d per window/);
+  });
+
+  it('does not flag a template at its usual rate', () => {
+    expect(labels(score(healthy({ seed: 17 }), baseline, 40))).not.toContain('Error Pattern Spike');
+  });
+});
+
+describe('cold start', () => {
+  it('scores a quiet healthy first window low', () => {
+    expect(score(healthy({ seed: 18 })).score).toBeLessThan(30);
+  });
+
+  it('scores a first window with an incident high', () => {
+    const r = score(healthy({ seed: 19, errorShare: 0.2 }));
+    expect(r.score).toBeGreaterThanOrEqual(60);
+    expect(r.labels).toContain('High Error Rate');
+    expect(r.explanations[0]!.message).toContain('no history yet');
+  });
+
+  it('flags a very slow first window by absolute latency', () => {
+    expect(labels(score(healthy({ seed: 20, latencyMs: 4000 })))).toContain('Latency Spike');
+  });
+});
