@@ -2,6 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LIMITS, LogRecord, type NormalizeResult, normalizeLine, normalizeRecord } from '../src/index.js';
 
+// A fixed seed keeps CI reproducible; FC_SEED=<n> explores other cases on demand.
+fc.configureGlobal({ seed: Number(process.env.FC_SEED ?? 20261125) });
+
 const RECEIVED = new Date('2030-01-01T00:00:00.000Z');
 const SMALL_LIMIT = 2048;
 

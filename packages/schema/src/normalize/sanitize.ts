@@ -66,7 +66,9 @@ export function toJsonValue(value: unknown, budget: Budget, depth = 0, seen?: Se
       return fitString(value, budget);
     case 'number':
       budget.left -= 8;
-      return Number.isFinite(value) ? value : String(value);
+      // -0 is not JSON (it serializes as 0), so it becomes 0 here; NaN and Infinity become strings.
+      if (!Number.isFinite(value)) return String(value);
+      return value === 0 ? 0 : value;
     case 'boolean':
       budget.left -= 5;
       return value;
