@@ -1,0 +1,180 @@
+/**
+ * `pnpm --dir worker bench:score`: records/s that ONE worker process scores over HTTP, on windows of
+ * 1,000 and 50,000 records, with p50/p99 request latency. The worker runs as its own process (the built
+ * `dist/server.js`, as in production); this process only sends. Beside it, in the same run, the
+ * baseline: `JSON.parse` of the same request body in this process, the floor every JSON API pays before
+ * it does any work. Options: `--seconds N` per case (default 8), `--concurrency N` (default 2).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { Baseline, LogRecord } from '@cloudsage/schema';
+import { Rng } from '../eval/prng.js';
+import { NORMAL, webApi } from '../eval/profiles.js';
+import { scoreWindow } from '../src/score/score-window.js';
+
+const { values } = parseArgs({
+  options: { seconds: { type: 'string', default: '8' }, concurrency: { type: 'string', default: '2' } },
+});
+const SECONDS = Number(values.seconds);
+const CONCURRENCY = Number(values.concurrency);
+const KEY = 'bench-key-0123456789abcdef';
+const MINUTE = 60_000;
+const START = Date.parse('2026-01-05T00:00:00.000Z');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startWorker(port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [join(root, 'dist/server.js')], {
+    env: { ...process.env, WORKER_API_KEY: KEY, WORKER_PORT: String(port), LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  for (let i = 0; i < 100; i++) {
+    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return child;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill();
+  throw new Error('worker did not become ready (run `pnpm --dir worker build` first)');
+}
+
+/** A web API's window of about `n` records, and a baseline learned from 30 normal windows. */
+function makeBody(n: number): { body: Buffer; records: number } {
+  const rng = new Rng(n);
+  let baseline: Baseline | undefined;
+  for (let i = 0; i < 30; i++) {
+    const from = START + i * MINUTE;
+    const logs = webApi.window(rng, i, from, { ...NORMAL, volume: n / 600 });
+    const window = { from: new Date(from).toISOString(), to: new Date(from + MINUTE).toISOString() };
+    baseline = scoreWindow({ projectId: 'bench', logs, metadata: { window, baseline } }).baseline;
+  }
+  const from = START + 30 * MINUTE;
+  let logs: LogRecord[] = webApi.window(rng, 30, from, { ...NORMAL, volume: n / 600 });
+  logs = logs.slice(0, n);
+  const window = { from: new Date(from).toISOString(), to: new Date(from + MINUTE).toISOString() };
+  const body = Buffer.from(JSON.stringify({ projectId: 'bench', logs, metadata: { window, baseline } }));
+  return { body, records: logs.length };
+}
+
+function post(agent: Agent, port: number, body: Buffer): Promise<number> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        agent,
+        host: '127.0.0.1',
+        port,
+        path: '/score',
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${KEY}`,
+          'content-type': 'application/json',
+          'content-length': body.length,
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => {
+          if (res.statusCode !== 200) reject(new Error(`status ${res.statusCode}`));
+          else resolve(performance.now() - started);
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function pctl(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+}
+
+interface Result {
+  recPerSec: number;
+  p50: number;
+  p99: number;
+  requests: number;
+}
+
+async function runHttp(port: number, body: Buffer, records: number): Promise<Result> {
+  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  for (let i = 0; i < 3; i++) await post(agent, port, body); // warm the JIT
+  const latencies: number[] = [];
+  const started = performance.now();
+  const deadline = started + SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (performance.now() < deadline) latencies.push(await post(agent, port, body));
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  return {
+    recPerSec: (latencies.length * records) / elapsed,
+    p50: pctl(latencies, 0.5),
+    p99: pctl(latencies, 0.99),
+    requests: latencies.length,
+  };
+}
+
+function runParse(body: Buffer, records: number): Result {
+  const text = body.toString('utf8');
+  const latencies: number[] = [];
+  const started = performance.now();
+  const deadline = started + Math.min(SECONDS, 3) * 1000;
+  while (performance.now() < deadline) {
+    const t = performance.now();
+    JSON.parse(text);
+    latencies.push(performance.now() - t);
+  }
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    recPerSec: (latencies.length * records) / elapsed,
+    p50: pctl(latencies, 0.5),
+    p99: pctl(latencies, 0.99),
+    requests: latencies.length,
+  };
+}
+
+const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+
+const port = await freePort();
+const worker = await startWorker(port);
+try {
+  console.log(
+    `one worker process (node ${process.version}), ${CONCURRENCY} requests in flight, ${SECONDS} s per case\n`,
+  );
+  console.log('| window | body | scored over HTTP (rec/s) | p50 | p99 | JSON.parse only (rec/s) | ratio |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const n of [1_000, 50_000]) {
+    const { body, records } = makeBody(n);
+    const http = await runHttp(port, body, records);
+    const parse = runParse(body, records);
+    console.log(
+      `| ${fmt(records)} records | ${(body.length / 1048576).toFixed(1)} MiB | ${fmt(http.recPerSec)} | ` +
+        `${ms(http.p50)} | ${ms(http.p99)} | ${fmt(parse.recPerSec)} | ${(http.recPerSec / parse.recPerSec).toFixed(2)} |`,
+    );
+  }
+  console.log('\ntarget: >= 200,000 records/s for one worker');
+} finally {
+  worker.kill('SIGTERM');
+}
