@@ -111,9 +111,11 @@ export class CloudSage {
       let rec: LogInput = record !== null && typeof record === 'object' ? record : { msg: String(record) };
       const o = this.options;
       if (this.redactor.hasPaths) rec = this.redactor.redactPaths(rec);
-      const time = new Date(this.clock.now()).toISOString();
+      // Formatting the clock costs as much as serializing a small record, so it runs only when needed.
+      const now = () => new Date(this.clock.now()).toISOString();
       const level = levelName(rec.level);
       if (o.beforeSend) {
+        const time = now();
         let out: LogInput | null | undefined;
         let copy: LogInput;
         try {
@@ -139,7 +141,7 @@ export class CloudSage {
         rec = out;
       }
       if (o.service !== undefined && !('service' in rec)) rec = { service: o.service, ...rec };
-      this.accept(serializeRecord(rec, time, level), levelRank(rec.level));
+      this.accept(serializeRecord(rec, now, level), levelRank(rec.level));
     } catch (err) {
       this.report(new CloudSageError('internal_error', 'log() failed; the record was not buffered', { cause: err }));
     }

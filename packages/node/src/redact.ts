@@ -54,6 +54,18 @@ function luhn(digits: string): boolean {
 }
 
 const hasDigitRun = /\d{4}/;
+// Every SECRET_KEYS word contains one of these; one cheap test skips both secret patterns on most lines.
+const secretWord = /pass|pwd|secret|token|key|session|cookie|credential|authoriz/i;
+let lastLine: string | undefined;
+let lastHasSecretWord = false;
+// Both secret patterns ask about the same line in a row, so the answer is kept for the second one.
+const hasSecretWord = (line: string) => {
+  if (line !== lastLine) {
+    lastLine = line;
+    lastHasSecretWord = secretWord.test(line);
+  }
+  return lastHasSecretWord;
+};
 
 // Key words whose values are secrets; they match as key suffixes too (`accessToken`, `x-api-key`).
 const SECRET_KEYS =
@@ -108,6 +120,7 @@ function defaultPatterns(): CompiledPattern[] {
       // An unescaped `"` followed by `:` can only close a key, so this never matches inside a string.
       name: 'secret_field',
       regex: new RegExp(`(${SECRET_KEYS})"(\\s*:\\s*)(?:"(?:[^"\\\\]|\\\\.)*"|-?\\d[\\d.eE+-]*|true|false)`, 'gi'),
+      hint: hasSecretWord,
       replace: (r) => (_m, key, colon) => `${key}"${colon}"${r}"`,
     },
     {
@@ -115,6 +128,7 @@ function defaultPatterns(): CompiledPattern[] {
       // value stops at a quote, backslash, space or separator).
       name: 'secret_text',
       regex: new RegExp(`(${SECRET_KEYS})(\\s*[:=]\\s*)([^"\\\\\\s,;&{}[\\]]+)`, 'gi'),
+      hint: hasSecretWord,
       replace: (r) => (_m, key, sep) => `${key}${sep}${r}`,
     },
     {

@@ -72,6 +72,7 @@ function safeReplacer(): (this: unknown, key: string, value: unknown) => unknown
 
 /**
  * Serializes a record to one JSON line, adding `time` and `level` in front when the record lacks them.
+ * `time` may be a function, so the clock is only read for records that lack a time.
  * Never throws: circular references read `"[Circular]"`, BigInts become strings, and a record that
  * cannot be serialized at all becomes a minimal record that says so.
  *
@@ -79,7 +80,8 @@ function safeReplacer(): (this: unknown, key: string, value: unknown) => unknown
  * serializeRecord({ msg: 'hi' }, '2026-01-01T00:00:00.000Z', 'info');
  * // '{"time":"2026-01-01T00:00:00.000Z","level":"info","msg":"hi"}'
  */
-export function serializeRecord(record: Record<string, unknown>, time: string, level: Level): string {
+export function serializeRecord(record: Record<string, unknown>, time: string | (() => string), level: Level): string {
+  const stamp = typeof time === 'function' ? time : () => time;
   let json: string | undefined;
   try {
     json = JSON.stringify(withPlainErrors(record));
@@ -91,10 +93,10 @@ export function serializeRecord(record: Record<string, unknown>, time: string, l
     }
   }
   if (json === undefined || json.charCodeAt(0) !== 123) {
-    return JSON.stringify({ time, level, msg: '[unserializable record]', 'cloudsage.unserializable': true });
+    return JSON.stringify({ time: stamp(), level, msg: '[unserializable record]', 'cloudsage.unserializable': true });
   }
   let head = '';
-  if (!('time' in record)) head += `"time":"${time}",`;
+  if (!('time' in record)) head += `"time":"${stamp()}",`;
   if (!('level' in record)) head += `"level":"${level}",`;
   if (head === '') return json;
   return json.length === 2 ? `{${head.slice(0, -1)}}` : `{${head}${json.slice(1)}`;
