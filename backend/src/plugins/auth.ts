@@ -15,17 +15,29 @@ export interface AuthOptions {
 
 type UserIdentity = Extract<Identity, { kind: 'user' }>;
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * The route never acts as the session's user (login, register), so the session cookie is not
+     * read and no CSRF token is asked for: a signed-in browser can still sign in again.
+     */
+    ignoreSessionCookie?: boolean;
+  }
+}
+
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
- * The user behind the request, or a 401 `unauthorized` (no credentials, or an API key where only a
- * user may act).
+ * The user behind the request: 401 `unauthorized` without credentials, 403 `insufficient_scope`
+ * for an API key (it is authenticated, but only a user may do this).
  *
  * @example
  * const user = requireUser(request); // user.userId
  */
 export function requireUser(request: FastifyRequest): UserIdentity {
   const identity = request.identity;
+  if (identity?.kind === 'key')
+    throw new AppError('insufficient_scope', 'an API key cannot do this; sign in as a user');
   if (identity?.kind !== 'user') throw new AppError('unauthorized', 'sign in as a user to do this');
   return identity;
 }
@@ -100,7 +112,7 @@ async function auth(app: FastifyInstance, options: AuthOptions): Promise<void> {
       return;
     }
     const cookie = request.cookies[SESSION_COOKIE];
-    if (!cookie) return;
+    if (!cookie || request.routeOptions.config?.ignoreSessionCookie) return;
     // A stale cookie is ignored rather than refused: it must not lock the browser out of the
     // login page. Routes that need a user still answer 401 `unauthorized`.
     const user = await userFromToken(app, secret, cookie, 'cookie');

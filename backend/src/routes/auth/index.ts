@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors.js';
 import { requireUser } from '../../plugins/auth.js';
 import { findUser, login, register, revokeToken } from '../../services/accounts.js';
+import { acceptJsonOnly } from '../../services/json-body.js';
 import { clearSessionCookies, setSessionCookies } from '../../services/session-cookies.js';
 import { parseBody } from '../../services/validation.js';
 
@@ -14,8 +15,10 @@ export interface AuthRoutesOptions {
 /** `POST /api/auth/register`, `POST /api/auth/login`, `POST /api/auth/logout`, `GET /api/auth/me`. */
 export default async function authRoutes(app: FastifyInstance, options: AuthRoutesOptions): Promise<void> {
   const secure = app.config.secureCookies;
+  acceptJsonOnly(app);
+  const signIn = { config: { ignoreSessionCookie: true } };
 
-  app.post('/api/auth/register', async (request, reply) => {
+  app.post('/api/auth/register', signIn, async (request, reply) => {
     const credentials = parseBody(Credentials, request.body);
     const session = await register(app.sql.db, options.jwtSecret, credentials, app.now());
     setSessionCookies(reply, session, secure);
@@ -23,7 +26,7 @@ export default async function authRoutes(app: FastifyInstance, options: AuthRout
     return reply.status(201).send(body);
   });
 
-  app.post('/api/auth/login', async (request, reply) => {
+  app.post('/api/auth/login', signIn, async (request, reply) => {
     const credentials = parseBody(Credentials, request.body);
     const session = await login(app.sql.db, options.jwtSecret, credentials, request.ip, app.now());
     setSessionCookies(reply, session, secure);

@@ -1,4 +1,51 @@
 import type { FastifyInstance } from 'fastify';
+import { AppError } from '../../errors.js';
 
-/** GET /healthz, /readyz and /metrics (filled in by its own change; registered here so routes/index.ts stays stable). */
-export default async function healthRoutes(_app: FastifyInstance): Promise<void> {}
+/** How long a readiness probe waits for a store before calling it down. */
+export const READY_TIMEOUT_MS = 2_000;
+
+type Check = 'ok' | 'down';
+
+// A hung store (a PostgreSQL that accepts but never answers) must fail the probe, not hang it.
+async function probe(ping: () => Promise<void>): Promise<Check> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<Check>((resolve) => {
+    timer = setTimeout(() => resolve('down'), READY_TIMEOUT_MS);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([ping().then((): Check => 'ok'), timeout]);
+  } catch {
+    return 'down';
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * `GET /healthz` (liveness: the process answers), `GET /readyz` (both stores answer; 503
+ * `store_unavailable` naming the store otherwise) and `GET /metrics` (Prometheus text).
+ */
+export default async function healthRoutes(app: FastifyInstance): Promise<void> {
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  app.get('/readyz', async (request) => {
+    const [sql, bucket] = await Promise.all([probe(() => app.sql.ping()), probe(() => app.bucket.ping())]);
+    const checks = { sql, bucket };
+    if (sql === 'down' || bucket === 'down') {
+      request.log.warn({ checks }, 'readiness check failed');
+      const down = Object.entries(checks)
+        .filter(([, v]) => v === 'down')
+        .map(([k]) => k);
+      throw new AppError('store_unavailable', `not ready: ${down.join(', ')} unavailable`, {
+        details: { checks },
+        retryAfter: 5,
+      });
+    }
+    return { status: 'ready', checks };
+  });
+
+  app.get('/metrics', async (_request, reply) => {
+    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(app.metrics.render());
+  });
+}

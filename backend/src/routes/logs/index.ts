@@ -1,4 +1,53 @@
+import { Level } from '@cloudsage/schema';
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { AppError } from '../../errors.js';
+import { decodeCursor } from '../../services/logs-cursor.js';
+import { queryLogs } from '../../services/logs-query.js';
+import { authorizeProject } from '../../services/project-access.js';
+import { parseQuery } from '../../services/validation.js';
 
-/** GET /api/projects/:id/logs (filled in by its own change; registered here so routes/index.ts stays stable). */
-export default async function logsRoutes(_app: FastifyInstance): Promise<void> {}
+/** Records a page answers when `limit` is not given, and the most it may ask for. */
+export const DEFAULT_LOGS_LIMIT = 100;
+export const MAX_LOGS_LIMIT = 1000;
+
+// A time bound is ISO-8601 (what the dashboard sends) or epoch milliseconds (what scripts send).
+const TimeBound = z.union([
+  z
+    .string()
+    .regex(/^\d{1,15}$/)
+    .transform(Number),
+  z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)),
+]);
+
+const LogsQueryParams = z.object({
+  from: TimeBound.optional(),
+  to: TimeBound.optional(),
+  level: Level.optional(),
+  q: z.string().min(1).max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_LOGS_LIMIT).default(DEFAULT_LOGS_LIMIT),
+  cursor: z.string().min(1).max(400).optional(),
+});
+
+/** `GET /api/projects/:id/logs?from&to&level&q&limit&cursor`: newest first, paged (user or read key). */
+export default async function logsRoutes(app: FastifyInstance): Promise<void> {
+  app.get<{ Params: { id: string } }>('/api/projects/:id/logs', async (request) => {
+    const project = await authorizeProject(app.sql.db, request.identity, request.params.id, 'read');
+    const params = parseQuery(LogsQueryParams, request.query);
+    if (params.from !== undefined && params.to !== undefined && params.from > params.to) {
+      throw new AppError('invalid_query', 'from must not be after to', { details: { field: 'from' } });
+    }
+    const cursor = params.cursor === undefined ? undefined : decodeCursor(params.cursor);
+    if (params.cursor !== undefined && !cursor) {
+      throw new AppError('invalid_query', 'cursor: not a cursor this API gave out', { details: { field: 'cursor' } });
+    }
+    return queryLogs(app.sql.db, app.bucket, project.id, {
+      from: params.from,
+      to: params.to,
+      level: params.level,
+      q: params.q,
+      limit: params.limit,
+      cursor,
+    });
+  });
+}

@@ -2,14 +2,23 @@ import { CreateProjectRequest, UpdateProjectRequest } from '@cloudsage/schema';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors.js';
 import { requireUser } from '../../plugins/auth.js';
+import { acceptJsonOnly } from '../../services/json-body.js';
 import { authorizeProject } from '../../services/project-access.js';
-import { createProject, deleteProject, listProjects, toProject, updateProject } from '../../services/projects.js';
+import {
+  createProject,
+  deleteProject,
+  listProjects,
+  refuseLiteralPrivateWebhook,
+  toProject,
+  updateProject,
+} from '../../services/projects.js';
 import { parseBody } from '../../services/validation.js';
 
 type IdParams = { Params: { id: string } };
 
 /** Project CRUD: `GET, POST /api/projects`, `GET, PUT, DELETE /api/projects/:id`. */
 export default async function projectRoutes(app: FastifyInstance): Promise<void> {
+  acceptJsonOnly(app);
   app.get('/api/projects', async (request) => {
     const identity = request.identity;
     if (!identity) throw new AppError('unauthorized');
@@ -33,6 +42,7 @@ export default async function projectRoutes(app: FastifyInstance): Promise<void>
   app.put<IdParams>('/api/projects/:id', async (request) => {
     const row = await authorizeProject(app.sql.db, request.identity, request.params.id, 'manage');
     const change = parseBody(UpdateProjectRequest, request.body);
+    if (change.alert) refuseLiteralPrivateWebhook(change.alert.url, app.config.allowPrivateWebhooks);
     return updateProject(app.sql.db, row, change, app.now());
   });
 

@@ -4,8 +4,9 @@ import { authorizeProject } from '../../services/project-access.js';
 import { riskHistory } from '../../services/risk-history.js';
 import { parseQuery } from '../../services/validation.js';
 
+// 3650 matches what @cloudsage/node's getRiskHistory lets a caller ask for.
 const HistoryQuery = z.object({
-  days: z.coerce.number().int().min(1).max(365).default(30),
+  days: z.coerce.number().int().min(1).max(3650).default(30),
 });
 
 /** `GET /api/risk-history/:projectId?days=30`: risk points, oldest first (user or read key). */
