@@ -59,8 +59,9 @@ export async function build(config: WorkerConfig, options: BuildOptions = {}): P
     return reply.status(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url}` } });
   });
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_req, reply) => {
+  // Probes run every few seconds; logging each would drown the scoring lines.
+  app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { logLevel: 'warn' }, async (_req, reply) => {
     if (closing) return reply.status(503).send({ status: 'closing' });
     return { status: 'ready' };
   });
