@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { type IngestResponse, parseDroppedHeader } from '@cloudsage/schema';
 import type { Config } from '../../config.js';
@@ -11,7 +10,7 @@ import { BatchSummary } from './batch-summary.js';
 import { bodyEncodingOf, bodyFormOf } from './body-form.js';
 import { commitBatch, isUniqueViolation } from './commit-batch.js';
 import { type DecodedBody, decodeBody } from './decode-body.js';
-import { claimKey, findReplay, IDEMPOTENCY_WINDOW_MS, parseIdempotencyKey, releaseKey } from './idempotency.js';
+import { findReplay, IDEMPOTENCY_WINDOW_MS, parseIdempotencyKey } from './idempotency.js';
 import { projectHint, resolveIngestProject } from './ingest-project.js';
 import { checkIngestRate } from './ingest-rate-limit.js';
 import { normalizeBatch } from './normalize-batch.js';
@@ -111,29 +110,18 @@ export async function ingestBatch(deps: IngestDeps, input: IngestInput): Promise
     if (replay) return { response: replay, replayed: true, projectId, bytes: 0 };
   }
 
-  const holder = randomUUID();
-  if (idempotencyKey !== undefined && !(await claimKey(deps.sql.db, projectId, idempotencyKey, holder, receivedAt))) {
-    const winner = await findReplay(deps.sql.db, projectId, idempotencyKey, cutoff);
-    if (winner) return { response: winner, replayed: true, projectId, bytes: 0 };
-    throw new AppError('idempotency_conflict');
-  }
-  try {
-    return await writeBatch(deps, {
-      projectId,
-      decoded,
-      receivedAt,
-      cutoff,
-      idempotencyKey,
-      keyId: input.identity.kind === 'key' ? input.identity.keyId : null,
-      droppedHeader: input.droppedHeader,
-    });
-  } finally {
-    if (idempotencyKey !== undefined) {
-      await releaseKey(deps.sql.db, projectId, idempotencyKey, holder).catch((err) =>
-        deps.onStoreError?.(err, 'idempotency claim release'),
-      );
-    }
-  }
+  // No lock is taken on the key: of two concurrent twins both may write an object, but the unique
+  // index on (project, key) lets one commit only, and the other answers the winner's 202 body. A
+  // lock would outlive a killed process and refuse the SDK's retry of that very batch.
+  return writeBatch(deps, {
+    projectId,
+    decoded,
+    receivedAt,
+    cutoff,
+    idempotencyKey,
+    keyId: input.identity.kind === 'key' ? input.identity.keyId : null,
+    droppedHeader: input.droppedHeader,
+  });
 }
 
 interface WriteInput {
@@ -188,7 +176,7 @@ async function writeBatch(deps: IngestDeps, w: WriteInput): Promise<IngestOutcom
       deps.bucket.delete(objectKey).catch((e) => deps.onStoreError?.(e, 'orphan object cleanup'));
     }
     if (isUniqueViolation(err) && w.idempotencyKey !== undefined) {
-      // Our claim expired mid-request and a twin committed first: answer what it answered.
+      // A concurrent twin with the same key committed first: answer what it answered.
       const winner = await findReplay(deps.sql.db, w.projectId, w.idempotencyKey, w.cutoff);
       if (winner) return { response: winner, replayed: true, projectId: w.projectId, bytes: 0 };
       throw new AppError('idempotency_conflict');
