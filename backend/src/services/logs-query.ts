@@ -1,4 +1,5 @@
-import { gunzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
 import { LEVEL_RANK, type Level, type LogRecord, type LogsPage } from '@cloudsage/schema';
 import type { Kysely } from 'kysely';
 import type { Bucket } from '../store/bucket/bucket.js';
@@ -26,8 +27,11 @@ interface Candidate {
   record: LogRecord;
 }
 
-function decodeBatch(body: Uint8Array): LogRecord[] {
-  const text = gunzipSync(body).toString('utf8');
+// Off the main thread (zlib's pool): a batch object can inflate to tens of MiB.
+const gunzipAsync = promisify(gunzip);
+
+async function decodeBatch(body: Uint8Array): Promise<LogRecord[]> {
+  const text = (await gunzipAsync(body)).toString('utf8');
   const records: LogRecord[] = [];
   for (const line of text.split('\n')) {
     if (!line) continue;
@@ -102,7 +106,7 @@ export async function queryLogs(
       scanned += 1;
       const body = await bucket.get(batch.object_key);
       if (!body) continue;
-      decodeBatch(body).forEach((record, index) => {
+      (await decodeBatch(body)).forEach((record, index) => {
         if (!record) return;
         const time = Date.parse(record.time);
         if (!Number.isFinite(time) || !matches(record, time)) return;
