@@ -37,12 +37,12 @@ export interface DatasetOptions {
   perKind: number;
 }
 
-/** The default set: 4 profiles x 3 instances, 60 warm-up windows, 24 healthy and 24 incident windows each. */
+/** The default set: 4 profiles x 3 instances, 60 warm-up windows, 28 healthy and 20-24 incident windows each. */
 export const DEFAULT_OPTIONS: DatasetOptions = {
   seed: 20260101,
   instances: 3,
   warmup: 60,
-  healthyPerVariant: { normal: 16, 'traffic-peak': 4, 'rolling-deploy': 4 },
+  healthyPerVariant: { normal: 16, 'traffic-peak': 4, 'rolling-deploy': 4, 'error-blip': 4 },
   perKind: 4,
 };
 
@@ -65,7 +65,9 @@ export function* profileCases(p: Profile, rng: Rng, o: DatasetOptions): Generato
   for (; index < o.warmup; index++) {
     const from = START + index * MINUTE;
     // A realistic history has the odd deploy and peak in it too.
-    const variant: HealthyVariant = rng.chance(0.05) ? rng.pick(['traffic-peak', 'rolling-deploy'] as const) : 'normal';
+    const variant: HealthyVariant = rng.chance(0.05)
+      ? rng.pick(['traffic-peak', 'rolling-deploy', 'error-blip'] as const)
+      : 'normal';
     const logs = healthyWindow(variant, p, rng, index, from);
     baseline = scoreWindow({
       projectId: p.name,

@@ -17,8 +17,11 @@ export const INCIDENT_KINDS = [
 ] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
-/** Healthy variants that look alarming to a naive counter. */
-export const HEALTHY_VARIANTS = ['normal', 'traffic-peak', 'rolling-deploy'] as const;
+/**
+ * Healthy variants that look alarming to a naive counter: a traffic peak, a rolling deploy (SIGTERM and
+ * a restart), and a blip of the service's own usual errors bunched into one minute.
+ */
+export const HEALTHY_VARIANTS = ['normal', 'traffic-peak', 'rolling-deploy', 'error-blip'] as const;
 export type HealthyVariant = (typeof HEALTHY_VARIANTS)[number];
 
 const MINUTE = 60_000;
@@ -37,8 +40,8 @@ export function incidentWindow(kind: IncidentKind, p: Profile, rng: Rng, index: 
   switch (kind) {
     case 'error-burst': {
       const records = p.window(rng, index, from, NORMAL);
-      // 3-25% of the window's traffic fails with a handful of upstream errors.
-      const share = rng.range(0.03, 0.25);
+      // 1.5-25% of the window's traffic fails with a handful of upstream errors.
+      const share = rng.range(0.015, 0.25);
       const n = Math.max(8, Math.round(records.length * share));
       const msgs = [
         () => `Connection to ${rng.ip()}:5432 refused`,
@@ -56,12 +59,12 @@ export function incidentWindow(kind: IncidentKind, p: Profile, rng: Rng, index: 
       return sorted(records);
     }
     case 'latency-creep': {
-      const top = rng.range(1.8, 4);
+      const top = rng.range(1.5, 4);
       const knobs: Knobs = { ...NORMAL, latency: (x) => 1 + (top - 1) * Math.min(1, 0.3 + x) };
       return p.window(rng, index, from, knobs);
     }
     case 'memory-leak': {
-      const top = rng.range(1.35, 2.5);
+      const top = rng.range(1.25, 2.5);
       const records = p.window(rng, index, from, { ...NORMAL, heap: (x) => 1 + (top - 1) * (0.4 + 0.6 * x) });
       if (rng.chance(0.5)) {
         const n = rng.int(2, 12);
@@ -77,10 +80,10 @@ export function incidentWindow(kind: IncidentKind, p: Profile, rng: Rng, index: 
       return sorted(records);
     }
     case 'traffic-drop':
-      return p.window(rng, index, from, { ...NORMAL, volume: rng.range(0.03, 0.4) });
+      return p.window(rng, index, from, { ...NORMAL, volume: rng.range(0.03, 0.55) });
     case 'new-exception': {
       const records = p.window(rng, index, from, NORMAL);
-      const n = rng.int(4, 60);
+      const n = rng.int(3, 60);
       const prop = rng.pick(['id', 'email', 'price', 'items']);
       for (let i = 0; i < n; i++) {
         records.push({
@@ -95,7 +98,7 @@ export function incidentWindow(kind: IncidentKind, p: Profile, rng: Rng, index: 
     }
     case 'crash-loop': {
       const records = p.window(rng, index, from, { ...NORMAL, volume: rng.range(0.4, 0.9) });
-      const cycles = rng.int(2, 8);
+      const cycles = rng.int(1, 8);
       for (let c = 0; c < cycles; c++) {
         const x = (c + 0.5) / cycles;
         records.push({
@@ -116,6 +119,12 @@ export function incidentWindow(kind: IncidentKind, p: Profile, rng: Rng, index: 
 export function healthyWindow(variant: HealthyVariant, p: Profile, rng: Rng, index: number, from: number): LogRecord[] {
   if (variant === 'traffic-peak') return p.window(rng, index, from, { ...NORMAL, volume: rng.range(1.8, 3.2) });
   const records = p.window(rng, index, from, NORMAL);
+  if (variant === 'error-blip') {
+    // A few more of the errors and warnings this service always logs (a retried dependency hiccup).
+    const usual = records.filter((r) => r.level === 'warn' || r.level === 'error');
+    const extra = usual.length === 0 ? 0 : rng.int(2, 6);
+    for (let i = 0; i < extra; i++) records.push({ ...rng.pick(usual), time: at(from, rng.next()) });
+  }
   if (variant === 'rolling-deploy') {
     // One graceful restart: SIGTERM, drain, start. Normal on every deploy.
     records.push({
