@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app-deps.js';
 import authRoutes from './auth/index.js';
 import dashboardRoutes from './dashboard/index.js';
+import docsRoutes from './docs/index.js';
 import { eventsRoutes } from './events/index.js';
 import forecastPlugin from './forecast/plugin.js';
 import healthRoutes from './health/index.js';
@@ -18,6 +19,7 @@ import riskHistoryRoutes from './risk-history/index.js';
  */
 export async function registerRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   await app.register(healthRoutes);
+  await app.register(docsRoutes);
   await app.register(authRoutes, { jwtSecret: deps.jwtSecret });
   await app.register(projectRoutes);
   await app.register(keyRoutes);
