@@ -1,0 +1,129 @@
+/**
+ * The forecast's text, written from the facts: where risk is and what is usual, what changed and
+ * since when (labels with their numbers, the top template, the metrics), what the next 24 hours
+ * look like, how sure that is and why, and whether the input was incomplete. With little
+ * history it says so instead of describing a trend.
+ */
+
+import type { ForecastFacts } from './facts.js';
+import type { ForecastNumbers } from './forecast-numbers.js';
+import { count, duration, pct, quote, score, utcTime } from './format.js';
+import { MIN_TREND_POINTS } from './risk-model.js';
+
+const DAY_MS = 86_400_000;
+
+function nowSentence(facts: ForecastFacts, n: ForecastNumbers): string {
+  if (n.current === undefined) return `No risk scores yet for ${facts.projectName}: nothing has been scored.`;
+  const days = n.hourly.values.length / 24;
+  const usual =
+    n.usual !== undefined && days >= 1
+      ? ` (median ${score(n.usual)} over the last ${Math.min(7, Math.floor(days))} d)`
+      : '';
+  return `Risk for ${facts.projectName} is ${score(n.current)} now${usual}.`;
+}
+
+function changeSentences(facts: ForecastFacts): string[] {
+  const out: string[] = [];
+  const recent = facts.labels.filter((l) => l.last24h > 0).slice(0, 2);
+  for (const l of recent) {
+    const fresh = l.previous6d === 0 ? 'new this week' : `also ${count(l.previous6d)} times in the 6 days before`;
+    const numbers = l.message ? `: ${l.message}` : '';
+    out.push(`${l.label} since ${utcTime(l.since)} (${count(l.last24h)} scored windows in 24 h, ${fresh})${numbers}.`);
+  }
+  const t = facts.templates.find((x) => x.recentCount > 0) ?? facts.templates[0];
+  if (t) {
+    const from = t.services[0] ? ` from ${t.services[0].name}` : '';
+    const at = t.endpoints[0] ? ` on ${t.endpoints[0].name}` : '';
+    const lines =
+      t.recentCount > 0
+        ? `${count(t.recentCount)} lines in flagged windows of the last 24 h`
+        : `${count(t.count)} lines in all`;
+    out.push(`Top ${t.level} template ${quote(t.pattern)}${from}${at}: ${lines}, first seen ${utcTime(t.firstSeen)}.`);
+  }
+  const m = facts.metrics;
+  if (m.last24h.records > 0 || m.previous24h.records > 0) {
+    const a = m.last24h;
+    const b = m.previous24h;
+    let s = `Last 24 h: ${count(a.records)} records, ${count(a.errors)} errors (${pct(a.errorRate)})`;
+    if (b.records > 0) s += ` vs ${count(b.records)} and ${count(b.errors)} (${pct(b.errorRate)}) the day before`;
+    if (a.latencyAvgMs !== undefined)
+      s += `; latency avg ${count(a.latencyAvgMs)} ms, max ${count(a.latencyMaxMs ?? 0)} ms`;
+    if (a.memoryMaxMb !== undefined) s += `; memory peak ${count(a.memoryMaxMb)} MB`;
+    out.push(`${s}.`);
+  }
+  if (recent.length === 0 && facts.points.length > 0) out.push('No risk label was given in the last 24 h.');
+  return out;
+}
+
+function outlookSentence(n: ForecastNumbers): string {
+  const p = n.predicted;
+  const hours = n.hourly.values.length;
+  if (hours === 0)
+    return `Next ${p.horizonHours} h: no estimate beyond a wide ${score(p.low)}-${score(p.high)} band until scores arrive.`;
+  if (hours < MIN_TREND_POINTS) {
+    return `Only ${hours} h of history: no trend fitted; the next ${p.horizonHours} h are the recent level, about ${score(p.score)} (80% range ${score(p.low)}-${score(p.high)}).`;
+  }
+  const way = n.direction === 'rising' ? 'rising' : n.direction === 'falling' ? 'easing' : 'holding steady';
+  const first = p.series[0]!;
+  const last = p.series[p.series.length - 1]!;
+  let s = `Next ${p.horizonHours} h: ${way}, from about ${score(first.score)} to ${score(last.score)}, averaging ${score(p.score)} (80% range ${score(p.low)}-${score(p.high)})`;
+  if (n.peakHourUtc !== undefined)
+    s += `; the daily pattern peaks around ${String(n.peakHourUtc).padStart(2, '0')}:00 UTC`;
+  return `${s}.`;
+}
+
+function confidenceSentence(facts: ForecastFacts, n: ForecastNumbers): string {
+  const hours = n.hourly.values.length;
+  const span = hours >= 48 ? `${Math.floor(hours / 24)} days` : `${hours} h`;
+  const method = n.prediction.trend ? n.prediction.method : 'the recent level';
+  let s = `Confidence ${n.confidence}: ${span} of hourly history, ${method}`;
+  if (hours < 24) s += '; too little history to say more';
+  const fb = n.feedback;
+  if (fb.lowered > 0 || fb.inaccurate > 0) {
+    s += `; ${fb.inaccurate} earlier forecast${fb.inaccurate === 1 ? '' : 's'} like this one (${n.pattern.replace('|', ', ')}) marked inaccurate`;
+    if (fb.lowered > 0)
+      s += `, so confidence lowered ${fb.lowered} level${fb.lowered === 1 ? '' : 's'} and the band widened`;
+  }
+  const comment = facts.feedback.find((f) => !f.accurate && f.pattern === n.pattern && f.comment)?.comment;
+  if (comment) s += ` (a reviewer said: "${comment.slice(0, 120)}")`;
+  return `${s}.`;
+}
+
+/** Notes on the input: drops reported by the SDKs, rejected records. */
+export function inputNotes(facts: ForecastFacts): string[] {
+  const i = facts.input;
+  const out: string[] = [];
+  if (i.total > 0) {
+    const parts = [
+      i.overflow ? `${count(i.overflow)} buffer overflow` : '',
+      i.oversize ? `${count(i.oversize)} oversize` : '',
+      i.beforeSend ? `${count(i.beforeSend)} dropped by beforeSend` : '',
+    ].filter(Boolean);
+    out.push(
+      `Input incomplete: SDKs reported ${count(i.total)} dropped records in 7 days (${parts.join(', ')}) across ${count(i.batchesWithDrops)} batches; counts above may be low.`,
+    );
+  }
+  if (i.rejected > 0) out.push(`${count(i.rejected)} records were rejected at ingest in 7 days and are not counted.`);
+  return out;
+}
+
+/**
+ * The whole text.
+ *
+ * @example
+ * forecastText(facts, forecastNumbers(facts)); // 'Risk for shop is 42 now (median 15 ...'
+ */
+export function forecastText(facts: ForecastFacts, n: ForecastNumbers): string {
+  const stale =
+    facts.points.length > 0 && facts.now - facts.points[facts.points.length - 1]!.timestamp > DAY_MS
+      ? [`The last score is ${duration(facts.now - facts.points[facts.points.length - 1]!.timestamp)} old.`]
+      : [];
+  return [
+    nowSentence(facts, n),
+    ...stale,
+    ...changeSentences(facts),
+    outlookSentence(n),
+    confidenceSentence(facts, n),
+    ...inputNotes(facts),
+  ].join(' ');
+}
