@@ -1,0 +1,242 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { Pool } from 'undici';
+import { createTenant } from '../test/ingest/ingest-fixture.js';
+import { createPgDatabase, TEST_PG_URL } from '../test/support/sql-stores.js';
+import { buildWorkload, type Workload } from './ingest-workload.js';
+
+/*
+ * `pnpm --dir backend bench:ingest`: gzip NDJSON batches of 1,000 realistic records posted by 8
+ * connections (undici) to POST /api/ingest, on SQLite+files and on PostgreSQL+s3rver, beside a
+ * ceiling measured in the same run: a bare Fastify route that only gunzips and parses the same
+ * bodies (STYLE habit 14). Each server runs in its own process; RSS is sampled there.
+ *
+ * BENCH_SECONDS (default 10) and BENCH_WARMUP_SECONDS (default 2) set the run; BENCH_TARGETS
+ * (default "ceiling,sqlite,postgres") picks targets.
+ */
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
+const CONNECTIONS = 8;
+const RECORDS_PER_BATCH = 1_000;
+const TARGETS = (process.env.BENCH_TARGETS ?? 'ceiling,sqlite,postgres').split(',');
+
+interface Result {
+  name: string;
+  recordsPerSecond: number;
+  batchesPerSecond: number;
+  p50: number;
+  p99: number;
+  rssStartMb: number;
+  rssEndMb: number;
+  rssPeakMb: number;
+  errors: number;
+}
+
+interface Child {
+  process: ChildProcess;
+  rss: number[];
+  stop(): Promise<void>;
+}
+
+async function forkChild(
+  file: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ child: Child; ready: Record<string, unknown> }> {
+  const proc = fork(join(HERE, file), args, {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const rss: number[] = [];
+  const ready = new Promise<Record<string, unknown>>((resolve, reject) => {
+    proc.on('message', (m: Record<string, unknown>) => {
+      if (m.type === 'ready') resolve(m);
+      if (m.type === 'rss') rss.push(m.rss as number);
+    });
+    proc.once('exit', (code) => reject(new Error(`${file} exited with ${code} before it was ready`)));
+  });
+  const child: Child = {
+    process: proc,
+    rss,
+    async stop() {
+      if (proc.exitCode !== null) return;
+      const exited = once(proc, 'exit');
+      proc.send('stop');
+      await exited;
+    },
+  };
+  return { child, ready: await ready };
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+/** Posts the workload over 8 connections; measures after the warm-up. */
+async function load(
+  name: string,
+  url: string,
+  headers: Record<string, string>,
+  workload: Workload,
+  rss: number[],
+): Promise<Result> {
+  const pool = new Pool(url, { connections: CONNECTIONS, pipelining: 1 });
+  const latencies: number[] = [];
+  const run = `${Date.now().toString(36)}`;
+  let measuring = false;
+  let stop = false;
+  let batches = 0;
+  let errors = 0;
+  let firstError = '';
+  const loop = async (c: number) => {
+    for (let n = c; !stop; n += CONNECTIONS) {
+      const body = workload.bodies[n % workload.bodies.length] as Buffer;
+      const started = performance.now();
+      const res = await pool.request({
+        path: '/api/ingest',
+        method: 'POST',
+        headers: {
+          ...headers,
+          'content-type': 'application/x-ndjson',
+          'content-encoding': 'gzip',
+          'idempotency-key': `${run}-${n}`,
+        },
+        body,
+      });
+      const text = await res.body.text();
+      const elapsed = performance.now() - started;
+      if (res.statusCode !== 202) {
+        errors++;
+        firstError ||= `${res.statusCode} ${text.slice(0, 200)}`;
+        continue;
+      }
+      if (measuring) {
+        latencies.push(elapsed);
+        batches++;
+      }
+    }
+  };
+  const loops = Array.from({ length: CONNECTIONS }, (_, c) => loop(c));
+  await new Promise((r) => setTimeout(r, WARMUP_SECONDS * 1000));
+  measuring = true;
+  const rssFrom = rss.length;
+  const started = performance.now();
+  await new Promise((r) => setTimeout(r, SECONDS * 1000));
+  measuring = false;
+  const elapsed = (performance.now() - started) / 1000;
+  const samples = rss.slice(rssFrom);
+  stop = true;
+  await Promise.all(loops);
+  await pool.close();
+  if (firstError) process.stderr.write(`${name}: ${errors} errors, first: ${firstError}\n`);
+  latencies.sort((a, b) => a - b);
+  const mb = (b: number | undefined) => (b ?? 0) / 1024 / 1024;
+  return {
+    name,
+    recordsPerSecond: (batches * workload.recordsPerBody) / elapsed,
+    batchesPerSecond: batches / elapsed,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    rssStartMb: mb(samples[0]),
+    rssEndMb: mb(samples.at(-1)),
+    rssPeakMb: mb(Math.max(...samples)),
+    errors,
+  };
+}
+
+async function pgReachable(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: TEST_PG_URL, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function benchTarget(name: string, workload: Workload): Promise<Result | undefined> {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  try {
+    const env: Record<string, string> = {
+      LOG_LEVEL: 'silent',
+      // The per-project request limit (6,000 a minute by default) would cap the run at 100 batches/s.
+      CLOUDSAGE_INGEST_RATE_PER_MIN: '0',
+    };
+    if (name !== 'ceiling') {
+      const dataDir = mkdtempSync(join(tmpdir(), 'cs-bench-'));
+      cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+      env.CLOUDSAGE_DATA_DIR = dataDir;
+    }
+    if (name === 'postgres') {
+      if (!(await pgReachable())) {
+        process.stderr.write(`postgres: skipped, ${TEST_PG_URL} is not reachable\n`);
+        return undefined;
+      }
+      const database = await createPgDatabase();
+      cleanups.push(() => database.drop());
+      const s3 = await forkChild('s3rver-process.ts', [], {});
+      cleanups.push(() => s3.child.stop());
+      Object.assign(env, {
+        DATABASE_URL: database.url,
+        JWT_SECRET: 'bench-jwt-secret-0123456789abcdef0123',
+        BUCKET_URL: s3.ready.bucketUrl as string,
+        AWS_ACCESS_KEY_ID: 'S3RVER',
+        AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      });
+    }
+    const target = await forkChild('ingest-target.ts', [name === 'ceiling' ? 'ceiling' : 'backend'], env);
+    cleanups.push(() => target.child.stop());
+    const url = `http://127.0.0.1:${target.ready.port as number}`;
+    const headers: Record<string, string> = {};
+    if (name !== 'ceiling') headers['x-cloudsage-key'] = (await createTenant(url)).key;
+    return await load(name, url, headers, workload, target.child.rss);
+  } finally {
+    for (const c of cleanups.reverse()) await c();
+  }
+}
+
+function table(results: Result[]): string {
+  const ceiling = results.find((r) => r.name === 'ceiling');
+  const rows = [
+    ['target', 'records/s', 'batches/s', 'p50 ms', 'p99 ms', 'RSS start/end/peak MB', 'vs ceiling', 'errors'],
+    ...results.map((r) => [
+      r.name === 'ceiling' ? 'ceiling (gunzip+parse)' : r.name === 'sqlite' ? 'SQLite + files' : 'PostgreSQL + s3rver',
+      Math.round(r.recordsPerSecond).toLocaleString('en-US'),
+      r.batchesPerSecond.toFixed(1),
+      r.p50.toFixed(1),
+      r.p99.toFixed(1),
+      `${r.rssStartMb.toFixed(0)} / ${r.rssEndMb.toFixed(0)} / ${r.rssPeakMb.toFixed(0)}`,
+      ceiling ? `${((r.recordsPerSecond / ceiling.recordsPerSecond) * 100).toFixed(0)}%` : '-',
+      String(r.errors),
+    ]),
+  ];
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length))) ?? [];
+  return rows.map((row) => `| ${row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ')} |`).join('\n');
+}
+
+const workload = buildWorkload(16, RECORDS_PER_BATCH, Date.now());
+console.log(
+  `ingest bench: ${CONNECTIONS} connections, ${RECORDS_PER_BATCH} records a batch ` +
+    `(${(workload.rawBytesPerBody / 1024).toFixed(0)} KiB raw, ` +
+    `${((workload.bodies[0]?.length ?? 0) / 1024).toFixed(0)} KiB gzip), ${WARMUP_SECONDS} s warm-up, ${SECONDS} s measured`,
+);
+const results: Result[] = [];
+for (const name of TARGETS) {
+  const result = await benchTarget(name, workload);
+  if (result) {
+    results.push(result);
+    console.log(`${name}: ${Math.round(result.recordsPerSecond).toLocaleString('en-US')} records/s`);
+  }
+}
+console.log(`\n${table(results)}`);
