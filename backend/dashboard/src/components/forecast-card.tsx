@@ -1,0 +1,110 @@
+import type { Forecast } from '@cloudsage/schema';
+import { useState } from 'react';
+import { sendFeedback } from '../api/endpoints.js';
+import { ApiError, messageOf } from '../api/http.js';
+import { formatScore } from '../lib/score-band.js';
+import { ErrorState, Loading } from './states.js';
+
+const BY: Record<Forecast['generatedBy'], string> = {
+  builtin: 'built-in model',
+  llm: 'language model',
+  'builtin-fallback': 'built-in model (language model unavailable)',
+};
+
+function Vote({ projectId, forecastId }: { projectId: string; forecastId: string }) {
+  const [state, setState] = useState<{ status: 'idle' | 'sending' | 'sent'; accurate?: boolean; error?: string }>({
+    status: 'idle',
+  });
+  const vote = async (accurate: boolean) => {
+    setState({ status: 'sending', accurate });
+    try {
+      await sendFeedback(projectId, forecastId, accurate);
+      setState({ status: 'sent', accurate });
+    } catch (err) {
+      setState({ status: 'idle', error: messageOf(err) });
+    }
+  };
+  return (
+    <fieldset className="vote">
+      <legend>Was this forecast accurate?</legend>
+      <div className="row">
+        <button
+          type="button"
+          className="btn"
+          aria-pressed={state.accurate === true && state.status === 'sent'}
+          disabled={state.status !== 'idle'}
+          onClick={() => vote(true)}
+        >
+          👍 Accurate
+        </button>
+        <button
+          type="button"
+          className="btn"
+          aria-pressed={state.accurate === false && state.status === 'sent'}
+          disabled={state.status !== 'idle'}
+          onClick={() => vote(false)}
+        >
+          👎 Inaccurate
+        </button>
+      </div>
+      <p className="small" role="status">
+        {state.status === 'sent' ? 'Thanks: your vote is recorded and tunes later forecasts.' : ''}
+        {state.error ? `Vote not sent: ${state.error}` : ''}
+      </p>
+    </fieldset>
+  );
+}
+
+/** Props of {@link ForecastCard}. */
+export interface ForecastCardProps {
+  projectId: string;
+  forecast: Forecast | undefined;
+  status: 'loading' | 'ready' | 'error';
+  error: unknown;
+  onRetry: () => void;
+}
+
+/** Today's forecast: predicted score and range, the text, three actions, and the vote. */
+export function ForecastCard(props: ForecastCardProps) {
+  const f = props.forecast;
+  let body: React.ReactNode;
+  if (!f && props.status === 'error') {
+    const missing = props.error instanceof ApiError && props.error.status === 404;
+    body = missing ? (
+      <p className="muted">No forecast yet: it is written once there is some history.</p>
+    ) : (
+      <ErrorState title="Could not load the forecast" message={messageOf(props.error)} onRetry={props.onRetry} />
+    );
+  } else if (!f) body = <Loading label="Loading today's forecast" minHeight={200} />;
+  else
+    body = (
+      <>
+        <p className="forecast-figure">
+          Next {f.predicted.horizonHours} h: <strong>{formatScore(f.predicted.score)}</strong>{' '}
+          <span className="muted">
+            (likely {formatScore(f.predicted.low)}–{formatScore(f.predicted.high)})
+          </span>
+        </p>
+        <p>{f.text}</p>
+        <h3>What to do</h3>
+        <ol className="actions">
+          {f.actions.map((a) => (
+            <li key={a}>{a}</li>
+          ))}
+        </ol>
+        <p className="muted small">
+          {f.date} · {BY[f.generatedBy]} · {f.basis.method} · confidence {f.basis.confidence}
+          {f.basis.droppedRecords
+            ? ` · ${f.basis.droppedRecords} records were dropped by SDKs, so input was incomplete`
+            : ''}
+        </p>
+        <Vote key={f.id} projectId={props.projectId} forecastId={f.id} />
+      </>
+    );
+  return (
+    <section className="card forecast-card" aria-labelledby="forecast-title" data-testid="forecast">
+      <h2 id="forecast-title">Today's forecast</h2>
+      {body}
+    </section>
+  );
+}

@@ -1,0 +1,26 @@
+import type { Trend } from '@cloudsage/schema';
+import { BAND_LABEL, bandOf, formatScore } from '../lib/score-band.js';
+
+const TREND: Record<Trend, { arrow: string; text: string }> = {
+  up: { arrow: '↑', text: 'rising' },
+  down: { arrow: '↓', text: 'falling' },
+  flat: { arrow: '→', text: 'steady' },
+};
+
+/** A score with its band colour and, when known, its trend; readable without colour. */
+export function ScoreBadge({ score, trend }: { score: number | null | undefined; trend?: Trend | null | undefined }) {
+  const band = bandOf(score);
+  const t = trend ? TREND[trend] : undefined;
+  return (
+    <span className={`badge band-${band}`} title={`${BAND_LABEL[band]}${t ? `, ${t.text}` : ''}`}>
+      <span className="sr-only">Risk score </span>
+      {formatScore(score)}
+      {t && (
+        <span className="trend">
+          <span aria-hidden="true"> {t.arrow}</span>
+          <span className="sr-only">, {t.text}</span>
+        </span>
+      )}
+    </span>
+  );
+}

@@ -1,0 +1,142 @@
+import type { Forecast, RiskPoint } from '@cloudsage/schema';
+import { useCallback, useState } from 'react';
+import { getProject, forecast as loadForecast, riskHistory } from '../api/endpoints.js';
+import { ApiError, messageOf } from '../api/http.js';
+import { ForecastCard } from '../components/forecast-card.js';
+import { HistoryChart } from '../components/history-chart.js';
+import { IngestPanel } from '../components/ingest-panel.js';
+import { KeysPanel } from '../components/keys-panel.js';
+import { LogsPanel } from '../components/logs-panel.js';
+import { RiskPanel } from '../components/risk-panel.js';
+import { ErrorState, Loading } from '../components/states.js';
+import { Tabs } from '../components/tabs.js';
+import { usePageTitle } from '../hooks/use-page-title.js';
+import { type LiveStatus, useProjectEvents } from '../hooks/use-project-events.js';
+import { useResource } from '../hooks/use-resource.js';
+import { Link, setQuery, useLocation } from '../lib/router.js';
+import { NotFoundPage } from './not-found-page.js';
+
+type Tab = 'overview' | 'logs' | 'keys';
+const TABS: ReadonlyArray<{ id: Tab; label: string }> = [
+  { id: 'overview', label: 'Overview' },
+  { id: 'logs', label: 'Logs' },
+  { id: 'keys', label: 'API keys' },
+];
+
+const LIVE_TEXT: Record<LiveStatus, string> = {
+  connecting: 'Connecting…',
+  live: 'Live',
+  reconnecting: 'Reconnecting…',
+};
+
+function addPoint(list: RiskPoint[] | undefined, point: RiskPoint): RiskPoint[] {
+  const rest = (list ?? []).filter((p) => p.id !== point.id);
+  return [...rest, point].sort((a, b) => a.timestamp.localeCompare(b.timestamp));
+}
+
+/** `/projects/:id`: risk, history chart and forecast; logs and ingest; keys. Live from the events stream. */
+export default function ProjectPage({ projectId }: { projectId: string }) {
+  const { query } = useLocation();
+  const tab: Tab = TABS.some((t) => t.id === query.get('tab')) ? (query.get('tab') as Tab) : 'overview';
+  const project = useResource(() => getProject(projectId), projectId);
+  const history = useResource(() => riskHistory(projectId, 30), projectId);
+  const forecast = useResource<Forecast>(() => loadForecast(projectId), projectId);
+  const [ingested, setIngested] = useState(0);
+  const [notice, setNotice] = useState<string>();
+  usePageTitle(project.data?.name ?? 'Project');
+
+  const live = useProjectEvents(projectId, {
+    onScore: (point) => {
+      history.set((list) => addPoint(list, point));
+      // The first score makes a forecast possible: fetch it if there was none.
+      if (!forecast.data) forecast.reload();
+      setNotice(`New score ${Math.round(point.score)} at ${new Date(point.timestamp).toLocaleTimeString()}`);
+    },
+    onForecast: (f) => forecast.set(() => f),
+    onIngest: (c) => {
+      setIngested((n) => n + 1);
+      setNotice(`${c.accepted} records received${c.rejected ? `, ${c.rejected} rejected` : ''}`);
+    },
+  });
+  const onIngested = useCallback(() => setIngested((n) => n + 1), []);
+
+  if (project.status === 'error' && project.error instanceof ApiError && project.error.status === 404) {
+    return <NotFoundPage what="project" />;
+  }
+  if (project.status === 'error' && !project.data) {
+    return (
+      <section className="page">
+        <ErrorState title="Could not load the project" message={messageOf(project.error)} onRetry={project.reload} />
+      </section>
+    );
+  }
+
+  const points = history.data ?? [];
+  const latest = points[points.length - 1];
+  return (
+    <section className="page">
+      <nav aria-label="Breadcrumb" className="small">
+        <Link href="/projects">Projects</Link> <span aria-hidden="true">/</span>
+      </nav>
+      <div className="page-head">
+        <h1>{project.data?.name ?? <span className="skeleton-text">Loading project</span>}</h1>
+        <span className={`live live-${live}`} role="status">
+          <span className="dot" aria-hidden="true" />
+          {LIVE_TEXT[live]}
+        </span>
+      </div>
+      <p className="notice small" aria-live="polite">
+        {notice ?? ''}
+      </p>
+      <Tabs
+        label="Project sections"
+        idPrefix="project"
+        tabs={TABS}
+        selected={tab}
+        onSelect={(t) => setQuery({ tab: t === 'overview' ? undefined : t })}
+      />
+      <div role="tabpanel" id={`project-panel-${tab}`} aria-labelledby={`project-tab-${tab}`} className="panel">
+        {tab === 'overview' && (
+          <div className="overview">
+            {history.status === 'error' && !history.data ? (
+              <ErrorState
+                title="Could not load the risk history"
+                message={messageOf(history.error)}
+                onRetry={history.reload}
+              />
+            ) : !history.data ? (
+              <Loading label="Loading risk" minHeight={220} />
+            ) : (
+              <RiskPanel point={latest} />
+            )}
+            <ForecastCard
+              projectId={projectId}
+              forecast={forecast.data}
+              status={forecast.status}
+              error={forecast.error}
+              onRetry={forecast.reload}
+            />
+            <div className="span-2">
+              {history.data ? (
+                <HistoryChart history={points} forecast={forecast.data} />
+              ) : (
+                <Loading label="Loading history" minHeight={360} />
+              )}
+            </div>
+          </div>
+        )}
+        {tab === 'logs' && (
+          <div className="stack">
+            <IngestPanel projectId={projectId} onIngested={onIngested} />
+            <LogsPanel projectId={projectId} refreshKey={ingested} />
+          </div>
+        )}
+        {tab === 'keys' && (
+          <div className="stack">
+            <KeysPanel projectId={projectId} />
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}
