@@ -18,7 +18,7 @@ import { buildWorkload, type Workload } from './ingest-workload.js';
  * bodies (STYLE habit 14). Each server runs in its own process; RSS is sampled there.
  *
  * BENCH_SECONDS (default 10) and BENCH_WARMUP_SECONDS (default 2) set the run; BENCH_TARGETS
- * (default "ceiling,sqlite,postgres") picks targets.
+ * (default "ceiling,sqlite,postgres") picks targets; BENCH_PROFILE=<dir> CPU-profiles the servers.
  */
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -26,6 +26,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
 const CONNECTIONS = 8;
 const RECORDS_PER_BATCH = 1_000;
+const PROFILE_DIR = process.env.BENCH_PROFILE;
 const TARGETS = (process.env.BENCH_TARGETS ?? 'ceiling,sqlite,postgres').split(',');
 
 interface Result {
@@ -52,7 +53,8 @@ async function forkChild(
   env: Record<string, string>,
 ): Promise<{ child: Child; ready: Record<string, unknown> }> {
   const proc = fork(join(HERE, file), args, {
-    execArgv: ['--import', 'tsx'],
+    // BENCH_PROFILE=<dir> writes a CPU profile of each server process there.
+    execArgv: ['--import', 'tsx', ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [])],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
