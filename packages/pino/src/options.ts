@@ -1,0 +1,50 @@
+import type { CloudSageOptions } from '@cloudsage/node';
+import { z } from 'zod';
+import { invalidOptions } from './errors.js';
+
+/**
+ * Options of the pino transport: every `CloudSageOptions` field (validated by `@cloudsage/node`), plus
+ * `shutdownTimeoutMs`. In `pino.transport()` the options cross into a worker thread, so only plain data
+ * travels: functions such as `beforeSend`, `onError` or `fetch` work only with {@link createStream}.
+ *
+ * @example
+ * const options: CloudSagePinoOptions = { endpoint: 'http://127.0.0.1:3001', apiKey: process.env.CLOUDSAGE_KEY! };
+ */
+export interface CloudSagePinoOptions extends CloudSageOptions {
+  /**
+   * Deadline of the final flush when the stream closes. Default 8 s: below the 10 s that pino's
+   * thread-stream waits for a worker at exit, so the flush ends before pino gives up on it.
+   */
+  shutdownTimeoutMs?: number;
+}
+
+const Schema = z.looseObject({
+  shutdownTimeoutMs: z.number().int().min(0).max(600_000).default(8000),
+});
+
+const PINO_ADDED_KEYS = ['$context', 'pinoWillSendConfig'] as const;
+
+/** The transport's own options, split from those handed to `new CloudSage()`. */
+export interface ResolvedPinoOptions {
+  shutdownTimeoutMs: number;
+  client: CloudSageOptions;
+}
+
+/**
+ * Validates the transport's own options and splits them from the client's (which the client validates).
+ * In pino's worker thread the client's exit hooks are off unless asked for: thread-stream ends the
+ * stream at exit, and its `close` flushes.
+ *
+ * @example
+ * resolvePinoOptions({ endpoint: 'http://127.0.0.1:3001', apiKey: 'csk_x' }, false).shutdownTimeoutMs; // 8000
+ */
+export function resolvePinoOptions(options: CloudSagePinoOptions | undefined, inWorker: boolean): ResolvedPinoOptions {
+  const parsed = Schema.safeParse(options ?? {});
+  if (!parsed.success) throw invalidOptions('@cloudsage/pino', parsed.error);
+  const { shutdownTimeoutMs, ...client } = parsed.data as CloudSagePinoOptions & { shutdownTimeoutMs: number };
+  // pino adds these to a worker target's options (`$context`: caller file; `pinoWillSendConfig`: the
+  // config hand-shake of pino-abstract-transport); they are not the client's.
+  for (const key of PINO_ADDED_KEYS) delete (client as Record<string, unknown>)[key];
+  if (inWorker && client.exitHooks === undefined) client.exitHooks = false;
+  return { shutdownTimeoutMs, client };
+}

@@ -1,0 +1,86 @@
+import type { Transform } from 'node:stream';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { isMainThread } from 'node:worker_threads';
+import { CloudSage, type FlushResult } from '@cloudsage/node';
+import build from 'pino-abstract-transport';
+import { type CloudSagePinoOptions, resolvePinoOptions } from './options.js';
+
+/** The stream pino writes to: a writable of NDJSON lines, whose `close` awaits the final flush. */
+export interface CloudSageStream extends Transform {
+  /** The underlying client (its `stats()`, `flush()`, read API). */
+  readonly client: CloudSage;
+  /**
+   * Sends what is buffered. In the app's thread `logger.flush(cb)` calls it, so `cb` runs once the
+   * records are delivered (or the flush deadline passed). Never rejects.
+   */
+  flush(cb?: (err?: Error | null) => void): Promise<FlushResult>;
+}
+
+// The line goes to the client inside split2's `parseLine` step, synchronously with pino's write, so a
+// `flush()` right after a log call already sees it. Returning one constant object skips a JSON.parse
+// per line (with `parse: 'lines'` the result is only checked for being an object); the raw line is
+// buffered as it is.
+const UNPARSED = Object.freeze({});
+
+/**
+ * Builds the stream synchronously, for use in the app's own thread: as `pino(stream)` or inside
+ * `pino.multistream()`. Functions in the options (`beforeSend`, `onError`, `fetch`, `transport`) work here.
+ * Lines go to the client untouched (`writeLine`) unless `redact.paths` or `beforeSend` need them parsed.
+ *
+ * @example
+ * import pino from 'pino';
+ * import { createStream } from '@cloudsage/pino';
+ * const stream = createStream({ endpoint: 'http://127.0.0.1:3001', apiKey: process.env.CLOUDSAGE_KEY! });
+ * const logger = pino(stream);
+ * logger.info({ orderId: 42 }, 'order placed');
+ * await stream.flush();
+ */
+export function createStream(options: CloudSagePinoOptions): CloudSageStream {
+  const { shutdownTimeoutMs, client: clientOptions } = resolvePinoOptions(options, !isMainThread);
+  const client = new CloudSage(clientOptions);
+  const stream = build(
+    (source) => {
+      // Nothing reads the lines split2 passes on (the client has them already): let them flow away.
+      source.resume();
+    },
+    {
+      parse: 'lines',
+      parseLine: (line) => {
+        client.writeLine(line);
+        return UNPARSED;
+      },
+      metadata: false,
+      close: async () => {
+        await client.shutdown({ timeoutMs: shutdownTimeoutMs });
+      },
+    },
+  ) as unknown as CloudSageStream;
+  Object.defineProperty(stream, 'client', { value: client, enumerable: false });
+  stream.flush = (cb) => {
+    const done = (async () => {
+      // Writes queued behind a busy transform have not reached the client yet: let them through first.
+      while (stream.writableLength > 0 && !stream.destroyed) await nextTurn();
+      return client.flush();
+    })();
+    // The callback runs outside the promise chain: a throwing callback is the caller's, not a rejection.
+    if (typeof cb === 'function') void done.then(() => setImmediate(cb, null));
+    return done;
+  };
+  return stream;
+}
+
+/**
+ * The pino transport: the module's default export, which pino loads in its worker thread for
+ * `pino({ transport: { target: '@cloudsage/pino', options } })`, `pino.transport({ targets })` and
+ * `pino.transport({ pipeline })`. The client's exit hooks are off there: at exit pino ends the worker's
+ * stream and waits (up to 10 s) for it to close, and `close` awaits the flush.
+ *
+ * @example
+ * import pino from 'pino';
+ * const logger = pino({
+ *   transport: { target: '@cloudsage/pino', options: { endpoint: 'http://127.0.0.1:3001', apiKey: process.env.CLOUDSAGE_KEY } },
+ * });
+ */
+export default async function cloudsageTransport(options: CloudSagePinoOptions): Promise<CloudSageStream> {
+  return createStream(options);
+}
