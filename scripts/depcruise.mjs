@@ -6,5 +6,8 @@ import { existsSync } from 'node:fs';
 const dirs = ['packages', 'backend/src', 'backend/dashboard/src', 'worker/src', 'examples'].filter((d) =>
   existsSync(d),
 );
-const r = spawnSync('pnpm', ['exec', 'depcruise', '--config', '.dependency-cruiser.cjs', ...dirs], { stdio: 'inherit', shell: false });
+const r = spawnSync('pnpm', ['exec', 'depcruise', '--config', '.dependency-cruiser.cjs', ...dirs], {
+  stdio: 'inherit',
+  shell: false,
+});
 process.exit(r.status ?? 1);
