@@ -1,0 +1,84 @@
+/** Receives each finished record: its text (lines joined with `\n`) and the offset past its last line. */
+export type RecordHandler = (text: string, endOffset: number) => void;
+
+/** `auto`: indentation and stack-trace heuristics; `off`: one line, one record; a RegExp: starts a record. */
+export type MultilineMode = 'auto' | 'off' | RegExp;
+
+const CONTINUATION_WORDS = /^(?:Caused by|Suppressed): |^\.\.\. \d+ (?:more|common frames omitted)/;
+const PY_TRACEBACK = 'Traceback (most recent call last):';
+const PY_EXCEPTION_LINE = /^[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning)\b/;
+
+/**
+ * Joins continuation lines onto the record they belong to: stack traces (`    at ...`, `Caused by: ...`,
+ * Python tracebacks), indented lines, or with a start pattern, every line that does not match it.
+ * A record is held until the next record starts, `idle()` finds it older than the timeout, or `flush()`.
+ * JSON lines always stand alone.
+ *
+ * @example
+ * const joiner = new MultilineJoiner('auto', 500, (text, end) => send(text));
+ * joiner.push('Error: boom', 12, now); joiner.push('    at main (a.js:1:1)', 36, now); joiner.flush();
+ */
+export class MultilineJoiner {
+  private lines: string[] = [];
+  private end = 0;
+  private lastAt = 0;
+  private traceback = false;
+
+  constructor(
+    private readonly mode: MultilineMode,
+    private readonly maxLines: number,
+    private readonly emit: RecordHandler,
+  ) {}
+
+  /** Whether a record is held back. */
+  get holding(): boolean {
+    return this.lines.length > 0;
+  }
+
+  /** Takes one line (without its newline). Blank lines are skipped. */
+  push(line: string, endOffset: number, now: number): void {
+    if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) return;
+    if (this.mode === 'off') {
+      this.emit(line, endOffset);
+      return;
+    }
+    if (this.lines.length > 0 && this.lines.length < this.maxLines && this.continues(line)) {
+      this.lines.push(line);
+    } else {
+      this.flush();
+      this.lines.push(line);
+      this.traceback = line.startsWith(PY_TRACEBACK);
+    }
+    this.end = endOffset;
+    this.lastAt = now;
+  }
+
+  /** Emits the held record when no line came for `timeoutMs`; returns whether one is still held. */
+  idle(now: number, timeoutMs: number): boolean {
+    if (this.lines.length > 0 && now - this.lastAt >= timeoutMs) this.flush();
+    return this.lines.length > 0;
+  }
+
+  /** Emits the held record, if any. */
+  flush(): void {
+    const n = this.lines.length;
+    if (n === 0) return;
+    const text = n === 1 ? this.lines[0]! : this.lines.join('\n');
+    this.lines = [];
+    this.emit(text, this.end);
+  }
+
+  /** Forgets the held record (its file was truncated; its bytes are gone). */
+  reset(): void {
+    this.lines = [];
+  }
+
+  private continues(line: string): boolean {
+    const c = line.charCodeAt(0);
+    if (c === 123 /* { */) return false;
+    if (this.mode instanceof RegExp) return !this.mode.test(line);
+    if (c === 32 || c === 9) return true;
+    if (CONTINUATION_WORDS.test(line)) return true;
+    return this.traceback && PY_EXCEPTION_LINE.test(line);
+  }
+}

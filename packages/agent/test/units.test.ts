@@ -1,0 +1,124 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { barChart, sparkline } from '../src/chart.js';
+import { MultilineJoiner } from '../src/multiline.js';
+import { toRecordLine } from '../src/record.js';
+import { expandPattern } from '../src/tail/glob.js';
+import { LineSplitter } from '../src/tail/line-splitter.js';
+
+function split(chunks: string[]): Array<[string, number]> {
+  const s = new LineSplitter(64);
+  const out: Array<[string, number]> = [];
+  let offset = 0;
+  for (const c of chunks) {
+    const b = Buffer.from(c);
+    offset += b.length;
+    s.push(b, offset, (line, end) => out.push([line, end]));
+  }
+  return out;
+}
+
+describe('LineSplitter', () => {
+  it('cuts lines across chunk borders and gives the offset past each newline', () => {
+    expect(split(['ab', 'c\nde\r\n', 'f'])).toEqual([
+      ['abc', 4],
+      ['de', 8],
+    ]);
+  });
+  it('keeps multibyte characters split across chunks intact', () => {
+    const bytes = Buffer.from('é€\n');
+    const s = new LineSplitter();
+    const out: string[] = [];
+    s.push(bytes.subarray(0, 1), 1, (l) => out.push(l));
+    s.push(bytes.subarray(1), bytes.length, (l) => out.push(l));
+    expect(out).toEqual(['é€']);
+  });
+  it('emits a runaway line in pieces instead of growing without bound', () => {
+    const out = split(['x'.repeat(100)]);
+    expect(out).toEqual([['x'.repeat(100), 100]]);
+  });
+});
+
+function join_(mode: 'auto' | 'off' | RegExp, lines: string[]): string[] {
+  const out: string[] = [];
+  const j = new MultilineJoiner(mode, 500, (t) => out.push(t));
+  for (const [i, l] of lines.entries()) j.push(l, i + 1, 0);
+  j.flush();
+  return out;
+}
+
+describe('MultilineJoiner', () => {
+  it('joins a Java stack trace with Caused by and ... more', () => {
+    const lines = [
+      'ERROR request failed',
+      'java.lang.IllegalStateException: boom',
+      '\tat com.x.Foo.bar(Foo.java:10)',
+      'Caused by: java.io.IOException: disk',
+      '\t... 12 more',
+      'INFO next',
+    ];
+    expect(join_('auto', lines)).toEqual([
+      'ERROR request failed',
+      'java.lang.IllegalStateException: boom\n\tat com.x.Foo.bar(Foo.java:10)\nCaused by: java.io.IOException: disk\n\t... 12 more',
+      'INFO next',
+    ]);
+  });
+  it('joins a Python traceback including its last exception line', () => {
+    const lines = ['Traceback (most recent call last):', '  File "a.py", line 1', 'ValueError: bad', 'next'];
+    expect(join_('auto', lines)).toEqual([lines.slice(0, 3).join('\n'), 'next']);
+  });
+  it('with a start pattern, joins every line that does not match it', () => {
+    const lines = ['2026-01-01 a', 'more', '2026-01-02 b'];
+    expect(join_(/^\d{4}-/, lines)).toEqual(['2026-01-01 a\nmore', '2026-01-02 b']);
+  });
+  it('never joins JSON lines, and off means one line per record', () => {
+    expect(join_('auto', ['{"a":1}', '{"b":2}'])).toEqual(['{"a":1}', '{"b":2}']);
+    expect(join_('off', ['a', '  b'])).toEqual(['a', '  b']);
+  });
+  it('emits a held record after the timeout', () => {
+    const out: string[] = [];
+    const j = new MultilineJoiner('auto', 500, (t) => out.push(t));
+    j.push('alone', 6, 1000);
+    expect(j.idle(1200, 500)).toBe(true);
+    expect(j.idle(1500, 500)).toBe(false);
+    expect(out).toEqual(['alone']);
+  });
+});
+
+describe('toRecordLine', () => {
+  it('passes a JSON object line through unchanged', () => {
+    const line = '{"level":30,"time":1,"msg":"x"}';
+    expect(toRecordLine(line, 0)).toBe(line);
+  });
+  it('normalizes text with the schema normalizer, level and time from the line', () => {
+    const rec = JSON.parse(toRecordLine('2026-01-02T03:04:05Z WARN disk 91% full', 0)!);
+    expect(rec).toMatchObject({ level: 'warn', time: '2026-01-02T03:04:05.000Z' });
+  });
+  it('adds the service when the record has none, and keeps a joined JSON record on one line', () => {
+    expect(JSON.parse(toRecordLine('{"msg":"x"}', 0, 'api')!)).toEqual({ service: 'api', msg: 'x' });
+    expect(toRecordLine('{"msg":\n"x"}', 0)).toBe('{"msg":"x"}');
+  });
+});
+
+describe('expandPattern', () => {
+  it('matches wildcards in the last segment and ** across directories', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cs-glob-'));
+    mkdirSync(join(dir, 'a', 'b'), { recursive: true });
+    for (const f of ['x.log', 'y.log', 'x.log.1', 'a/z.log', 'a/b/w.log']) writeFileSync(join(dir, f), '');
+    expect(expandPattern(join(dir, '*.log')).sort()).toEqual([join(dir, 'x.log'), join(dir, 'y.log')]);
+    expect(expandPattern(join(dir, '**', '*.log')).sort()).toEqual(
+      ['a/b/w.log', 'a/z.log', 'x.log', 'y.log'].map((f) => join(dir, f)),
+    );
+  });
+});
+
+describe('charts', () => {
+  it('draws a sparkline and a bar chart whose column heights follow the values', () => {
+    expect(sparkline([0, 50, 100])).toBe(' ▄█');
+    const chart = barChart([0, 100], { rows: 2, width: 2 }).split('\n');
+    expect(chart[0]).toBe('100 ┤ █');
+    expect(chart[1]).toBe('  0 ┤ █');
+  });
+});
