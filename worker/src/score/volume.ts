@@ -3,9 +3,11 @@
  * sampled the window). A drop is a strong signal (a service that stops logging has usually stopped
  * working); a spike alone is often just traffic, so it is capped and only counts fully next to others.
  *
- * Traffic varies by a factor (time of day, a peak), not by a fixed amount, so the deviation is judged
- * on the log of the rate (`volumeLogPerMin`): a few doubling peaks in the history then do not inflate the
- * spread so much that a drop to a tenth hides inside it, as they do on the linear scale.
+ * Traffic varies by a factor (time of day, a peak), not by a fixed amount, so the deviation is judged on
+ * the log of the rate, with the project's relative spread (sigma / center, the delta method): a drop to a
+ * tenth is then as far out as a tenfold peak, where on the linear scale a spread widened by doubling
+ * peaks in the history would hide it.
+
  */
 import { count, expectation, rise } from './stats.js';
 import type { Finding, Signal, SignalContext, SignalOutcome } from './types.js';
@@ -16,8 +18,8 @@ const MIN_WINDOWS = 3;
 const SPIKE_CAP = 0.6;
 /** Below this usual rate (records/min) a drop is not told apart from noise. */
 const MIN_RATE_FOR_DROP = 10;
-/** Smallest sigma of the log rate: even a flat service varies by a few percent. */
-const MIN_LOG_SIGMA = 0.05;
+/** Smallest relative spread of the rate. */
+const MIN_REL_SIGMA = 0.02;
 
 /** The volume signal; see {@link Signal}. Uses the window's total, so it observes nothing itself. */
 export class VolumeSignal implements Signal {
@@ -25,13 +27,18 @@ export class VolumeSignal implements Signal {
 
   evaluate(ctx: SignalContext): SignalOutcome {
     const perMin = ctx.totalRecords / ctx.windowMinutes;
-    const logRate = Math.log1p(perMin);
     const signals = { records: ctx.totalRecords, volumePerMin: perMin };
-    const observations = { volumePerMin: perMin, volumeLogPerMin: logRate };
+    const observations = { volumePerMin: perMin };
     const stat = ctx.stat('volumePerMin');
     if (stat === undefined || stat.n < MIN_WINDOWS) return { signals, observations, findings: [] };
-    const c = expectation(stat, { center: 0, spread: 0, weight: 0 }).center;
-    const z = zScore(ctx, perMin, logRate, c);
+    const exp = expectation(stat, { center: 0, spread: 0, weight: 0 });
+    const c = exp.center;
+    const logRatio = Math.log((perMin + 1) / (c + 1));
+    // Relative spread of the project's rate, floored (even a flat service varies a little), plus the
+    // Poisson noise of the count, whose sd on the log scale is about 1 / sqrt(count).
+    const poisson = 1 / (c * ctx.windowMinutes + 1);
+    const relSigma = Math.max(exp.sigma / Math.max(c, 1e-9), MIN_REL_SIGMA);
+    const z = logRatio / Math.sqrt(relSigma ** 2 + poisson);
     const ratio = perMin / Math.max(c, 1e-9);
     const findings: Finding[] = [];
     const spike = SPIKE_CAP * Math.min(rise(z, 4, 4), rise(ratio, 2, 3));
@@ -60,22 +67,4 @@ export class VolumeSignal implements Signal {
     }
     return { signals, observations, findings };
   }
-}
-
-/**
- * The window's deviation in sigmas: on the log scale when the baseline has it, else (a baseline from
- * before it was kept) on the linear scale. Both include the Poisson noise of the count.
- */
-function zScore(ctx: SignalContext, perMin: number, logRate: number, center: number): number {
-  const logStat = ctx.stat('volumeLogPerMin');
-  if (logStat !== undefined && logStat.n >= MIN_WINDOWS) {
-    const e = expectation(logStat, { center: 0, spread: 0, weight: 0 });
-    // Poisson sd of log(count) is about 1/sqrt(count).
-    const poisson = 1 / Math.sqrt(center * ctx.windowMinutes + 1);
-    const sd = Math.sqrt(Math.max(e.sigma, MIN_LOG_SIGMA) ** 2 + poisson ** 2);
-    return (logRate - e.center) / sd;
-  }
-  const e = expectation(ctx.stat('volumePerMin'), { center: 0, spread: 0, weight: 0 });
-  const sd = Math.sqrt(center / ctx.windowMinutes + e.sigma ** 2 + 1);
-  return (perMin - center) / sd;
 }
