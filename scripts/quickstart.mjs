@@ -125,6 +125,8 @@ try {
     CLOUDSAGE_DATA_DIR: dataDir,
     WORKER_URL: workerUrl,
     WORKER_API_KEY: workerKey,
+    // The demo scores 15-second windows so a rising score shows within a minute or two.
+    ...(flags.demo ? { CLOUDSAGE_SCORE_WINDOW_MS: process.env.CLOUDSAGE_SCORE_WINDOW_MS ?? '15000' } : {}),
   });
   await waitReady(backendUrl, 'backend');
   const login = await demoLogin();
@@ -132,7 +134,7 @@ try {
   say(`login:     ${login.email} / ${login.password}   (kept in ${join(dataDir, 'demo-login.json')})`);
   say(`data:      ${dataDir} (SQLite and files)`);
   if (flags.demo) {
-    start('demo service', 'scripts/demo-service.mjs', {
+    start('demo service', 'examples/demo-service/index.mjs', {
       CLOUDSAGE_ENDPOINT: backendUrl,
       CLOUDSAGE_DEMO_LOGIN: JSON.stringify(login),
     });
