@@ -1,0 +1,130 @@
+// The read API against the real backend (no msw): started in-process on a free port over a fresh
+// SQLite store, with risk history inserted straight into its SQL store, then read through the client.
+import { Forecast, RiskHistory } from '@cloudsage/schema';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CloudSage, CloudSageError } from '../src/index.js';
+
+interface Harness {
+  url: string;
+  app: { bucket: unknown };
+  sql: { store: { db: any } };
+  close(): Promise<void>;
+}
+
+// Loaded by path at run time (vitest compiles them) rather than imported statically: this package's
+// typecheck must not follow into the backend's sources, which the backend's own typecheck covers.
+const HARNESS = new URL('../../../backend/test/support/app.ts', import.meta.url).href;
+const FIXTURE = new URL('../../../backend/test/forecast/store-fixture.ts', import.meta.url).href;
+
+async function json<T>(url: string, init: RequestInit & { token?: string } = {}): Promise<T> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (init.token) headers.authorization = `Bearer ${init.token}`;
+  const res = await fetch(url, { ...init, headers });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${url} answered ${res.status}: ${text}`);
+  return JSON.parse(text) as T;
+}
+
+let backend: Harness;
+let token: string;
+let projectId: string;
+let otherProjectId: string;
+let readKey: string;
+const clients: CloudSage[] = [];
+
+function client(apiKey: string): CloudSage {
+  const c = new CloudSage({ endpoint: backend.url, apiKey, exitHooks: false });
+  clients.push(c);
+  return c;
+}
+
+beforeAll(async () => {
+  const harness = (await import(HARNESS)) as { startTestApp(): Promise<Harness> };
+  const fixture = (await import(FIXTURE)) as {
+    seedRiskHistory(db: unknown, projectId: string, now: number, hours?: number): Promise<void>;
+  };
+  backend = await harness.startTestApp();
+  const url = backend.url;
+  const credentials = { email: `sdk-${Math.random().toString(36).slice(2)}@example.com`, password: 'correct horse' };
+  await json(`${url}/api/auth/register`, { method: 'POST', body: JSON.stringify(credentials) });
+  ({ token } = await json<{ token: string }>(`${url}/api/auth/login`, {
+    method: 'POST',
+    body: JSON.stringify(credentials),
+  }));
+  projectId = (await json<{ id: string }>(`${url}/api/projects`, { method: 'POST', token, body: '{"name":"shop"}' }))
+    .id;
+  otherProjectId = (await json<{ id: string }>(`${url}/api/projects`, { method: 'POST', token, body: '{"name":"b"}' }))
+    .id;
+  readKey = (
+    await json<{ key: string }>(`${url}/api/projects/${projectId}/keys`, {
+      method: 'POST',
+      token,
+      body: JSON.stringify({ name: 'reader', scopes: ['read'] }),
+    })
+  ).key;
+  await fixture.seedRiskHistory(backend.sql.store.db, projectId, Date.now(), 96);
+});
+
+afterAll(async () => {
+  for (const c of clients) await c.shutdown({ timeoutMs: 100 });
+  await backend?.close();
+});
+
+describe('read API against the real backend', () => {
+  it("getForecast() with a read key and no id forecasts the key's project", async () => {
+    const f = await client(readKey).getForecast();
+    expect(Forecast.parse(f)).toEqual(f);
+    expect(f.projectId).toBe(projectId);
+    expect(f.date).toBe(new Date().toISOString().slice(0, 10));
+    expect(f.generatedBy).toBe('builtin');
+    expect(f.text).toContain('High Error Rate since');
+    expect(f.basis.historyPoints).toBeGreaterThanOrEqual(96);
+    // Cached for the day: the same forecast again.
+    expect((await client(readKey).getForecast(projectId)).id).toBe(f.id);
+  });
+
+  it('getRiskHistory({ days }) answers the stored points, oldest first, within the days asked', async () => {
+    const c = client(readKey);
+    const all = await c.getRiskHistory({ days: 30 });
+    expect(RiskHistory.parse(all)).toHaveLength(96);
+    const times = all.map((p) => Date.parse(p.timestamp));
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+    const day = await c.getRiskHistory({ days: 1 });
+    expect(day.length).toBeGreaterThanOrEqual(23);
+    expect(day.length).toBeLessThanOrEqual(25);
+    expect(day.every((p) => Date.parse(p.timestamp) >= Date.now() - 86_400_000)).toBe(true);
+    expect(day.at(-1)).toEqual(all.at(-1));
+  });
+
+  it('sendFeedback() stores the vote against the forecast, recording the key', async () => {
+    const c = client(readKey);
+    const f = await c.getForecast();
+    const fb = await c.sendFeedback({ forecastId: f.id, accurate: false, comment: 'recovered by noon' });
+    expect(fb).toMatchObject({ forecastId: f.id, accurate: false, comment: 'recovered by noon' });
+    const row = await backend.sql.store.db
+      .selectFrom('forecast_feedback')
+      .selectAll()
+      .where('id', '=', fb.id)
+      .executeTakeFirstOrThrow();
+    expect(row.project_id).toBe(projectId);
+    expect(row.key_id).toMatch(/\S/);
+    expect(row.user_id).toBeNull();
+    const unknown = await c.sendFeedback({ forecastId: 'fc_nope', accurate: true }).catch((e) => e);
+    expect(unknown).toBeInstanceOf(CloudSageError);
+    expect([unknown.status, unknown.serverCode]).toEqual([404, 'not_found']);
+  });
+
+  it('listProjects() lists the key’s one project, or every project of a signed-in user', async () => {
+    expect((await client(readKey).listProjects()).map((p) => p.id)).toEqual([projectId]);
+    const mine = await client(token).listProjects();
+    expect(mine.map((p) => p.id).sort()).toEqual([projectId, otherProjectId].sort());
+  });
+
+  it('answers not_found for a project the key does not belong to', async () => {
+    const err = await client(readKey)
+      .getForecast(otherProjectId)
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(CloudSageError);
+    expect([err.code, err.status]).toEqual(['not_found', 404]);
+  });
+});
