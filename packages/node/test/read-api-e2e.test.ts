@@ -1,5 +1,8 @@
 // The read API against the real backend (no msw): started in-process on a free port over a fresh
 // SQLite store, with risk history inserted straight into its SQL store, then read through the client.
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { Forecast, RiskHistory } from '@cloudsage/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudSage, CloudSageError } from '../src/index.js';
@@ -14,6 +17,7 @@ interface Harness {
 // Loaded by path at run time (vitest compiles them) rather than imported statically: this package's
 // typecheck must not follow into the backend's sources, which the backend's own typecheck covers.
 const HARNESS = new URL('../../../backend/test/support/app.ts', import.meta.url).href;
+const EXAMPLE = fileURLToPath(new URL('../../../examples/forecast-script/index.mjs', import.meta.url));
 const FIXTURE = new URL('../../../backend/test/forecast/store-fixture.ts', import.meta.url).href;
 
 async function json<T>(url: string, init: RequestInit & { token?: string } = {}): Promise<T> {
@@ -126,5 +130,18 @@ describe('read API against the real backend', () => {
       .catch((e) => e);
     expect(err).toBeInstanceOf(CloudSageError);
     expect([err.code, err.status]).toEqual(['not_found', 404]);
+  });
+
+  it('examples/forecast-script prints today’s forecast through the published package', async () => {
+    const expected = await client(readKey).getForecast();
+    // Async: the backend answering the script runs in this process.
+    const { stdout } = await promisify(execFile)(process.execPath, [EXAMPLE], {
+      env: { ...process.env, CLOUDSAGE_ENDPOINT: backend.url, CLOUDSAGE_API_KEY: readKey },
+    });
+    expect(stdout).toContain(
+      `Forecast for ${projectId} on ${expected.date} (builtin, confidence ${expected.basis.confidence})`,
+    );
+    expect(stdout).toContain(expected.text);
+    expect(stdout).toContain(`3. ${expected.actions[2]}`);
   });
 });
