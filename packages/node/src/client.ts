@@ -55,6 +55,7 @@ export class CloudSage {
   private readonly closing = new AbortController();
   private readonly rawFastPath: boolean;
   private unregisterExit: (() => void) | undefined;
+  private readonly onProcessExit: (() => void) | undefined;
   private shutdownPromise: Promise<FlushResult> | undefined;
 
   constructor(options: CloudSageOptions) {
@@ -90,10 +91,21 @@ export class CloudSage {
       requestTimeoutMs: o.requestTimeoutMs,
       signal: this.closing.signal,
     });
+    if (o.spoolDir) {
+      // A hard exit (process.exit, the end of the event loop mid-retry) leaves no time for async
+      // work: what is still unsent goes to the spool synchronously.
+      this.onProcessExit = () => this.shipper.spill();
+      process.on('exit', this.onProcessExit);
+    }
     if (o.exitHooks) {
       const timeoutMs = o.exitHooks.timeoutMs;
       this.unregisterExit = registerExitHooks({
-        flushForExit: () => this.shipper.flush(timeoutMs, true),
+        flushForExit: () =>
+          this.shipper.flush(timeoutMs, true).then((result) => {
+            // The deadline passed with records unsent: a signal exit would lose them, so spool them.
+            if (result.pending > 0) this.shipper.spill();
+            return result;
+          }),
         hasQueued: () => this.shipper.buffer.size > 0,
       });
     }
@@ -250,6 +262,8 @@ export class CloudSage {
   shutdown(options: FlushOptions = {}): Promise<FlushResult> {
     this.shutdownPromise ??= (async () => {
       const result = await this.flush({ timeoutMs: this.deadline(options) });
+      this.shipper.spill();
+      if (this.onProcessExit) process.removeListener('exit', this.onProcessExit);
       this.unregisterExit?.();
       this.closing.abort();
       await this.shipper.stop();

@@ -10,6 +10,8 @@ export interface DeliveryOutcome {
   failed: number;
   /** The last failure, for `onError`. */
   failure?: Extract<SendResult, { kind: 'failed' | 'retryable' | 'too_large' }>;
+  /** Records written to the spool instead of being given up. */
+  spooled?: number;
 }
 
 /** What {@link deliver} needs. */
@@ -21,6 +23,11 @@ export interface DeliveryContext {
   signal: AbortSignal;
   /** Called before each retry (for the `retried` statistic). */
   onRetry(): void;
+  /**
+   * Offered a batch the backend could not take within the retry budget (or that a shutdown cut
+   * off); answers true when it kept the batch (the on-disk spool), which then is not given up.
+   */
+  spool?: (batch: Batch) => boolean;
 }
 
 class RetryableAttempt extends Error {
@@ -83,9 +90,13 @@ export async function deliver(batch: Batch, ctx: DeliveryContext): Promise<Deliv
     const a = await deliver(left, ctx);
     const b = await deliver(right, ctx);
     const out: DeliveryOutcome = { sent: a.sent + b.sent, failed: a.failed + b.failed };
+    const spooled = (a.spooled ?? 0) + (b.spooled ?? 0);
+    if (spooled > 0) out.spooled = spooled;
     const failure = b.failure ?? a.failure;
     if (failure) out.failure = failure;
     return out;
   }
+  if ((result.kind === 'retryable' || ctx.signal.aborted) && ctx.spool?.(batch))
+    return { sent: 0, failed: 0, spooled: n };
   return { sent: 0, failed: n, failure: result };
 }

@@ -26,6 +26,11 @@ export const ERROR_CODES = Object.freeze({
   before_send_failed: 'Reported through `onError`: `beforeSend` threw; the record was dropped.',
   batch_failed: 'Reported through `onError`: a batch was given up (rejected, or out of retry budget).',
   internal_error: 'Reported through `onError`: an unexpected error inside the client; the host is unharmed.',
+  spool_corrupt: 'Reported through `onError`: a spooled segment failed its checksum or was truncated; it was skipped.',
+  spool_overflow:
+    'Reported through `onError`: the spool hit `spool.maxBytes`; the oldest segments (or the new batch) were dropped.',
+  spool_expired: 'Reported through `onError`: spooled segments older than `spool.maxAgeMs` were deleted unsent.',
+  spool_io: 'Reported through `onError`: the spool directory could not be read or written.',
 } as const);
 
 /** A stable error code; see {@link ERROR_CODES}. */

@@ -57,12 +57,24 @@ export interface CloudSageOptions {
   exitHooks?: boolean | { timeoutMs?: number };
   /** Default deadline of `flush()` and `shutdown()` (default 10 s). */
   flushTimeoutMs?: number;
+  /**
+   * Directory of the on-disk spool (off by default). Batches that cannot be sent (the backend down
+   * past the retry budget, or the process exiting first) are written there, one checksummed segment
+   * file each, and re-sent with their original Idempotency-Key at the next start.
+   */
+  spoolDir?: string;
+  /** Spool caps: total bytes (default 256 MiB), age (default and at most 23 h, inside the backend's
+   *  24 h idempotency window), and the pause between re-send passes while the backend is down (30 s). */
+  spool?: { maxBytes?: number; maxAgeMs?: number; retryIntervalMs?: number };
   /** Injected for tests: time, randomness, batch ids, and where the stderr warning goes. */
   clock?: Clock;
   random?: () => number;
   idGenerator?: () => string;
   stderr?: { write(line: string): unknown };
 }
+
+// Below the backend's 24 h idempotency window, so a re-sent batch it already has still counts once.
+const SPOOL_MAX_AGE_MS = 23 * 3_600_000;
 
 const fn = <T>(name: string) =>
   z.custom<T>((v) => typeof v === 'function', { message: `${name} must be a function` }).optional();
@@ -132,6 +144,15 @@ const Schema = z
       .default(true)
       .transform((v) => (v === false ? false : { timeoutMs: v === true ? 5000 : v.timeoutMs })),
     flushTimeoutMs: int(0, 3_600_000).default(10_000),
+    spoolDir: z.string().min(1).optional(),
+    spool: z
+      .object({
+        maxBytes: int(64 * 1024, 2 ** 40).default(256 * 1024 * 1024),
+        maxAgeMs: int(1000, SPOOL_MAX_AGE_MS).default(SPOOL_MAX_AGE_MS),
+        retryIntervalMs: int(10, 3_600_000).default(30_000),
+      })
+      .strict()
+      .prefault({}),
     clock: z.custom<Clock>((v) => typeof (v as Clock | null)?.now === 'function').optional(),
     random: fn<() => number>('random'),
     idGenerator: fn<() => string>('idGenerator'),

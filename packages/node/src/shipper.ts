@@ -1,5 +1,5 @@
 import { type DropCounts, type DropReason, emptyDropCounts } from '@cloudsage/schema';
-import { createBatch } from './batch.js';
+import { type Batch, createBatch } from './batch.js';
 import { RecordBuffer } from './buffer.js';
 import type { Clock, TimerHandle } from './clock.js';
 import { deliver } from './deliver.js';
@@ -8,6 +8,8 @@ import { CloudSageError } from './errors.js';
 import { type FlushResult, SharedRun, withDeadline } from './flush.js';
 import type { ResolvedOptions } from './options.js';
 import type { Transport } from './send.js';
+import { type ResendResult, SpoolReplayer } from './spool/spool-replay.js';
+import { SpoolStore } from './spool/spool-store.js';
 
 /** The client's counters since it was created; see `CloudSage.stats()`. */
 export interface ClientStats {
@@ -25,6 +27,16 @@ export interface ClientStats {
   bytes: number;
   /** Batches settled (sent or given up). */
   batches: number;
+  /** Records written to the on-disk spool (`spoolDir`) instead of being given up. */
+  spooled: number;
+  /** Records re-sent from the spool and accepted. */
+  replayed: number;
+}
+
+// A batch on its way: its own abort (a spill cuts it off), and whether it is on disk already.
+interface Flight {
+  controller: AbortController;
+  spooled: boolean;
 }
 
 /** What the shipper needs from the client. */
@@ -51,9 +63,19 @@ export class Shipper {
   readonly buffer: RecordBuffer;
   private readonly warning: DropWarning;
   private readonly drain = new SharedRun(() => this.drainLoop());
-  private readonly abort = new AbortController();
+  private readonly flights = new Map<Batch, Flight>();
+  private readonly spool: SpoolStore | undefined;
+  private readonly replayer: SpoolReplayer | undefined;
   private pendingDrops = emptyDropCounts();
-  private readonly totals = { sent: 0, failed: 0, retried: 0, batches: 0, dropped: emptyDropCounts() };
+  private readonly totals = {
+    sent: 0,
+    failed: 0,
+    retried: 0,
+    batches: 0,
+    spooled: 0,
+    replayed: 0,
+    dropped: emptyDropCounts(),
+  };
   private inFlight = 0;
   private forceSeq = -1;
   private timer: TimerHandle | undefined;
@@ -67,6 +89,18 @@ export class Shipper {
       policy: o.dropPolicy,
     });
     this.warning = new DropWarning(deps.clock, deps.stderr, deps.report);
+    if (o.spoolDir) {
+      const { maxBytes, maxAgeMs, retryIntervalMs } = o.spool;
+      this.spool = new SpoolStore(o.spoolDir, { maxBytes, maxAgeMs }, () => deps.clock.now(), deps.report);
+      this.replayer = new SpoolReplayer({
+        store: this.spool,
+        clock: deps.clock,
+        intervalMs: retryIntervalMs,
+        resend: (batch) => this.resend(batch),
+      });
+      // What an earlier run could not send goes first (DESIGN.md, "SDK behaviour").
+      this.replayer.kick();
+    }
   }
 
   /** Buffers a serialized, redacted line. Synchronous and O(1) amortized. */
@@ -95,6 +129,8 @@ export class Shipper {
       buffered: this.buffer.size + this.inFlight,
       bytes: this.buffer.bytes + this.buffer.reserved,
       batches: t.batches,
+      spooled: t.spooled,
+      replayed: t.replayed,
     };
   }
 
@@ -105,6 +141,7 @@ export class Shipper {
     this.forceSeq = Math.max(this.forceSeq, target);
     const work = (async () => {
       while (!this.stopped && (this.buffer.firstSeq <= target || this.drain.running)) await this.drain.run();
+      await this.replayer?.idle();
     })();
     await withDeadline(work, timeoutMs, this.deps.clock, keepAlive);
     const after = this.settled();
@@ -115,12 +152,42 @@ export class Shipper {
     };
   }
 
+  /**
+   * Writes everything not yet delivered to the spool, synchronously (exit paths run it, where
+   * nothing async completes): batches in flight (their requests are then cut off, and count as
+   * spooled when they end) and every buffered record. Segments being re-sent go back to the queue.
+   * Without a spool it does nothing. Never throws.
+   */
+  spill(): void {
+    const spool = this.spool;
+    if (!spool) return;
+    try {
+      for (const flight of this.flights.values()) flight.controller.abort();
+      for (const [batch, flight] of this.flights) {
+        if (!flight.spooled) flight.spooled = this.spoolBatch(batch);
+      }
+      const b = this.deps.options.batch;
+      for (;;) {
+        const taken = this.buffer.take(b.maxRecords, b.maxBytes, Number.MAX_SAFE_INTEGER);
+        if (!taken) break;
+        const batch = createBatch(this.deps.newId(), taken.lines, taken.rawBytes, this.takeDrops());
+        if (!this.spoolBatch(batch)) this.totals.failed += taken.lines.length;
+        this.buffer.release(taken.held);
+      }
+      spool.unclaimAllSync();
+    } catch (err) {
+      this.deps.report(new CloudSageError('internal_error', 'spilling to the spool failed', { cause: err }));
+    }
+  }
+
   /** Stops sending: aborts requests in flight and closes the transport. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer !== undefined) this.deps.clock.clearTimeout(this.timer);
     this.timer = undefined;
-    this.abort.abort();
+    this.replayer?.stop();
+    for (const flight of this.flights.values()) flight.controller.abort();
+    this.spool?.close();
     try {
       await this.deps.transport.close?.();
     } catch {
@@ -175,22 +242,75 @@ export class Shipper {
     }
   }
 
-  private async send(batch: ReturnType<typeof createBatch>, held: number): Promise<void> {
-    const n = batch.lines.length;
+  private spoolBatch(batch: Batch): boolean {
+    if (!this.spool) return false;
+    const { idempotencyKey, dropped } = batch;
+    const ok = this.spool.writeSync({
+      idempotencyKey,
+      spooledAt: this.deps.clock.now(),
+      lines: [...batch.lines],
+      dropped,
+    });
+    if (ok) {
+      this.totals.spooled += batch.lines.length;
+      this.replayer?.schedule();
+    }
+    return ok;
+  }
+
+  private deliverWith(batch: Batch, flight: Flight, offer: boolean) {
+    return deliver(batch, {
+      transport: this.deps.transport,
+      retry: this.deps.options.retry,
+      clock: this.deps.clock,
+      random: this.deps.random,
+      signal: flight.controller.signal,
+      onRetry: () => {
+        this.totals.retried++;
+      },
+      // A spilled batch is on disk already; any other is offered to the spool when it cannot be sent.
+      ...(this.spool && offer ? { spool: (leaf: Batch) => flight.spooled || this.spoolBatch(leaf) } : {}),
+    });
+  }
+
+  /** Re-sends one spooled batch (it stays on disk until this answers `sent` or `gave_up`). */
+  private async resend(batch: Batch): Promise<ResendResult> {
+    if (this.stopped) return 'retry';
+    const flight: Flight = { controller: new AbortController(), spooled: true };
+    this.flights.set(batch, flight);
     try {
-      const outcome = await deliver(batch, {
-        transport: this.deps.transport,
-        retry: this.deps.options.retry,
-        clock: this.deps.clock,
-        random: this.deps.random,
-        signal: this.abort.signal,
-        onRetry: () => {
-          this.totals.retried++;
-        },
-      });
+      const outcome = await this.deliverWith(batch, flight, false);
+      this.totals.sent += outcome.sent;
+      this.totals.replayed += outcome.sent;
+      const f = outcome.failure;
+      if (outcome.failed === 0) return 'sent';
+      if (flight.controller.signal.aborted || f?.kind === 'retryable') return 'retry';
+      this.totals.failed += outcome.failed;
+      this.deps.report(
+        new CloudSageError('batch_failed', `gave up ${outcome.failed} spooled record(s): ${f?.message ?? 'unknown'}`, {
+          ...(f?.status === undefined ? {} : { status: f.status }),
+          details: { idempotencyKey: batch.idempotencyKey, kind: f?.kind, spooled: true },
+        }),
+      );
+      return 'gave_up';
+    } catch (err) {
+      this.deps.report(new CloudSageError('internal_error', 're-sending a spooled batch failed', { cause: err }));
+      return 'retry';
+    } finally {
+      this.flights.delete(batch);
+    }
+  }
+
+  private async send(batch: Batch, held: number): Promise<void> {
+    const n = batch.lines.length;
+    const flight: Flight = { controller: new AbortController(), spooled: false };
+    this.flights.set(batch, flight);
+    try {
+      const outcome = await this.deliverWith(batch, flight, true);
       this.totals.sent += outcome.sent;
       this.totals.failed += outcome.failed;
-      if (outcome.sent === 0) {
+      // Spooled drop counts travel with the spooled batch.
+      if (outcome.sent === 0 && !outcome.spooled) {
         // The counts never reached the server: carry them to the next batch.
         for (const k of Object.keys(batch.dropped) as DropReason[]) this.pendingDrops[k] += batch.dropped[k];
       }
@@ -208,6 +328,7 @@ export class Shipper {
       this.totals.failed += n;
       this.deps.report(new CloudSageError('internal_error', 'sending a batch failed unexpectedly', { cause: err }));
     } finally {
+      this.flights.delete(batch);
       this.totals.batches++;
       this.inFlight -= n;
       this.buffer.release(held);
