@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { AgentError } from './errors.js';
 
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const int = (min: number, max: number) =>
+  z.coerce
+    .number({ error: `must be a whole number from ${min} to ${max}` })
+    .int(`must be a whole number from ${min} to ${max}`)
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
+// Required-setting checks run even when other settings are invalid, so one run names every problem.
+const always = { when: () => true };
 
 function validRegex(source: string): boolean {
   try {
@@ -64,7 +71,7 @@ export const ShipConfigSchema = z
     if (c.dryRun) return;
     if (!c.endpoint) ctx.addIssue({ code: 'custom', path: ['endpoint'], message: 'is required (or use --dry-run)' });
     if (!c.apiKey) ctx.addIssue({ code: 'custom', path: ['apiKey'], message: 'is required (or use --dry-run)' });
-  });
+  }, always);
 export type ShipConfig = z.output<typeof ShipConfigSchema>;
 
 /** `cloudsage forecast` / `cloudsage history` settings. */
@@ -79,7 +86,7 @@ export const ReadConfigSchema = z
   .superRefine((c, ctx) => {
     if (!c.endpoint) ctx.addIssue({ code: 'custom', path: ['endpoint'], message: 'is required' });
     if (!c.apiKey) ctx.addIssue({ code: 'custom', path: ['apiKey'], message: 'is required' });
-  });
+  }, always);
 export type ReadConfig = z.output<typeof ReadConfigSchema>;
 
 /** Environment variables the agent reads, and the setting each fills. */
