@@ -12,7 +12,7 @@ import {
 } from '../routes/support/client.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { SQL_DIALECTS } from '../support/sql-stores.js';
-import { seedBaseline, seedBatch, seedRiskHistory, TEMPLATE } from './store-fixture.js';
+import { seedBaseline, seedBatch, seedMetrics, seedRiskHistory, TEMPLATE } from './store-fixture.js';
 
 const DAY = 86_400_000;
 
@@ -33,6 +33,7 @@ describe.each(SQL_DIALECTS)('forecast routes on %s', (dialect) => {
     await seedRiskHistory(db, projectId, clock.now());
     await seedBaseline(db, projectId, clock.now());
     await seedBatch(db, t.app.bucket, projectId, clock.now());
+    await seedMetrics(db, projectId, clock.now());
   });
 
   afterAll(async () => {
@@ -57,6 +58,12 @@ describe.each(SQL_DIALECTS)('forecast routes on %s', (dialect) => {
     expect(f.actions[0]).toContain(`\`${TEMPLATE}\``);
     expect(f.actions[0]).toContain('checkout-api');
     expect(f.actions[0]).toContain('POST /api/orders');
+    // Counts: 12 flagged windows x 40 lines from the explanations; the lifetime count from the baseline.
+    expect(f.actions[0]).toContain('480 lines in flagged windows in 24 h, 1,234 since first seen');
+    expect(f.actions[0]).toContain('(25 of the recent matching lines)');
+    // Per-minute metrics: the last 24 h against the 24 h before.
+    expect(f.text).toContain('Last 24 h: 6,000 records, 1,200 errors (20.0%) vs 6,000 and 60 (1.0%) the day before');
+    expect(f.text).toContain('latency avg 400 ms, max 1,200 ms; memory peak 512 MB');
     expect(f.text).toContain('High Error Rate since');
     expect(f.basis.droppedRecords).toBe(423);
     expect(f.text).toContain('Input incomplete: SDKs reported 423 dropped records');

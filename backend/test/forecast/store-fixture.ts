@@ -59,7 +59,7 @@ export async function seedBaseline(db: Kysely<Database>, projectId: string, now:
       {
         id: 't_db',
         pattern: TEMPLATE,
-        count: 480,
+        count: 1234,
         firstSeen: new Date(now - 12 * HOUR).toISOString(),
         lastSeen: new Date(now - HOUR).toISOString(),
         level: 'error',
@@ -71,6 +71,31 @@ export async function seedBaseline(db: Kysely<Database>, projectId: string, now:
     .insertInto('memory')
     .values({ project_id: projectId, key: BASELINE_KEY, value: JSON.stringify(baseline), updated_at: now })
     .execute();
+}
+
+/** Per-minute metrics: 60 minutes a day ago (quiet) and 60 in the last hours (errors, slow). */
+export async function seedMetrics(db: Kysely<Database>, projectId: string, now: number): Promise<void> {
+  const minute = 60_000;
+  const row = (t: number, errors: number, latency: number) => ({
+    project_id: projectId,
+    minute: Math.floor(t / minute) * minute,
+    records: 100,
+    count_trace: 0,
+    count_debug: 0,
+    count_info: 100 - errors,
+    count_warn: 0,
+    count_error: errors,
+    count_fatal: 0,
+    latency_count: 100,
+    latency_sum: 100 * latency,
+    latency_max: latency * 3,
+    memory_max_mb: 512,
+    bytes: 10_000,
+  });
+  const rows = [];
+  for (let i = 0; i < 60; i++) rows.push(row(now - 30 * HOUR + i * minute, 1, 80));
+  for (let i = 0; i < 60; i++) rows.push(row(now - 3 * HOUR + i * minute, 20, 400));
+  await db.insertInto('minute_metrics').values(rows).execute();
 }
 
 /** One ingested batch in the bucket and its row, with SDK drop counts, whose error lines match the template. */

@@ -100,7 +100,7 @@ export function inputNotes(facts: ForecastFacts): string[] {
       i.beforeSend ? `${count(i.beforeSend)} dropped by beforeSend` : '',
     ].filter(Boolean);
     out.push(
-      `Input incomplete: SDKs reported ${count(i.total)} dropped records in 7 days (${parts.join(', ')}) across ${count(i.batchesWithDrops)} batches; counts above may be low.`,
+      `Input incomplete: SDKs reported ${count(i.total)} dropped records in 7 days (${parts.join(', ')}) across ${count(i.batchesWithDrops)} batch${i.batchesWithDrops === 1 ? '' : 'es'}; counts above may be low.`,
     );
   }
   if (i.rejected > 0) out.push(`${count(i.rejected)} records were rejected at ingest in 7 days and are not counted.`);
