@@ -1,6 +1,7 @@
 import pRetry from 'p-retry';
 import { type Batch, splitBatch } from './batch.js';
 import { type Clock, sleep } from './clock.js';
+import { CloudSageError } from './errors.js';
 import { backoffDelay, type RetryOptions } from './retry-policy.js';
 import type { SendResult, Transport } from './send.js';
 
@@ -67,6 +68,22 @@ async function attemptWithRetries(batch: Batch, ctx: DeliveryContext): Promise<S
     if (err instanceof RetryableAttempt) return err.result;
     return { kind: 'failed', message: err instanceof Error ? err.message : String(err) };
   }
+}
+
+/**
+ * The `batch_failed` error reported when records of a batch are given up.
+ *
+ * @example
+ * if (outcome.failed > 0) report(batchFailedError(batch, outcome));
+ */
+export function batchFailedError(batch: Batch, outcome: DeliveryOutcome, spooled = false): CloudSageError {
+  const f = outcome.failure;
+  const what = spooled ? 'spooled record(s)' : 'record(s)';
+  return new CloudSageError('batch_failed', `gave up ${outcome.failed} ${what}: ${f?.message ?? 'unknown error'}`, {
+    ...(f?.status === undefined ? {} : { status: f.status }),
+    ...(f && 'serverCode' in f && f.serverCode ? { serverCode: f.serverCode } : {}),
+    details: { idempotencyKey: batch.idempotencyKey, kind: f?.kind, ...(spooled ? { spooled } : {}) },
+  });
 }
 
 /**

@@ -2,13 +2,13 @@ import { type DropCounts, type DropReason, emptyDropCounts } from '@cloudsage/sc
 import { type Batch, createBatch } from './batch.js';
 import { RecordBuffer } from './buffer.js';
 import type { Clock, TimerHandle } from './clock.js';
-import { deliver } from './deliver.js';
+import { batchFailedError, deliver } from './deliver.js';
 import { DropWarning } from './drop-warning.js';
 import { CloudSageError } from './errors.js';
 import { type FlushResult, SharedRun, withDeadline } from './flush.js';
 import type { ResolvedOptions } from './options.js';
 import type { Transport } from './send.js';
-import { type ResendResult, SpoolReplayer } from './spool/spool-replay.js';
+import { type ResendResult, resendResult, SpoolReplayer } from './spool/spool-replay.js';
 import { SpoolStore } from './spool/spool-store.js';
 
 /** The client's counters since it was created; see `CloudSage.stats()`. */
@@ -269,8 +269,16 @@ export class Shipper {
         this.totals.retried++;
       },
       // A spilled batch is on disk already; any other is offered to the spool when it cannot be sent.
-      ...(this.spool && offer ? { spool: (leaf: Batch) => flight.spooled || this.spoolBatch(leaf) } : {}),
+      ...(this.spool && offer ? { spool: (leaf: Batch) => this.offerToSpool(batch, leaf, flight) } : {}),
     });
+  }
+
+  private offerToSpool(batch: Batch, leaf: Batch, flight: Flight): boolean {
+    if (flight.spooled) return true;
+    const ok = this.spoolBatch(leaf);
+    // Marked at once, so a spill before send() settles does not write the same batch again.
+    if (ok && leaf === batch) flight.spooled = true;
+    return ok;
   }
 
   /** Re-sends one spooled batch (it stays on disk until this answers `sent` or `gave_up`). */
@@ -282,20 +290,12 @@ export class Shipper {
       const outcome = await this.deliverWith(batch, flight, false);
       this.totals.sent += outcome.sent;
       this.totals.replayed += outcome.sent;
-      const f = outcome.failure;
-      if (outcome.failed === 0) return 'sent';
-      if (flight.controller.signal.aborted || f?.kind === 'retryable') return 'retry';
-      this.totals.failed += outcome.failed;
-      this.deps.report(
-        new CloudSageError('batch_failed', `gave up ${outcome.failed} spooled record(s): ${f?.message ?? 'unknown'}`, {
-          ...(f?.status === undefined ? {} : { status: f.status }),
-          details: { idempotencyKey: batch.idempotencyKey, kind: f?.kind, spooled: true },
-        }),
-      );
-      return 'gave_up';
-    } catch (err) {
-      this.deps.report(new CloudSageError('internal_error', 're-sending a spooled batch failed', { cause: err }));
-      return 'retry';
+      const result = resendResult(outcome, flight.controller.signal.aborted);
+      if (result === 'gave_up') {
+        this.totals.failed += outcome.failed;
+        this.deps.report(batchFailedError(batch, outcome, true));
+      }
+      return result;
     } finally {
       this.flights.delete(batch);
     }
@@ -314,16 +314,7 @@ export class Shipper {
         // The counts never reached the server: carry them to the next batch.
         for (const k of Object.keys(batch.dropped) as DropReason[]) this.pendingDrops[k] += batch.dropped[k];
       }
-      if (outcome.failure && outcome.failed > 0) {
-        const f = outcome.failure;
-        this.deps.report(
-          new CloudSageError('batch_failed', `gave up ${outcome.failed} record(s): ${f.message}`, {
-            ...(f.status === undefined ? {} : { status: f.status }),
-            ...('serverCode' in f && f.serverCode ? { serverCode: f.serverCode } : {}),
-            details: { idempotencyKey: batch.idempotencyKey, kind: f.kind },
-          }),
-        );
-      }
+      if (outcome.failure && outcome.failed > 0) this.deps.report(batchFailedError(batch, outcome));
     } catch (err) {
       this.totals.failed += n;
       this.deps.report(new CloudSageError('internal_error', 'sending a batch failed unexpectedly', { cause: err }));

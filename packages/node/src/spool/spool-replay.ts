@@ -1,10 +1,23 @@
 import { type Batch, createBatch } from '../batch.js';
 import type { Clock, TimerHandle } from '../clock.js';
+import type { DeliveryOutcome } from '../deliver.js';
 import { SharedRun } from '../flush.js';
 import type { SpoolStore } from './spool-store.js';
 
 /** How re-sending one spooled batch ended. */
 export type ResendResult = 'sent' | 'retry' | 'gave_up';
+
+/**
+ * How a re-send ended, from its delivery outcome: a batch the backend still cannot take, or that a
+ * shutdown cut off, stays spooled (`retry`); one refused for good (400, 401, ...) is `gave_up`.
+ *
+ * @example
+ * resendResult(await deliver(batch, ctx), signal.aborted); // 'sent'
+ */
+export function resendResult(outcome: DeliveryOutcome, aborted: boolean): ResendResult {
+  if (outcome.failed === 0) return 'sent';
+  return aborted || outcome.failure?.kind === 'retryable' ? 'retry' : 'gave_up';
+}
 
 /** What the replayer needs. */
 export interface ReplayDeps {
