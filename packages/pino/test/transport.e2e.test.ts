@@ -29,7 +29,8 @@ function byMsg(records: LogRecord[], msg: string): LogRecord {
 
 async function run(scenario: string, endpoint: string, extra: Record<string, unknown> = {}, env = {}) {
   const id = randomUUID();
-  const options = { endpoint, apiKey: backend.ingestKey, ...extra };
+  // No batch leaves on its own timer (unless a test says so): only the exit handling can deliver.
+  const options = { endpoint, apiKey: backend.ingestKey, batch: { maxWaitMs: 600_000 }, ...extra };
   const exit = await runApp(APP, scenario, { RUN_ID: id, CLOUDSAGE_OPTIONS: JSON.stringify(options), ...env });
   return { id, exit };
 }
@@ -99,7 +100,7 @@ describe("pino({ transport: { target: '@cloudsage/pino' } })", () => {
       const { id, exit } = await run(
         'burst',
         proxy.url,
-        { batch: { maxRecords: 250 }, retry: { retries: 10, minDelayMs: 1, maxDelayMs: 20 } },
+        { batch: { maxRecords: 250, maxWaitMs: 600_000 }, retry: { retries: 10, minDelayMs: 1, maxDelayMs: 20 } },
         { COUNT: String(count) },
       );
       expect(exit.code).toBe(0);

@@ -22,8 +22,9 @@ interface TestApp {
 const HARNESS = new URL('../../../../backend/test/support/app.ts', import.meta.url).href;
 
 async function startTestApp(): Promise<TestApp> {
-  const harness = (await import(HARNESS)) as { startTestApp(): Promise<TestApp> };
-  return harness.startTestApp();
+  const harness = (await import(HARNESS)) as { startTestApp(o: { env: Record<string, string> }): Promise<TestApp> };
+  // Ingest decoding inline: these tests send a few small batches, and the machine's cores are shared.
+  return harness.startTestApp({ env: { CLOUDSAGE_INGEST_WORKERS: '0' } });
 }
 
 /** A running backend with one project and its keys. */

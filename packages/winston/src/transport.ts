@@ -1,0 +1,99 @@
+import { CloudSage, type FlushOptions, type FlushResult } from '@cloudsage/node';
+import TransportStream from 'winston-transport';
+import { type CloudSageWinstonOptions, resolveWinstonOptions } from './options.js';
+import { toRecord } from './to-record.js';
+
+type Info = Record<string | symbol, unknown>;
+
+/**
+ * The winston transport: hands each record to a `@cloudsage/node` client, which batches and ships it.
+ * Honours `level`, `format`, `silent`, `handleExceptions` and `handleRejections`; emits `logged`.
+ * `logger.end()` resolves its `finish` only after this transport's final flush; `close()` (called by
+ * `logger.close()` / `logger.remove()`) flushes and stops. Logging never throws.
+ *
+ * @example
+ * import winston from 'winston';
+ * import { CloudSageTransport } from '@cloudsage/winston';
+ * const logger = winston.createLogger({
+ *   transports: [new CloudSageTransport({ endpoint: 'http://127.0.0.1:3001', apiKey: process.env.CLOUDSAGE_KEY! })],
+ * });
+ * logger.info('order placed', { orderId: 42 });
+ */
+export class CloudSageTransport extends TransportStream {
+  /** The underlying client (its `stats()`, `flush()`, read API). */
+  readonly client: CloudSage;
+  private readonly shutdownTimeoutMs: number;
+  private readonly exceptionFlushTimeoutMs: number;
+  private logged: Info[] = [];
+  private loggedScheduled = false;
+  /** Set by winston's exception and rejection handlers before they log; they then wait for 'finish'. */
+  declare _ending?: boolean;
+
+  constructor(options: CloudSageWinstonOptions) {
+    const resolved = resolveWinstonOptions(options);
+    super(resolved.stream);
+    this.shutdownTimeoutMs = resolved.shutdownTimeoutMs;
+    this.exceptionFlushTimeoutMs = resolved.exceptionFlushTimeoutMs;
+    this.client = new CloudSage(resolved.client);
+  }
+
+  /** Called by winston-transport for each record that passed the level and format. */
+  override log(info: Info, callback: () => void): void {
+    try {
+      this.client.log(toRecord(info));
+      if (info.exception === true || info.rejection === true) this.afterFatal();
+      this.queueLogged(info);
+    } finally {
+      callback();
+    }
+  }
+
+  /**
+   * Sends what is buffered; resolves by the deadline with `{ sent, dropped, pending }`. Never rejects.
+   *
+   * @example
+   * await transport.flush({ timeoutMs: 2000 });
+   */
+  flush(options?: FlushOptions): Promise<FlushResult> {
+    return this.client.flush(options);
+  }
+
+  /**
+   * Flushes and stops the client; winston calls it when the transport is removed or the logger closed.
+   * Runs once; later calls get the same promise.
+   *
+   * @example
+   * await transport.close();
+   */
+  override close(): Promise<FlushResult> {
+    return this.client.shutdown({ timeoutMs: this.shutdownTimeoutMs });
+  }
+
+  /** `end()` (from `logger.end()`): 'finish' waits for the final flush. */
+  override _final(callback: (error?: Error | null) => void): void {
+    void this.close().then(() => callback());
+  }
+
+  /**
+   * winston's exception handler exits the process once every handling transport emitted 'finish' (or
+   * after 3 s): flush first, then say so.
+   */
+  private afterFatal(): void {
+    void this.client.flush({ timeoutMs: this.exceptionFlushTimeoutMs }).then(() => {
+      if (this._ending) this.emit('finish');
+    });
+  }
+
+  /** One setImmediate per burst rather than per record: winston transports emit 'logged' asynchronously. */
+  private queueLogged(info: Info): void {
+    this.logged.push(info);
+    if (this.loggedScheduled) return;
+    this.loggedScheduled = true;
+    setImmediate(() => {
+      const batch = this.logged;
+      this.logged = [];
+      this.loggedScheduled = false;
+      for (const i of batch) this.emit('logged', i);
+    });
+  }
+}
