@@ -3,11 +3,11 @@
  * socket). Stateless: everything a score needs travels in the request, so any number of replicas can
  * run behind a load balancer.
  */
-import { ScoreRequest } from '@cloudsage/schema';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { bearerChecker } from './auth.js';
 import type { WorkerConfig } from './config.js';
 import { WorkerError } from './errors.js';
+import { parseScoreRequest } from './parse-request.js';
 import { scoreWindow } from './score/score-window.js';
 
 /** Options of {@link build} beyond the configuration. */
@@ -15,8 +15,6 @@ export interface BuildOptions {
   /** Fastify's `logger` option (pino options, or false in tests). Defaults to pino at the config's level. */
   logger?: FastifyServerOptions['logger'];
 }
-
-const MAX_ISSUES = 10;
 
 /**
  * Builds the app: `POST /score`, `GET /healthz`, `GET /readyz`.
@@ -87,11 +85,9 @@ export async function build(config: WorkerConfig, options: BuildOptions = {}): P
           records: body.logs.length,
         });
       }
-      const parsed = ScoreRequest.safeParse(body);
-      if (!parsed.success) {
-        const issues = parsed.error.issues
-          .slice(0, MAX_ISSUES)
-          .map((i) => ({ path: i.path.join('.'), message: i.message }));
+      const parsed = parseScoreRequest(body);
+      if (!parsed.ok) {
+        const issues = parsed.issues;
         const first = issues[0]!;
         throw new WorkerError('invalid_body', `${first.path || '(body)'}: ${first.message}`, { issues });
       }
