@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { AppDeps } from './app-deps.js';
 import type { Config } from './config.js';
 import authPlugin from './plugins/auth.js';
@@ -70,6 +70,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     keepAliveTimeout: 72_000,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // A path Fastify cannot route (an id over the router's length limit, bad percent-encoding)
+    // names no resource: answer our 404 shape, not Fastify's own 414/400 body.
+    frameworkErrors: (_error, _request, reply: FastifyReply) => {
+      reply.status(404).send({ error: { code: 'not_found', message: 'route not found' } });
+    },
   });
   app.decorate('config', config);
   const metrics = createMetrics();

@@ -42,6 +42,17 @@ export function requireUser(request: FastifyRequest): UserIdentity {
   return identity;
 }
 
+/**
+ * An onRequest hook for route plugins whose every route needs credentials: refuses anonymous
+ * requests with 401 before their bodies are read (the auth hook itself leaves them through).
+ *
+ * @example
+ * app.addHook('onRequest', requireCredentials);
+ */
+export async function requireCredentials(request: FastifyRequest): Promise<void> {
+  if (!request.identity) throw new AppError('unauthorized');
+}
+
 function presentedKey(request: FastifyRequest): string | undefined {
   const header = request.headers['x-cloudsage-key'];
   if (typeof header === 'string' && header) return header;

@@ -4,6 +4,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { notFound } from '../errors.js';
 import type { ApiKeysTable, Database } from '../store/sql/database.js';
 import { hashApiKey, parseScopes } from './api-key-lookup.js';
+import { isPlausibleId } from './project-access.js';
 
 /** Characters of a key kept in clear (`csk_` and 8 more) so a user can tell keys apart. */
 const SHOWN_PREFIX_LENGTH = API_KEY_PREFIX.length + 8;
@@ -67,6 +68,7 @@ export async function listApiKeys(db: Kysely<Database>, projectId: string): Prom
  * again succeeds (DELETE is idempotent); a key of another project answers 404.
  */
 export async function revokeApiKey(db: Kysely<Database>, projectId: string, keyId: string, now: number): Promise<void> {
+  if (!isPlausibleId(keyId)) throw notFound('key');
   const row = await db
     .selectFrom('api_keys')
     .select(['id', 'revoked_at'])

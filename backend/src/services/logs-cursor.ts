@@ -32,7 +32,8 @@ export function decodeCursor(text: string): LogCursor | undefined {
     if (!Array.isArray(value) || value.length !== 3) return undefined;
     const [time, batchId, index] = value as unknown[];
     if (typeof time !== 'number' || !Number.isFinite(time)) return undefined;
-    if (typeof batchId !== 'string' || batchId.length > 200) return undefined;
+    // Batch ids are printable ASCII; a NUL or other control byte would fail the SQL comparison.
+    if (typeof batchId !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(batchId)) return undefined;
     if (typeof index !== 'number' || !Number.isInteger(index) || index < 0) return undefined;
     return { time, batchId, index };
   } catch {

@@ -4,6 +4,15 @@ import { AppError, notFound } from '../errors.js';
 import type { Identity } from '../identity.js';
 import type { Database, ProjectsTable } from '../store/sql/database.js';
 
+// Our ids are short printable ASCII (`p_` + base64url); nothing else can name a row, and a NUL
+// would make PostgreSQL fail the query instead of finding nothing.
+const PLAUSIBLE_ID = /^[\x21-\x7e]{1,128}$/;
+
+/** Whether a client-given id could be one of ours; callers answer 404 when not. */
+export function isPlausibleId(id: string): boolean {
+  return PLAUSIBLE_ID.test(id);
+}
+
 /** What a route needs on a project: a key scope, or `manage` (the owning user only). */
 export type ProjectNeed = KeyScope | 'manage';
 
@@ -22,6 +31,7 @@ export async function authorizeProject(
   need: ProjectNeed,
 ): Promise<Selectable<ProjectsTable>> {
   if (!identity) throw new AppError('unauthorized');
+  if (!isPlausibleId(projectId)) throw notFound('project');
   if (identity.kind === 'key') {
     if (identity.projectId !== projectId) throw notFound('project');
     if (need === 'manage' || !identity.scopes.includes(need)) {

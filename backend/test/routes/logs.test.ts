@@ -187,6 +187,8 @@ describe.each(SQL_DIALECTS)('GET /api/projects/:id/logs on %s', (dialect) => {
       ['?cursor=not-a-cursor', 'cursor'],
       [`?cursor=${Buffer.from('[1,"b",-1]').toString('base64url')}`, 'cursor'],
       [`?cursor=${'A'.repeat(401)}`, 'cursor'],
+      [`?cursor=${Buffer.from('[1,"b_\\u0000",0]').toString('base64url')}`, 'cursor'],
+      ['?q=a%00b', 'q'],
       ['?q=', 'q'],
       [`?q=${'x'.repeat(201)}`, 'q'],
       ['?level=warn&level=error', 'level'],

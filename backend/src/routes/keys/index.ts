@@ -1,5 +1,6 @@
 import { CreateApiKeyRequest } from '@cloudsage/schema';
 import type { FastifyInstance } from 'fastify';
+import { requireCredentials } from '../../plugins/auth.js';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../services/api-keys.js';
 import { acceptJsonOnly } from '../../services/json-body.js';
 import { authorizeProject } from '../../services/project-access.js';
@@ -11,6 +12,7 @@ type KeyParams = { Params: { id: string; keyId: string } };
 /** API keys of a project, for its owner only: list, create (the key is shown once), revoke. */
 export default async function keyRoutes(app: FastifyInstance): Promise<void> {
   acceptJsonOnly(app);
+  app.addHook('onRequest', requireCredentials);
   app.get<ProjectParams>('/api/projects/:id/keys', async (request) => {
     const project = await authorizeProject(app.sql.db, request.identity, request.params.id, 'manage');
     return listApiKeys(app.sql.db, project.id);

@@ -1,7 +1,7 @@
 import { CreateProjectRequest, UpdateProjectRequest } from '@cloudsage/schema';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors.js';
-import { requireUser } from '../../plugins/auth.js';
+import { requireCredentials, requireUser } from '../../plugins/auth.js';
 import { acceptJsonOnly } from '../../services/json-body.js';
 import { authorizeProject } from '../../services/project-access.js';
 import {
@@ -19,6 +19,7 @@ type IdParams = { Params: { id: string } };
 /** Project CRUD: `GET, POST /api/projects`, `GET, PUT, DELETE /api/projects/:id`. */
 export default async function projectRoutes(app: FastifyInstance): Promise<void> {
   acceptJsonOnly(app);
+  app.addHook('onRequest', requireCredentials);
   app.get('/api/projects', async (request) => {
     const identity = request.identity;
     if (!identity) throw new AppError('unauthorized');
