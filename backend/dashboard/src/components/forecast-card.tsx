@@ -35,7 +35,7 @@ function Vote({ projectId, forecastId }: { projectId: string; forecastId: string
           disabled={state.status !== 'idle'}
           onClick={() => vote(true)}
         >
-          👍 Accurate
+          Accurate
         </button>
         <button
           type="button"
@@ -44,7 +44,7 @@ function Vote({ projectId, forecastId }: { projectId: string; forecastId: string
           disabled={state.status !== 'idle'}
           onClick={() => vote(false)}
         >
-          👎 Inaccurate
+          Inaccurate
         </button>
       </div>
       <p className="small" role="status">
@@ -62,11 +62,19 @@ export interface ForecastCardProps {
   status: 'loading' | 'ready' | 'error';
   error: unknown;
   onRetry: () => void;
+  /** Asks for a new forecast (`?refresh=1`). */
+  onRegenerate: () => Promise<void>;
 }
 
 /** Today's forecast: predicted score and range, the text, three actions, and the vote. */
 export function ForecastCard(props: ForecastCardProps) {
   const f = props.forecast;
+  const [regenerating, setRegenerating] = useState(false);
+  const regenerate = async () => {
+    setRegenerating(true);
+    await props.onRegenerate();
+    setRegenerating(false);
+  };
   let body: React.ReactNode;
   if (!f && props.status === 'error') {
     const missing = props.error instanceof ApiError && props.error.status === 404;
@@ -99,6 +107,9 @@ export function ForecastCard(props: ForecastCardProps) {
             : ''}
         </p>
         <Vote key={f.id} projectId={props.projectId} forecastId={f.id} />
+        <button type="button" className="btn btn-ghost btn-small" onClick={regenerate} disabled={regenerating}>
+          {regenerating ? 'Regenerating…' : 'Regenerate forecast'}
+        </button>
       </>
     );
   return (

@@ -94,16 +94,18 @@ export function HistoryChart({ history, forecast }: HistoryChartProps) {
     const u = plot.current;
     if (!u || columns.x.length === 0) return;
     const last = columns.x.length - 1;
-    const current = hover ?? last;
-    const next =
-      e.key === 'ArrowLeft' ? Math.max(0, current - 1) : e.key === 'ArrowRight' ? Math.min(last, current + 1) : null;
-    if (next === null) return;
+    if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+    // The first key press lands on the latest scored point; later ones step from there.
+    let latest = last;
+    while (latest > 0 && columns.score[latest] === null) latest--;
+    const next = hover === null ? latest : e.key === 'ArrowLeft' ? Math.max(0, hover - 1) : Math.min(last, hover + 1);
     e.preventDefault();
     const y = columns.score[next] ?? columns.forecast[next] ?? 0;
     u.setCursor({ left: u.valToPos(columns.x[next] as number, 'x'), top: u.valToPos(y, 'y') });
   };
 
   const hovered = hover === null ? undefined : columns.points[hover];
+  const hoveredForecast = hover === null || hovered ? undefined : columns.forecast[hover];
   const summary = empty
     ? 'No risk history yet'
     : `Risk history of ${history.length} points${forecast ? ' with the forecast band' : ''}; latest score ${formatScore(
@@ -134,7 +136,11 @@ export function HistoryChart({ history, forecast }: HistoryChartProps) {
               ? `${new Date(hovered.timestamp).toLocaleString()}: score ${formatScore(hovered.score)}${
                   hovered.labels.length ? ` · ${hovered.labels.join(', ')}` : ''
                 }`
-              : 'Hover or focus the chart for details.'}
+              : hover !== null && hoveredForecast !== null && hoveredForecast !== undefined
+                ? `${new Date((columns.x[hover] as number) * 1000).toLocaleString()}: forecast ${formatScore(
+                    hoveredForecast,
+                  )} (likely ${formatScore(columns.low[hover])}–${formatScore(columns.high[hover])})`
+                : 'Hover or focus the chart for details.'}
           </p>
         </>
       )}

@@ -14,7 +14,8 @@ export interface ChartColumns {
 /**
  * Aligns the risk history and the forecast's hourly series on one time axis (what uPlot wants):
  * history points carry `score`, forecast hours carry `forecast`, `high` and `low`. The forecast
- * line starts at the last observed score so the two lines join.
+ * line starts at the last observed score so the two lines join. Without history there is nothing
+ * to chart: a forecast fitted to no data is not drawn.
  */
 export function chartColumns(history: readonly RiskPoint[], forecast: Forecast | undefined): ChartColumns {
   const rows = new Map<number, { score?: number; forecast?: number; high?: number; low?: number; point?: RiskPoint }>();
@@ -28,8 +29,8 @@ export function chartColumns(history: readonly RiskPoint[], forecast: Forecast |
     r.score = p.score;
     r.point = p;
   }
-  const series = forecast?.predicted.series ?? [];
   const last = history[history.length - 1];
+  const series = last ? (forecast?.predicted.series ?? []) : [];
   if (series.length > 0 && last) {
     const r = row(Math.floor(Date.parse(last.timestamp) / 1000));
     r.forecast = last.score;

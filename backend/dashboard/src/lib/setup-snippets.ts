@@ -20,7 +20,11 @@ export interface SnippetInput {
 export function snippet(kind: Integration, input: SnippetInput): { install: string; code: string } {
   const { endpoint, projectId } = input;
   const env = `CLOUDSAGE_KEY=${input.key ?? 'csk_...'}`;
-  const opts = `endpoint: '${endpoint}',\n    projectId: '${projectId}',\n    apiKey: process.env.CLOUDSAGE_KEY,`;
+  // The three options every integration takes, indented to sit at `pad`.
+  const opts = (pad: string) =>
+    [`endpoint: '${endpoint}',`, `projectId: '${projectId}',`, 'apiKey: process.env.CLOUDSAGE_KEY,']
+      .map((l) => pad + l)
+      .join('\n');
   switch (kind) {
     case 'pino':
       return {
@@ -31,7 +35,7 @@ const logger = pino({
   transport: {
     target: '@cloudsage/pino',
     options: {
-      ${opts.replaceAll('\n    ', '\n      ')}
+${opts('      ')}
     },
   },
 });
@@ -48,7 +52,7 @@ const logger = winston.createLogger({
   transports: [
     new winston.transports.Console(),
     new CloudSageTransport({
-    ${opts}
+${opts('      ')}
     }),
   ],
 });
@@ -63,7 +67,7 @@ import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs
 import { CloudSageLogRecordExporter } from '@cloudsage/otel';
 
 const exporter = new CloudSageLogRecordExporter({
-    ${opts}
+${opts('  ')}
 });
 const provider = new LoggerProvider({ processors: [new BatchLogRecordProcessor(exporter)] });
 logs.setGlobalLoggerProvider(provider);

@@ -45,11 +45,20 @@ export default function ProjectPage({ projectId }: { projectId: string }) {
   const [notice, setNotice] = useState<string>();
   usePageTitle(project.data?.name ?? 'Project');
 
+  const regenerate = useCallback(async () => {
+    try {
+      const fresh = await loadForecast(projectId, true);
+      forecast.set(() => fresh);
+    } catch {
+      forecast.reload();
+    }
+  }, [projectId, forecast.set, forecast.reload]);
+
   const live = useProjectEvents(projectId, {
     onScore: (point) => {
       history.set((list) => addPoint(list, point));
-      // The first score makes a forecast possible: fetch it if there was none.
-      if (!forecast.data) forecast.reload();
+      // A forecast made before any history says little: the first score warrants a fresh one.
+      if (!forecast.data || forecast.data.basis.historyPoints === 0) void regenerate();
       setNotice(`New score ${Math.round(point.score)} at ${new Date(point.timestamp).toLocaleTimeString()}`);
     },
     onForecast: (f) => forecast.set(() => f),
@@ -115,6 +124,7 @@ export default function ProjectPage({ projectId }: { projectId: string }) {
               status={forecast.status}
               error={forecast.error}
               onRetry={forecast.reload}
+              onRegenerate={regenerate}
             />
             <div className="span-2">
               {history.data ? (

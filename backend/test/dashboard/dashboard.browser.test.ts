@@ -1,0 +1,295 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  layoutShift,
+  newContext,
+  overflowsSideways,
+  type Stack,
+  seriousViolations,
+  shoot,
+  startStack,
+  watchConsole,
+} from './browser-harness.js';
+
+// page.evaluate callbacks run in the browser, where these exist.
+declare const document: any;
+declare const navigator: any;
+
+// The dashboard in real headless Chromium against the real backend, worker and dispatcher. The
+// steps share one signed-in browser and run in order, as a user would.
+
+const PASSWORD = 'correct horse battery';
+const BUDGET_BYTES = 150_000;
+
+/** A log sample with an incident: steady traffic, then a burst of database timeouts and a crash. */
+function incidentSample(): string {
+  const lines: string[] = [];
+  const t0 = Date.now() - 60_000;
+  for (let i = 0; i < 40; i++) {
+    lines.push(JSON.stringify({ level: 30, time: t0 + i * 500, msg: `GET /api/cart/${i} 200`, responseTime: 40 + i }));
+  }
+  for (let i = 0; i < 60; i++) {
+    lines.push(
+      JSON.stringify({ level: 50, time: t0 + 20_000 + i * 300, msg: `db timeout after 5000 ms on shard ${i % 4}` }),
+    );
+  }
+  lines.push(JSON.stringify({ level: 60, time: t0 + 40_000, msg: 'FATAL out of memory: heap limit reached' }));
+  lines.push('{}'); // no message and no fields: rejected, and the rejection must be shown
+  return lines.join('\n');
+}
+
+describe('dashboard in headless Chromium', () => {
+  let stack: Stack;
+  let desktop: BrowserContext;
+  let page: Page;
+  let problems: string[];
+  let projectUrl = '';
+  const email = `owner-${Date.now()}@example.com`;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    desktop = await newContext(stack.browser, false);
+    page = await desktop.newPage();
+    problems = watchConsole(page);
+  }, 60_000);
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  async function expectAccessible(name: string) {
+    const violations = await seriousViolations(page);
+    expect(violations, `${name}: ${JSON.stringify(violations, null, 1)}`).toEqual([]);
+  }
+
+  it('sends a visitor to sign in, with a first page under the JavaScript budget', async () => {
+    const scripts: Promise<number>[] = [];
+    page.on('response', (res) => {
+      if (res.request().resourceType() === 'script') {
+        scripts.push(
+          res
+            .request()
+            .sizes()
+            .then((s) => s.responseBodySize),
+        );
+      }
+    });
+    await page.goto(`${stack.url}/`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/login');
+    const bytes = (await Promise.all(scripts)).reduce((a, b) => a + b, 0);
+    console.log(`first page: ${scripts.length} scripts, ${bytes} bytes of JavaScript over the wire (gzip)`);
+    expect(scripts.length).toBeGreaterThan(0);
+    expect(bytes).toBeLessThanOrEqual(BUDGET_BYTES);
+    page.removeAllListeners('response');
+
+    const csp = (await page.request.get(`${stack.url}/login`)).headers()['content-security-policy'];
+    expect(csp).toContain("frame-ancestors 'none'");
+    await expectAccessible('login');
+    await shoot(page, 'login-desktop');
+  });
+
+  it('registers with the keyboard and lands on an empty project list', async () => {
+    await page.getByRole('link', { name: 'Create an account' }).click();
+    await page.getByRole('heading', { name: 'Create your account' }).waitFor();
+    await expectAccessible('register');
+    await shoot(page, 'register-desktop');
+
+    // A too-short password is refused in the form, with the reason.
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill('short');
+    await page.getByLabel('Password').press('Enter');
+    await page.getByText('at least 10 characters.', { exact: false }).first().waitFor();
+
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByLabel('Password').press('Enter');
+    await page.getByRole('heading', { name: 'Projects' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/projects');
+    await page.getByText('No projects yet').waitFor();
+    await expectAccessible('projects (empty)');
+  });
+
+  it('creates, renames and lists a project', async () => {
+    await page.getByLabel('New project').fill('checkout');
+    await page.getByRole('button', { name: 'Create project' }).click();
+    await page.getByRole('heading', { name: 'checkout' }).waitFor();
+    projectUrl = page.url();
+    expect(new URL(projectUrl).pathname).toMatch(/^\/projects\/[^/]+$/);
+    await page.getByText('No score yet', { exact: false }).first().waitFor();
+    await page.getByText('No history yet', { exact: false }).waitFor();
+    await expectAccessible('project (empty)');
+    await shoot(page, 'project-empty-desktop');
+
+    await page.getByRole('link', { name: 'Projects' }).first().click();
+    await page.getByRole('button', { name: 'Rename checkout' }).click();
+    await page.getByLabel('New name for checkout').fill('checkout-api');
+    await page.getByLabel('New name for checkout').press('Enter');
+    await page.getByRole('link', { name: 'checkout-api' }).waitFor();
+    const listed = await stack.backend.app.inject({ url: '/api/projects', headers: await authHeaders() });
+    expect(listed.json().map((p: { name: string }) => p.name)).toEqual(['checkout-api']);
+    await page.getByRole('link', { name: 'checkout-api' }).click();
+    await page.getByRole('heading', { name: 'checkout-api' }).waitFor();
+  });
+
+  async function authHeaders(): Promise<Record<string, string>> {
+    const cookies = await desktop.cookies();
+    return { cookie: cookies.map((c) => `${c.name}=${c.value}`).join('; ') };
+  }
+
+  it('takes a pasted incident, shows the rejection and the logs with filters and templates', async () => {
+    // Keyboard: the tab list moves with the arrow keys, and the tab lands in the URL.
+    await page.getByRole('tab', { name: 'Overview' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await page.getByRole('heading', { name: 'Send logs' }).waitFor();
+    expect(new URL(page.url()).searchParams.get('tab')).toBe('logs');
+
+    await page.getByLabel('Paste log lines', { exact: false }).fill(incidentSample());
+    await page.getByRole('button', { name: 'Send logs' }).click();
+    const result = page.getByTestId('ingest-result');
+    await result.waitFor();
+    expect(await result.textContent()).toContain('101 accepted, 1 rejected');
+    expect(await result.textContent()).toMatch(/Line 102: record has no message and no fields/);
+
+    await page.getByRole('cell', { name: 'db timeout after 5000 ms on shard 3' }).first().waitFor();
+    await page.getByLabel('Level (and above)').selectOption('fatal');
+    await page.getByRole('cell', { name: 'FATAL out of memory: heap limit reached' }).waitFor();
+    expect(await page.getByRole('table', { name: 'Recent logs' }).locator('tbody tr').count()).toBe(1);
+    expect(new URL(page.url()).searchParams.get('level')).toBe('fatal');
+
+    await page.getByLabel('Level (and above)').selectOption('');
+    await page.getByLabel('Group by template').check();
+    const templates = page.getByRole('table', { name: 'Log templates' });
+    await templates.waitFor();
+    const row = templates.locator('tr', { hasText: 'db timeout after <*> ms on shard <*>' });
+    expect(await row.locator('td').first().textContent()).toBe('60');
+    await expectAccessible('logs');
+    await shoot(page, 'project-logs-desktop');
+  });
+
+  it('shows the score and its labels live, the chart and the forecast, and takes a vote', async () => {
+    await page.getByRole('tab', { name: 'Overview' }).click();
+    // No reload: the score arrives over the events stream once the dispatcher has scored the window.
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="risk-score"] .risk-number')?.textContent !== '–',
+      undefined,
+      { timeout: 30_000 },
+    );
+    const score = Number(await page.locator('[data-testid="risk-score"] .risk-number').textContent());
+    expect(score).toBeGreaterThan(0);
+    const labels = await page.locator('.explanations .label-chip').allInnerTexts();
+    expect(labels).toContain('High Error Rate');
+    expect(await page.locator('.explanations').textContent()).toMatch(/\d/);
+
+    await page.getByTestId('history-chart').locator('canvas').waitFor();
+    // Keyboard hover: the first arrow lands on the latest score, the next steps into the forecast.
+    await page.getByTestId('history-chart').focus();
+    await page.keyboard.press('ArrowRight');
+    await page.getByText(/: score \d+ · .*High Error Rate/).waitFor();
+    await page.keyboard.press('ArrowRight');
+    await page.getByText(/: forecast \d+ \(likely \d+–\d+\)/).waitFor();
+
+    const forecast = page.getByTestId('forecast');
+    await forecast.getByRole('heading', { name: 'What to do' }).waitFor();
+    expect(await forecast.locator('ol.actions li').count()).toBe(3);
+    await forecast.getByRole('button', { name: 'Accurate', exact: true }).click();
+    await forecast.getByText('your vote is recorded', { exact: false }).waitFor();
+    const votes = await stack.backend.sql.store.db.selectFrom('forecast_feedback').selectAll().execute();
+    expect(votes.map((v) => Number(v.accurate))).toEqual([1]);
+
+    await expectAccessible('overview (light)');
+    await shoot(page, 'project-overview-desktop');
+    await page.getByRole('button', { name: /^Theme:/ }).click(); // system -> light
+    await page.getByRole('button', { name: /^Theme:/ }).click(); // light -> dark
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await expectAccessible('overview (dark)');
+    await shoot(page, 'project-overview-dark-desktop');
+    await page.getByRole('button', { name: /^Theme:/ }).click(); // back to system
+  });
+
+  it('creates a key shown once, with set-up snippets, and revokes it', async () => {
+    await page.getByRole('tab', { name: 'API keys' }).click();
+    await page.getByLabel('Key name').fill('production api');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const key = (await page.getByTestId('new-key-value').textContent()) ?? '';
+    expect(key).toMatch(/^csk_/);
+    const projectId = new URL(projectUrl).pathname.split('/').pop() as string;
+    const code = await page.getByTestId('snippet-code').textContent();
+    expect(code).toContain(stack.url);
+    expect(code).toContain(projectId);
+    expect(await page.getByTestId('snippet-install').textContent()).toContain(key);
+    await page.getByRole('button', { name: 'Copy key' }).click();
+    await page.getByRole('button', { name: 'Copied' }).waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key);
+    await page.getByRole('tab', { name: 'winston' }).click();
+    expect(await page.getByTestId('snippet-code').textContent()).toContain('@cloudsage/winston');
+    await page.getByRole('tab', { name: 'OpenTelemetry' }).click();
+    expect(await page.getByTestId('snippet-code').textContent()).toContain('@cloudsage/otel');
+    await expectAccessible('keys');
+    await shoot(page, 'project-keys-desktop');
+
+    const asKey = { 'x-cloudsage-key': key };
+    expect((await stack.backend.app.inject({ url: '/api/auth/me', headers: asKey })).statusCode).toBe(200);
+    await page.getByRole('button', { name: 'Revoke production api' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Revoke production api?' });
+    await dialog.getByRole('button', { name: 'Revoke key' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByText('No keys yet', { exact: false }).waitFor();
+    expect((await stack.backend.app.inject({ url: '/api/auth/me', headers: asKey })).statusCode).toBe(401);
+  });
+
+  it('lays every page out at 375 px without sideways scrolling', async () => {
+    const phone = await newContext(stack.browser, true);
+    await phone.addCookies(await desktop.cookies());
+    const p = await phone.newPage();
+    const phoneProblems = watchConsole(p);
+    const shots: Array<[string, string]> = [
+      ['projects-phone', '/projects'],
+      ['project-overview-phone', new URL(projectUrl).pathname],
+      ['project-logs-phone', `${new URL(projectUrl).pathname}?tab=logs`],
+      ['project-keys-phone', `${new URL(projectUrl).pathname}?tab=keys`],
+    ];
+    for (const [name, path] of shots) {
+      await p.goto(`${stack.url}${path}`);
+      await p.getByRole('heading', { level: 1 }).waitFor();
+      await p.locator('[role="status"]:has(.spinner)').first().waitFor({ state: 'detached' });
+      expect(await overflowsSideways(p), name).toBe(false);
+      const cls = await layoutShift(p);
+      console.log(`${name}: cumulative layout shift ${cls.toFixed(3)}`);
+      expect(cls, name).toBeLessThan(0.1);
+      await shoot(p, name);
+    }
+    await phone.clearCookies();
+    for (const name of ['login', 'register']) {
+      await p.goto(`${stack.url}/${name}`);
+      await p.getByRole('heading', { level: 1 }).waitFor();
+      expect(await overflowsSideways(p), name).toBe(false);
+      await shoot(p, `${name}-phone`);
+    }
+    expect(phoneProblems).toEqual([]);
+    await phone.close();
+  });
+
+  it('signs out, and a second user cannot reach the first user’s project', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.goto(projectUrl);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(new URL(page.url()).searchParams.get('next')).toBe(new URL(projectUrl).pathname);
+
+    const other = await newContext(stack.browser, false);
+    const p = await other.newPage();
+    await p.goto(`${stack.url}/register`);
+    await p.getByLabel('Email').fill(`intruder-${Date.now()}@example.com`);
+    await p.getByLabel('Password').fill(PASSWORD);
+    await p.getByRole('button', { name: 'Create your account' }).click();
+    await p.getByRole('heading', { name: 'Projects' }).waitFor();
+    await p.getByText('No projects yet').waitFor();
+    await p.goto(projectUrl);
+    await p.getByRole('heading', { name: 'Not found' }).waitFor();
+    expect(await p.getByText('checkout-api').count()).toBe(0);
+    await shoot(p, 'project-not-found-desktop');
+    await other.close();
+
+    expect(problems).toEqual([]);
+  });
+});
