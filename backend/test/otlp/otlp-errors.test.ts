@@ -93,6 +93,37 @@ describe('POST /v1/logs refusals and partial success', () => {
     expect(empty.bytes.length).toBe(0); // an ExportLogsServiceResponse with nothing set
   });
 
+  it('reads the proto3 JSON spellings: enum names, 64-bit integers as strings, structured bodies', async () => {
+    const records = [
+      {
+        severityNumber: 'SEVERITY_NUMBER_WARN2',
+        body: { stringValue: 'by name' },
+        observedTimeUnixNano: '1764000000000000000',
+      },
+      {
+        timeUnixNano: 1764000001000000000,
+        severityText: 'Error',
+        body: { kvlistValue: { values: [{ key: 'code', value: { intValue: '42' } }] } },
+        attributes: [{ key: 'tags', value: { arrayValue: { values: [{ stringValue: 'a' }, { boolValue: true }] } } }],
+      },
+    ];
+    const res = await post(t.url, json(a.key), otlpJson(records, [{ key: 'host.name', value: { stringValue: 'h1' } }]));
+    expect(res.status).toBe(200);
+    expect(jsonBody(res)).toEqual({});
+    const stored = await storedRecords(t.app, a.projectId);
+    expect(stored.find((r) => r.msg === 'by name')).toMatchObject({
+      level: 'warn',
+      host: 'h1',
+      time: '2025-11-24T16:00:00.000Z',
+    });
+    const structured = stored.find((r) => r.msg === '{"code":42}');
+    expect(structured).toMatchObject({
+      level: 'error',
+      time: '2025-11-24T16:00:01.000Z',
+      attributes: { tags: ['a', true] },
+    });
+  });
+
   it('answers 400 with a Status body for undecodable bodies', async () => {
     const badJson = await post(t.url, json(a.key), '{"resourceLogs": [');
     expect(badJson.status).toBe(400);

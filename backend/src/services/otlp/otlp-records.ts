@@ -32,6 +32,18 @@ function hexId(v: unknown, encoding: IdEncoding): string | undefined {
   return encoding === 'hex' ? v.toLowerCase() : Buffer.from(v, 'base64').toString('hex');
 }
 
+const SEVERITY_BASE: Record<string, number> = { TRACE: 1, DEBUG: 5, INFO: 9, WARN: 13, ERROR: 17, FATAL: 21 };
+
+// proto3 JSON lets an enum be written by name; OTLP exporters write numbers, but a generic
+// protobuf-to-JSON encoder may not. "SEVERITY_NUMBER_WARN2" is 14.
+function severityNumber(v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  const m = /^SEVERITY_NUMBER_([A-Z]+)([2-4])?$/.exec(v);
+  const base = m ? SEVERITY_BASE[m[1] as string] : undefined;
+  if (base === undefined) return /^\d+$/.test(v) ? Number(v) : undefined;
+  return base + (m?.[2] ? Number(m[2]) - 1 : 0);
+}
+
 function keptResourceAttributes(resource: unknown): unknown[] {
   if (!isObject(resource) || !Array.isArray(resource.attributes)) return [];
   return resource.attributes.filter((kv) => isObject(kv) && RESOURCE_KEYS.has(kv.key as string));
@@ -77,6 +89,7 @@ export function flattenLogsRequest(doc: unknown, ids: IdEncoding, maxRecords: nu
           continue;
         }
         const record: Record<string, unknown> = { ...lr, resource };
+        if ('severityNumber' in lr) record.severityNumber = severityNumber(lr.severityNumber);
         const traceId = hexId(lr.traceId, ids);
         const spanId = hexId(lr.spanId, ids);
         if (traceId === undefined) delete record.traceId;
