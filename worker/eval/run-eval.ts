@@ -31,9 +31,8 @@ const e = evaluate(options, (r) => {
 const fmt = (x: number) => (Number.isNaN(x) ? '  n/a' : x.toFixed(3));
 const line = (k: KindResult) =>
   console.log(
-    `| ${k.kind.padEnd(15)} | ${String(k.n).padStart(4)} | ${fmt(k.auc)} | ${fmt(k.naiveAuc)}              ` +
-      `| ${String(k.detected).padStart(4)}/${k.n}`.padEnd(12) +
-      ' |',
+    `| ${k.kind.padEnd(15)} | ${String(k.n).padStart(4)} | ${fmt(k.auc)} | ${fmt(k.naiveAuc).padEnd(18)} ` +
+      `| ${`${k.detected}/${k.n}`.padStart(11)} |`,
   );
 const healthyCount = e.rows.filter((r) => !r.incident).length;
 console.log(
