@@ -12,6 +12,7 @@ import {
 } from '@opentelemetry/sdk-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { SQL_DIALECTS } from '../support/sql-stores.js';
 import { batchCount, createTenant, type OtlpTenant, storedRecords } from './otlp-fixture.js';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -61,11 +62,11 @@ function exportWith(
   return new Promise((resolve) => exporter.export(records, resolve));
 }
 
-describe('POST /v1/logs with the stock OpenTelemetry exporters', () => {
+describe.each(SQL_DIALECTS)('POST /v1/logs with the stock OpenTelemetry exporters (%s)', (dialect) => {
   let t: TestApp;
   let tenant: OtlpTenant;
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ dialect });
     tenant = await createTenant(t.url);
   });
   afterAll(async () => {
