@@ -27,7 +27,7 @@ export async function registerRoutes(app: FastifyInstance, deps: AppDeps): Promi
   await app.register(otlpRoutes);
   await app.register(logsRoutes);
   await app.register(riskHistoryRoutes);
-  await app.register(forecastPlugin);
+  await app.register(forecastPlugin, { jwtSecret: deps.jwtSecret });
   await app.register(eventsRoutes, { bus: app.events, heartbeatMs: deps.eventsHeartbeatMs });
   await app.register(dashboardRoutes);
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { Alerter } from '../../services/alerts/alerter.js';
 import { builtinForecaster } from '../../services/forecast/builtin-forecaster.js';
 import type { Forecaster } from '../../services/forecast/forecaster.js';
 import { gatherFacts } from '../../services/forecast/gather-facts.js';
@@ -6,17 +7,34 @@ import { LlmForecaster } from '../../services/forecast/llm-forecaster.js';
 import { ForecastStore } from '../../services/forecast-store.js';
 import { forecastRoutes } from './index.js';
 
+/** Options of the forecast plugin. */
+export interface ForecastPluginOptions {
+  /** The server secret alert webhooks are signed with (per-project secrets derive from it); no alerts without it. */
+  jwtSecret?: string;
+}
+
 /**
  * GET /api/forecast/:projectId and its feedback route. Builds the forecast store over the app's
  * SQL store and bucket, with the LLM forecaster when CLOUDSAGE_LLM_URL is set (falling back to
- * the built-in one), and publishes every new forecast as an SSE `forecast` event.
+ * the built-in one), publishes every new forecast as an SSE `forecast` event, and sends the
+ * project's alert webhook when a forecast predicts its threshold.
  */
-export default async function forecastPlugin(app: FastifyInstance): Promise<void> {
+export default async function forecastPlugin(app: FastifyInstance, options: ForecastPluginOptions = {}): Promise<void> {
   const log = app.log.child({ module: 'forecast' });
   const llm = app.config.llm;
   const forecaster: Forecaster = llm
     ? new LlmForecaster({ url: llm.url, model: llm.model, apiKey: llm.apiKey, log })
     : builtinForecaster;
+  // Shares the SQL throttle with the score alerts, so one project still gets at most one alert per 15 minutes.
+  const alerter = options.jwtSecret
+    ? new Alerter({
+        db: app.sql.db,
+        serverSecret: options.jwtSecret,
+        allowPrivate: app.config.allowPrivateWebhooks,
+        log,
+        now: app.now,
+      })
+    : undefined;
   const store = new ForecastStore({
     db: app.sql.db,
     bucket: app.bucket,
@@ -24,7 +42,11 @@ export default async function forecastPlugin(app: FastifyInstance): Promise<void
     now: app.now,
     generate: async (projectId, now) =>
       forecaster.forecast(await gatherFacts({ db: app.sql.db, bucket: app.bucket }, projectId, now)),
-    onForecast: (projectId, forecast) => app.events.publish(projectId, { type: 'forecast', data: forecast }),
+    onForecast: async (projectId, forecast) => {
+      await app.events.publish(projectId, { type: 'forecast', data: forecast });
+      // Not awaited: a slow webhook (retried with backoff) must not hold the GET.
+      alerter?.onForecast(projectId, forecast).catch((err) => log.error({ err, projectId }, 'forecast alert failed'));
+    },
   });
   await app.register(forecastRoutes, { store });
 }
