@@ -1,8 +1,8 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CloudSage, type CloudSageError, type CloudSageOptions } from '../src/index.js';
+import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
+import { type ClientStats, CloudSage, CloudSageError, type CloudSageOptions } from '../src/index.js';
 import { decodeSegment, type SpooledBatch } from '../src/spool/segment-codec.js';
 import { eventually, startServer } from './helpers/ingest-server.js';
 
@@ -130,5 +130,20 @@ describe('spoolDir in the client', () => {
       Array.from({ length: 30 }, (_, i) => i),
     );
     expect(errors).toEqual([]);
+  });
+
+  it('validates the spool options: the age cap stays inside the 24 h idempotency window', () => {
+    const base = { endpoint: 'http://127.0.0.1:1', apiKey: 'csk_x', exitHooks: false as const, spoolDir: dir };
+    expect(() => new CloudSage({ ...base, spool: { maxAgeMs: 24 * 3_600_000 } })).toThrow(CloudSageError);
+    expect(() => new CloudSage({ ...base, spool: { maxBytes: 1024 } })).toThrow(/spool\.maxBytes/);
+    expect(() => new CloudSage({ ...base, spoolDir: '' })).toThrow(/spoolDir/);
+    expectTypeOf<CloudSageOptions['spoolDir']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<NonNullable<CloudSageOptions['spool']>>().toEqualTypeOf<{
+      maxBytes?: number;
+      maxAgeMs?: number;
+      retryIntervalMs?: number;
+    }>();
+    expectTypeOf<ClientStats['spooled']>().toEqualTypeOf<number>();
+    expectTypeOf<ClientStats['replayed']>().toEqualTypeOf<number>();
   });
 });
