@@ -109,6 +109,13 @@ export async function newContext(browser: Browser, phone: boolean): Promise<Brow
     reducedMotion: 'reduce',
   });
   context.setDefaultTimeout(20_000);
+  // Runs before the page's own scripts (over the DevTools protocol, so the CSP does not apply).
+  await context.addInitScript(() => {
+    window.__cls = 0;
+    new window.PerformanceObserver((list: any) => {
+      for (const e of list.getEntries()) if (!e.hadRecentInput) window.__cls += e.value;
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   return context;
 }
@@ -150,27 +157,13 @@ export function overflowsSideways(page: Page): Promise<boolean> {
 }
 
 /**
- * The page's cumulative layout shift so far (the Web Vitals CLS sum, shifts after input
- * excluded). "Good" is below 0.1.
+ * The page's cumulative layout shift since it loaded (the Web Vitals CLS sum, shifts right after
+ * input excluded; "good" is below 0.1), read after two frames so pending shifts are counted. The
+ * observer is installed by {@link newContext} before any page script runs.
  */
-export function layoutShift(page: Page): Promise<number> {
-  return page.evaluate(
-    () =>
-      new Promise<number>((resolve) => {
-        let sum = 0;
-        const observer = new window.PerformanceObserver((list: any) => {
-          for (const e of list.getEntries()) {
-            if (!e.hadRecentInput) sum += e.value;
-          }
-        });
-        observer.observe({ type: 'layout-shift', buffered: true });
-        // Buffered entries arrive in a task of their own: read the sum after the next frame.
-        requestAnimationFrame(() =>
-          setTimeout(() => {
-            observer.disconnect();
-            resolve(sum);
-          }, 0),
-        );
-      }),
+export async function layoutShift(page: Page): Promise<number> {
+  await page.evaluate(
+    () => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 0)))),
   );
+  return page.evaluate(() => window.__cls as number);
 }

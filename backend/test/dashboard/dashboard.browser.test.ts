@@ -38,7 +38,8 @@ function incidentSample(): string {
   return lines.join('\n');
 }
 
-describe('dashboard in headless Chromium', () => {
+// Steps wait on real scoring and a real browser; CI runs them beside every other suite on 2 cores.
+describe('dashboard in headless Chromium', { timeout: 60_000 }, () => {
   let stack: Stack;
   let desktop: BrowserContext;
   let page: Page;
