@@ -1,0 +1,24 @@
+import { CloudSageError } from '@cloudsage/node';
+import type { z } from 'zod';
+
+/**
+ * Codes this package throws, all as `CloudSageError` (the one error class of `@cloudsage/node`), so one
+ * `instanceof` check covers every CloudSage package. The README's errors table lists the same codes.
+ */
+export const ERROR_CODES = Object.freeze({
+  invalid_options: 'The options given to `CloudSageLogRecordExporter` are invalid (thrown at set-up).',
+} as const);
+
+/** A code from {@link ERROR_CODES}. */
+export type OtelErrorCode = keyof typeof ERROR_CODES;
+
+/**
+ * Builds the set-up error for a failed options parse, naming every problem.
+ *
+ * @example
+ * throw invalidOptions('CloudSageLogRecordExporter', parsed.error);
+ */
+export function invalidOptions(where: string, error: z.ZodError): CloudSageError {
+  const problems = error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; ');
+  return new CloudSageError('invalid_options', `invalid ${where} options: ${problems}`, { details: error.issues });
+}

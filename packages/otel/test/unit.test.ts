@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import { CloudSageError, InMemorySink } from '@cloudsage/node';
+import { SeverityNumber } from '@opentelemetry/api-logs';
+import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  InMemoryLogRecordExporter,
+  LoggerProvider,
+  type LogRecordExporter,
+  type ReadableLogRecord,
+  SimpleLogRecordProcessor,
+} from '@opentelemetry/sdk-logs';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { CloudSageLogRecordExporter, ERROR_CODES, levelOf, toRecord } from '../src/index.js';
+
+/** Real SDK records, as a processor would hand them over. */
+function sdkRecords(
+  attributes: Record<string, string>,
+  emit: Parameters<ReturnType<LoggerProvider['getLogger']>['emit']>[0][],
+) {
+  const memory = new InMemoryLogRecordExporter();
+  const provider = new LoggerProvider({
+    resource: resourceFromAttributes(attributes),
+    processors: [new SimpleLogRecordProcessor({ exporter: memory })],
+  });
+  const logger = provider.getLogger('unit');
+  for (const e of emit) logger.emit(e);
+  return memory.getFinishedLogRecords() as ReadableLogRecord[];
+}
+
+describe('levelOf()', () => {
+  it('maps severity numbers by range, then severity text, then info', () => {
+    expect([1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24].map((n) => levelOf(n, undefined))).toEqual([
+      'trace',
+      'trace',
+      'debug',
+      'debug',
+      'info',
+      'info',
+      'warn',
+      'warn',
+      'error',
+      'error',
+      'fatal',
+      'fatal',
+    ]);
+    expect(levelOf(0, 'WARN2')).toBe('warn');
+    expect(levelOf(undefined, 'critical')).toBe('fatal');
+    expect(levelOf(undefined, 'loud')).toBe('info');
+  });
+});
+
+describe('toRecord()', () => {
+  it('maps service.name and host.name, and copies the rest of the resource only when asked', () => {
+    const [record] = sdkRecords({ 'service.name': 'api', 'host.name': 'h1', 'deployment.environment': 'prod' }, [
+      { severityNumber: SeverityNumber.ERROR, body: 'x' },
+    ]);
+    expect(toRecord(record!)).toMatchObject({
+      level: 'error',
+      msg: 'x',
+      service: 'api',
+      host: 'h1',
+      'otel.scope': 'unit',
+    });
+    expect(toRecord(record!)).not.toHaveProperty('resource');
+    expect(toRecord(record!, { includeResource: true }).resource).toMatchObject({ 'deployment.environment': 'prod' });
+  });
+
+  it('leaves the SDK’s unknown_service name out so the client’s `service` option applies', async () => {
+    const [record] = sdkRecords({ 'service.name': 'unknown_service:node' }, [{ body: 'x' }]);
+    expect(toRecord(record!)).not.toHaveProperty('service');
+    const sink = new InMemorySink();
+    const exporter = new CloudSageLogRecordExporter({ transport: sink, exitHooks: false, service: 'fallback' });
+    exporter.export([record!], () => {});
+    await exporter.forceFlush();
+    expect(sink.records[0]).toMatchObject({ service: 'fallback', msg: 'x' });
+  });
+});
+
+describe('CloudSageLogRecordExporter', () => {
+  it('answers FAILED buffer_overflow when the bounded buffer had to drop', async () => {
+    const sink = new InMemorySink();
+    const exporter = new CloudSageLogRecordExporter({
+      transport: sink,
+      exitHooks: false,
+      maxBufferRecords: 2,
+      batch: { maxRecords: 1000, maxWaitMs: 600_000 },
+      onError: () => {},
+      stderr: { write: () => true },
+    });
+    const records = sdkRecords({}, [{ body: 'a' }, { body: 'b' }, { body: 'c' }]);
+    const result = await new Promise<ExportResult>((resolve) => exporter.export(records, resolve));
+    expect(result.code).toBe(ExportResultCode.FAILED);
+    expect(result.error).toMatchObject({ code: 'buffer_overflow' });
+    await exporter.shutdown();
+    expect(sink.records).toHaveLength(2);
+  });
+
+  it('fails fast on bad options and has the LogRecordExporter shape', () => {
+    expect(
+      () => new CloudSageLogRecordExporter({ transport: new InMemorySink(), waitForDelivery: 'yes' as never }),
+    ).toThrow(/invalid CloudSageLogRecordExporter options: waitForDelivery/);
+    expect(() => new CloudSageLogRecordExporter({ endpoint: 'nope', apiKey: 'k' })).toThrow(CloudSageError);
+    expectTypeOf<CloudSageLogRecordExporter>().toMatchTypeOf<LogRecordExporter>();
+  });
+});
+
+it('documents every error code in the README errors table, and no other', () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf('## Errors'));
+  const documented = [...section.matchAll(/^\| `([a-z_]+)` /gm)].map((m) => m[1]);
+  expect(documented.sort()).toEqual(Object.keys(ERROR_CODES).sort());
+});
