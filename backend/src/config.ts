@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 const bool = z
@@ -50,6 +51,8 @@ const EnvSchema = z.object({
   /** Ingest requests a minute per project; 0 turns the limit off. */
   CLOUDSAGE_INGEST_RATE_PER_MIN: z.coerce.number().int().min(0).default(6000),
   CLOUDSAGE_SCORE_WINDOW_MS: int(60_000),
+  /** Worker threads that decode and normalize ingest bodies; 0 runs them on the main thread. */
+  CLOUDSAGE_INGEST_WORKERS: z.coerce.number().int().min(0).max(64).default(Math.min(4, availableParallelism())),
   CLOUDSAGE_SECURE_COOKIES: bool,
 });
 
@@ -78,6 +81,8 @@ export interface Config {
     ingestRatePerMin: number;
   };
   scoreWindowMs: number;
+  /** Ingest worker threads (0 = decode and normalize on the main thread). */
+  ingestWorkers: number;
   secureCookies: boolean;
 }
 
@@ -130,6 +135,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       ingestRatePerMin: e.CLOUDSAGE_INGEST_RATE_PER_MIN,
     },
     scoreWindowMs: e.CLOUDSAGE_SCORE_WINDOW_MS,
+    ingestWorkers: e.CLOUDSAGE_INGEST_WORKERS,
     secureCookies: e.CLOUDSAGE_SECURE_COOKIES,
   };
 }

@@ -2,6 +2,7 @@ import { DROPPED_HEADER } from '@cloudsage/schema';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors.js';
 import { ingestBatch } from '../../services/ingest/ingest-batch.js';
+import { IngestPool } from '../../services/ingest/ingest-pool.js';
 
 function oneValue(v: unknown, name: string): string | undefined {
   if (v === undefined) return undefined;
@@ -20,7 +21,12 @@ export async function ingestRoutes(app: FastifyInstance): Promise<void> {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
 
+  // Decoding and normalizing run on worker threads, so the main thread keeps answering.
+  const pool = new IngestPool(app.config.ingestWorkers);
+  app.addHook('onClose', () => pool.close());
+
   const deps = {
+    prepare: pool.prepare.bind(pool),
     sql: app.sql,
     bucket: app.bucket,
     config: app.config,

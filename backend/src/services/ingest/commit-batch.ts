@@ -3,7 +3,7 @@ import type { DropCounts, IngestResponse } from '@cloudsage/schema';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../store/sql/database.js';
 import type { SqlStore } from '../../store/sql/open-sql.js';
-import type { BatchSummary, MinuteFigures } from './batch-summary.js';
+import type { MinuteFigures, SummaryData } from './batch-summary.js';
 
 /** Everything the batch's transaction writes. */
 export interface BatchCommit {
@@ -15,7 +15,7 @@ export interface BatchCommit {
   /** Rows with this key received before this time no longer count as replays. */
   idempotencyCutoff: number;
   receivedAt: number;
-  summary: BatchSummary;
+  summary: SummaryData;
   rejected: number;
   dropped: DropCounts;
   response: IngestResponse;

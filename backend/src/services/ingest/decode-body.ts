@@ -66,15 +66,16 @@ export async function decodeBody(
   form: BodyForm,
   encoding: BodyEncoding,
   limits: DecodeLimits,
+  onRaw?: (rawBytes: number) => void,
 ): Promise<DecodedBody> {
   if (form === 'json') {
     const chunks: Buffer[] = [];
-    const bytes = await readBody(body, encoding, limits, (chunk) => chunks.push(chunk));
+    const bytes = await readBody(body, encoding, limits, (chunk) => chunks.push(chunk), onRaw);
     const text = Buffer.concat(chunks, bytes.inflated).toString('utf8');
     if (text.trim() === '') throw new AppError('invalid_body', 'the body is empty');
     return { kind: 'values', ...parseJsonDocument(text, limits), bytes };
   }
   const splitter = new LineSplitter(limits.maxBatchRecords, maxLineBytes(limits));
-  const bytes = await readBody(body, encoding, limits, (chunk) => splitter.push(chunk));
+  const bytes = await readBody(body, encoding, limits, (chunk) => splitter.push(chunk), onRaw);
   return { kind: 'lines', lines: splitter.end(), bytes };
 }

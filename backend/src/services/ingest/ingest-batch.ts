@@ -5,15 +5,14 @@ import { AppError } from '../../errors.js';
 import type { Identity } from '../../identity.js';
 import type { Bucket } from '../../store/bucket/bucket.js';
 import type { SqlStore } from '../../store/sql/open-sql.js';
-import { batchObjectKey, buildBatchObject, newBatchId } from './batch-object.js';
-import { BatchSummary } from './batch-summary.js';
+import { batchObjectKey, newBatchId } from './batch-object.js';
+import { BatchSummary, type SummaryData } from './batch-summary.js';
 import { bodyEncodingOf, bodyFormOf } from './body-form.js';
 import { commitBatch, isUniqueViolation } from './commit-batch.js';
-import { type DecodedBody, decodeBody } from './decode-body.js';
 import { findReplay, IDEMPOTENCY_WINDOW_MS, parseIdempotencyKey } from './idempotency.js';
 import { projectHint, resolveIngestProject } from './ingest-project.js';
 import { checkIngestRate } from './ingest-rate-limit.js';
-import { normalizeBatch } from './normalize-batch.js';
+import { type PreparedBatch, type PrepareJob, prepareBatch } from './prepare-batch.js';
 
 /** What ingest works with: the stores, the configuration and the clock. */
 export interface IngestDeps {
@@ -21,6 +20,8 @@ export interface IngestDeps {
   bucket: Bucket;
   config: Pick<Config, 'limits' | 'scoreWindowMs'>;
   now: () => number;
+  /** Decodes, normalizes and serializes a body; the route passes its worker pool. Inline by default. */
+  prepare?: (body: Readable, job: PrepareJob) => Promise<PreparedBatch>;
   /** Told about failures that are answered as 503 or cleaned up in the background. */
   onStoreError?: (err: unknown, what: string) => void;
 }
@@ -88,24 +89,20 @@ export async function ingestBatch(deps: IngestDeps, input: IngestInput): Promise
   };
 
   let projectId: string | undefined;
-  let decoded: DecodedBody | undefined;
   if (hint !== undefined) {
     projectId = hint;
     const replay = await admit(projectId);
     if (replay) return { response: replay, replayed: true, projectId, bytes: 0 };
   }
-  decoded = await decodeBody(input.body, form, encoding, limits);
-  if (decoded.kind === 'values' && decoded.projectId !== undefined && decoded.projectId !== projectId) {
+  const prepare = deps.prepare ?? prepareBatch;
+  const prepared = await prepare(input.body, { form, encoding, limits, receivedAt });
+  const fromEnvelope = prepared.envelopeProjectId;
+  if (fromEnvelope !== undefined && fromEnvelope !== projectId) {
     // Throws for a key's foreign project (404) or a user's mismatch (400).
-    await resolveIngestProject(deps.sql.db, input.identity, hint, decoded.projectId);
+    await resolveIngestProject(deps.sql.db, input.identity, hint, fromEnvelope);
   }
   if (projectId === undefined) {
-    projectId = await resolveIngestProject(
-      deps.sql.db,
-      input.identity,
-      undefined,
-      decoded.kind === 'values' ? decoded.projectId : undefined,
-    );
+    projectId = await resolveIngestProject(deps.sql.db, input.identity, undefined, fromEnvelope);
     const replay = await admit(projectId);
     if (replay) return { response: replay, replayed: true, projectId, bytes: 0 };
   }
@@ -115,7 +112,7 @@ export async function ingestBatch(deps: IngestDeps, input: IngestInput): Promise
   // lock would outlive a killed process and refuse the SDK's retry of that very batch.
   return writeBatch(deps, {
     projectId,
-    decoded,
+    prepared,
     receivedAt,
     cutoff,
     idempotencyKey,
@@ -126,7 +123,7 @@ export async function ingestBatch(deps: IngestDeps, input: IngestInput): Promise
 
 interface WriteInput {
   projectId: string;
-  decoded: DecodedBody;
+  prepared: PreparedBatch;
   receivedAt: number;
   cutoff: number;
   idempotencyKey: string | undefined;
@@ -134,23 +131,22 @@ interface WriteInput {
   droppedHeader: string | undefined;
 }
 
+const EMPTY_SUMMARY: SummaryData = new BatchSummary();
+
 async function writeBatch(deps: IngestDeps, w: WriteInput): Promise<IngestOutcome> {
-  const normalized = normalizeBatch(w.decoded, w.receivedAt, deps.config.limits.maxRecordBytes);
+  const { prepared } = w;
   const batchId = newBatchId(w.receivedAt);
   const response: IngestResponse = {
     batchId,
-    accepted: normalized.records.length,
-    rejected: normalized.rejected,
-    errors: normalized.errors,
+    accepted: prepared.accepted,
+    rejected: prepared.rejected,
+    errors: prepared.errors,
   };
   let objectKey = '';
-  let summary = new BatchSummary();
-  if (normalized.records.length > 0) {
-    const object = await buildBatchObject(normalized.records);
-    summary = object.summary;
+  if (prepared.object) {
     objectKey = batchObjectKey(w.projectId, batchId, w.receivedAt);
     try {
-      await deps.bucket.put(objectKey, object.body, { contentType: 'application/x-ndjson' });
+      await deps.bucket.put(objectKey, prepared.object, { contentType: 'application/x-ndjson' });
     } catch (err) {
       throw storeDown('bucket', err, deps);
     }
@@ -164,8 +160,8 @@ async function writeBatch(deps: IngestDeps, w: WriteInput): Promise<IngestOutcom
       idempotencyKey: w.idempotencyKey,
       idempotencyCutoff: w.cutoff,
       receivedAt: w.receivedAt,
-      summary,
-      rejected: normalized.rejected,
+      summary: prepared.summary ?? EMPTY_SUMMARY,
+      rejected: prepared.rejected,
       dropped: parseDroppedHeader(w.droppedHeader),
       response,
       scoreWindowMs: deps.config.scoreWindowMs,
@@ -183,5 +179,5 @@ async function writeBatch(deps: IngestDeps, w: WriteInput): Promise<IngestOutcom
     }
     throw storeDown('database', err, deps);
   }
-  return { response, replayed: false, projectId: w.projectId, bytes: w.decoded.bytes.inflated };
+  return { response, replayed: false, projectId: w.projectId, bytes: prepared.bytes.inflated };
 }

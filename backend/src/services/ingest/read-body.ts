@@ -27,7 +27,8 @@ function tooLarge(what: string, limit: number): AppError {
  * limit is passed: raw bytes are counted as they arrive and inflated bytes as zlib produces them,
  * so a small gzip bomb is cut after `maxInflatedBytes` with only zlib's 16 KiB chunks in memory.
  * The request stream itself is never destroyed (the 413 still has to reach the client); the
- * caller closes the connection instead.
+ * caller closes the connection instead. `onRaw` hears the raw bytes taken so far (the ingest
+ * pool's flow control).
  *
  * @example
  * await readBody(request.raw, 'gzip', config.limits, (chunk) => splitter.push(chunk));
@@ -37,6 +38,7 @@ export async function readBody(
   encoding: BodyEncoding,
   limits: BodyLimits,
   onChunk: (chunk: Buffer) => void,
+  onRaw?: (rawBytes: number) => void,
 ): Promise<BodyBytes> {
   const bytes: BodyBytes = { raw: 0, inflated: 0 };
   async function* rawChunks(): AsyncGenerator<Buffer> {
@@ -44,6 +46,7 @@ export async function readBody(
       const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
       bytes.raw += buf.length;
       if (bytes.raw > limits.maxBodyBytes) throw tooLarge('request body', limits.maxBodyBytes);
+      onRaw?.(bytes.raw);
       yield buf;
     }
   }

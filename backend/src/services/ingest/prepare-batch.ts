@@ -1,0 +1,61 @@
+import type { Readable } from 'node:stream';
+import type { IngestError } from '@cloudsage/schema';
+import { buildBatchObject } from './batch-object.js';
+import type { SummaryData } from './batch-summary.js';
+import type { BodyEncoding, BodyForm } from './body-form.js';
+import { type DecodeLimits, decodeBody } from './decode-body.js';
+import { normalizeBatch } from './normalize-batch.js';
+import type { BodyBytes } from './read-body.js';
+
+/** What preparing a body needs besides the body: its form, encoding, limits and receive time. */
+export interface PrepareJob {
+  form: BodyForm;
+  encoding: BodyEncoding;
+  limits: DecodeLimits;
+  receivedAt: number;
+}
+
+/**
+ * A body decoded, normalized and serialized into its bucket object: everything the durable
+ * part of ingest needs, and nothing that depends on the project (so it can run before the
+ * project of an envelope is settled, and in a worker thread).
+ */
+export interface PreparedBatch {
+  /** The project an envelope named, if any. */
+  envelopeProjectId: string | undefined;
+  bytes: BodyBytes;
+  accepted: number;
+  rejected: number;
+  /** The first rejections, with their index in the body. */
+  errors: IngestError[];
+  /** The gzip NDJSON object, or undefined when no record was accepted. */
+  object: Uint8Array | undefined;
+  summary: SummaryData | undefined;
+}
+
+/**
+ * Stream-decodes a body within the limits, normalizes every record and builds the batch object:
+ * the CPU-heavy half of ingest, run by the ingest pool's worker threads (or inline). `onRaw`
+ * hears how many body bytes were taken so far.
+ *
+ * @example
+ * const prepared = await prepareBatch(request.raw, { form: 'ndjson', encoding: 'gzip', limits, receivedAt });
+ */
+export async function prepareBatch(
+  body: Readable,
+  job: PrepareJob,
+  onRaw?: (rawBytes: number) => void,
+): Promise<PreparedBatch> {
+  const decoded = await decodeBody(body, job.form, job.encoding, job.limits, onRaw);
+  const normalized = normalizeBatch(decoded, job.receivedAt, job.limits.maxRecordBytes);
+  const built = normalized.records.length > 0 ? await buildBatchObject(normalized.records) : undefined;
+  return {
+    envelopeProjectId: decoded.kind === 'values' ? decoded.projectId : undefined,
+    bytes: decoded.bytes,
+    accepted: normalized.records.length,
+    rejected: normalized.rejected,
+    errors: normalized.errors,
+    object: built?.body,
+    summary: built?.summary,
+  };
+}
