@@ -64,6 +64,27 @@ describe('crashes, negative cases', () => {
     expect(score(cron(99), learned, 21).labels).toEqual([]);
   });
 
+  it('two instances stopped by a deploy (SIGTERM, then a start each) read normal', () => {
+    const logs = [...healthy({ seed: 39 })];
+    for (let i = 0; i < 2; i++) {
+      logs.push(rec('info', 'SIGTERM received, closing server'));
+      logs.push(rec('info', 'Server listening on port 3000'));
+    }
+    expect(score(logs, baseline, 40).score).toBeLessThan(30);
+  });
+
+  it('a crash that exits and restarts reads elevated', () => {
+    const logs = [
+      ...healthy({ seed: 40 }),
+      rec('fatal', 'uncaughtException: Error: connect ECONNREFUSED 10.0.0.9:6379'),
+      rec('error', 'process exited with code 1'),
+      rec('info', 'Server listening on port 3000'),
+    ];
+    const r = score(logs, baseline, 40);
+    expect(r.labels).toContain('Crash Loop');
+    expect(r.score).toBeGreaterThanOrEqual(30);
+  });
+
   it('a single crash with its restart reads elevated at most', () => {
     const logs = [
       ...healthy({ seed: 35 }),

@@ -8,7 +8,11 @@ import { count, expectation, rise } from './stats.js';
 import type { Signal, SignalContext, SignalOutcome } from './types.js';
 
 const CRASH =
-  /uncaught|unhandled ?(?:promise ?)?rejection|\bSIG(?:TERM|KILL|SEGV|ABRT)\b|panic:|segmentation fault|core dumped|exited with code [1-9]|exit code [1-9]|process crashed|traceback \(most recent call last\)|exception in thread|crashloopbackoff|back-off restarting/i;
+  /uncaught|unhandled ?(?:promise ?)?rejection|\bSIG(?:KILL|SEGV|ABRT)\b|panic:|segmentation fault|core dumped|exited with code [1-9]|exit code [1-9]|process crashed|traceback \(most recent call last\)|exception in thread|crashloopbackoff|back-off restarting/i;
+/** A termination request: the way every deploy stops a process, so weaker evidence than a crash. */
+const STOP = /\bSIG(?:TERM|INT)\b/;
+/** How much a termination request counts as a crash. */
+const STOP_WEIGHT = 0.5;
 const START =
   /\b(?:server (?:is )?(?:listening|started)|listening (?:on|at)|started (?:server|application|in \d)|starting (?:up|server|application|worker|service)|booting|application started|ready to accept connections)\b/i;
 
@@ -34,6 +38,7 @@ export class CrashSignal implements Signal {
       return;
     }
     if (levelRank >= 60 || CRASH.test(msg)) this.#crashes += w;
+    else if (STOP.test(msg)) this.#crashes += STOP_WEIGHT * w;
     else if (START.test(msg)) this.#starts += w;
   }
 
@@ -48,7 +53,7 @@ export class CrashSignal implements Signal {
     const crashExcess = crashes - ce.center - 2 * ce.sigma - Math.sqrt(ce.center);
     const startExcess = starts - se.center - 2 * se.sigma - Math.sqrt(se.center);
     // A loop needs both crashes and restarts; repeated crashes alone count, but less.
-    const loop = rise(Math.min(crashExcess, startExcess + 0.5), 1, 1.5);
+    const loop = rise(Math.min(crashExcess, startExcess + 0.5), 0.75, 1.5);
     const crashOnly = 0.7 * rise(crashExcess, 1.5, 3);
     const risk = Math.max(loop, crashOnly);
     const message =
