@@ -51,7 +51,7 @@ describe.each(SQL_DIALECTS)('POST /api/ingest body forms on %s', (dialect) => {
   let tenant: Tenant;
 
   beforeAll(async () => {
-    t = await startTestApp({ dialect });
+    t = await startTestApp({ dialect, env: { CLOUDSAGE_INGEST_WORKERS: '1' } });
     tenant = await createTenant(t.url);
   });
   afterAll(async () => {

@@ -18,7 +18,10 @@ describe.each(SQL_DIALECTS)('POST /api/ingest refusals on %s', (dialect) => {
   let b: Tenant;
 
   beforeAll(async () => {
-    t = await startTestApp({ dialect, env: { CLOUDSAGE_MAX_BATCH_RECORDS: '5', CLOUDSAGE_MAX_BODY_BYTES: '65536' } });
+    t = await startTestApp({
+      dialect,
+      env: { CLOUDSAGE_MAX_BATCH_RECORDS: '5', CLOUDSAGE_MAX_BODY_BYTES: '65536', CLOUDSAGE_INGEST_WORKERS: '1' },
+    });
     a = await createTenant(t.url);
     b = await createTenant(t.url);
   });
