@@ -16,6 +16,8 @@ export interface LogsQuery {
   q?: string | undefined;
   limit: number;
   cursor?: LogCursor | undefined;
+  /** Batch objects a page may read before it ends early; defaults to `MAX_BATCHES_PER_PAGE`. */
+  maxBatches?: number | undefined;
 }
 
 /** Batch objects read for one page at most; past it the page ends early with a cursor to go on. */
@@ -66,7 +68,10 @@ function matcher(query: LogsQuery): (record: LogRecord, time: number) => boolean
 /**
  * A page of a project's logs, newest first. Batches overlapping the range are read newest
  * `max_time` first; reading stops once `limit + 1` records are newer than anything the next
- * batch could hold, so a page costs a few objects, not the whole range.
+ * batch could hold, so a page costs a few objects, not the whole range. A selective filter may
+ * end a page early (after `maxBatches` objects) with fewer records and a cursor to go on; every
+ * such cursor is strictly older than the one given, so paging always ends. Batches that overlap
+ * the cursor's time are all read, whatever the budget.
  */
 export async function queryLogs(
   db: Kysely<Database>,
@@ -99,7 +104,11 @@ export async function queryLogs(
       const ceiling: LogCursor = { time: batch.max_time, batchId: batch.id, index: WHOLE_BATCH };
       const weakest = kept[query.limit];
       if (weakest && compareNewestFirst(weakest.key, ceiling) < 0) break scan;
-      if (scanned === MAX_BATCHES_PER_PAGE) {
+      // Stop early only at a ceiling older than the cursor: batches overlapping the cursor's time
+      // (services shipping at once) may hold the next records, and stopping among them would hand
+      // the same cursor back and page forever.
+      const progress = !query.cursor || compareNewestFirst(query.cursor, ceiling) < 0;
+      if (scanned >= (query.maxBatches ?? MAX_BATCHES_PER_PAGE) && progress) {
         stoppedAt = ceiling;
         break scan;
       }
