@@ -58,6 +58,8 @@ describe.each(SQL_DIALECTS)('auth routes on %s', (dialect) => {
       const session = r.cookies.cloudsage_session;
       const csrf = r.cookies.csrf;
       expect(session?.attributes).toMatchObject({ httponly: true, samesite: 'Lax', path: '/' });
+      // Plain http in development: Secure only when CLOUDSAGE_SECURE_COOKIES is set (below).
+      expect(session?.attributes.secure).toBeUndefined();
       expect(csrf?.attributes.httponly).toBeUndefined();
       expect(csrf?.attributes).toMatchObject({ samesite: 'Lax', path: '/' });
       expect(Date.parse(String(session?.attributes.expires))).toBe(
@@ -308,5 +310,28 @@ describe.each(SQL_DIALECTS)('auth routes on %s', (dialect) => {
       expect(r.status).toBe(204);
       expect(r.cookies.cloudsage_session?.value).toBe('');
     });
+  });
+});
+
+describe('session cookies with CLOUDSAGE_SECURE_COOKIES=1', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    // Cookie attributes do not depend on the SQL dialect; one store is enough here.
+    t = await startTestApp({ env: { CLOUDSAGE_SECURE_COOKIES: '1' } });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('marks both cookies Secure, on register, login and logout', async () => {
+    const r = await call(t.url, 'POST', '/api/auth/register', { json: { email: uniqueEmail(), password: PASSWORD } });
+    const login = await call(t.url, 'POST', '/api/auth/login', {
+      json: { email: r.body.user.email, password: PASSWORD },
+    });
+    const logout = await call(t.url, 'POST', '/api/auth/logout', { auth: { bearer: login.body.token } });
+    for (const reply of [r, login, logout]) {
+      expect(reply.cookies.cloudsage_session?.attributes.secure).toBe(true);
+      expect(reply.cookies.csrf?.attributes.secure).toBe(true);
+    }
   });
 });
