@@ -1,6 +1,7 @@
 import type { CloudSageOptions } from '@cloudsage/node';
 import { z } from 'zod';
 import { invalidOptions } from './errors.js';
+import { createWarningReporter } from './worker-warnings.js';
 
 /**
  * Options of the pino transport: every `CloudSageOptions` field (validated by `@cloudsage/node`), plus
@@ -46,5 +47,7 @@ export function resolvePinoOptions(options: CloudSagePinoOptions | undefined, in
   // config hand-shake of pino-abstract-transport); they are not the client's.
   for (const key of PINO_ADDED_KEYS) delete (client as Record<string, unknown>)[key];
   if (inWorker && client.exitHooks === undefined) client.exitHooks = false;
+  // No function crosses into the worker, so there is never an onError there: report as warnings.
+  if (inWorker && client.onError === undefined) client.onError = createWarningReporter();
   return { shutdownTimeoutMs, client };
 }

@@ -5,6 +5,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { cloudsageMixin, type TraceApi, type TraceFields } from '../src/index.js';
 import { resolvePinoOptions } from '../src/options.js';
+import { createWarningReporter } from '../src/worker-warnings.js';
 
 const SPAN = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: 1 };
 const inSpan = <T>(fn: () => T, sc = SPAN): T => context.with(trace.setSpanContext(ROOT_CONTEXT, sc), fn);
@@ -99,12 +100,47 @@ describe('transport options', () => {
       { endpoint: 'http://127.0.0.1:1', apiKey: 'csk_x', $context: {}, pinoWillSendConfig: true } as never,
       true,
     );
-    expect(resolved.client).toEqual({ endpoint: 'http://127.0.0.1:1', apiKey: 'csk_x', exitHooks: false });
+    expect(resolved.client).toEqual({
+      endpoint: 'http://127.0.0.1:1',
+      apiKey: 'csk_x',
+      exitHooks: false,
+      onError: expect.any(Function),
+    });
     expect(resolved.shutdownTimeoutMs).toBe(8000);
   });
 
   it('keeps exit hooks in the app thread and rejects a bad shutdownTimeoutMs', () => {
-    expect(resolvePinoOptions({ apiKey: 'csk_x', endpoint: 'http://h' }, false).client.exitHooks).toBeUndefined();
+    const inApp = resolvePinoOptions({ apiKey: 'csk_x', endpoint: 'http://h' }, false).client;
+    expect(inApp.exitHooks).toBeUndefined();
+    expect(inApp.onError).toBeUndefined();
     expect(() => resolvePinoOptions({ shutdownTimeoutMs: -1 }, false)).toThrow(/shutdownTimeoutMs/);
+  });
+});
+
+describe('createWarningReporter()', () => {
+  it('emits one coded warning per code a minute', () => {
+    const warnings: Array<[string, { type: string; code: string }]> = [];
+    let now = 0;
+    const report = createWarningReporter(
+      (m, o) => warnings.push([m, o]),
+      () => now,
+    );
+    const failed = new CloudSageError('batch_failed', 'gave up 3 record(s): bad key', { status: 401 });
+    report(failed);
+    report(failed);
+    report(new CloudSageError('buffer_overflow', 'full'));
+    now = 60_000;
+    report(failed);
+    expect(warnings).toEqual([
+      [
+        '@cloudsage/pino: gave up 3 record(s): bad key (HTTP 401)',
+        { type: 'CloudSageWarning', code: 'CLOUDSAGE_BATCH_FAILED' },
+      ],
+      ['@cloudsage/pino: full', { type: 'CloudSageWarning', code: 'CLOUDSAGE_BUFFER_OVERFLOW' }],
+      [
+        '@cloudsage/pino: gave up 3 record(s): bad key (HTTP 401)',
+        { type: 'CloudSageWarning', code: 'CLOUDSAGE_BATCH_FAILED' },
+      ],
+    ]);
   });
 });

@@ -86,6 +86,14 @@ describe("pino({ transport: { target: '@cloudsage/pino' } })", () => {
     expect(seqs).toEqual(Array.from({ length: 50 }, (_, i) => i));
   });
 
+  it('says on stderr, as a coded warning, when the backend refuses the batches (a wrong key)', async () => {
+    const { id, exit } = await run('bad-key', backend.url, { apiKey: 'csk_not_a_real_key' });
+    expect(exit.code).toBe(0);
+    expect(exit.stderr).toContain('[CLOUDSAGE_BATCH_FAILED] CloudSageWarning: @cloudsage/pino: gave up 1 record(s)');
+    expect(exit.stderr).toContain('(HTTP 401)');
+    expect(await recordsOf(id)).toEqual([]);
+  });
+
   describe('while the backend answers 429 and 503', () => {
     let proxy: FlakyProxy;
     beforeAll(async () => {
