@@ -12,7 +12,7 @@ export interface LogsQuery {
   to?: number | undefined;
   /** Minimum level. */
   level?: Level | undefined;
-  /** Case-insensitive substring of `msg`. */
+  /** Case-insensitive substring of `msg`, `service`, `host`, `traceId` or the attributes' JSON. */
   q?: string | undefined;
   limit: number;
   cursor?: LogCursor | undefined;
@@ -54,15 +54,24 @@ function matcher(query: LogsQuery): (record: LogRecord, time: number) => boolean
     if (query.from !== undefined && time < query.from) return false;
     if (query.to !== undefined && time > query.to) return false;
     if (minRank !== undefined && !(LEVEL_RANK[record.level] >= minRank)) return false;
-    if (
-      needle &&
-      !String(record.msg ?? '')
-        .toLowerCase()
-        .includes(needle)
-    )
-      return false;
+    if (needle && !matchesText(record, needle)) return false;
     return true;
   };
+}
+
+// What `q` searches, as a hosted log search would: the message first (the usual hit, so the
+// attributes are serialized only when it misses), then service, host, trace id and attributes.
+function matchesText(record: LogRecord, needle: string): boolean {
+  if (
+    String(record.msg ?? '')
+      .toLowerCase()
+      .includes(needle)
+  )
+    return true;
+  for (const field of [record.service, record.host, record.traceId]) {
+    if (typeof field === 'string' && field.toLowerCase().includes(needle)) return true;
+  }
+  return record.attributes !== undefined && JSON.stringify(record.attributes).toLowerCase().includes(needle);
 }
 
 /**

@@ -124,6 +124,35 @@ describe.each(SQL_DIALECTS)('GET /api/projects/:id/logs on %s', (dialect) => {
     expect(slim(await page('?q=no-such-text'))).toEqual([]);
   });
 
+  it('searches service, host, trace id and attributes too, as a hosted log search does', async () => {
+    const other = await newProject(url, owner, 'search');
+    const key = (await newKey(url, owner, other, ['ingest', 'read'])).key;
+    const at = (s: number) => new Date(T0 + s * 1000).toISOString();
+    const lines = [
+      { time: at(1), level: 'info', msg: 'one', service: 'Checkout-API' },
+      { time: at(2), level: 'info', msg: 'two', host: 'web-7.internal' },
+      { time: at(3), level: 'info', msg: 'three', traceId: '4bf92f3577b34da6a3ce929d0e0e4736' },
+      { time: at(4), level: 'info', msg: 'four', orderId: 'ORD-991', user: { plan: 'Enterprise' } },
+      { time: at(5), level: 'info', msg: 'five mentions checkout in its message' },
+    ];
+    const r = await call(url, 'POST', '/api/ingest', {
+      auth: { key },
+      raw: lines.map((l) => JSON.stringify(l)).join('\n'),
+      contentType: 'application/x-ndjson',
+    });
+    expect(r.body).toMatchObject({ accepted: 5, rejected: 0 });
+    const search = async (q: string) =>
+      (
+        await call(url, 'GET', `/api/projects/${other}/logs?q=${encodeURIComponent(q)}`, { auth: { key } })
+      ).body.logs.map((l: { msg: string }) => l.msg);
+    expect(await search('checkout')).toEqual(['five mentions checkout in its message', 'one']);
+    expect(await search('WEB-7')).toEqual(['two']);
+    expect(await search('a3ce929d')).toEqual(['three']);
+    expect(await search('ord-991')).toEqual(['four']);
+    expect(await search('enterprise')).toEqual(['four']);
+    expect(await search('nowhere')).toEqual([]);
+  });
+
   it('limits to a time range, inclusive, given as ISO-8601 or epoch ms', async () => {
     const from = T0 + 10_000;
     const to = T0 + 25_000;
