@@ -1,6 +1,7 @@
 import { DROPPED_HEADER } from '@cloudsage/schema';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.js';
+import { IngestPool } from '../../services/ingest/ingest-pool.js';
 import { encodeLogsResponse, encodeStatus } from '../../services/otlp/otlp-proto.js';
 import {
   type OtlpEncoding,
@@ -84,7 +85,13 @@ export default async function otlpRoutes(app: FastifyInstance): Promise<void> {
     reply.statusCode >= 400 ? toStatusBody(request, reply, payload) : payload,
   );
 
+  // Normalizing and building the batch object run on worker threads, as for /api/ingest. A pool of
+  // its own (at most 2 threads, started on first use) so an app that never receives OTLP starts none.
+  const pool = new IngestPool(Math.min(2, app.config.ingestWorkers));
+  app.addHook('onClose', () => pool.close());
+
   const deps = {
+    prepare: pool.prepare.bind(pool),
     sql: app.sql,
     bucket: app.bucket,
     config: app.config,
