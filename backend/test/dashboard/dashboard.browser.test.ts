@@ -126,6 +126,8 @@ describe('dashboard in headless Chromium', { timeout: 60_000 }, () => {
     await page.getByLabel('New name for checkout').fill('checkout-api');
     await page.getByLabel('New name for checkout').press('Enter');
     await page.getByRole('link', { name: 'checkout-api' }).waitFor();
+    await expectAccessible('projects (one project)');
+    await shoot(page, 'projects-desktop');
     const listed = await stack.backend.app.inject({ url: '/api/projects', headers: await authHeaders() });
     expect(listed.json().map((p: { name: string }) => p.name)).toEqual(['checkout-api']);
     await page.getByRole('link', { name: 'checkout-api' }).click();
@@ -143,6 +145,17 @@ describe('dashboard in headless Chromium', { timeout: 60_000 }, () => {
     await page.keyboard.press('ArrowRight');
     await page.getByRole('heading', { name: 'Send logs' }).waitFor();
     expect(new URL(page.url()).searchParams.get('tab')).toBe('logs');
+
+    // A file upload first (plain text: levels come from the words), then the incident pasted.
+    await page.getByLabel('…or upload a file').setInputFiles({
+      name: 'app.log',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('2026-01-01T00:00:00Z WARN cache miss storm\n\n2026-01-01T00:00:01Z INFO cache warmed\n'),
+    });
+    await page.getByText('Loaded app.log.').waitFor();
+    await page.getByRole('button', { name: 'Send logs' }).click();
+    await page.getByTestId('ingest-result').getByText('2 accepted, 0 rejected (as text)').waitFor();
+    await page.getByRole('cell', { name: 'cache miss storm' }).waitFor();
 
     await page.getByLabel('Paste log lines', { exact: false }).fill(incidentSample());
     await page.getByRole('button', { name: 'Send logs' }).click();
@@ -170,11 +183,7 @@ describe('dashboard in headless Chromium', { timeout: 60_000 }, () => {
   it('shows the score and its labels live, the chart and the forecast, and takes a vote', async () => {
     await page.getByRole('tab', { name: 'Overview' }).click();
     // No reload: the score arrives over the events stream once the dispatcher has scored the window.
-    await page.waitForFunction(
-      () => document.querySelector('[data-testid="risk-score"] .risk-number')?.textContent !== '–',
-      undefined,
-      { timeout: 30_000 },
-    );
+    await page.locator('.explanations .label-chip', { hasText: 'High Error Rate' }).waitFor({ timeout: 30_000 });
     const score = Number(await page.locator('[data-testid="risk-score"] .risk-number').textContent());
     expect(score).toBeGreaterThan(0);
     const labels = await page.locator('.explanations .label-chip').allInnerTexts();
@@ -270,6 +279,26 @@ describe('dashboard in headless Chromium', { timeout: 60_000 }, () => {
     await phone.close();
   });
 
+  it('shows an error with a way to retry when the API fails, then recovers', async () => {
+    await page.route('**/api/projects', (route) =>
+      route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'store_unavailable', message: 'A store is unavailable.' } }),
+      }),
+    );
+    await page.goto(`${stack.url}/projects`);
+    const alert = page.getByRole('alert').filter({ hasText: 'Could not load projects' });
+    await alert.getByText('A store is unavailable.').waitFor();
+    await page.unroute('**/api/projects');
+    await alert.getByRole('button', { name: 'Try again' }).click();
+    await page.getByRole('link', { name: 'checkout-api' }).waitFor();
+    // Chromium logs the refused fetch; it was this test's doing.
+    const i = problems.findIndex((m) => /status of 503/.test(m));
+    expect(i).toBeGreaterThanOrEqual(0);
+    problems.splice(i, 1);
+  });
+
   it('signs out, and a second user cannot reach the first user’s project', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
@@ -288,7 +317,25 @@ describe('dashboard in headless Chromium', { timeout: 60_000 }, () => {
     await p.goto(projectUrl);
     await p.getByRole('heading', { name: 'Not found' }).waitFor();
     expect(await p.getByText('checkout-api').count()).toBe(0);
+    expect(await seriousViolations(p)).toEqual([]);
     await shoot(p, 'project-not-found-desktop');
+
+    // The intruder's own project: delete asks first, and Cancel keeps it.
+    await p.getByRole('link', { name: 'Back to your projects' }).click();
+    await p.getByLabel('New project').fill('scratch');
+    await p.getByRole('button', { name: 'Create project' }).click();
+    await p.getByRole('heading', { name: 'scratch' }).waitFor();
+    await p.getByRole('link', { name: 'Projects' }).first().click();
+    await p.getByRole('button', { name: 'Delete scratch' }).click();
+    const dialog = p.getByRole('dialog', { name: 'Delete scratch?' });
+    await dialog.waitFor();
+    expect(await seriousViolations(p)).toEqual([]);
+    await p.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await p.getByRole('link', { name: 'scratch' }).waitFor();
+    await p.getByRole('button', { name: 'Delete scratch' }).click();
+    await dialog.getByRole('button', { name: 'Delete project' }).click();
+    await p.getByText('No projects yet').waitFor();
     await other.close();
 
     expect(problems).toEqual([]);
