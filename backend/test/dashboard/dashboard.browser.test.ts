@@ -293,6 +293,8 @@ describe('dashboard in headless Chromium', { timeout: 60_000 }, () => {
     await page.unroute('**/api/projects');
     await alert.getByRole('button', { name: 'Try again' }).click();
     await page.getByRole('link', { name: 'checkout-api' }).waitFor();
+    // The list carries the project's latest score (scored in an earlier step) and its trend.
+    expect(await page.locator('.project-row .badge').first().textContent()).toMatch(/^Risk score \d+/);
     // Chromium logs the refused fetch; it was this test's doing.
     const i = problems.findIndex((m) => /status of 503/.test(m));
     expect(i).toBeGreaterThanOrEqual(0);
