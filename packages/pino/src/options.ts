@@ -23,6 +23,9 @@ const Schema = z.looseObject({
   shutdownTimeoutMs: z.number().int().min(0).max(600_000).default(8000),
 });
 
+/** The transport's default `maxBufferRecords` (the bytes bound stays the client's). */
+export const DEFAULT_MAX_BUFFER_RECORDS = 1_000_000;
+
 const PINO_ADDED_KEYS = ['$context', 'pinoWillSendConfig'] as const;
 
 /** The transport's own options, split from those handed to `new CloudSage()`. */
@@ -47,6 +50,10 @@ export function resolvePinoOptions(options: CloudSagePinoOptions | undefined, in
   // config hand-shake of pino-abstract-transport); they are not the client's.
   for (const key of PINO_ADDED_KEYS) delete (client as Record<string, unknown>)[key];
   if (inWorker && client.exitHooks === undefined) client.exitHooks = false;
+  // pino hands over bursts of small lines far faster than any backend takes them: bound the buffer by
+  // bytes (the client's 64 MiB default) rather than by the client's 100,000 records, which a 300,000-line
+  // burst of ~150-byte lines overflows within a second while using under a third of the bytes bound.
+  if (client.maxBufferRecords === undefined) client.maxBufferRecords = DEFAULT_MAX_BUFFER_RECORDS;
   // No function crosses into the worker, so there is never an onError there: report as warnings.
   if (inWorker && client.onError === undefined) client.onError = createWarningReporter();
   return { shutdownTimeoutMs, client };

@@ -104,6 +104,7 @@ describe('transport options', () => {
       endpoint: 'http://127.0.0.1:1',
       apiKey: 'csk_x',
       exitHooks: false,
+      maxBufferRecords: 1_000_000,
       onError: expect.any(Function),
     });
     expect(resolved.shutdownTimeoutMs).toBe(8000);
