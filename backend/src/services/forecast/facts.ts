@@ -108,8 +108,14 @@ export interface ForecastFacts {
   projectId: string;
   projectName: string;
   now: number;
-  /** Risk points of the last 30 days, oldest first. */
+  /**
+   * Risk of the last 30 days, oldest first: raw points, or (as gathered from the store) one per UTC
+   * hour with the hour's peak score, its latest timestamp and the labels given in it. The model
+   * resamples to hourly peaks either way.
+   */
   points: FactPoint[];
+  /** Scored windows behind `points` (defaults to `points.length`). */
+  scoredWindows?: number;
   labels: LabelFact[];
   templates: TemplateFact[];
   metrics: MetricsFacts;

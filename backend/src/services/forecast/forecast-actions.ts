@@ -88,7 +88,7 @@ function fillers(facts: ForecastFacts, n: ForecastNumbers): string[] {
   const hours = n.hourly.values.length;
   if (hours < 2 * 24) {
     out.push(
-      `Keep logs flowing: ${hours} h of risk history so far (${count(facts.points.length)} scored windows); a trend needs ${MIN_TREND_POINTS} h and the daily pattern 48 h.`,
+      `Keep logs flowing: ${hours} h of risk history so far (${count(facts.scoredWindows ?? facts.points.length)} scored windows); a trend needs ${MIN_TREND_POINTS} h and the daily pattern 48 h.`,
     );
   }
   const known = facts.templates.find((t) => t.recentCount === 0);

@@ -2,7 +2,8 @@
 
 /** `1,234` */
 export function count(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
+  // Not toLocaleString: its first call loads ICU data (tens of ms), and the output must not vary by locale.
+  return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 /** `12.5%` from a 0-1 ratio (two decimals under 1%). */

@@ -5,7 +5,7 @@
  */
 
 import { Baseline, type Explanation, type Forecast } from '@cloudsage/schema';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Bucket } from '../../store/bucket/bucket.js';
 import type { Database } from '../../store/sql/database.js';
 import { BASELINE_KEY } from '../dispatch/store-score.js';
@@ -197,19 +197,52 @@ export async function gatherFacts(
 ): Promise<ForecastFacts> {
   const { db, bucket } = stores;
   const project = await db.selectFrom('projects').select(['name']).where('id', '=', projectId).executeTakeFirst();
-  const rows = await db
+  // Hourly peaks in SQL: 30 days of per-minute windows are 43,200 rows, their hours 720.
+  const hour = sql<number>`timestamp / ${sql.lit(HOUR_MS)}`;
+  const hours = await db
     .selectFrom('risk_history')
-    .select(['timestamp', 'score', 'labels'])
+    .select([hour.as('hour'), (eb) => eb.fn.max('score').as('score'), (eb) => eb.fn.max('timestamp').as('last')])
+    .select((eb) => eb.fn.countAll().as('windows'))
     .where('project_id', '=', projectId)
     .where('timestamp', '>=', now - HISTORY_DAYS * DAY_MS)
     .where('timestamp', '<=', now)
+    .groupBy(hour)
+    .orderBy(hour)
+    .execute();
+  // Labelled windows of the last 7 days, one by one: label counts are per window.
+  const labelled = await db
+    .selectFrom('risk_history')
+    .select(['timestamp', 'score', 'labels'])
+    .where('project_id', '=', projectId)
+    .where('timestamp', '>=', now - 7 * DAY_MS)
+    .where('timestamp', '<=', now)
+    .where('labels', '<>', '[]')
     .orderBy('timestamp', 'asc')
     .execute();
-  const points: FactPoint[] = rows.map((r) => ({
+  const labelledPoints: FactPoint[] = labelled.map((r) => ({
     timestamp: Number(r.timestamp),
     score: Number(r.score),
-    labels: parseJson<string[]>(r.labels, []).filter((l) => typeof l === 'string'),
+    labels: parseJson<unknown[]>(r.labels, []).filter((l): l is string => typeof l === 'string'),
   }));
+  const labelsByHour = new Map<number, Set<string>>();
+  for (const p of labelledPoints) {
+    const h = Math.floor(p.timestamp / HOUR_MS);
+    let set = labelsByHour.get(h);
+    if (!set) {
+      set = new Set();
+      labelsByHour.set(h, set);
+    }
+    for (const l of p.labels) set.add(l);
+  }
+  let scoredWindows = 0;
+  const points: FactPoint[] = hours.map((r) => {
+    scoredWindows += Number(r.windows);
+    return {
+      timestamp: Number(r.last),
+      score: Number(r.score),
+      labels: [...(labelsByHour.get(Math.floor(Number(r.last) / HOUR_MS)) ?? [])],
+    };
+  });
 
   // Explanations of the last 24 h: the numbers behind each label, and the templates they name.
   const recentRows = await db
@@ -251,7 +284,8 @@ export async function gatherFacts(
     projectName: project?.name ?? projectId,
     now,
     points,
-    labels: labelFacts(points, latestMessage, now),
+    scoredWindows,
+    labels: labelFacts(labelledPoints, latestMessage, now),
     templates,
     metrics: await metricsFacts(db, projectId, now),
     input: await inputFacts(db, projectId, now),
