@@ -160,6 +160,13 @@ describe.each(SQL_DIALECTS)('forecast routes on %s', (dialect) => {
       raw: '{"forecastId":',
     });
     expect(raw.status).toBe(400);
+    expectError(await post(undefined), 400, 'invalid_body');
+    const form = await call(t.url, 'POST', `/api/forecast/${projectId}/feedback`, {
+      auth: { bearer: owner.token },
+      raw: `{"forecastId":"${f.id}","accurate":true}`,
+      contentType: 'text/plain',
+    });
+    expectError(form, 415, 'unsupported_media_type');
     expectError(await post({ forecastId: 'fc_unknown', accurate: false }), 404, 'not_found');
     // A forecast of another project cannot be voted on through this one.
     const other = await newProject(t.url, owner, 'elsewhere');

@@ -1,65 +1,34 @@
-import { randomUUID } from 'node:crypto';
 import { FeedbackRequest } from '@cloudsage/schema';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { AppError, notFound } from '../../errors.js';
+import { notFound } from '../../errors.js';
+import { recordFeedback } from '../../services/forecast/feedback.js';
 import type { ForecastStore } from '../../services/forecast-store.js';
+import { acceptJsonOnly } from '../../services/json-body.js';
 import { authorizeProject } from '../../services/project-access.js';
+import { parseBody, parseQuery } from '../../services/validation.js';
 
-const Params = z.object({ projectId: z.string().min(1).max(64) });
+type ProjectParams = { Params: { projectId: string } };
 const Query = z.object({ refresh: z.enum(['0', '1', 'true', 'false']).optional() });
-
-function invalid(code: 'invalid_body' | 'invalid_query', error: z.ZodError): AppError {
-  const issue = error.issues[0];
-  const field = issue?.path.join('.') || undefined;
-  return new AppError(code, `${field ?? 'value'}: ${issue?.message ?? 'invalid'}`, { details: { field } });
-}
 
 /**
  * `GET /api/forecast/:projectId` (today's forecast, `?refresh=1` for a new one) and
  * `POST /api/forecast/:projectId/feedback`. Both take a user or a read key.
  */
 export async function forecastRoutes(app: FastifyInstance, options: { store: ForecastStore }): Promise<void> {
-  app.get('/api/forecast/:projectId', async (request) => {
-    const params = Params.safeParse(request.params);
-    if (!params.success) throw invalid('invalid_query', params.error);
-    const query = Query.safeParse(request.query);
-    if (!query.success) throw invalid('invalid_query', query.error);
-    await authorizeProject(app.sql.db, request.identity, params.data.projectId, 'read');
-    const refresh = query.data.refresh === '1' || query.data.refresh === 'true';
-    return options.store.today(params.data.projectId, refresh);
+  acceptJsonOnly(app);
+
+  app.get<ProjectParams>('/api/forecast/:projectId', async (request) => {
+    const { refresh } = parseQuery(Query, request.query);
+    const project = await authorizeProject(app.sql.db, request.identity, request.params.projectId, 'read');
+    return options.store.today(project.id, refresh === '1' || refresh === 'true');
   });
 
-  app.post('/api/forecast/:projectId/feedback', async (request, reply) => {
-    const params = Params.safeParse(request.params);
-    if (!params.success) throw invalid('invalid_query', params.error);
-    await authorizeProject(app.sql.db, request.identity, params.data.projectId, 'read');
-    const body = FeedbackRequest.safeParse(request.body);
-    if (!body.success) throw invalid('invalid_body', body.error);
-    const forecast = await options.store.byId(params.data.projectId, body.data.forecastId);
-    if (!forecast) throw notFound('forecast');
-    const identity = request.identity;
-    const createdAt = app.now();
-    const id = `fb_${randomUUID()}`;
-    await app.sql.db
-      .insertInto('forecast_feedback')
-      .values({
-        id,
-        forecast_id: forecast.id,
-        project_id: params.data.projectId,
-        user_id: identity?.kind === 'user' ? identity.userId : null,
-        key_id: identity?.kind === 'key' ? identity.keyId : null,
-        accurate: body.data.accurate ? 1 : 0,
-        comment: body.data.comment ?? null,
-        created_at: createdAt,
-      })
-      .execute();
-    return reply.status(201).send({
-      id,
-      forecastId: forecast.id,
-      accurate: body.data.accurate,
-      ...(body.data.comment !== undefined ? { comment: body.data.comment } : {}),
-      createdAt: new Date(createdAt).toISOString(),
-    });
+  app.post<ProjectParams>('/api/forecast/:projectId/feedback', async (request, reply) => {
+    const project = await authorizeProject(app.sql.db, request.identity, request.params.projectId, 'read');
+    const vote = parseBody(FeedbackRequest, request.body);
+    // A forecast of another project answers 404 like a missing one.
+    if (!(await options.store.byId(project.id, vote.forecastId))) throw notFound('forecast');
+    return reply.status(201).send(await recordFeedback(app.sql.db, project.id, request.identity, vote, app.now()));
   });
 }
