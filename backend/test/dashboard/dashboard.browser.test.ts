@@ -266,6 +266,8 @@ describe('dashboard in headless Chromium', { timeout: 60_000 }, () => {
       const cls = await layoutShift(p);
       console.log(`${name}: cumulative layout shift ${cls.toFixed(3)}`);
       expect(cls, name).toBeLessThan(0.1);
+      const violations = await seriousViolations(p);
+      expect(violations, `${name}: ${JSON.stringify(violations)}`).toEqual([]);
       await shoot(p, name);
     }
     await phone.clearCookies();

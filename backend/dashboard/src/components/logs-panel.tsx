@@ -159,9 +159,15 @@ export function LogsPanel({ projectId, refreshKey }: { projectId: string; refres
           Group by template
         </label>
       </div>
-      <div className="table-wrap" aria-busy={page.status === 'loading'}>
+      <section
+        className="table-wrap"
+        aria-busy={page.status === 'loading'}
+        aria-label="Log table"
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a table wider than a phone scrolls sideways; keyboard users must reach it.
+        tabIndex={0}
+      >
         {body}
-      </div>
+      </section>
       {more.cursor && !grouped && (
         <button type="button" className="btn" onClick={loadMore} disabled={loadingMore}>
           {loadingMore ? 'Loading…' : 'Load older logs'}

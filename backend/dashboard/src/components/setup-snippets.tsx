@@ -16,11 +16,24 @@ export function SetupSnippets({ projectId, apiKey }: { projectId: string; apiKey
       <Tabs label="Integration" idPrefix="setup" tabs={INTEGRATIONS} selected={kind} onSelect={setKind} />
       <div role="tabpanel" id={`setup-panel-${kind}`} aria-labelledby={`setup-tab-${kind}`} className="stack">
         <div className="code-block">
-          <pre data-testid="snippet-install">{s.install}</pre>
+          {/* Focusable: long lines scroll sideways on a phone, and keyboard users must reach them. */}
+          <pre
+            data-testid="snippet-install"
+            // biome-ignore lint/a11y/noNoninteractiveTabindex: see above.
+            tabIndex={0}
+          >
+            {s.install}
+          </pre>
           <CopyButton text={s.install} label="Copy commands" />
         </div>
         <div className="code-block">
-          <pre data-testid="snippet-code">{s.code}</pre>
+          <pre
+            data-testid="snippet-code"
+            // biome-ignore lint/a11y/noNoninteractiveTabindex: scrolls sideways on a phone, as above.
+            tabIndex={0}
+          >
+            {s.code}
+          </pre>
           <CopyButton text={s.code} label="Copy code" />
         </div>
       </div>

@@ -69,7 +69,7 @@ import { CloudSageLogRecordExporter } from '@cloudsage/otel';
 const exporter = new CloudSageLogRecordExporter({
 ${opts('  ')}
 });
-const provider = new LoggerProvider({ processors: [new BatchLogRecordProcessor(exporter)] });
+const provider = new LoggerProvider({ processors: [new BatchLogRecordProcessor({ exporter })] });
 logs.setGlobalLoggerProvider(provider);
 
 // Or any OTLP/HTTP exporter: ${endpoint}/v1/logs with header x-cloudsage-key.`,
