@@ -22,6 +22,13 @@ export interface CloudSageOtelOptions extends CloudSageOptions {
   shutdownTimeoutMs?: number;
 }
 
+/**
+ * Default `maxBufferRecords` (the bytes bound stays the client's 64 MiB): a burst logged in one
+ * synchronous loop is all buffered before the first batch can leave, and 300,000 small records overran
+ * the client's 100,000 while using under the bytes bound.
+ */
+export const DEFAULT_MAX_BUFFER_RECORDS = 1_000_000;
+
 const Schema = z.looseObject({
   waitForDelivery: z.boolean().default(false),
   includeResource: z.boolean().default(false),
@@ -47,5 +54,6 @@ export function resolveOtelOptions(options: CloudSageOtelOptions | undefined): R
   if (!parsed.success) throw invalidOptions('CloudSageLogRecordExporter', parsed.error);
   const { waitForDelivery, includeResource, shutdownTimeoutMs, ...client } = parsed.data as CloudSageOtelOptions &
     Omit<ResolvedOtelOptions, 'client'>;
+  if (client.maxBufferRecords === undefined) client.maxBufferRecords = DEFAULT_MAX_BUFFER_RECORDS;
   return { waitForDelivery, includeResource, shutdownTimeoutMs, client };
 }

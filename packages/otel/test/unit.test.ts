@@ -12,6 +12,7 @@ import {
 } from '@opentelemetry/sdk-logs';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { CloudSageLogRecordExporter, ERROR_CODES, levelOf, toRecord } from '../src/index.js';
+import { resolveOtelOptions } from '../src/options.js';
 
 /** Real SDK records, as a processor would hand them over. */
 function sdkRecords(
@@ -94,6 +95,13 @@ describe('CloudSageLogRecordExporter', () => {
     expect(result.error).toMatchObject({ code: 'buffer_overflow' });
     await exporter.shutdown();
     expect(sink.records).toHaveLength(2);
+  });
+
+  it('bounds the buffer at 1,000,000 records unless told otherwise', () => {
+    expect(resolveOtelOptions({ endpoint: 'http://h', apiKey: 'k' }).client.maxBufferRecords).toBe(1_000_000);
+    expect(resolveOtelOptions({ endpoint: 'http://h', apiKey: 'k', maxBufferRecords: 5 }).client.maxBufferRecords).toBe(
+      5,
+    );
   });
 
   it('fails fast on bad options and has the LogRecordExporter shape', () => {

@@ -31,6 +31,13 @@ export interface CloudSageWinstonOptions extends CloudSageOptions {
   exceptionFlushTimeoutMs?: number;
 }
 
+/**
+ * Default `maxBufferRecords` (the bytes bound stays the client's 64 MiB): a burst logged in one
+ * synchronous loop is all buffered before the first batch can leave, and 300,000 small records overran
+ * the client's 100,000 while using under the bytes bound.
+ */
+export const DEFAULT_MAX_BUFFER_RECORDS = 1_000_000;
+
 const Schema = z.looseObject({
   level: z.string().min(1).optional(),
   format: z
@@ -72,6 +79,7 @@ export function resolveWinstonOptions(options: CloudSageWinstonOptions | undefin
     exceptionFlushTimeoutMs,
     ...client
   } = parsed.data as CloudSageWinstonOptions & { shutdownTimeoutMs: number; exceptionFlushTimeoutMs: number };
+  if (client.maxBufferRecords === undefined) client.maxBufferRecords = DEFAULT_MAX_BUFFER_RECORDS;
   return {
     stream: { level, format, silent, handleExceptions, handleRejections },
     shutdownTimeoutMs,

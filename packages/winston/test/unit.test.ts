@@ -13,6 +13,7 @@ import {
   toCloudSageLevel,
   toRecord,
 } from '../src/index.js';
+import { resolveWinstonOptions } from '../src/options.js';
 
 beforeAll(() => {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
@@ -69,6 +70,13 @@ describe('CloudSageTransport options', () => {
       /invalid CloudSageTransport options: format/,
     );
     expect(() => new CloudSageTransport({ endpoint: 'ftp://h', apiKey: 'k' })).toThrow(CloudSageError);
+  });
+
+  it('bounds the buffer at 1,000,000 records unless told otherwise', () => {
+    expect(resolveWinstonOptions({ endpoint: 'http://h', apiKey: 'k' }).client.maxBufferRecords).toBe(1_000_000);
+    expect(
+      resolveWinstonOptions({ endpoint: 'http://h', apiKey: 'k', maxBufferRecords: 5 }).client.maxBufferRecords,
+    ).toBe(5);
   });
 
   it('works with the in-memory sink of @cloudsage/node', async () => {
