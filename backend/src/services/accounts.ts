@@ -5,7 +5,7 @@ import { AppError } from '../errors.js';
 import type { Database, UsersTable } from '../store/sql/database.js';
 import { csrfTokenFor, signToken } from './jwt.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords.js';
-import { hitRateLimit, peekRateLimit, type RateLimit, resetRateLimit } from './rate-limit.js';
+import { hitRateLimit, type RateLimit, resetRateLimit, undoRateLimitHit } from './rate-limit.js';
 
 /** Failed logins allowed per account and per client address before 429. */
 export const LOGIN_LIMITS: { account: RateLimit; ip: RateLimit } = {
@@ -67,9 +67,11 @@ export async function register(
 }
 
 /**
- * Checks credentials and signs in. Failures count per account and per client address in the
- * shared `rate_limits` table; over either limit answers 429 before any password work, so a
- * guesser cannot keep trying and learns nothing from timing.
+ * Checks credentials and signs in. Every attempt takes a slot per account and per client address
+ * in the shared `rate_limits` table BEFORE any password work, so a parallel burst of guesses gets
+ * at most the limit verified, whatever the timing; over either limit answers 429 with the wait.
+ * A success then clears the account's failures and gives the address its slot back, so only
+ * failures count.
  */
 export async function login(
   db: Kysely<Database>,
@@ -80,21 +82,22 @@ export async function login(
 ): Promise<Session> {
   const accountKey = `login:account:${credentials.email}`;
   const ipKey = `login:ip:${ip}`;
-  for (const [key, rule] of [
-    [accountKey, LOGIN_LIMITS.account],
-    [ipKey, LOGIN_LIMITS.ip],
+  const account = await hitRateLimit(db, accountKey, LOGIN_LIMITS.account, now);
+  const address = await hitRateLimit(db, ipKey, LOGIN_LIMITS.ip, now);
+  for (const [s, rule] of [
+    [account, LOGIN_LIMITS.account],
+    [address, LOGIN_LIMITS.ip],
   ] as const) {
-    const s = await peekRateLimit(db, key, rule, now);
-    if (s.limited) throw new AppError('rate_limited', 'too many failed logins', { retryAfter: s.retryAfterSeconds });
+    // The count includes this attempt: the limit-th attempt is still verified, the next is not.
+    if (s.count > rule.limit) {
+      throw new AppError('rate_limited', 'too many failed logins', { retryAfter: s.retryAfterSeconds });
+    }
   }
   const row = await db.selectFrom('users').selectAll().where('email', '=', credentials.email).executeTakeFirst();
   const ok = await verifyPassword(credentials.password, row?.password_hash ?? (await dummyPasswordHash()));
-  if (!row || !ok) {
-    await hitRateLimit(db, accountKey, LOGIN_LIMITS.account, now);
-    await hitRateLimit(db, ipKey, LOGIN_LIMITS.ip, now);
-    throw new AppError('invalid_credentials');
-  }
+  if (!row || !ok) throw new AppError('invalid_credentials');
   await resetRateLimit(db, accountKey);
+  await undoRateLimitHit(db, ipKey, LOGIN_LIMITS.ip, now);
   return startSession(secret, toUser(row), now);
 }
 

@@ -82,3 +82,17 @@ export async function hitRateLimit(
 export async function resetRateLimit(db: Kysely<Database>, key: string): Promise<void> {
   await db.deleteFrom('rate_limits').where('key', '=', key).execute();
 }
+
+/**
+ * Takes back one hit of the current window (an attempt counted up front that turned out not to
+ * be a failure); never below zero, and a row of an older window is left alone.
+ */
+export async function undoRateLimitHit(db: Kysely<Database>, key: string, rule: RateLimit, now: number): Promise<void> {
+  await db
+    .updateTable('rate_limits')
+    .set((eb) => ({ count: eb('count', '-', 1) }))
+    .where('key', '=', key)
+    .where('window_start', '=', windowStart(now, rule.windowMs))
+    .where('count', '>', 0)
+    .execute();
+}

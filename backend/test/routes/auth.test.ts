@@ -181,6 +181,42 @@ describe.each(SQL_DIALECTS)('auth routes on %s', (dialect) => {
       expect(again.status).toBe(200);
     });
 
+    it('lets a parallel burst of guesses verify at most the limit, the rest answering 429', async () => {
+      const s = await signUp(url);
+      const burst = await Promise.all(
+        Array.from({ length: LOGIN_LIMITS.account.limit * 2 }, (_, i) =>
+          call(url, 'POST', '/api/auth/login', { json: { email: s.email, password: `guess-number-${i}` } }),
+        ),
+      );
+      const statuses = burst.map((r) => r.status);
+      expect(statuses.filter((x) => x === 401)).toHaveLength(LOGIN_LIMITS.account.limit);
+      expect(statuses.filter((x) => x === 429)).toHaveLength(LOGIN_LIMITS.account.limit);
+      clock.advance(LOGIN_LIMITS.account.windowMs);
+    });
+
+    it('does not count successful logins against the address', async () => {
+      const s = await signUp(url);
+      const window = Math.floor(clock.now() / LOGIN_LIMITS.ip.windowMs) * LOGIN_LIMITS.ip.windowMs;
+      const key = 'login:ip:127.0.0.1';
+      await t.sql.store.db.deleteFrom('rate_limits').where('key', '=', key).execute();
+      await t.sql.store.db
+        .insertInto('rate_limits')
+        .values({ key, window_start: window, count: LOGIN_LIMITS.ip.limit - 1 })
+        .execute();
+      // One failure short of the limit: successes neither use up nor consume the last attempt.
+      for (let i = 0; i < 3; i++) {
+        const r = await call(url, 'POST', '/api/auth/login', { json: { email: s.email, password: s.password } });
+        expect(r.status).toBe(200);
+      }
+      const last = await call(url, 'POST', '/api/auth/login', {
+        json: { email: s.email, password: 'wrong password!' },
+      });
+      expectError(last, 401, 'invalid_credentials');
+      const blocked = await call(url, 'POST', '/api/auth/login', { json: { email: s.email, password: s.password } });
+      expectError(blocked, 429, 'rate_limited');
+      clock.advance(LOGIN_LIMITS.ip.windowMs);
+    });
+
     it('limits failures per client address across accounts', async () => {
       const s = await signUp(url);
       // Earlier failures from 127.0.0.1 in this window count too; fill the address's counter to
