@@ -90,6 +90,18 @@ describe.each(SQL_DIALECTS)('auth routes on %s', (dialect) => {
       expect(r.cookies.cloudsage_session).toBeUndefined();
     });
 
+    it('creates one account when the same email registers several times at once', async () => {
+      const email = uniqueEmail('race');
+      const replies = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          call(url, 'POST', '/api/auth/register', { json: { email, password: PASSWORD } }),
+        ),
+      );
+      expect(replies.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409]);
+      const rows = await t.sql.store.db.selectFrom('users').select('id').where('email', '=', email).execute();
+      expect(rows).toHaveLength(1);
+    });
+
     it('answers 400 weak_password under the minimum length, naming the field', async () => {
       const r = await call(url, 'POST', '/api/auth/register', { json: { email: uniqueEmail(), password: 'short' } });
       expectError(r, 400, 'weak_password');
