@@ -2,6 +2,7 @@ import { Forecast } from '@cloudsage/schema';
 import { describe, expect, it } from 'vitest';
 import { builtinForecast } from '../../src/services/forecast/builtin-forecaster.js';
 import { forecastNumbers } from '../../src/services/forecast/forecast-numbers.js';
+import { forecastPattern } from '../../src/services/forecast/forecast-pattern.js';
 import { DB_TIMEOUT, emptyFacts, HOUR, hourlyPoints, NOW } from './facts-fixture.js';
 
 /** Three days steady around 15, then an error incident over the last 18 hours at about 60. */
@@ -137,5 +138,21 @@ describe('built-in forecaster', () => {
     expect(f.basis.notes).toContain('daily season fitted');
     expect(f.text).toMatch(/daily pattern peaks around \d\d:00 UTC/);
     expect(f.basis.historyDays).toBe(10);
+  });
+
+  it('gives a stored forecast the pattern its facts gave it, also with a label older than 24 h', () => {
+    const facts = incidentFacts();
+    const old = {
+      label: 'Latency Spike',
+      last24h: 0,
+      previous6d: 4,
+      since: NOW - 80 * HOUR,
+      lastSeen: NOW - 30 * HOUR,
+    };
+    for (const labels of [facts.labels, [old], []]) {
+      const f = { ...facts, labels };
+      expect(forecastPattern(builtinForecast(f))).toBe(forecastNumbers(f).pattern);
+    }
+    expect(forecastNumbers({ ...facts, labels: [old] }).pattern).toMatch(/^none\|/);
   });
 });

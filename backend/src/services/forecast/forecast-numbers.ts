@@ -56,8 +56,11 @@ export function forecastNumbers(facts: ForecastFacts): ForecastNumbers {
   const last = facts.points.length ? facts.points[facts.points.length - 1]!.timestamp : facts.now;
   const hourly = resampleHourly(facts.points, { until: Math.max(last, facts.now - HOUR_MS) });
   const prediction = predictRisk(hourly.values, { horizon: HORIZON_HOURS });
-  const direction = directionOf(prediction.hours);
-  const pattern = patternKey(facts.labels[0]?.label, direction);
+  // From the rounded scores the stored series keeps, so `forecastPattern(stored)` agrees exactly.
+  const direction = directionOf(prediction.hours.map((h) => ({ score: round1(h.score) })));
+  // The same leading label as `basis.labels[0]` (labels of the last 24 h), so a stored forecast
+  // and a new one of the same kind get the same pattern.
+  const pattern = patternKey(facts.labels.find((l) => l.last24h > 0)?.label, direction);
   const meanWidth = prediction.hours.reduce((a, h) => a + (h.high - h.low), 0) / Math.max(1, prediction.hours.length);
   const effect = applyFeedback(baseConfidence(hourly.values.length, meanWidth), facts.feedback, pattern);
   const base = hourFloor(facts.now);
