@@ -121,11 +121,9 @@ export class IngestPool {
   }
 
   #pick(): Slot {
-    if (this.#slots.length < this.#size) {
-      const idle = this.#slots.find((s) => s.pending.size === 0);
-      if (idle) return idle;
-      return this.#spawn();
-    }
+    // All workers start together on first use (and after a crash), so no request later waits
+    // behind a worker that is still booting while another sits idle.
+    while (this.#slots.length < this.#size) this.#spawn();
     let best = this.#slots[0] as Slot;
     for (const s of this.#slots) if (s.pending.size < best.pending.size) best = s;
     return best;
