@@ -46,6 +46,10 @@ function incidentFacts() {
       errorRateSlopePerHour: 0.004,
       volumeSlopePerHour: 0,
     },
+    baseline: {
+      windows: 2880,
+      signals: { errorRate: { center: 0.004, spread: 0.002 }, latencyP95Ms: { center: 210, spread: 30 } },
+    },
   });
 }
 
@@ -80,6 +84,10 @@ describe('built-in forecaster', () => {
     expect(f.text).toContain('error rate 12.5% (250 of 2,000) vs usual 0.40%');
     expect(f.text).toContain('`db timeout after <NUM>ms on query <*>` from checkout-api on POST /api/orders');
     expect(f.text).toMatch(/Confidence (low|medium|high): 4 days of hourly history/);
+    expect(f.text).toContain('over the day error rate rising about 0.40 points an hour');
+    expect(f.text).toContain(
+      'Usual for this project (baseline of 2,880 windows): error rate 0.40%, p95 latency 210 ms.',
+    );
     const [first, second, third] = f.actions;
     expect(first).toContain('`db timeout after <NUM>ms on query <*>`');
     expect(first).toContain('checkout-api');

@@ -49,10 +49,44 @@ function changeSentences(facts: ForecastFacts): string[] {
     if (a.latencyAvgMs !== undefined)
       s += `; latency avg ${count(a.latencyAvgMs)} ms, max ${count(a.latencyMaxMs ?? 0)} ms`;
     if (a.memoryMaxMb !== undefined) s += `; memory peak ${count(a.memoryMaxMb)} MB`;
-    out.push(`${s}.`);
+    const trend = trendClause(m.errorRateSlopePerHour, m.volumeSlopePerHour);
+    out.push(`${s}${trend}.`);
   }
+  const usual = baselineSentence(facts);
+  if (usual) out.push(usual);
   if (recent.length === 0 && facts.points.length > 0) out.push('No risk label was given in the last 24 h.');
   return out;
+}
+
+/** Within-day trends worth a mention: error rate moving a point or more over the day, volume by half. */
+function trendClause(errorSlope: number, volumeSlope: number): string {
+  const parts: string[] = [];
+  if (Math.abs(errorSlope * 24) >= 0.01) {
+    parts.push(
+      `error rate ${errorSlope > 0 ? 'rising' : 'falling'} about ${(Math.abs(errorSlope) * 100).toFixed(2)} points an hour`,
+    );
+  }
+  if (Math.abs(volumeSlope * 24) >= 0.5) {
+    parts.push(
+      `volume ${volumeSlope > 0 ? 'growing' : 'shrinking'} about ${Math.round(Math.abs(volumeSlope) * 100)}% of its mean an hour`,
+    );
+  }
+  return parts.length ? `; over the day ${parts.join(' and ')}` : '';
+}
+
+/** What the project's baseline calls usual, for the signals it has. */
+function baselineSentence(facts: ForecastFacts): string | undefined {
+  const b = facts.baseline;
+  if (!b || b.windows === 0) return undefined;
+  const parts: string[] = [];
+  const e = b.signals.errorRate;
+  if (e) parts.push(`error rate ${pct(e.center)}`);
+  const l = b.signals.latencyP95Ms;
+  if (l) parts.push(`p95 latency ${count(l.center)} ms`);
+  const v = b.signals.volumePerMin;
+  if (v) parts.push(`${count(v.center)} records a minute`);
+  if (parts.length === 0) return undefined;
+  return `Usual for this project (baseline of ${count(b.windows)} windows): ${parts.join(', ')}.`;
 }
 
 function outlookSentence(n: ForecastNumbers): string {
