@@ -51,6 +51,35 @@ describe('examples against a real backend', () => {
     expect(got).toContain('express example listening');
   });
 
+  it('fastify + winston: request logs and the error with its stack arrive, logger.end() waits for them', async () => {
+    const { projectId, key } = await keyForNewProject('fastify');
+    await run(process.execPath, ['index.mjs'], {
+      cwd: join(examples, 'fastify-winston'),
+      env: env(key, { PORT: '0', EXAMPLE_REQUESTS: '20' }),
+      timeout: 30_000,
+    });
+    const got = await messages(projectId);
+    expect(got.filter((m) => m === 'request completed')).toHaveLength(18);
+    expect(got.filter((m) => m === 'unhandled error')).toHaveLength(2);
+    expect(got.filter((m) => m === 'request failed')).toHaveLength(2);
+  });
+
+  it('OpenTelemetry NodeSDK: the job logs arrive with their service and trace ids', async () => {
+    const { projectId, key } = await keyForNewProject('otel');
+    await run(process.execPath, ['index.mjs'], {
+      cwd: join(examples, 'otel-nodesdk'),
+      env: env(key, { EXAMPLE_RUNS: '5' }),
+      timeout: 30_000,
+    });
+    const r = await call(t.url, 'GET', `/api/projects/${projectId}/logs?limit=50`, { auth: { bearer: session.token } });
+    const logs = r.body.logs as Array<{ msg: string; service?: string; level: string; traceId?: string }>;
+    expect(logs.map((l) => l.msg).filter((m) => m === 'export job started')).toHaveLength(5);
+    expect(logs.find((l) => l.msg.startsWith('export job failed'))).toMatchObject({
+      level: 'error',
+      service: 'otel-example',
+    });
+  });
+
   it('curl and plain fetch: both bodies are accepted', async () => {
     const { projectId, key } = await keyForNewProject('curl');
     const dir = join(examples, 'curl-ingest');
