@@ -69,7 +69,7 @@ export interface LogsQuery {
 }
 
 export function recentLogs(projectId: string, query: LogsQuery, signal?: AbortSignal): Promise<LogsPage> {
-  const params = new URLSearchParams({ limit: String(query.limit ?? 200) });
+  const params = new URLSearchParams({ limit: String(query.limit ?? 50) });
   if (query.level) params.set('level', query.level);
   if (query.q) params.set('q', query.q);
   if (query.cursor) params.set('cursor', query.cursor);

@@ -37,8 +37,9 @@ export function LogsPanel({ projectId, refreshKey }: { projectId: string; refres
   }, [search]);
 
   const page = useResource(
-    (signal) => recentLogs(projectId, { level, q: q || undefined }, signal),
-    JSON.stringify([projectId, level, q]),
+    // Grouping works on what is loaded, so it asks for the most the API gives in one page.
+    (signal) => recentLogs(projectId, { level, q: q || undefined, limit: grouped ? 1000 : 50 }, signal),
+    JSON.stringify([projectId, level, q, grouped]),
   );
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new ingest (refreshKey) reloads in place.
   useEffect(() => {
@@ -53,7 +54,7 @@ export function LogsPanel({ projectId, refreshKey }: { projectId: string; refres
     if (!more.cursor) return;
     setLoadingMore(true);
     try {
-      const next = await recentLogs(projectId, { level, q: q || undefined, cursor: more.cursor });
+      const next = await recentLogs(projectId, { level, q: q || undefined, cursor: more.cursor, limit: 50 });
       setMore((m) => ({ logs: [...m.logs, ...next.logs], cursor: next.nextCursor }));
     } finally {
       setLoadingMore(false);
