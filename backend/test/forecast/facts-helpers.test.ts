@@ -1,8 +1,9 @@
 import type { Baseline } from '@cloudsage/schema';
 import { describe, expect, it } from 'vitest';
-import { labelFacts, topTemplates } from '../../src/services/forecast/gather-facts.js';
+import { labelFacts } from '../../src/services/forecast/label-facts.js';
 import { slope, summarise } from '../../src/services/forecast/metrics-facts.js';
 import { endpointOf, serviceOf, templateMatcher } from '../../src/services/forecast/template-context.js';
+import { topTemplates } from '../../src/services/forecast/top-templates.js';
 
 const HOUR = 3_600_000;
 const NOW = Date.parse('2026-11-25T12:00:00Z');

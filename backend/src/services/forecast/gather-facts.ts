@@ -10,20 +10,17 @@ import type { Bucket } from '../../store/bucket/bucket.js';
 import type { Database } from '../../store/sql/database.js';
 import { BASELINE_KEY } from '../dispatch/store-score.js';
 import { sqlMemory } from '../memory.js';
-import type { FactPoint, FeedbackFact, ForecastFacts, InputFacts, LabelFact, TemplateFact } from './facts.js';
+import type { FactPoint, FeedbackFact, ForecastFacts, InputFacts, TemplateFact } from './facts.js';
 import { forecastPattern } from './forecast-pattern.js';
+import { labelFacts } from './label-facts.js';
 import { metricsFacts } from './metrics-facts.js';
 import { templateOrigins } from './template-context.js';
+import { type RecentTemplate, topTemplates } from './top-templates.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 /** Days of risk history a forecast looks at. */
 export const HISTORY_DAYS = 30;
-/** Top templates kept in the facts. */
-const TOP_TEMPLATES = 5;
-/** A label's run is broken by a gap this long without it. */
-const RUN_GAP_MS = 6 * HOUR_MS;
-const LEVEL_ORDER: Record<string, number> = { fatal: 3, error: 2, warn: 1 };
 
 function parseJson<T>(text: string, fallback: T): T {
   try {
@@ -31,92 +28,6 @@ function parseJson<T>(text: string, fallback: T): T {
   } catch {
     return fallback;
   }
-}
-
-/** Label statistics over the last 7 days of points, with the latest explanation of each. */
-export function labelFacts(
-  points: readonly FactPoint[],
-  latestMessage: ReadonlyMap<string, string>,
-  now: number,
-): LabelFact[] {
-  const byLabel = new Map<string, number[]>();
-  for (const p of points) {
-    if (p.timestamp < now - 7 * DAY_MS) continue;
-    for (const l of p.labels) {
-      let ts = byLabel.get(l);
-      if (!ts) {
-        ts = [];
-        byLabel.set(l, ts);
-      }
-      ts.push(p.timestamp);
-    }
-  }
-  const out: LabelFact[] = [];
-  for (const [label, ts] of byLabel) {
-    ts.sort((a, b) => a - b);
-    const lastSeen = ts[ts.length - 1]!;
-    let since = lastSeen;
-    for (let i = ts.length - 2; i >= 0 && since - ts[i]! <= RUN_GAP_MS; i--) since = ts[i]!;
-    const last24h = ts.filter((t) => t >= now - DAY_MS).length;
-    const fact: LabelFact = { label, last24h, previous6d: ts.length - last24h, since, lastSeen };
-    const message = latestMessage.get(label);
-    if (message) fact.message = message;
-    out.push(fact);
-  }
-  return out.sort((a, b) => b.last24h - a.last24h || b.lastSeen - a.lastSeen || a.label.localeCompare(b.label));
-}
-
-interface RecentTemplate {
-  pattern: string;
-  count: number;
-  first: number;
-}
-
-/** Ranks baseline and recently explained templates: recent lines first, then severity, recency, size. */
-export function topTemplates(
-  baseline: Baseline | undefined,
-  recent: ReadonlyMap<string, RecentTemplate>,
-  limit = TOP_TEMPLATES,
-): Omit<TemplateFact, 'services' | 'endpoints'>[] {
-  const out = new Map<string, Omit<TemplateFact, 'services' | 'endpoints'>>();
-  for (const t of baseline?.templates ?? []) {
-    const level = t.level ?? 'warn';
-    const r = recent.get(t.id);
-    if (!(LEVEL_ORDER[level] ?? 0) && !r) continue;
-    const fact: Omit<TemplateFact, 'services' | 'endpoints'> = {
-      id: t.id,
-      pattern: t.pattern,
-      level,
-      count: t.count,
-      firstSeen: Date.parse(t.firstSeen),
-      lastSeen: Date.parse(t.lastSeen),
-      recentCount: r?.count ?? 0,
-    };
-    if (t.rate !== undefined) fact.usualPerWindow = t.rate;
-    out.set(t.id, fact);
-  }
-  for (const [id, r] of recent) {
-    if (out.has(id)) continue;
-    out.set(id, {
-      id,
-      pattern: r.pattern,
-      level: 'error',
-      count: r.count,
-      firstSeen: r.first,
-      lastSeen: r.first,
-      recentCount: r.count,
-    });
-  }
-  return [...out.values()]
-    .sort(
-      (a, b) =>
-        b.recentCount - a.recentCount ||
-        (LEVEL_ORDER[b.level] ?? 0) - (LEVEL_ORDER[a.level] ?? 0) ||
-        b.lastSeen - a.lastSeen ||
-        b.count - a.count ||
-        a.id.localeCompare(b.id),
-    )
-    .slice(0, limit);
 }
 
 async function inputFacts(db: Kysely<Database>, projectId: string, now: number): Promise<InputFacts> {
