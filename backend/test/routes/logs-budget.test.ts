@@ -69,8 +69,8 @@ describe.each(SQL_DIALECTS)('logs pages under a small object budget on %s', (dia
   }
 
   it('pages through overlapping batches to the end, in order, each record once', async () => {
-    for (const maxBatches of [1, 3, 5]) {
-      for (const limit of [1, 4, 25]) {
+    for (const maxBatches of [1, 4]) {
+      for (const limit of [7, 25]) {
         const { logs } = await everyPage({ limit, maxBatches });
         expect(logs.map((r) => r.msg)).toEqual(all.map((r) => r.msg));
       }
