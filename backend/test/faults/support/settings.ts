@@ -25,7 +25,7 @@ export const FAULTS = {
   /** How long the worker stays down (case 2). */
   workerDownMs: ms('CLOUDSAGE_FAULTS_WORKER_DOWN_MS', 4_000, 120_000),
   /** How long the worker is slow after that: it is paused (SIGSTOP) for stretches of this length. */
-  workerSlowMs: ms('CLOUDSAGE_FAULTS_WORKER_SLOW_MS', 3_000, 30_000),
+  workerSlowMs: ms('CLOUDSAGE_FAULTS_WORKER_SLOW_MS', 3_000, 20_000),
   /** Socket idle timeout the slowloris case sets on its backend (production: 60 s). */
   idleTimeoutMs: ms('CLOUDSAGE_FAULTS_IDLE_TIMEOUT_MS', 1_500, 60_000),
 } as const;
