@@ -163,4 +163,24 @@ describe('built-in forecaster', () => {
     }
     expect(forecastNumbers({ ...facts, labels: [old] }).pattern).toMatch(/^none\|/);
   });
+
+  it('writes a label action from the explanation alone when per-minute metrics are missing', () => {
+    const points = hourlyPoints(
+      30,
+      (i) => (i > 25 ? 70 : 15),
+      (i) => (i > 25 ? ['Latency Spike'] : []),
+    );
+    const label = {
+      label: 'Latency Spike',
+      last24h: 4,
+      previous6d: 0,
+      since: points[26]!.timestamp,
+      lastSeen: points[29]!.timestamp,
+      message: 'p95 latency 254 ms vs usual 58 ms (4.4x)',
+    };
+    const f = builtinForecast(emptyFacts({ points, labels: [label] }));
+    expect(f.actions[0]).toBe(
+      'Find the slow path: p95 latency 254 ms vs usual 58 ms (4.4x) (since 2026-11-25 06:05 UTC); check the database and downstream calls it makes.',
+    );
+  });
 });

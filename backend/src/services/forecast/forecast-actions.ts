@@ -38,29 +38,49 @@ function templateAction(t: TemplateFact, now: number): string {
 function labelAction(l: LabelFact, facts: ForecastFacts, t: TemplateFact | undefined): string | undefined {
   const m = facts.metrics.last24h;
   const prev = facts.metrics.previous24h;
-  const why = l.message ? ` (${l.message})` : '';
   const service = t?.services[0]?.name;
   const endpoint = t?.endpoints[0]?.name;
-  const since = ` since ${utcTime(l.since)}`;
+  /** `head: numbers; explanation (since ...)tail.`, leaving out the numbers the facts lack. */
+  const say = (head: string, numbers: string | false, tail = '') => {
+    const list = [numbers, l.message].filter((x): x is string => Boolean(x));
+    return `${head}: ${list.length ? `${list.join('; ')} ` : ''}(since ${utcTime(l.since)})${tail}.`;
+  };
+  const volume =
+    (m.records > 0 || prev.records > 0) &&
+    `${count(m.records)} records in 24 h vs ${count(prev.records)} the day before`;
   switch (l.label) {
-    case 'High Error Rate': {
-      const errors =
-        m.records > 0 ? ` ${count(m.errors)} errors in 24 h (${pct(m.errorRate)} of ${count(m.records)} records)` : '';
-      return `Bring the error rate down${service ? ` in ${service}` : ''}:${errors}${why}${since}${t ? `, led by ${quote(t.pattern, 60)}` : ''}.`;
-    }
+    case 'High Error Rate':
+      return say(
+        `Bring the error rate down${service ? ` in ${service}` : ''}`,
+        m.records > 0 && `${count(m.errors)} errors in 24 h (${pct(m.errorRate)} of ${count(m.records)} records)`,
+        t ? `, led by ${quote(t.pattern, 60)}` : '',
+      );
     case 'Latency Spike':
-      return `Find the slow path${endpoint ? ` behind ${endpoint}` : ''}:${m.latencyMaxMs !== undefined ? ` latency max ${count(m.latencyMaxMs)} ms, avg ${count(m.latencyAvgMs ?? 0)} ms in 24 h` : ''}${why}${since}; check the database and downstream calls it makes.`;
+      return say(
+        `Find the slow path${endpoint ? ` behind ${endpoint}` : ''}`,
+        m.latencyMaxMs !== undefined &&
+          `latency max ${count(m.latencyMaxMs)} ms, avg ${count(m.latencyAvgMs ?? 0)} ms in 24 h`,
+        '; check the database and downstream calls it makes',
+      );
     case 'Memory Pressure':
-      return `Check memory growth${service ? ` in ${service}` : ''}:${m.memoryMaxMb !== undefined ? ` peak ${count(m.memoryMaxMb)} MB in 24 h` : ''}${why}${since}; take a heap snapshot before the next restart.`;
+      return say(
+        `Check memory growth${service ? ` in ${service}` : ''}`,
+        m.memoryMaxMb !== undefined && `peak ${count(m.memoryMaxMb)} MB in 24 h`,
+        '; take a heap snapshot before the next restart',
+      );
     case 'Volume Spike':
-      return `Find what floods the logs: ${count(m.records)} records in 24 h vs ${count(prev.records)} the day before${why}${since}; a retry loop or a debug level left on is typical.`;
+      return say('Find what floods the logs', volume, '; a retry loop or a debug level left on is typical');
     case 'Volume Drop':
-      return `Check that ${service ?? 'every service'} is still running and shipping logs: ${count(m.records)} records in 24 h vs ${count(prev.records)} the day before${why}${since}.`;
+      return say(`Check that ${service ?? 'every service'} is still running and shipping logs`, volume);
     case 'Crash Loop':
-      return `Stop the restart loop${service ? ` of ${service}` : ''}${why}${since}: read the last fatal lines before each start (${count(m.errors)} errors in 24 h).`;
+      return say(
+        `Stop the restart loop${service ? ` of ${service}` : ''}`,
+        m.records > 0 && `${count(m.errors)} errors in 24 h`,
+        '; read the last fatal lines before each start',
+      );
     default:
       if (TEMPLATE_LABELS.has(l.label)) return undefined;
-      return `Look into ${l.label}${why}: ${count(l.last24h)} scored windows in 24 h${since}.`;
+      return say(`Look into ${l.label}`, `${count(l.last24h)} scored windows in 24 h`);
   }
 }
 
