@@ -78,6 +78,9 @@ describe('dashboard in headless Chromium', { timeout: 60_000 }, () => {
     await page.goto(`${stack.url}/`);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/login');
+    // The first Tab reaches the skip link.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
     const bytes = (await Promise.all(scripts)).reduce((a, b) => a + b, 0);
     console.log(`first page: ${scripts.length} scripts, ${bytes} bytes of JavaScript over the wire (gzip)`);
     expect(scripts.length).toBeGreaterThan(0);
@@ -163,6 +166,8 @@ describe('dashboard in headless Chromium', { timeout: 60_000 }, () => {
     await result.waitFor();
     expect(await result.textContent()).toContain('101 accepted, 1 rejected');
     expect(await result.textContent()).toMatch(/Line 102: record has no message and no fields/);
+    // The events stream's `ingest` event reaches the page too.
+    await page.getByText(/\d+ records received, 1 rejected/).waitFor();
 
     await page.getByRole('cell', { name: 'db timeout after 5000 ms on shard 3' }).first().waitFor();
     await page.getByLabel('Level (and above)').selectOption('fatal');
@@ -270,6 +275,15 @@ describe('dashboard in headless Chromium', { timeout: 60_000 }, () => {
       expect(violations, `${name}: ${JSON.stringify(violations)}`).toEqual([]);
       await shoot(p, name);
     }
+    // A shared, filtered logs URL opens with its filters applied.
+    await p.goto(`${stack.url}${new URL(projectUrl).pathname}?tab=logs&level=error&q=shard%203`);
+    const table = p.getByRole('table', { name: 'Recent logs' });
+    await table.waitFor();
+    expect(await p.getByLabel('Level (and above)').inputValue()).toBe('error');
+    expect(await p.getByLabel('Search messages').inputValue()).toBe('shard 3');
+    const messages = await table.locator('td.msg').allTextContents();
+    expect(messages.length).toBe(15);
+    expect(messages.every((m) => m.includes('shard 3'))).toBe(true);
     await phone.clearCookies();
     for (const name of ['login', 'register']) {
       await p.goto(`${stack.url}/${name}`);

@@ -2,10 +2,19 @@ import type { IngestResponse } from '@cloudsage/schema';
 import { type ChangeEvent, type FormEvent, useState } from 'react';
 import { ingest } from '../api/endpoints.js';
 import { messageOf } from '../api/http.js';
-import { CONTENT_TYPE, detectFormat, GZIP_ABOVE_BYTES, gzip, type IngestFormat, lineOf } from '../lib/ingest-body.js';
+import { CONTENT_TYPE, detectFormat, type IngestFormat, lineOf } from '../lib/ingest-body.js';
 
 // The API's decompressed-body limit (LIMITS.maxInflatedBytes); checked here to fail fast and clearly.
 const MAX_BYTES = 50 * 1024 * 1024;
+
+/** Above this, the body is gzipped in the browser (the API takes 5 MiB compressed, 50 MiB inflated). */
+const GZIP_ABOVE_BYTES = 1024 * 1024;
+
+/** gzip with the browser's CompressionStream. */
+async function gzip(text: string): Promise<Blob> {
+  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'));
+  return new Response(stream).blob();
+}
 
 const SAMPLE = [
   '{"level":30,"time":1767225600000,"msg":"GET /api/cart 200","responseTime":42}',

@@ -36,12 +36,3 @@ export function lineOf(text: string, format: Exclude<IngestFormat, 'auto'>, inde
   }
   return undefined;
 }
-
-/** Above this, the body is gzipped in the browser (the API takes 5 MiB compressed, 50 MiB inflated). */
-export const GZIP_ABOVE_BYTES = 1024 * 1024;
-
-/** gzip with the browser's CompressionStream. */
-export async function gzip(text: string): Promise<Blob> {
-  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'));
-  return new Response(stream).blob();
-}
