@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 
@@ -38,45 +38,98 @@ export function fileId(stat: { dev: number; ino: number }): string {
   return `${stat.dev}:${stat.ino}`;
 }
 
+function readText(path: string, warn: (message: string) => void): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') warn(`cannot read ${path}: ${String(err)}`);
+    return undefined;
+  }
+}
+
 /**
- * The tailer's durable state in one JSON file, replaced atomically (write, then rename): per file
- * (by identity) the acknowledged offset, and the batches sent but not yet acknowledged with their
- * Idempotency-Keys, so a restart re-sends exactly those under the same keys.
+ * The tailer's durable state: a snapshot (`checkpoint.json`, replaced atomically: write, then rename)
+ * holding per file (by identity) the acknowledged offset and the batches sent but not acknowledged, plus
+ * an append-only journal (`checkpoint.json.journal`) where each batch is written, with its
+ * Idempotency-Key and byte ranges, before it is sent. Appending is cheap enough to do for every batch;
+ * the snapshot is written now and then and at exit. A restart re-sends exactly the journaled batches
+ * the snapshot does not show as acknowledged, under the same keys.
  *
  * @example
  * const cp = Checkpoint.open('/var/lib/cloudsage/checkpoint.json', warn);
- * cp.state.files['2049:1234'] = { path: 'logs/app.log', offset: 0, head: '' };
+ * cp.journal({ key: 'a1b2c3d4-0', records: 1000, ranges: [...] }); // before sending
  * cp.save();
  */
 export class Checkpoint {
+  private readonly journalPath: string;
+  private timer: NodeJS.Timeout | undefined;
+
   private constructor(
     readonly path: string,
     readonly state: CheckpointState,
-  ) {}
+    private readonly persist: boolean,
+  ) {
+    this.journalPath = `${path}.journal`;
+  }
 
-  /** Loads the checkpoint; a missing file is an empty state, an unreadable one is reported and ignored. */
-  static open(path: string, warn: (message: string) => void): Checkpoint {
-    let text: string | undefined;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') warn(`cannot read checkpoint ${path}: ${String(err)}`);
-    }
+  /**
+   * Loads the snapshot and the journal; missing files are an empty state, an unreadable snapshot is
+   * reported and ignored, a torn last journal line (a crash mid-append) is skipped.
+   */
+  static open(path: string, warn: (message: string) => void, persist = true): Checkpoint {
+    let state: CheckpointState = { version: 1, files: {}, pending: [] };
+    const text = readText(path, warn);
     if (text !== undefined) {
       try {
-        return new Checkpoint(path, State.parse(JSON.parse(text)));
+        state = State.parse(JSON.parse(text));
       } catch (err) {
         warn(`checkpoint ${path} is not valid and is ignored (${(err as Error).message.slice(0, 200)})`);
       }
     }
-    return new Checkpoint(path, { version: 1, files: {}, pending: [] });
+    const journal = readText(`${path}.journal`, warn);
+    if (journal) {
+      const known = new Set(state.pending.map((p) => p.key));
+      for (const line of journal.split('\n')) {
+        if (line === '') continue;
+        try {
+          const entry = PendingBatch.parse(JSON.parse(line));
+          if (known.has(entry.key)) continue;
+          // Written down before sending, and since acknowledged (the snapshot's offset is past it).
+          const settled = entry.ranges.every((r) => (state.files[r.id]?.offset ?? -1) >= r.end);
+          if (!settled) state.pending.push(entry);
+          known.add(entry.key);
+        } catch {
+          warn(`skipped a torn journal line in ${path}.journal`);
+        }
+      }
+    }
+    return new Checkpoint(path, state, persist);
   }
 
-  /** Writes the state (atomically; a crash leaves the old or the new file, never half of one). */
+  /** Writes a batch down before it is sent (appended and flushed to the OS: survives the process dying). */
+  journal(entry: PendingBatch): void {
+    this.state.pending.push(entry);
+    if (!this.persist) return;
+    mkdirSync(dirname(this.path), { recursive: true });
+    appendFileSync(this.journalPath, `${JSON.stringify(entry)}\n`);
+  }
+
+  /** Writes the snapshot within `ms` (coalescing calls): acknowledged progress may lag a little. */
+  saveSoon(ms = 200): void {
+    if (!this.persist || this.timer) return;
+    this.timer = setTimeout(() => this.save(), ms);
+    this.timer.unref();
+  }
+
+  /** Writes the snapshot now (atomically), then empties the journal it includes. */
   save(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.persist) return;
     mkdirSync(dirname(this.path), { recursive: true });
     const tmp = `${this.path}.tmp`;
     writeFileSync(tmp, JSON.stringify(this.state));
     renameSync(tmp, this.path);
+    writeFileSync(this.journalPath, '');
   }
 }

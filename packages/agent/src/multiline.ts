@@ -78,7 +78,8 @@ export class MultilineJoiner {
     if (c === 123 /* { */) return false;
     if (this.mode instanceof RegExp) return !this.mode.test(line);
     if (c === 32 || c === 9) return true;
-    if (CONTINUATION_WORDS.test(line)) return true;
+    // Only lines starting with C, S or . can be "Caused by:", "Suppressed:" or "... 12 more".
+    if ((c === 67 || c === 83 || c === 46) && CONTINUATION_WORDS.test(line)) return true;
     return this.traceback && PY_EXCEPTION_LINE.test(line);
   }
 }

@@ -1,18 +1,19 @@
 import { normalizeLine } from '@cloudsage/schema';
 
 /**
- * Turns one (possibly multiline) log record's text into the NDJSON line to ship. A JSON object line is
- * passed through as it is (the backend normalizes it; re-serializing would cost the fast path); other
- * text goes through the schema's normalizer, stamped with the time it was read. Returns `undefined` for
- * text the normalizer rejects.
+ * Turns one (possibly multiline) log record's text into the NDJSON line to ship. A one-line JSON object
+ * is passed through as it is (the backend normalizes it); a joined or `service`-stamped one is parsed and
+ * re-serialized; other text goes through the schema's normalizer, stamped with the time it was read.
+ * Returns `undefined` for text the normalizer rejects.
  *
  * @example
  * toRecordLine('2026-01-02T03:04:05Z ERROR boom', Date.now()); // '{"time":"2026-01-02T03:04:05.000Z","level":"error",...}'
  */
 export function toRecordLine(text: string, receivedAt: number, service?: string): string | undefined {
   if (text.charCodeAt(0) === 123 /* { */ && text.charCodeAt(text.length - 1) === 125 /* } */) {
-    // A joined record may be valid JSON with newlines inside: re-serialize it so it stays one line.
-    const oneLine = text.indexOf('\n') === -1;
+    // The fast path: a one-line JSON object goes as it is; the backend parses and normalizes it (and
+    // reports a line that is not JSON after all as rejected). Parsing here would halve the throughput.
+    if (service === undefined && text.indexOf('\n') === -1) return text;
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -20,9 +21,8 @@ export function toRecordLine(text: string, receivedAt: number, service?: string)
       parsed = undefined;
     }
     if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
-      if (oneLine && (service === undefined || 'service' in parsed)) return text;
-      if (service === undefined || 'service' in parsed) return JSON.stringify(parsed);
-      return JSON.stringify({ service, ...parsed });
+      // Re-serialized: a joined record may hold newlines, and the client splits raw lines on them.
+      return JSON.stringify(service === undefined || 'service' in parsed ? parsed : { service, ...parsed });
     }
   }
   const result = normalizeLine(text, receivedAt);

@@ -21,7 +21,7 @@ function ids(lines: string[]): number[] {
 function expectEachOnce(seqs: number[], n: number): void {
   const counts = new Uint8Array(n);
   for (const s of seqs) counts[s]!++;
-  const missing = counts.findIndex((c) => c === 0);
+  const missing = counts.indexOf(0);
   const doubled = counts.findIndex((c) => c > 1);
   expect({ missing, doubled, total: seqs.length }).toEqual({ missing: -1, doubled: -1, total: n });
 }

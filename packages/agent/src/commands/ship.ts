@@ -43,6 +43,7 @@ export async function ship(config: ShipConfig, io: ShipIo): Promise<number> {
     ? createDryRunTransport(passthrough ? io.stderr : io.stdout)
     : createIngestSender({ endpoint: config.endpoint!, apiKey: config.apiKey!, projectId: config.projectId });
   let source: FileSource | undefined;
+  let checkpoint: Checkpoint | undefined;
   const tracker = new AckTracker(
     sender,
     {
@@ -105,11 +106,11 @@ export async function ship(config: ShipConfig, io: ShipIo): Promise<number> {
     const stateDir = stateDirOf(config);
     const path = join(stateDir, 'checkpoint.json');
     const firstRun = !existsSync(path);
-    const checkpoint = Checkpoint.open(path, warn);
-    source = new FileSource({ config, pipeline, client, checkpoint, firstRun, persist: !config.dryRun, warn });
+    checkpoint = Checkpoint.open(path, warn, !config.dryRun);
+    source = new FileSource({ config, pipeline, client, checkpoint, firstRun, warn });
     offs.push(io.onSignal('SIGHUP', () => source?.tailer.reopen()));
     const replayed = await replayPending({
-      checkpoint,
+      checkpoint: checkpoint,
       sender,
       mode: multilineMode(config),
       maxLines: config.multilineMaxLines,
@@ -135,6 +136,7 @@ export async function ship(config: ShipConfig, io: ShipIo): Promise<number> {
   // What is still in flight is aborted now; it stays journaled and is re-sent on the next start.
   tracker.close();
   await client.shutdown({ timeoutMs: 0 });
+  checkpoint?.save();
   if (statsTimer) clearInterval(statsTimer);
   for (const off of offs) off();
   if (config.stats) status();

@@ -5,8 +5,12 @@ import { type TailedFile, Tailer } from '../tail/tailer.js';
 import type { PlacedBatch } from './ack-tracker.js';
 import type { Pipeline, SourceLane } from './pipeline.js';
 
-// The client's per-record memory overhead is 64 bytes; keep well under its byte bound.
+// The client's per-record memory overhead is 64 bytes; keep well under its byte bound (64 MiB default).
 const BYTES_PER_RECORD_BOUND = 128;
+const MAX_BUFFER_BYTES = 64 * 1024 * 1024;
+const READ_AHEAD_BATCHES = 8;
+// While the buffer is full, look again this soon: a batch is acknowledged in milliseconds.
+const BLOCKED_RETRY_MS = 5;
 
 function headsMatch(a: string, b: string): boolean {
   return a.length <= b.length ? b.startsWith(a) : a.startsWith(b);
@@ -20,8 +24,6 @@ export interface FileSourceDeps {
   checkpoint: Checkpoint;
   /** Whether this is the first run (no checkpoint yet): only then do existing files start at their end. */
   firstRun: boolean;
-  /** Whether the checkpoint is written to disk (not in `--dry-run`). */
-  persist: boolean;
   warn(message: string): void;
 }
 
@@ -40,6 +42,7 @@ export class FileSource {
   private readonly gens = new Map<string, number>();
   private readonly retired = new Map<string, number>();
   private blocked = false;
+  private bytesRead = 0;
 
   constructor(private readonly deps: FileSourceDeps) {
     const { config, checkpoint } = deps;
@@ -54,6 +57,7 @@ export class FileSource {
         },
         opened: (file) => this.opened(file),
         line: (file, text, end) => {
+          this.bytesRead += text.length + 1;
           const entry = this.lanes.get(file.id);
           if (entry) deps.pipeline.line(entry.lane, text, end);
         },
@@ -74,8 +78,7 @@ export class FileSource {
   /** Batches about to be sent: journal their keys and ranges first. */
   journal(batch: PlacedBatch): void {
     if (batch.ranges.length === 0) return;
-    this.deps.checkpoint.state.pending.push({ key: batch.key, records: batch.records, ranges: batch.ranges });
-    this.save();
+    this.deps.checkpoint.journal({ key: batch.key, records: batch.records, ranges: batch.ranges });
   }
 
   /** Batches settled in order: move the offsets, forget their journal entries. */
@@ -97,7 +100,7 @@ export class FileSource {
         this.retired.delete(id);
       }
     }
-    this.save();
+    this.deps.checkpoint.saveSoon();
   }
 
   /** Reads until `signal` aborts: immediately again while data is left, else after the poll interval. */
@@ -108,7 +111,8 @@ export class FileSource {
       const more = this.tailer.poll();
       pipeline.idle();
       if (more && !this.blocked) await new Promise((r) => setImmediate(r));
-      else await sleep(config.pollIntervalMs, signal);
+      else
+        await sleep(this.blocked ? Math.min(BLOCKED_RETRY_MS, config.pollIntervalMs) : config.pollIntervalMs, signal);
     }
   }
 
@@ -122,25 +126,27 @@ export class FileSource {
     const known = state.files[file.id];
     if (!known || previous) state.files[file.id] = { path: file.path, offset: file.offset, head: file.head };
     else known.path = file.path;
-    this.save();
+    this.deps.checkpoint.save();
   }
 
   private budget(): number {
-    const { config, client } = this.deps;
+    const { config, client, pipeline } = this.deps;
     const stats = client.stats();
-    // Every record is at least 2 bytes ("a\n"), so this many bytes cannot overfill the record bound.
-    const byRecords = (config.bufferRecords - stats.buffered - config.multilineMaxLines) * 2;
-    const byBytes = (64 * 1024 * 1024 - stats.bytes) / BYTES_PER_RECORD_BOUND;
-    const budget = Math.floor(Math.min(byRecords, byBytes * 2));
+    // Hard bound: every record is at least 2 bytes ("a\n"), so this many bytes can never overfill the
+    // client's buffer (an overflow would drop records, and the checkpoint relies on none being dropped).
+    const hard = (config.bufferRecords - stats.buffered - config.multilineMaxLines) * 2;
+    // Soft bound: a few batches of read-ahead is enough to keep the sender busy; the file is the buffer,
+    // so memory stays small however far behind the reader is.
+    const c = pipeline.counts;
+    const avgLine = c.lines > 1000 ? Math.max(2, this.bytesRead / c.lines) : 64;
+    const soft = (Math.min(config.bufferRecords, config.batchSize * READ_AHEAD_BATCHES) - stats.buffered) * avgLine;
+    const byBytes = (MAX_BUFFER_BYTES / 2 - stats.bytes) / BYTES_PER_RECORD_BOUND;
+    const budget = Math.floor(Math.min(hard, soft, byBytes * 2));
     if (budget < 4096) {
       this.blocked = true;
       return 0;
     }
     return budget;
-  }
-
-  private save(): void {
-    if (this.deps.persist) this.deps.checkpoint.save();
   }
 }
 

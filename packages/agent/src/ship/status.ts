@@ -13,6 +13,10 @@ export interface StatusFigures {
   lagSeconds: number;
   files: number;
   unreadBytes: number;
+  /** Resident memory of the agent, MiB. */
+  rssMb: number;
+  /** V8 heap in use, MiB. */
+  heapMb: number;
 }
 
 /** Gathers the figures from the pipeline, tracker and client. */
@@ -35,6 +39,8 @@ export function statusFigures(
     lagSeconds: oldest === undefined ? 0 : Math.max(0, (now - oldest) / 1000),
     files: files.open,
     unreadBytes: files.unread,
+    rssMb: process.memoryUsage.rss() / 1048576,
+    heapMb: process.memoryUsage().heapUsed / 1048576,
   };
 }
 
@@ -42,11 +48,11 @@ export function statusFigures(
  * One human-readable status line (SIGUSR1, `--stats`).
  *
  * @example
- * formatStatus(figures); // 'cloudsage: read 1200 sent 1180 dropped 0 spooled 0 pending 20 lag 0.4s files 2 unread 0B'
+ * formatStatus(figures); // 'cloudsage: read 1200 sent 1180 dropped 0 spooled 0 pending 20 lag 0.4s files 2 unread 0B rss 80MB heap 20MB'
  */
 export function formatStatus(f: StatusFigures): string {
   return (
     `cloudsage: read ${f.read} sent ${f.sent} dropped ${f.dropped} spooled ${f.spooled} pending ${f.pending} ` +
-    `lag ${f.lagSeconds.toFixed(1)}s files ${f.files} unread ${f.unreadBytes}B\n`
+    `lag ${f.lagSeconds.toFixed(1)}s files ${f.files} unread ${f.unreadBytes}B rss ${f.rssMb.toFixed(0)}MB heap ${f.heapMb.toFixed(0)}MB\n`
   );
 }
