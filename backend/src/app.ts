@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
 import type { AppDeps } from './app-deps.js';
 import type { Config } from './config.js';
 import authPlugin from './plugins/auth.js';
@@ -43,6 +48,35 @@ export const REDACT_PATHS = [
   '*.key',
 ];
 
+// `?key=` carries an API key for EventSource (DESIGN.md, "Events"); its value must not reach the log.
+const KEY_IN_QUERY = /([?&]key=)[^&#]*/gi;
+
+/** Fastify's request serializer, with an API key in the query string replaced by `[redacted]`. */
+function serializeRequest(req: FastifyRequest): Record<string, unknown> {
+  return {
+    method: req.method,
+    url: req.url.replace(KEY_IN_QUERY, '$1[redacted]'),
+    host: req.host,
+    remoteAddress: req.ip,
+    remotePort: req.socket?.remotePort,
+  };
+}
+
+/**
+ * The pino options the app logs with by default: the level, REDACT_PATHS censored, and request
+ * URLs without their `?key=` value. Tests pass these with a `stream` to read what would be logged.
+ *
+ * @example
+ * const app = await buildApp({ ...deps, logger: { ...loggerOptions('info'), stream } });
+ */
+export function loggerOptions(level: string) {
+  return {
+    level,
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    serializers: { req: serializeRequest },
+  };
+}
+
 /**
  * Builds the backend app without listening (STYLE habit 9): tests call this and listen on port 0.
  *
@@ -52,10 +86,7 @@ export const REDACT_PATHS = [
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
-  const logger =
-    deps.logger === undefined
-      ? { level: config.logLevel, redact: { paths: REDACT_PATHS, censor: '[redacted]' } }
-      : deps.logger;
+  const logger = deps.logger === undefined ? loggerOptions(config.logLevel) : deps.logger;
   const app = Fastify({
     logger: logger as FastifyServerOptions['logger'],
     bodyLimit: config.limits.maxBodyBytes,

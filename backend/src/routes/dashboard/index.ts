@@ -37,6 +37,13 @@ const SECURITY_HEADERS: Record<string, string> = {
   'cross-origin-opener-policy': 'same-origin',
 };
 
+/**
+ * HSTS, sent when `CLOUDSAGE_SECURE_COOKIES=1` says the dashboard is served over HTTPS: 180 days,
+ * subdomains left alone (they may be other services). Not sent otherwise: over plain http a
+ * browser ignores it (RFC 6797 §8.1), and a dev setup on http must stay reachable.
+ */
+export const HSTS = 'max-age=15552000';
+
 // The source tree (src/routes/dashboard/) and the bundle (dist/app.js) sit at different depths.
 const CANDIDATES = ['../../../dashboard/dist', '../dashboard/dist'];
 
@@ -53,8 +60,14 @@ const NOT_BUILT =
   '<!doctype html><meta charset="utf-8"><title>CloudSage</title>' +
   '<p>The dashboard is not built. Run <code>pnpm build</code> at the repository root.</p>';
 
-function send(reply: FastifyReply, asset: Asset, acceptEncoding: string, ifNoneMatch: string | undefined) {
-  reply.headers(SECURITY_HEADERS);
+function send(
+  reply: FastifyReply,
+  headers: Record<string, string>,
+  asset: Asset,
+  acceptEncoding: string,
+  ifNoneMatch: string | undefined,
+) {
+  reply.headers(headers);
   reply.header('cache-control', asset.cacheControl);
   reply.header('etag', asset.etag);
   reply.header('content-type', asset.type);
@@ -76,6 +89,9 @@ function send(reply: FastifyReply, asset: Asset, acceptEncoding: string, ifNoneM
 export default async function dashboardRoutes(app: FastifyInstance, options: DashboardRoutesOptions): Promise<void> {
   const root = options.root ?? defaultRoot();
   const assets = root === undefined ? new Map<string, Asset>() : loadAssets(root);
+  // The route is also mounted alone (tests, without the app's config): no HTTPS is known there.
+  const https = app.hasDecorator('config') && app.config.secureCookies;
+  const headers = https ? { ...SECURITY_HEADERS, 'strict-transport-security': HSTS } : SECURITY_HEADERS;
   const index = assets.get('/index.html');
   if (!index) app.log.warn({ root }, 'dashboard: no build found; / answers a page saying how to build it');
 
@@ -89,10 +105,10 @@ export default async function dashboardRoutes(app: FastifyInstance, options: Das
       asset = index;
     }
     if (!asset) {
-      reply.headers(SECURITY_HEADERS);
+      reply.headers(headers);
       return reply.status(503).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(NOT_BUILT);
     }
     const ifNoneMatch = request.headers['if-none-match'];
-    return send(reply, asset, String(request.headers['accept-encoding'] ?? ''), ifNoneMatch);
+    return send(reply, headers, asset, String(request.headers['accept-encoding'] ?? ''), ifNoneMatch);
   });
 }
