@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAgent } from './support/agent.js';
 import { CountingSink, eventually } from './support/sink.js';
@@ -77,6 +80,28 @@ describe('cloudsage ship (standard input)', () => {
     await sink.start(port);
     agent.child.stdin!.end();
     expect((await agent.exited).code).toBe(0);
+    expectEachOnce(ids(sink.storedLines), N);
+  });
+
+  it('spools what the backend did not take before exit, and the next start delivers it once', async () => {
+    sink = new CountingSink({ apiKey: KEY });
+    await sink.start();
+    const port = sink.port;
+    await sink.stop();
+    const spool = mkdtempSync(join(tmpdir(), 'cs-spool-'));
+    const env = { CLOUDSAGE_ENDPOINT: `http://127.0.0.1:${port}`, CLOUDSAGE_API_KEY: KEY, CLOUDSAGE_SPOOL_DIR: spool };
+    const N = 3000;
+    const first = startAgent(['ship', '--quiet', '--flush-timeout', '300'], env);
+    first.child.stdin!.end(Array.from({ length: N }, (_, i) => `ERROR failed seq=${i}\n`).join(''));
+    expect((await first.exited).code).toBe(0);
+    expect(sink.batches).toHaveLength(0);
+    expect(readdirSync(spool).length).toBeGreaterThan(0);
+
+    await sink.start(port);
+    const second = startAgent(['ship', '--quiet'], env);
+    await eventually(() => sink!.storedLines.length >= N, 'the spooled lines');
+    second.child.stdin!.end();
+    expect((await second.exited).code).toBe(0);
     expectEachOnce(ids(sink.storedLines), N);
   });
 

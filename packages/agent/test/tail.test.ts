@@ -3,7 +3,6 @@ import {
   copyFileSync,
   existsSync,
   mkdtempSync,
-  readFileSync,
   renameSync,
   truncateSync,
   writeFileSync,

@@ -67,7 +67,11 @@ export async function ship(config: ShipConfig, io: ShipIo): Promise<number> {
     stderr: { write: (line: string) => io.log.warn(line.trim()) },
   };
   if (fileMode) options.retry = FILE_RETRY;
-  if (config.spoolDir) (options as Record<string, unknown>).spoolDir = config.spoolDir;
+  // The spool keeps what standard input cannot give again. Files need none: they are re-read from the
+  // checkpoint, and a spooled batch would settle out of order for it.
+  if (config.spoolDir && !fileMode) options.spoolDir = config.spoolDir;
+  if (config.spoolDir && fileMode)
+    io.log.warn('--spool-dir applies to standard input; files resume from the checkpoint');
   const client = new CloudSage(options);
   const pipeline = new Pipeline(client, tracker, config);
   const stop = new AbortController();

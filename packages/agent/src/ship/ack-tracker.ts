@@ -153,6 +153,8 @@ export class AckTracker {
     const n = this.parse(batch.idempotencyKey);
     // A batch of an earlier run (re-sent from the client's spool) passes straight through.
     if (n === undefined) return this.inner.send(batch, options);
+    // Settled already (the spool re-sending a batch of this run that it had given up on).
+    if (n < this.nextToPlace && !this.batches.has(n)) return this.inner.send(batch, options);
     if (!this.batches.has(n)) {
       if (!this.sizes.has(n)) this.sizes.set(n, batch.lines.length);
       this.place();
