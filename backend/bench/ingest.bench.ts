@@ -1,12 +1,13 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { Pool } from 'undici';
+import { startChildBackend } from '../test/durability/child-backend.js';
 import { createTenant } from '../test/ingest/ingest-fixture.js';
 import { createPgDatabase, TEST_PG_URL } from '../test/support/sql-stores.js';
 import { buildWorkload, type Workload } from './ingest-workload.js';
@@ -15,10 +16,11 @@ import { buildWorkload, type Workload } from './ingest-workload.js';
  * `pnpm --dir backend bench:ingest`: gzip NDJSON batches of 1,000 realistic records posted by 8
  * connections (undici) to POST /api/ingest, on SQLite+files and on PostgreSQL+s3rver, beside a
  * ceiling measured in the same run: a bare Fastify route that only gunzips and parses the same
- * bodies (STYLE habit 14). Each server runs in its own process; RSS is sampled there.
+ * bodies (STYLE habit 14). Each server runs in its own process (the backend as `node dist/server.js`,
+ * so the script builds first); RSS is read from /proc.
  *
  * BENCH_SECONDS (default 10) and BENCH_WARMUP_SECONDS (default 2) set the run; BENCH_TARGETS
- * (default "ceiling,sqlite,postgres") picks targets; BENCH_PROFILE=<dir> CPU-profiles the servers.
+ * (default "ceiling,sqlite,postgres"; also "sqlite-inline": SQLite with CLOUDSAGE_INGEST_WORKERS=0) picks targets; BENCH_PROFILE=<dir> CPU-profiles the servers.
  */
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -43,7 +45,6 @@ interface Result {
 
 interface Child {
   process: ChildProcess;
-  rss: number[];
   stop(): Promise<void>;
 }
 
@@ -58,17 +59,14 @@ async function forkChild(
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const rss: number[] = [];
   const ready = new Promise<Record<string, unknown>>((resolve, reject) => {
     proc.on('message', (m: Record<string, unknown>) => {
       if (m.type === 'ready') resolve(m);
-      if (m.type === 'rss') rss.push(m.rss as number);
     });
     proc.once('exit', (code) => reject(new Error(`${file} exited with ${code} before it was ready`)));
   });
   const child: Child = {
     process: proc,
-    rss,
     async stop() {
       if (proc.exitCode !== null) return;
       const exited = once(proc, 'exit');
@@ -77,6 +75,20 @@ async function forkChild(
     },
   };
   return { child, ready: await ready };
+}
+
+/** Samples a process's resident set size from /proc every 250 ms (Linux). */
+function sampleRss(pid: number): { samples: number[]; stop(): void } {
+  const samples: number[] = [];
+  const timer = setInterval(() => {
+    try {
+      const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+      if (kb) samples.push(Number(kb) * 1024);
+    } catch {
+      // The process is gone or /proc is missing: no sample.
+    }
+  }, 250);
+  return { samples, stop: () => clearInterval(timer) };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -167,6 +179,13 @@ async function pgReachable(): Promise<boolean> {
   }
 }
 
+/** CLOUDSAGE_* settings given to the bench (e.g. CLOUDSAGE_INGEST_WORKERS) reach the backend. */
+function inherited(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (k.startsWith('CLOUDSAGE_') && v !== undefined) out[k] = v;
+  return out;
+}
+
 async function benchTarget(name: string, workload: Workload): Promise<Result | undefined> {
   const cleanups: (() => Promise<void> | void)[] = [];
   try {
@@ -175,6 +194,7 @@ async function benchTarget(name: string, workload: Workload): Promise<Result | u
       // The per-project request limit (6,000 a minute by default) would cap the run at 100 batches/s.
       CLOUDSAGE_INGEST_RATE_PER_MIN: '0',
     };
+    if (name === 'sqlite-inline') env.CLOUDSAGE_INGEST_WORKERS = '0';
     if (name !== 'ceiling') {
       const dataDir = mkdtempSync(join(tmpdir(), 'cs-bench-'));
       cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -197,23 +217,44 @@ async function benchTarget(name: string, workload: Workload): Promise<Result | u
         AWS_SECRET_ACCESS_KEY: 'S3RVER',
       });
     }
-    const target = await forkChild('ingest-target.ts', [name === 'ceiling' ? 'ceiling' : 'backend'], env);
-    cleanups.push(() => target.child.stop());
-    const url = `http://127.0.0.1:${target.ready.port as number}`;
-    const headers: Record<string, string> = {};
-    if (name !== 'ceiling') headers['x-cloudsage-key'] = (await createTenant(url)).key;
-    return await load(name, url, headers, workload, target.child.rss);
+    if (name === 'ceiling') {
+      const target = await forkChild('ceiling-target.ts', [], env);
+      cleanups.push(() => target.child.stop());
+      const rss = sampleRss(target.child.process.pid as number);
+      cleanups.push(() => rss.stop());
+      return await load(name, `http://127.0.0.1:${target.ready.port as number}`, {}, workload, rss.samples);
+    }
+    // The backend runs as in production: `node dist/server.js` (scoring dispatcher included; its
+    // worker URL is unreachable here, so it only retries in the background).
+    const backend = await startChildBackend(
+      { ...inherited(), ...env, WORKER_URL: 'http://127.0.0.1:9' },
+      PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [],
+    );
+    cleanups.push(async () => {
+      await backend.stop();
+    });
+    const rss = sampleRss(backend.process.pid as number);
+    cleanups.push(() => rss.stop());
+    const key = (await createTenant(backend.url)).key;
+    return await load(name, backend.url, { 'x-cloudsage-key': key }, workload, rss.samples);
   } finally {
     for (const c of cleanups.reverse()) await c();
   }
 }
+
+const LABELS: Record<string, string> = {
+  ceiling: 'ceiling (gunzip+parse)',
+  sqlite: 'SQLite + files',
+  'sqlite-inline': 'SQLite + files, no workers',
+  postgres: 'PostgreSQL + s3rver',
+};
 
 function table(results: Result[]): string {
   const ceiling = results.find((r) => r.name === 'ceiling');
   const rows = [
     ['target', 'records/s', 'batches/s', 'p50 ms', 'p99 ms', 'RSS start/end/peak MB', 'vs ceiling', 'errors'],
     ...results.map((r) => [
-      r.name === 'ceiling' ? 'ceiling (gunzip+parse)' : r.name === 'sqlite' ? 'SQLite + files' : 'PostgreSQL + s3rver',
+      LABELS[r.name] ?? r.name,
       Math.round(r.recordsPerSecond).toLocaleString('en-US'),
       r.batchesPerSecond.toFixed(1),
       r.p50.toFixed(1),
@@ -231,7 +272,8 @@ const workload = buildWorkload(16, RECORDS_PER_BATCH, Date.now());
 console.log(
   `ingest bench: ${CONNECTIONS} connections, ${RECORDS_PER_BATCH} records a batch ` +
     `(${(workload.rawBytesPerBody / 1024).toFixed(0)} KiB raw, ` +
-    `${((workload.bodies[0]?.length ?? 0) / 1024).toFixed(0)} KiB gzip), ${WARMUP_SECONDS} s warm-up, ${SECONDS} s measured`,
+    `${((workload.bodies[0]?.length ?? 0) / 1024).toFixed(0)} KiB gzip), ${WARMUP_SECONDS} s warm-up, ${SECONDS} s measured; ` +
+    `${availableParallelism()} cores, ingest workers ${process.env.CLOUDSAGE_INGEST_WORKERS ?? Math.min(4, availableParallelism())}`,
 );
 const results: Result[] = [];
 for (const name of TARGETS) {

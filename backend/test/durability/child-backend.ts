@@ -33,13 +33,13 @@ export interface ChildBackend {
 }
 
 /**
- * Starts `node dist/server.js` with the given environment on a free port and waits until
- * `GET /readyz` answers 200.
+ * Starts `node dist/server.js` with the given environment (and node options) on a free port and
+ * waits until `GET /readyz` answers 200.
  */
-export async function startChildBackend(env: Record<string, string>): Promise<ChildBackend> {
+export async function startChildBackend(env: Record<string, string>, execArgv: string[] = []): Promise<ChildBackend> {
   if (!existsSync(SERVER_JS)) throw new Error(`${SERVER_JS} is missing: run pnpm --dir backend build first`);
   const port = await freePort();
-  const child = spawn(process.execPath, [SERVER_JS], {
+  const child = spawn(process.execPath, [...execArgv, SERVER_JS], {
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
