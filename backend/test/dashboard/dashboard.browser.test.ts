@@ -324,6 +324,18 @@ describe('dashboard in headless Chromium', { timeout: 60_000 }, () => {
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     expect(new URL(page.url()).searchParams.get('next')).toBe(new URL(projectUrl).pathname);
 
+    // Signing in again: a wrong password is named as such; the right one returns to the project.
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').getByText('Wrong email or password.').waitFor();
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'checkout-api' }).waitFor();
+    expect(page.url()).toBe(projectUrl);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+
     const other = await newContext(stack.browser, false);
     const p = await other.newPage();
     await p.goto(`${stack.url}/register`);

@@ -42,7 +42,8 @@ export default function ProjectPage({ projectId }: { projectId: string }) {
   const history = useResource(() => riskHistory(projectId, 30), projectId);
   const forecast = useResource<Forecast>(() => loadForecast(projectId), projectId);
   const [ingested, setIngested] = useState(0);
-  const [notice, setNotice] = useState<string>();
+  // The latest live event of each kind, side by side, so a score does not hide an ingest.
+  const [notice, setNotice] = useState<{ ingest?: string; score?: string }>({});
   usePageTitle(project.data?.name ?? 'Project');
 
   const regenerate = useCallback(async () => {
@@ -59,12 +60,18 @@ export default function ProjectPage({ projectId }: { projectId: string }) {
       history.set((list) => addPoint(list, point));
       // A forecast made before any history says little: the first score warrants a fresh one.
       if (!forecast.data || forecast.data.basis.historyPoints === 0) void regenerate();
-      setNotice(`New score ${Math.round(point.score)} at ${new Date(point.timestamp).toLocaleTimeString()}`);
+      setNotice((n) => ({
+        ...n,
+        score: `New score ${Math.round(point.score)} at ${new Date(point.timestamp).toLocaleTimeString()}`,
+      }));
     },
     onForecast: (f) => forecast.set(() => f),
     onIngest: (c) => {
       setIngested((n) => n + 1);
-      setNotice(`${c.accepted} records received${c.rejected ? `, ${c.rejected} rejected` : ''}`);
+      setNotice((n) => ({
+        ...n,
+        ingest: `${c.accepted} records received${c.rejected ? `, ${c.rejected} rejected` : ''}`,
+      }));
     },
   });
   const onIngested = useCallback(() => setIngested((n) => n + 1), []);
@@ -81,6 +88,10 @@ export default function ProjectPage({ projectId }: { projectId: string }) {
   }
 
   const points = history.data ?? [];
+  // The overview's cards are drawn together once both loads have settled: drawn one by one, each
+  // arrival pushed the cards below it down (layout shift), most of all on a phone's single column.
+  const settled = (r: { status: string; data: unknown }) => r.status !== 'loading' || r.data !== undefined;
+  const overviewSettled = settled(history) && settled(forecast);
   const latest = points[points.length - 1];
   return (
     <section className="page">
@@ -95,7 +106,7 @@ export default function ProjectPage({ projectId }: { projectId: string }) {
         </span>
       </div>
       <p className="notice small" aria-live="polite">
-        {notice ?? ''}
+        {[notice.ingest, notice.score].filter(Boolean).join(' · ')}
       </p>
       <Tabs
         label="Project sections"
@@ -105,7 +116,8 @@ export default function ProjectPage({ projectId }: { projectId: string }) {
         onSelect={(t) => setQuery({ tab: t === 'overview' ? undefined : t })}
       />
       <div role="tabpanel" id={`project-panel-${tab}`} aria-labelledby={`project-tab-${tab}`} className="panel">
-        {tab === 'overview' && (
+        {tab === 'overview' && !overviewSettled && <Loading label="Loading the overview" minHeight={600} />}
+        {tab === 'overview' && overviewSettled && (
           <div className="overview">
             {history.status === 'error' && !history.data ? (
               <ErrorState
