@@ -1,0 +1,69 @@
+// pino runs: each shipper as its README sets it up, with its defaults, pointed at the local sink.
+import { once } from 'node:events';
+import { createStream } from '@cloudsage/pino';
+import pino from 'pino';
+import { record } from '../workload.mjs';
+
+function logWith(logger) {
+  return (i) => {
+    const r = record(i);
+    if (r.error) logger.error(r.attrs, r.msg);
+    else logger.info(r.attrs, r.msg);
+  };
+}
+
+/** pino's worker-thread transport: `pino(pino.transport({ target, options }))`, started before the burst. */
+function viaTransport(target, options) {
+  const transport = pino.transport({ target, options });
+  const logger = pino(transport);
+  return {
+    log: logWith(logger),
+    ready: once(transport, 'ready'),
+    // The worker has read every line and its destination has flushed (thread-stream's flush round trip).
+    written: () => new Promise((resolve, reject) => transport.flush((err) => (err ? reject(err) : resolve()))),
+    close: () =>
+      new Promise((resolve) => {
+        transport.once('close', resolve);
+        transport.end();
+      }),
+  };
+}
+
+/** @type {Record<string, (ctx: { sinkUrl: string }) => object>} */
+export const setups = {
+  'pino-file': () => viaTransport('pino/file', { destination: '/dev/null' }),
+  'pino-cloudsage': ({ sinkUrl }) => {
+    const { written: _, ...run } = viaTransport('@cloudsage/pino', { endpoint: sinkUrl, apiKey: 'csk_bench' });
+    return run;
+  },
+  'pino-cloudsage-stream': ({ sinkUrl }) => {
+    const stream = createStream({ endpoint: sinkUrl, apiKey: 'csk_bench' });
+    return {
+      log: logWith(pino(stream)),
+      close: () =>
+        new Promise((resolve) => {
+          stream.once('close', resolve);
+          stream.end();
+        }),
+    };
+  },
+  'pino-axiom': ({ sinkUrl }) => {
+    const { written: _, ...run } = viaTransport('@axiomhq/pino', {
+      dataset: 'bench',
+      token: 'xaat-bench',
+      url: sinkUrl,
+    });
+    return run;
+  },
+  'pino-logtail': ({ sinkUrl }) => {
+    const { written: _, ...run } = viaTransport('@logtail/pino', {
+      sourceToken: 'bench',
+      options: { endpoint: `${sinkUrl}/` },
+    });
+    return run;
+  },
+  'pino-loki': ({ sinkUrl }) => {
+    const { written: _, ...run } = viaTransport('pino-loki', { host: sinkUrl });
+    return run;
+  },
+};
