@@ -46,6 +46,9 @@ function jwtSecretOf(config: Config): string {
 }
 
 async function main(): Promise<void> {
+  // Every batch's object put does fsyncs on libuv's pool, which zlib and crypto share; its default
+  // 4 threads let slow fsyncs queue everything else. It is sized when first used, i.e. after this.
+  process.env.UV_THREADPOOL_SIZE ??= '16';
   const bootLog = pino({ name: 'cloudsage-backend' });
   let config: Config;
   try {

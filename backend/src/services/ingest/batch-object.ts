@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { constants, gzip } from 'node:zlib';
+import { constants, gzip, gzipSync } from 'node:zlib';
 import type { LogRecord } from '@cloudsage/schema';
 import { BatchSummary } from './batch-summary.js';
 
@@ -38,12 +38,14 @@ export interface BatchObject {
 
 /**
  * Serializes the stored records once into NDJSON, gathering counts, time range and per-minute
- * figures in the same pass, and gzips it (off the main thread, in zlib's thread pool).
+ * figures in the same pass, and gzips it: in zlib's thread pool by default (off the main
+ * thread), or synchronously with `sync` on an ingest worker thread, which is itself the
+ * parallelism and should not queue behind file system calls in the shared pool.
  *
  * @example
  * const { body, summary } = await buildBatchObject(records);
  */
-export async function buildBatchObject(records: readonly LogRecord[]): Promise<BatchObject> {
+export async function buildBatchObject(records: readonly LogRecord[], sync = false): Promise<BatchObject> {
   const summary = new BatchSummary();
   const lines = new Array<string>(records.length);
   for (let i = 0; i < records.length; i++) {
@@ -54,7 +56,8 @@ export async function buildBatchObject(records: readonly LogRecord[]): Promise<B
     summary.add(record, line.length + 1);
   }
   lines.push('');
-  const body = await gzipAsync(Buffer.from(lines.join('\n')), GZIP_OPTIONS);
+  const text = Buffer.from(lines.join('\n'));
+  const body = sync ? gzipSync(text, GZIP_OPTIONS) : await gzipAsync(text, GZIP_OPTIONS);
   return { body, summary };
 }
 

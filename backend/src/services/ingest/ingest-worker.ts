@@ -35,7 +35,7 @@ port.on('message', (message: PoolRequest) => {
       acked = taken;
       reply({ type: 'consumed', id: message.id, bytes: taken });
     };
-    prepareBatch(input, message.job, onRaw).then(
+    prepareBatch(input, message.job, onRaw, true).then(
       (prepared) => {
         const object = prepared.object;
         // The object's bytes move to the main thread instead of being copied.

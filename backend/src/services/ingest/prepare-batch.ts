@@ -36,7 +36,7 @@ export interface PreparedBatch {
 /**
  * Stream-decodes a body within the limits, normalizes every record and builds the batch object:
  * the CPU-heavy half of ingest, run by the ingest pool's worker threads (or inline). `onRaw`
- * hears how many body bytes were taken so far.
+ * hears how many body bytes were taken so far; `onWorkerThread` gzips synchronously.
  *
  * @example
  * const prepared = await prepareBatch(request.raw, { form: 'ndjson', encoding: 'gzip', limits, receivedAt });
@@ -45,10 +45,11 @@ export async function prepareBatch(
   body: Readable,
   job: PrepareJob,
   onRaw?: (rawBytes: number) => void,
+  onWorkerThread = false,
 ): Promise<PreparedBatch> {
   const decoded = await decodeBody(body, job.form, job.encoding, job.limits, onRaw);
   const normalized = normalizeBatch(decoded, job.receivedAt, job.limits.maxRecordBytes);
-  const built = normalized.records.length > 0 ? await buildBatchObject(normalized.records) : undefined;
+  const built = normalized.records.length > 0 ? await buildBatchObject(normalized.records, onWorkerThread) : undefined;
   return {
     envelopeProjectId: decoded.kind === 'values' ? decoded.projectId : undefined,
     bytes: decoded.bytes,
