@@ -32,7 +32,8 @@ describe.each(SQL_DIALECTS)('malformed, oversized and hostile bodies on %s', (di
   let targets: Target[];
 
   beforeAll(async () => {
-    t = await startTestApp({ dialect });
+    // Ingest decodes inline (no worker threads), keeping this suite cheap; logs.test.ts reads what the pool writes.
+    t = await startTestApp({ dialect, env: { CLOUDSAGE_INGEST_WORKERS: '0' } });
     url = t.url;
     owner = await signUp(url);
     projectId = await newProject(url, owner);

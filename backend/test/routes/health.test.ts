@@ -21,7 +21,8 @@ describe.each(SQL_DIALECTS)('health, readiness and metrics on %s', (dialect) => 
   let url: string;
 
   beforeAll(async () => {
-    t = await startTestApp({ dialect });
+    // Ingest decodes inline (no worker threads), keeping this suite cheap; logs.test.ts reads what the pool writes.
+    t = await startTestApp({ dialect, env: { CLOUDSAGE_INGEST_WORKERS: '0' } });
     url = t.url;
   });
   afterAll(async () => {

@@ -131,7 +131,8 @@ describe.each(SQL_DIALECTS)('tenant isolation on %s', (dialect) => {
   let identities: Array<[string, Auth]>;
 
   beforeAll(async () => {
-    t = await startTestApp({ dialect });
+    // Ingest decodes inline (no worker threads), keeping this suite cheap; logs.test.ts reads what the pool writes.
+    t = await startTestApp({ dialect, env: { CLOUDSAGE_INGEST_WORKERS: '0' } });
     url = t.url;
     [alice, bob] = await Promise.all([signUp(url), signUp(url)]);
     aliceProject = await newProject(url, alice, 'alice');

@@ -23,7 +23,8 @@ describe.each(SQL_DIALECTS)('API key routes on %s', (dialect) => {
 
   beforeAll(async () => {
     clock = manualClock();
-    t = await startTestApp({ dialect, now: clock.now });
+    // Ingest decodes inline (no worker threads), keeping this suite cheap; logs.test.ts reads what the pool writes.
+    t = await startTestApp({ dialect, now: clock.now, env: { CLOUDSAGE_INGEST_WORKERS: '0' } });
     url = t.url;
     owner = await signUp(url);
   });

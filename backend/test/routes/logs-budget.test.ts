@@ -29,7 +29,8 @@ describe.each(SQL_DIALECTS)('logs pages under a small object budget on %s', (dia
   let all: LogRecord[];
 
   beforeAll(async () => {
-    t = await startTestApp({ dialect });
+    // Ingest decodes inline (no worker threads), keeping this suite cheap; logs.test.ts reads what the pool writes.
+    t = await startTestApp({ dialect, env: { CLOUDSAGE_INGEST_WORKERS: '0' } });
     const owner = await signUp(t.url);
     projectId = await newProject(t.url, owner);
     const { key } = await newKey(t.url, owner, projectId, ['ingest']);
