@@ -99,10 +99,17 @@ export class CountingSink {
  * Resolves once `predicate` holds, checking on the event loop and every 10 ms after: it waits for I/O
  * from child processes, it is not a sleep standing in for time.
  */
-export async function eventually(predicate: () => boolean, what: string, maxMs = 20_000): Promise<void> {
+export async function eventually(
+  predicate: () => boolean,
+  what: string,
+  maxMs = 20_000,
+  refresh?: () => Promise<void>,
+): Promise<void> {
   const start = performance.now();
-  while (!predicate()) {
+  for (;;) {
+    await refresh?.();
+    if (predicate()) return;
     if (performance.now() - start > maxMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, refresh ? 100 : 10));
   }
 }
