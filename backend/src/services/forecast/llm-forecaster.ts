@@ -156,7 +156,7 @@ export class LlmForecaster implements Forecaster {
   async ask(facts: ForecastFacts, n: ForecastNumbers): Promise<LlmAnswer> {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
     if (this.#o.apiKey) headers.authorization = `Bearer ${this.#o.apiKey}`;
-    const body = JSON.stringify({
+    const request = {
       model: this.#o.model ?? 'gpt-4o-mini',
       temperature: 0.2,
       response_format: { type: 'json_object' },
@@ -164,17 +164,17 @@ export class LlmForecaster implements Forecaster {
         { role: 'system', content: SYSTEM_PROMPT },
         { role: 'user', content: factsPrompt(facts, n) },
       ],
-    });
+    };
     const signal = AbortSignal.timeout(this.#o.timeoutMs);
     let text: string;
     try {
-      const res = await this.#o.fetch(completionsUrl(this.#o.url), {
-        method: 'POST',
-        headers,
-        body,
-        signal,
-        redirect: 'error',
-      });
+      let res = await this.#post(JSON.stringify(request), headers, signal);
+      if (res.status === 400 || res.status === 422) {
+        // Some compatible servers refuse `response_format`; ask once more without it (same deadline).
+        await res.body?.cancel().catch(() => {});
+        const { response_format: _, ...plain } = request;
+        res = await this.#post(JSON.stringify(plain), headers, signal);
+      }
       if (!res.ok) {
         await res.body?.cancel().catch(() => {});
         throw new LlmFailure('status', `answered ${res.status}`);
@@ -204,5 +204,9 @@ export class LlmForecaster implements Forecaster {
       throw new LlmFailure('invalid', `answer does not match the schema: ${answer.error.issues[0]?.message ?? ''}`);
     }
     return answer.data;
+  }
+
+  #post(body: string, headers: Record<string, string>, signal: AbortSignal): Promise<Response> {
+    return this.#o.fetch(completionsUrl(this.#o.url), { method: 'POST', headers, body, signal, redirect: 'error' });
   }
 }
