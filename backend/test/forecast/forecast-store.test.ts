@@ -54,12 +54,21 @@ describe.each(SQL_DIALECTS)('forecast store on %s', (dialect) => {
     const p = await project('p_replicas');
     const { state, generate } = gatedGenerator();
     const options = { db: sql.store.db, bucket, log, generate, now: () => NOW, waitStepMs: 2 };
+    // B's clock counts its reads: today() reads it once, the lease loop three times per attempt that
+    // found the lease taken and no row yet, so four reads prove B is waiting on A's lease.
+    let bReads = 0;
     const a = new ForecastStore(options);
-    const b = new ForecastStore(options);
-    const both = Promise.all([a.today(p), b.today(p), a.today(p)]);
-    // Let both stores reach the lease before the holder finishes.
-    await new Promise((r) => setImmediate(r));
-    await new Promise((r) => setTimeout(r, 20));
+    const b = new ForecastStore({
+      ...options,
+      now: () => {
+        bReads++;
+        return NOW;
+      },
+    });
+    const aFirst = a.today(p);
+    while (state.calls === 0) await new Promise((r) => setTimeout(r, 1));
+    const both = Promise.all([aFirst, b.today(p), a.today(p)]);
+    while (bReads < 4) await new Promise((r) => setTimeout(r, 1));
     state.release();
     const [fa, fb, fa2] = await both;
     expect(state.calls).toBe(1);
