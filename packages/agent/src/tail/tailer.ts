@@ -23,6 +23,8 @@ export interface TailedFile {
   /** When it stopped matching any pattern (rotated away or deleted), if it did. */
   orphanSince: number | undefined;
   lastGrowth: number;
+  /** Set by SIGHUP for a file no longer at its path: read it to its end, then close it at once. */
+  drainAndClose: boolean;
   readonly splitter: LineSplitter;
 }
 
@@ -113,7 +115,7 @@ export class Tailer {
     return more;
   }
 
-  /** SIGHUP: reopens every file by its path; one that is no longer there is read to its end and closed. */
+  /** SIGHUP: reopens every file by its path; one that is no longer there is read to its end, then closed. */
   reopen(): void {
     for (const f of [...this.files.values()]) {
       let reopened = false;
@@ -127,10 +129,8 @@ export class Tailer {
       } catch {
         reopened = false;
       }
-      if (!reopened) {
-        this.read(f, Number.POSITIVE_INFINITY);
-        this.close(f);
-      }
+      // Moved or deleted: the next polls read what is left (as the budget allows), then close it.
+      if (!reopened) f.drainAndClose = true;
     }
     this.scan();
   }
@@ -203,6 +203,7 @@ export class Tailer {
       mtimeMs: st.mtimeMs,
       orphanSince: undefined,
       lastGrowth: this.now(),
+      drainAndClose: false,
       splitter: new LineSplitter(),
     };
     this.files.set(id, file);
@@ -224,6 +225,10 @@ export class Tailer {
     f.mtimeMs = st.mtimeMs;
     if (changed && (st.size < f.offset || (f.offset > 0 && !this.sameTail(f)))) this.truncated(f);
     if (f.head === '' && f.size > 0) f.head = readHead(f.fd, f.size);
+    if (f.drainAndClose && f.offset >= f.size) {
+      this.close(f);
+      return false;
+    }
     if (
       f.orphanSince !== undefined &&
       f.offset >= f.size &&
