@@ -1,5 +1,5 @@
 import type { Forecast, RiskPoint } from '@cloudsage/schema';
-import { useCallback, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { getProject, forecast as loadForecast, riskHistory } from '../api/endpoints.js';
 import { ApiError, messageOf } from '../api/http.js';
 import { ForecastCard } from '../components/forecast-card.js';
@@ -46,13 +46,16 @@ export default function ProjectPage({ projectId }: { projectId: string }) {
   const [notice, setNotice] = useState<{ ingest?: string; score?: string }>({});
   usePageTitle(project.data?.name ?? 'Project');
 
-  const regenerate = useCallback(async () => {
-    try {
-      const fresh = await loadForecast(projectId, true);
-      forecast.set(() => fresh);
-    } catch {
-      forecast.reload();
-    }
+  // One regeneration at a time: several scores can arrive before the fresh forecast does.
+  const regenerating = useRef<Promise<void> | undefined>(undefined);
+  const regenerate = useCallback(() => {
+    regenerating.current ??= loadForecast(projectId, true)
+      .then((fresh) => forecast.set(() => fresh))
+      .catch(() => forecast.reload())
+      .finally(() => {
+        regenerating.current = undefined;
+      });
+    return regenerating.current;
   }, [projectId, forecast.set, forecast.reload]);
 
   const live = useProjectEvents(projectId, {
