@@ -12,8 +12,15 @@ const FASTIFY_CODES: Record<string, keyof typeof ERROR_CODES> = {
   FST_ERR_VALIDATION: 'invalid_body',
 };
 
+// What pg throws, without a code, for a connection the server dropped or one the pool could not open.
+const PG_CONNECTION_LOST = /^(Connection terminated( unexpectedly)?|timeout exceeded when trying to connect)$/;
+
 function isStoreDown(err: unknown): boolean {
   const code = (err as { code?: unknown })?.code;
+  const message = (err as { message?: unknown })?.message;
+  if (code === undefined && typeof message === 'string' && PG_CONNECTION_LOST.test(message)) return true;
+  // SQLSTATE class 08: connection exceptions.
+  if (typeof code === 'string' && /^08[0-9A-Z]{3}$/.test(code)) return true;
   return (
     typeof code === 'string' &&
     [
@@ -26,6 +33,7 @@ function isStoreDown(err: unknown): boolean {
       'SQLITE_BUSY',
       'SQLITE_FULL',
       '57P01',
+      '57P02',
       '57P03',
       '53300',
     ].includes(code)

@@ -54,6 +54,12 @@ function openPostgres(url: string, poolSize: number): SqlStore {
   // An idle client that loses its server emits 'error' on the pool; without a listener it would
   // crash the process. Queries on a dead pool still reject, and readiness reports it.
   pool.on('error', () => {});
+  // A client checked out by Kysely has no pool listener: when the server dies under it (a restart,
+  // a failover) it emits 'error' on the client itself, which would crash the process too. Its query
+  // rejects anyway (answered as 503), and the pool drops the broken client on release.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
