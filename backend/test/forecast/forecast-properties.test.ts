@@ -101,7 +101,7 @@ describe('built-in forecaster properties', () => {
         }
         expect(out.text.length).toBeGreaterThan(20);
       }),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
   });
 });
