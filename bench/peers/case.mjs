@@ -42,7 +42,13 @@ process.on('message', async (m) => {
   } else if (m.type === 'close') {
     const t0 = performance.now();
     const deadline = new Promise((resolve) => setTimeout(resolve, CLOSE_DEADLINE_MS, 'deadline').unref());
-    const how = await Promise.race([Promise.resolve(run.close()).then(() => 'closed'), deadline]);
+    const closing = Promise.resolve()
+      .then(() => run.close())
+      .then(
+        () => 'closed',
+        (err) => `failed: ${err.message}`,
+      );
+    const how = await Promise.race([closing, deadline]);
     send({ type: 'closed', how, closeMs: performance.now() - t0 });
     setImmediate(() => process.exit(0));
   }

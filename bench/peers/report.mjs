@@ -48,7 +48,7 @@ function targets(logger, rows, base, n) {
 
 /**
  * @param {object[]} rows results of run.mjs
- * @param {{ records: number, limitMs: number, quietMs: number, startedAt: Date, loadavg: number[] }} meta
+ * @param {{ records: number, limitMs: number, quietMs: number, startedAt: Date, loadavg: number[], cloudsageOptions?: string }} meta
  */
 export function renderReport(rows, meta) {
   const n = meta.records;
@@ -63,6 +63,9 @@ export function renderReport(rows, meta) {
       '"all in": main-thread event-loop busy time from the first call to the end of delivery (work deferred to later ticks included), per record. ' +
       'Peak RSS: the process (worker threads included).',
   ];
+  if (meta.cloudsageOptions) {
+    parts.push('', `**What-if run: every CloudSage shipper got \`${meta.cloudsageOptions}\` on top of its defaults.**`);
+  }
   for (const logger of LOGGERS) {
     const group = rows.filter((r) => r.logger === logger.key);
     if (group.length === 0) continue;

@@ -3,6 +3,9 @@
 //   BENCH_RECORDS=30000 pnpm bench:peers        a quick check (default 300,000)
 //   BENCH_ONLY=pino-cloudsage,pino-file ...     only the runs whose id is listed (ids in cases/registry.mjs)
 //   BENCH_LIMIT_MS=60000                        how long a run may take to deliver before it is cut off
+//   BENCH_CLOUDSAGE_OPTIONS='{"maxBufferBytes":268435456}'   extra options for every CloudSage shipper (what-if
+//                                               runs for the packages' owners; the report names them)
+// Each run's stderr goes to bench-results/peers-logs/<id>.stderr.log.
 import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -70,7 +73,7 @@ async function runCase(spec, sink) {
   // Shippers report their troubles on stderr (dropped logs, failed requests): keep the first lines.
   let stderr = '';
   child.stderr.on('data', (d) => {
-    if (stderr.length < 4000) stderr += d;
+    if (stderr.length < 64_000) stderr += d;
   });
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
   const row = { id: spec.id, logger: spec.logger, label: spec.label, spec, notes: [] };
@@ -122,7 +125,8 @@ async function runCase(spec, sink) {
     child.send({ type: 'close' });
     const closed = await closedP;
     row.closeMs = closed.closeMs;
-    if (closed.how !== 'closed') row.notes.push(`close did not finish within 20 s`);
+    if (closed.how === 'deadline') row.notes.push('close did not finish within 20 s');
+    else if (closed.how !== 'closed') row.notes.push(`close ${closed.how}`);
   } catch (err) {
     row.notes.push(`run failed: ${err.message}`);
   }
@@ -144,9 +148,13 @@ async function runCase(spec, sink) {
   }
   const firstLine = stderr.split('\n').find((l) => l.trim().length > 0);
   if (firstLine) row.notes.push(`stderr: ${firstLine.trim().slice(0, 160)}`);
+  if (stderr) writeFileSync(join(logDir, `${spec.id}.stderr.log`), stderr);
   return row;
 }
 
+const outDir = join(here, '..', '..', 'bench-results');
+const logDir = join(outDir, 'peers-logs');
+mkdirSync(logDir, { recursive: true });
 const sink = await startSink();
 const selected = CASES.filter((c) => !only || only.includes(c.id));
 const rows = [];
@@ -162,10 +170,15 @@ for (const spec of selected) {
 }
 sink.stop();
 
-const md = renderReport(rows, { records: N, limitMs: LIMIT_MS, quietMs: QUIET_MS, startedAt, loadavg: loadavg() });
+const md = renderReport(rows, {
+  records: N,
+  limitMs: LIMIT_MS,
+  quietMs: QUIET_MS,
+  startedAt,
+  loadavg: loadavg(),
+  cloudsageOptions: process.env.BENCH_CLOUDSAGE_OPTIONS,
+});
 process.stdout.write(`\n${md}`);
-const outDir = join(here, '..', '..', 'bench-results');
-mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, 'peers.md'), md);
 writeFileSync(
   join(outDir, 'peers.json'),

@@ -5,6 +5,7 @@ import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { record } from '../workload.mjs';
+import { cloudsageOptions } from './cloudsage-options.mjs';
 
 // A burst in one loop overruns the Batch processor's default queue (2048) at once: the 1M rows show each
 // exporter's own speed, the defaults row what an unchanged set-up delivers.
@@ -36,7 +37,7 @@ function run(processor) {
   };
 }
 
-const cloudsage = (sinkUrl) => new CloudSageLogRecordExporter({ endpoint: sinkUrl, apiKey: 'csk_bench' });
+const cloudsage = (sinkUrl) => new CloudSageLogRecordExporter(cloudsageOptions(sinkUrl));
 const otlp = (sinkUrl) => new OTLPLogExporter({ url: `${sinkUrl}/v1/logs` });
 
 /** @type {Record<string, (ctx: { sinkUrl: string }) => object>} */

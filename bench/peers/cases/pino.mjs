@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createStream } from '@cloudsage/pino';
 import pino from 'pino';
 import { record } from '../workload.mjs';
+import { cloudsageOptions } from './cloudsage-options.mjs';
 
 function logWith(logger) {
   return (i) => {
@@ -21,9 +22,11 @@ function viaTransport(target, options) {
     ready: once(transport, 'ready'),
     // The worker has read every line and its destination has flushed (thread-stream's flush round trip).
     written: () => new Promise((resolve, reject) => transport.flush((err) => (err ? reject(err) : resolve()))),
+    // thread-stream gives a worker 10 s to end, then emits 'error' (which would crash the process).
     close: () =>
-      new Promise((resolve) => {
+      new Promise((resolve, reject) => {
         transport.once('close', resolve);
+        transport.once('error', reject);
         transport.end();
       }),
   };
@@ -33,11 +36,11 @@ function viaTransport(target, options) {
 export const setups = {
   'pino-file': () => viaTransport('pino/file', { destination: '/dev/null' }),
   'pino-cloudsage': ({ sinkUrl }) => {
-    const { written: _, ...run } = viaTransport('@cloudsage/pino', { endpoint: sinkUrl, apiKey: 'csk_bench' });
+    const { written: _, ...run } = viaTransport('@cloudsage/pino', cloudsageOptions(sinkUrl));
     return run;
   },
   'pino-cloudsage-stream': ({ sinkUrl }) => {
-    const stream = createStream({ endpoint: sinkUrl, apiKey: 'csk_bench' });
+    const stream = createStream(cloudsageOptions(sinkUrl));
     return {
       log: logWith(pino(stream)),
       close: () =>

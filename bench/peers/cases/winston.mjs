@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { CloudSageTransport } from '@cloudsage/winston';
 import winston from 'winston';
 import { record } from '../workload.mjs';
+import { cloudsageOptions } from './cloudsage-options.mjs';
 
 function run(transport, extra = {}) {
   const logger = winston.createLogger({ transports: [transport] });
@@ -37,7 +38,7 @@ export const setups = {
     });
     return run(transport, { ready: once(transport, 'open'), written: () => all });
   },
-  'winston-cloudsage': ({ sinkUrl }) => run(new CloudSageTransport({ endpoint: sinkUrl, apiKey: 'csk_bench' })),
+  'winston-cloudsage': ({ sinkUrl }) => run(new CloudSageTransport(cloudsageOptions(sinkUrl))),
   'winston-http': ({ sinkUrl }) => {
     const { hostname, port } = new URL(sinkUrl);
     return run(new winston.transports.Http({ host: hostname, port: Number(port), path: '/winston' }));
