@@ -19,6 +19,11 @@ export interface ForecastStoreOptions {
   onForecast?: (projectId: string, forecast: Forecast) => void | Promise<void>;
   lockMs?: number;
   waitStepMs?: number;
+  /**
+   * Whether today's cached forecast should be made again before the day ends (e.g. it was made
+   * before the project had any history and now it has). Asked on every cache hit; keep it cheap.
+   */
+  isStale?: (projectId: string, forecast: Forecast) => Promise<boolean>;
 }
 
 /** The UTC date (yyyy-mm-dd) of an instant: "today" of DESIGN.md's contract. */
@@ -38,7 +43,8 @@ export function forecastObjectKey(projectId: string, date: string): string {
  * others wait for its row.
  */
 export class ForecastStore {
-  readonly #o: Required<Omit<ForecastStoreOptions, 'onForecast'>> & Pick<ForecastStoreOptions, 'onForecast'>;
+  readonly #o: Required<Omit<ForecastStoreOptions, 'onForecast' | 'isStale'>> &
+    Pick<ForecastStoreOptions, 'onForecast' | 'isStale'>;
   readonly #inFlight = new Map<string, Promise<Forecast>>();
   readonly #holder = `f_${randomUUID()}`;
 
@@ -51,7 +57,9 @@ export class ForecastStore {
     const date = utcDate(this.#o.now());
     if (!refresh) {
       const cached = await this.#latest(projectId, date);
-      if (cached) return cached;
+      if (cached && !(await this.#o.isStale?.(projectId, cached))) return cached;
+      // A stale forecast is replaced like a refresh: the new one is newer than it.
+      if (cached) refresh = true;
     }
     const key = `${projectId}:${date}:${refresh ? 'refresh' : 'first'}`;
     let running = this.#inFlight.get(key);

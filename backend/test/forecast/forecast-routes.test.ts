@@ -107,6 +107,20 @@ describe.each(SQL_DIALECTS)('forecast routes on %s', (dialect) => {
     clock.advance(-DAY - 60 * 60_000);
   });
 
+  it('replaces a forecast made without history once the first risk points arrive, then caches again', async () => {
+    const p = await newProject(t.url, owner, 'newborn');
+    const empty = Forecast.parse((await get(p, owner)).body);
+    expect(empty.basis.historyPoints).toBe(0);
+    expect((await get(p, owner)).body.id).toBe(empty.id);
+    clock.advance(60_000);
+    await seedRiskHistory(t.sql.store.db, p, clock.now(), 12);
+    const real = Forecast.parse((await get(p, owner)).body);
+    expect(real.id).not.toBe(empty.id);
+    expect(real.basis.historyPoints).toBeGreaterThanOrEqual(12);
+    expect((await get(p, owner)).body.id).toBe(real.id);
+    expect(await rows(p)).toHaveLength(2);
+  });
+
   it('answers 404 for another user’s project, 401 without credentials, 400 for a bad query', async () => {
     expectError(await get(projectId, stranger), 404, 'not_found');
     expectError(await get('p_missing', owner), 404, 'not_found');

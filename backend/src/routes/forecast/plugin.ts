@@ -42,6 +42,15 @@ export default async function forecastPlugin(app: FastifyInstance, options: Fore
     now: app.now,
     generate: async (projectId, now) =>
       forecaster.forecast(await gatherFacts({ db: app.sql.db, bucket: app.bucket }, projectId, now)),
+    // A forecast made before the project had any risk point says nothing; the first points replace it.
+    isStale: async (projectId, forecast) =>
+      forecast.basis.historyPoints === 0 &&
+      (await app.sql.db
+        .selectFrom('risk_history')
+        .select('id')
+        .where('project_id', '=', projectId)
+        .limit(1)
+        .executeTakeFirst()) !== undefined,
     onForecast: async (projectId, forecast) => {
       await app.events.publish(projectId, { type: 'forecast', data: forecast });
       // Not awaited: a slow webhook (retried with backoff) must not hold the GET.
