@@ -61,7 +61,7 @@ async function killDuringIngest(store: 'sqlite' | 'postgres'): Promise<void> {
     case: `backend SIGKILL x${FAULTS.kills}`,
     store,
     acked: totals.sent,
-    stored: diff.distinct,
+    stored: diff.found,
     duplicates: diff.duplicated.length,
     lost: diff.lost.length,
     status503: fleet.wire.count(503),

@@ -64,7 +64,7 @@ describe('bucket (S3) unavailable', () => {
         case: 'bucket down (s3rver stopped)',
         store: 'sqlite + s3',
         acked: totals.sent,
-        stored: diff.distinct,
+        stored: diff.found,
         duplicates: diff.duplicated.length,
         lost: diff.lost.length,
         status503: fleet.wire.count(503),

@@ -61,7 +61,7 @@ describe('PostgreSQL restarted mid-load', () => {
         case: 'PostgreSQL restarted (crash stop)',
         store: 'postgres',
         acked: totals.sent,
-        stored: diff.distinct,
+        stored: diff.found,
         duplicates: diff.duplicated.length,
         lost: diff.lost.length,
         status503: fleet.wire.count(503),

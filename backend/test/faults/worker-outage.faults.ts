@@ -103,7 +103,7 @@ async function workerDownThenSlow(store: 'sqlite' | 'postgres'): Promise<void> {
     case: 'worker down, then slow',
     store,
     acked: totals.sent,
-    stored: diff.distinct,
+    stored: diff.found,
     duplicates: diff.duplicated.length,
     lost: diff.lost.length,
     status503: fleet.wire.count(503),

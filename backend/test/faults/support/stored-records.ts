@@ -8,6 +8,8 @@ export interface StoreLocation {
   databaseUrl?: string | undefined;
   bucketUrl?: string | undefined;
   bucketCredentials?: { accessKeyId: string; secretAccessKey: string } | undefined;
+  /** The data dir of a directory bucket, when not `dataDir` (in-process test apps nest it). */
+  bucketDataDir?: string;
 }
 
 /** What the stores hold for one project, read straight from them (the backend stopped). */
@@ -16,14 +18,21 @@ export interface StoredRecords {
   counts: Map<string, number>;
   /** Committed batch rows whose object is missing or holds another number of lines than the row says. */
   damaged: string[];
+  /** Objects under the project's logs that no committed batch names (half-stored batches). */
+  orphans: string[];
 }
 
 /** Reads every committed batch of the project: its row in SQL, its object in the bucket. */
 export async function readStoredRecords(at: StoreLocation, projectId: string): Promise<StoredRecords> {
   const sql = await openSql({ dataDir: at.dataDir, databaseUrl: at.databaseUrl });
-  const bucket = openBucket({ dataDir: at.dataDir, bucketUrl: at.bucketUrl, bucketCredentials: at.bucketCredentials });
+  const bucket = openBucket({
+    dataDir: at.bucketDataDir ?? at.dataDir,
+    bucketUrl: at.bucketUrl,
+    bucketCredentials: at.bucketCredentials,
+  });
   const counts = new Map<string, number>();
   const damaged: string[] = [];
+  const orphans: string[] = [];
   try {
     const rows = await sql.db
       .selectFrom('ingest_batches')
@@ -44,11 +53,13 @@ export async function readStoredRecords(at: StoreLocation, projectId: string): P
         counts.set(msg, (counts.get(msg) ?? 0) + 1);
       }
     }
+    const named = new Set(rows.map((r) => r.object_key));
+    for await (const key of bucket.list(`logs/${projectId}/`)) if (!named.has(key)) orphans.push(key);
   } finally {
     await bucket.close();
     await sql.close();
   }
-  return { counts, damaged };
+  return { counts, damaged, orphans };
 }
 
 /** Compares what was acknowledged with what is stored: lost ids, duplicated ids, ids nobody sent. */
@@ -57,5 +68,5 @@ export function compareStored(logged: readonly string[], stored: StoredRecords) 
   const lost = logged.filter((id) => !stored.counts.has(id));
   const duplicated = [...stored.counts].filter(([, n]) => n > 1).map(([id]) => id);
   const unknown = [...stored.counts.keys()].filter((id) => !sent.has(id));
-  return { lost, duplicated, unknown, distinct: stored.counts.size };
+  return { lost, duplicated, unknown, found: logged.length - lost.length };
 }
