@@ -188,6 +188,19 @@ describe.each(SQL_DIALECTS)('forecast routes on %s', (dialect) => {
     expectError(await post({ forecastId: otherForecast.id, accurate: false }), 404, 'not_found');
   });
 
+  it('takes the dashboard’s vote with the session cookie and its CSRF token, not without', async () => {
+    const f = (await get(projectId, owner)).body as Forecast;
+    const vote = (csrf?: false) =>
+      call(t.url, 'POST', `/api/forecast/${projectId}/feedback`, {
+        auth: csrf === false ? { session: owner, csrf: false } : { session: owner },
+        json: { forecastId: f.id, accurate: true },
+      });
+    expectError(await vote(false), 403, 'csrf_failed');
+    expect((await vote()).status).toBe(201);
+    const viaCookie = await call(t.url, 'GET', `/api/forecast/${projectId}`, { auth: { session: owner } });
+    expect(viaCookie.body.id).toBe(f.id);
+  });
+
   it('lowers the confidence of the next forecast of the same pattern after an inaccurate vote', async () => {
     const p = await newProject(t.url, owner, 'voted');
     await seedRiskHistory(t.sql.store.db, p, clock.now());
