@@ -19,9 +19,11 @@ const run = await setups[id]({ sinkUrl, records: N });
 await run.ready;
 
 let elu0;
+let cpu0;
 process.on('message', async (m) => {
   if (m.type === 'go') {
     elu0 = performance.eventLoopUtilization();
+    cpu0 = process.cpuUsage();
     const startAt = epochNow();
     const t0 = performance.now();
     for (let i = 0; i < N; i++) run.log(i);
@@ -38,7 +40,15 @@ process.on('message', async (m) => {
     // thread (formatting, batching, serializing, HTTP); maxRSS covers the worker threads too.
     const elu = performance.eventLoopUtilization(elu0);
     const mem = process.memoryUsage();
-    send({ type: 'stats', busyMs: elu.active, maxRssKb: process.resourceUsage().maxRSS, heapUsed: mem.heapUsed });
+    // CPU of the whole process (every thread, libuv's pool included) since the burst began.
+    const cpu = process.cpuUsage(cpu0);
+    send({
+      type: 'stats',
+      busyMs: elu.active,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      maxRssKb: process.resourceUsage().maxRSS,
+      heapUsed: mem.heapUsed,
+    });
   } else if (m.type === 'close') {
     const t0 = performance.now();
     const deadline = new Promise((resolve) => setTimeout(resolve, CLOSE_DEADLINE_MS, 'deadline').unref());

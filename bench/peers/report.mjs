@@ -13,15 +13,15 @@ const pct = (d, n) => `${((100 * d) / n).toFixed(d === n ? 0 : 1)}%`;
 
 function table(rows, base, n) {
   const lines = [
-    '| shipper | delivered | wall to delivery | × baseline | µs per log call | × baseline | main-thread µs per record, all in | peak RSS | requests | notes |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    '| shipper | delivered | wall to delivery | × baseline | µs per log call | × baseline | main-thread µs per record, all in | app CPU (all threads) | sink CPU | peak RSS | requests | notes |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   ];
   for (const r of rows) {
     const delivered =
       r.delivered === undefined ? '-' : `${r.delivered.toLocaleString('en-US')} (${pct(r.delivered, n)})`;
     const wall = r.wallMs === undefined ? '-' : `${fmt(r.wallMs / 1000)} s${r.complete ? '' : ' (gave up)'}`;
     lines.push(
-      `| ${r.label} | ${delivered} | ${wall} | ${fmt(ratio(r.wallMs, base?.wallMs))} | ${fmt(r.usPerCall)} | ${fmt(ratio(r.usPerCall, base?.usPerCall))} | ${fmt(r.busyUsPerRecord)} | ${fmt(r.maxRssMb, 0)} MB | ${r.requests?.toLocaleString('en-US') ?? '-'} | ${r.notes.join('; ').replaceAll('|', '\\|')} |`,
+      `| ${r.label} | ${delivered} | ${wall} | ${fmt(ratio(r.wallMs, base?.wallMs))} | ${fmt(r.usPerCall)} | ${fmt(ratio(r.usPerCall, base?.usPerCall))} | ${fmt(r.busyUsPerRecord)} | ${fmt(r.cpuS)} s | ${r.sinkCpuS === undefined ? '-' : `${fmt(r.sinkCpuS)} s`} | ${fmt(r.maxRssMb, 0)} MB | ${r.requests?.toLocaleString('en-US') ?? '-'} | ${r.notes.join('; ').replaceAll('|', '\\|')} |`,
     );
   }
   return lines.join('\n');
@@ -61,6 +61,7 @@ export function renderReport(rows, meta) {
       '"wall to delivery": from the first log call to the last record counted by the sink (floors: to the local write flushed). ' +
       '"µs per log call": the synchronous loop of log calls divided by the records. ' +
       '"all in": main-thread event-loop busy time from the first call to the end of delivery (work deferred to later ticks included), per record. ' +
+      "App CPU: user + system time of the run's process, every thread, from the first call to the end of delivery; sink CPU: the sink process over the same run (decoding and HTTP). " +
       'Peak RSS: the process (worker threads included).',
   ];
   if (meta.cloudsageOptions) {

@@ -69,6 +69,8 @@ async function runCase(spec, sink) {
   const child = fork(join(here, 'case.mjs'), [spec.id], {
     env: { ...process.env, BENCH_RECORDS: String(N), BENCH_SINK_URL: sink.url },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    // e.g. BENCH_CHILD_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the runs (not the sink).
+    execArgv: process.env.BENCH_CHILD_ARGS?.split(' ').filter(Boolean) ?? [],
   });
   // Shippers report their troubles on stderr (dropped logs, failed requests): keep the first lines.
   let stderr = '';
@@ -121,6 +123,7 @@ async function runCase(spec, sink) {
     const stats = await statsP;
     row.busyUsPerRecord = (stats.busyMs * 1000) / N;
     row.maxRssMb = stats.maxRssKb / 1024;
+    row.cpuS = stats.cpuMs / 1000;
     const closedP = nextMessage(child, 'closed', 30_000);
     child.send({ type: 'close' });
     const closed = await closedP;
@@ -140,6 +143,7 @@ async function runCase(spec, sink) {
     row.delivered = s.records;
     row.requests = s.requests;
     row.wireMb = s.wireBytes / 1024 / 1024;
+    row.sinkCpuS = s.cpuMs / 1000;
     if (s.failed > 0) row.notes.push(`${s.failed} request(s) the sink could not take`);
     if (s.errors.length > 0) row.notes.push(`sink: ${s.errors[0]}`);
     if (row.deliveredLive !== undefined && row.delivered > row.deliveredLive) {

@@ -8,8 +8,10 @@ import { decodeAndAnswer } from './sink-protocols.mjs';
 const epochNow = () => performance.timeOrigin + performance.now();
 
 let stats;
+let cpu0;
 function reset() {
-  stats = { records: 0, requests: 0, wireBytes: 0, failed: 0, lastAt: 0, protocols: {}, errors: [] };
+  stats = { records: 0, requests: 0, wireBytes: 0, failed: 0, lastAt: 0, protocols: {}, errors: [], cpuMs: 0 };
+  cpu0 = process.cpuUsage();
 }
 reset();
 
@@ -49,6 +51,9 @@ process.on('message', (m) => {
     reset();
     process.send({ type: 'reset-done' });
   } else if (m.type === 'stats') {
+    // The sink's own CPU since the reset: decoding and HTTP work the shipper's protocol costs the receiver.
+    const cpu = process.cpuUsage(cpu0);
+    stats.cpuMs = (cpu.user + cpu.system) / 1000;
     process.send({ type: 'stats', id: m.id, stats });
   } else if (m.type === 'stop') {
     server.closeAllConnections();
