@@ -4,8 +4,8 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Forecast, RiskHistory } from '@cloudsage/schema';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CloudSage, CloudSageError } from '../src/index.js';
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import { CloudSage, CloudSageError, type Feedback, type Project } from '../src/index.js';
 
 interface Harness {
   url: string;
@@ -77,6 +77,7 @@ afterAll(async () => {
 describe('read API against the real backend', () => {
   it("getForecast() with a read key and no id forecasts the key's project", async () => {
     const f = await client(readKey).getForecast();
+    expectTypeOf(f).toEqualTypeOf<Forecast>();
     expect(Forecast.parse(f)).toEqual(f);
     expect(f.projectId).toBe(projectId);
     expect(f.date).toBe(new Date().toISOString().slice(0, 10));
@@ -90,6 +91,7 @@ describe('read API against the real backend', () => {
   it('getRiskHistory({ days }) answers the stored points, oldest first, within the days asked', async () => {
     const c = client(readKey);
     const all = await c.getRiskHistory({ days: 30 });
+    expectTypeOf(all).toEqualTypeOf<RiskHistory>();
     expect(RiskHistory.parse(all)).toHaveLength(96);
     const times = all.map((p) => Date.parse(p.timestamp));
     expect([...times].sort((a, b) => a - b)).toEqual(times);
@@ -104,6 +106,7 @@ describe('read API against the real backend', () => {
     const c = client(readKey);
     const f = await c.getForecast();
     const fb = await c.sendFeedback({ forecastId: f.id, accurate: false, comment: 'recovered by noon' });
+    expectTypeOf(fb).toEqualTypeOf<Feedback>();
     expect(fb).toMatchObject({ forecastId: f.id, accurate: false, comment: 'recovered by noon' });
     const row = await backend.sql.store.db
       .selectFrom('forecast_feedback')
@@ -119,7 +122,9 @@ describe('read API against the real backend', () => {
   });
 
   it('listProjects() lists the key’s one project, or every project of a signed-in user', async () => {
-    expect((await client(readKey).listProjects()).map((p) => p.id)).toEqual([projectId]);
+    const listed = await client(readKey).listProjects();
+    expectTypeOf(listed).toEqualTypeOf<Project[]>();
+    expect(listed.map((p) => p.id)).toEqual([projectId]);
     const mine = await client(token).listProjects();
     expect(mine.map((p) => p.id).sort()).toEqual([projectId, otherProjectId].sort());
   });
