@@ -29,6 +29,17 @@ const LIVE_TEXT: Record<LiveStatus, string> = {
   reconnecting: 'Reconnecting…',
 };
 
+/**
+ * Whether a live score shows today's forecast to be out of date: there is none, it was made from
+ * no history, or the score fell outside its predicted range. A regenerated forecast includes that
+ * score, so this asks again only when the series keeps surprising the model (at most once per
+ * scoring window, a minute by default).
+ */
+function forecastIsStale(f: Forecast | undefined, point: RiskPoint): boolean {
+  if (!f || f.basis.historyPoints === 0) return true;
+  return point.score < f.predicted.low || point.score > f.predicted.high;
+}
+
 function addPoint(list: RiskPoint[] | undefined, point: RiskPoint): RiskPoint[] {
   const rest = (list ?? []).filter((p) => p.id !== point.id);
   return [...rest, point].sort((a, b) => a.timestamp.localeCompare(b.timestamp));
@@ -46,23 +57,37 @@ export default function ProjectPage({ projectId }: { projectId: string }) {
   const [notice, setNotice] = useState<{ ingest?: string; score?: string }>({});
   usePageTitle(project.data?.name ?? 'Project');
 
-  // One regeneration at a time: several scores can arrive before the fresh forecast does.
-  const regenerating = useRef<Promise<void> | undefined>(undefined);
-  const regenerate = useCallback(() => {
-    regenerating.current ??= loadForecast(projectId, true)
-      .then((fresh) => forecast.set(() => fresh))
-      .catch(() => forecast.reload())
-      .finally(() => {
-        regenerating.current = undefined;
-      });
-    return regenerating.current;
+  // One regeneration at a time; a request made while one runs makes it run once more afterwards,
+  // so a score that lands mid-way is still in the forecast shown.
+  const regen = useRef<{ running: Promise<void> | undefined; again: boolean }>({ running: undefined, again: false });
+  const regenerate = useCallback((): Promise<void> => {
+    const state = regen.current;
+    if (state.running) {
+      state.again = true;
+      return state.running;
+    }
+    const run = async () => {
+      do {
+        state.again = false;
+        try {
+          const fresh = await loadForecast(projectId, true);
+          forecast.set(() => fresh);
+        } catch {
+          forecast.reload();
+          return;
+        }
+      } while (state.again);
+    };
+    state.running = run().finally(() => {
+      state.running = undefined;
+    });
+    return state.running;
   }, [projectId, forecast.set, forecast.reload]);
 
   const live = useProjectEvents(projectId, {
     onScore: (point) => {
       history.set((list) => addPoint(list, point));
-      // A forecast made before any history says little: the first score warrants a fresh one.
-      if (!forecast.data || forecast.data.basis.historyPoints === 0) void regenerate();
+      if (forecastIsStale(forecast.data, point)) void regenerate();
       setNotice((n) => ({
         ...n,
         score: `New score ${Math.round(point.score)} at ${new Date(point.timestamp).toLocaleTimeString()}`,
