@@ -51,6 +51,20 @@ function parseJson(bytes: Buffer): unknown {
 }
 
 /**
+ * The flattened records as the JSON body ingest reads. JSON.parse accepts nesting deeper than
+ * JSON.stringify can write back (V8 recurses on the stack there), so a value nested thousands
+ * deep is refused as input here instead of failing as a 500.
+ */
+function recordsJson(records: unknown[]): Buffer {
+  try {
+    return Buffer.from(JSON.stringify(records));
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    throw new AppError('invalid_body', 'the body is nested too deeply', { cause: err });
+  }
+}
+
+/**
  * Receives one OTLP/HTTP ExportLogsServiceRequest: reads the body within the ingest limits
  * (gzip inflated while streaming), decodes protobuf or JSON, flattens it into OTLP log records
  * and stores them through the same durable ingest path as `POST /api/ingest` (which normalizes
@@ -89,7 +103,7 @@ export async function receiveOtlpLogs(deps: IngestDeps, input: OtlpInput): Promi
       config: { ...deps.config, limits: { ...limits, maxBodyBytes: unbounded, maxInflatedBytes: unbounded } },
     },
     {
-      body: Readable.from([Buffer.from(JSON.stringify(records))]),
+      body: Readable.from([recordsJson(records)]),
       identity,
       contentType: 'application/json',
       contentEncoding: undefined,

@@ -59,14 +59,20 @@ export function levelFromSeverityNumber(n: number): Level | undefined {
   return 'fatal';
 }
 
+// Own keys only: a level field saying "constructor" or "__proto__" found Object.prototype's members,
+// which were stored as the level (the read API then served `level: {}`, or dropped the line).
+function byName(name: string): Level | undefined {
+  return Object.hasOwn(BY_NAME, name) ? BY_NAME[name] : undefined;
+}
+
 /** Maps a level name in any case (winston, syslog, log4j, OTel severityText) to a Level. */
 export function levelFromName(name: string): Level | undefined {
   if (name.length > 16) return undefined;
-  const direct = BY_NAME[name];
+  const direct = byName(name);
   if (direct) return direct;
   const lower = name.trim().toLowerCase();
   // OTel severity texts carry a number suffix: "ERROR2", "WARN4".
-  return BY_NAME[lower] ?? BY_NAME[lower.replace(/\d+$/, '')];
+  return byName(lower) ?? byName(lower.replace(/\d+$/, ''));
 }
 
 /** Maps whatever a logger put in its level field; undefined when it is not recognisable. */
