@@ -1,7 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +34,8 @@ const TARGETS = (process.env.BENCH_TARGETS ?? 'ceiling,sqlite,postgres').split('
 interface Result {
   name: string;
   recordsPerSecond: number;
+  /** Records per second of the server's own CPU time (all its threads): a figure the machine's other load does not move much. */
+  recordsPerCpuSecond: number;
   batchesPerSecond: number;
   p50: number;
   p99: number;
@@ -91,6 +93,18 @@ function sampleRss(pid: number): { samples: number[]; stop(): void } {
   return { samples, stop: () => clearInterval(timer) };
 }
 
+/** User + system CPU seconds a process has used, all threads, from /proc (Linux; NaN elsewhere). */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
@@ -103,6 +117,7 @@ async function load(
   headers: Record<string, string>,
   workload: Workload,
   rss: number[],
+  pid: number,
 ): Promise<Result> {
   const pool = new Pool(url, { connections: CONNECTIONS, pipelining: 1 });
   const latencies: number[] = [];
@@ -144,11 +159,13 @@ async function load(
   await new Promise((r) => setTimeout(r, WARMUP_SECONDS * 1000));
   measuring = true;
   const rssFrom = rss.length;
+  const cpuFrom = cpuSeconds(pid);
   const started = performance.now();
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
   measuring = false;
   const elapsed = (performance.now() - started) / 1000;
   const samples = rss.slice(rssFrom);
+  const cpu = cpuSeconds(pid) - cpuFrom;
   stop = true;
   await Promise.all(loops);
   await pool.close();
@@ -158,6 +175,7 @@ async function load(
   return {
     name,
     recordsPerSecond: (batches * workload.recordsPerBody) / elapsed,
+    recordsPerCpuSecond: cpu > 0 ? (batches * workload.recordsPerBody) / cpu : Number.NaN,
     batchesPerSecond: batches / elapsed,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
@@ -222,7 +240,8 @@ async function benchTarget(name: string, workload: Workload): Promise<Result | u
       cleanups.push(() => target.child.stop());
       const rss = sampleRss(target.child.process.pid as number);
       cleanups.push(() => rss.stop());
-      return await load(name, `http://127.0.0.1:${target.ready.port as number}`, {}, workload, rss.samples);
+      const pid = target.child.process.pid as number;
+      return await load(name, `http://127.0.0.1:${target.ready.port as number}`, {}, workload, rss.samples, pid);
     }
     // The backend runs as in production: `node dist/server.js` (scoring dispatcher included; its
     // worker URL is unreachable here, so it only retries in the background).
@@ -236,7 +255,14 @@ async function benchTarget(name: string, workload: Workload): Promise<Result | u
     const rss = sampleRss(backend.process.pid as number);
     cleanups.push(() => rss.stop());
     const key = (await createTenant(backend.url)).key;
-    return await load(name, backend.url, { 'x-cloudsage-key': key }, workload, rss.samples);
+    return await load(
+      name,
+      backend.url,
+      { 'x-cloudsage-key': key },
+      workload,
+      rss.samples,
+      backend.process.pid as number,
+    );
   } finally {
     for (const c of cleanups.reverse()) await c();
   }
@@ -252,15 +278,28 @@ const LABELS: Record<string, string> = {
 function table(results: Result[]): string {
   const ceiling = results.find((r) => r.name === 'ceiling');
   const rows = [
-    ['target', 'records/s', 'batches/s', 'p50 ms', 'p99 ms', 'RSS start/end/peak MB', 'vs ceiling', 'errors'],
+    [
+      'target',
+      'records/s',
+      'vs ceiling',
+      'records/CPU-s',
+      'vs ceiling',
+      'batches/s',
+      'p50 ms',
+      'p99 ms',
+      'RSS start/end/peak MB',
+      'errors',
+    ],
     ...results.map((r) => [
       LABELS[r.name] ?? r.name,
       Math.round(r.recordsPerSecond).toLocaleString('en-US'),
+      ceiling ? `${((r.recordsPerSecond / ceiling.recordsPerSecond) * 100).toFixed(0)}%` : '-',
+      Math.round(r.recordsPerCpuSecond).toLocaleString('en-US'),
+      ceiling ? `${((r.recordsPerCpuSecond / ceiling.recordsPerCpuSecond) * 100).toFixed(0)}%` : '-',
       r.batchesPerSecond.toFixed(1),
       r.p50.toFixed(1),
       r.p99.toFixed(1),
       `${r.rssStartMb.toFixed(0)} / ${r.rssEndMb.toFixed(0)} / ${r.rssPeakMb.toFixed(0)}`,
-      ceiling ? `${((r.recordsPerSecond / ceiling.recordsPerSecond) * 100).toFixed(0)}%` : '-',
       String(r.errors),
     ]),
   ];
@@ -273,7 +312,8 @@ console.log(
   `ingest bench: ${CONNECTIONS} connections, ${RECORDS_PER_BATCH} records a batch ` +
     `(${(workload.rawBytesPerBody / 1024).toFixed(0)} KiB raw, ` +
     `${((workload.bodies[0]?.length ?? 0) / 1024).toFixed(0)} KiB gzip), ${WARMUP_SECONDS} s warm-up, ${SECONDS} s measured; ` +
-    `${availableParallelism()} cores, ingest workers ${process.env.CLOUDSAGE_INGEST_WORKERS ?? Math.min(4, availableParallelism())}`,
+    `${availableParallelism()} cores, ingest workers ${process.env.CLOUDSAGE_INGEST_WORKERS ?? Math.min(4, availableParallelism())}, ` +
+    `load average ${loadavg()[0]?.toFixed(1)} before the run`,
 );
 const results: Result[] = [];
 for (const name of TARGETS) {
@@ -284,3 +324,5 @@ for (const name of TARGETS) {
   }
 }
 console.log(`\n${table(results)}`);
+// Other processes on the machine take CPU from every target; records/CPU-s is the steadier figure.
+console.log(`load average ${loadavg()[0]?.toFixed(1)} after the run`);
