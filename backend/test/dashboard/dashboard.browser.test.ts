@@ -202,6 +202,13 @@ describe('dashboard in headless Chromium', { timeout: 60_000 }, () => {
     await page.getByText(/: score \d+ · .*High Error Rate/).waitFor();
     await page.keyboard.press('ArrowRight');
     await page.getByText(/: forecast \d+ \(likely \d+–\d+\)/).waitFor();
+    await page.keyboard.press('ArrowLeft');
+    await page.getByText(/: score \d+ · .*High Error Rate/).waitFor();
+    // And with the mouse: the far right of the plot is the end of the forecast.
+    const over = page.getByTestId('history-chart').locator('.u-over');
+    const box = await over.boundingBox();
+    await over.hover({ position: { x: (box?.width ?? 100) - 2, y: (box?.height ?? 100) / 2 } });
+    await page.getByText(/: forecast \d+ \(likely \d+–\d+\)/).waitFor();
 
     const forecast = page.getByTestId('forecast');
     await forecast.getByRole('heading', { name: 'What to do' }).waitFor();
