@@ -4,7 +4,7 @@
 //   BENCH_ONLY=pino-cloudsage,pino-file ...     only the runs whose id is listed (ids in cases/registry.mjs)
 //   BENCH_LIMIT_MS=60000                        how long a run may take to deliver before it is cut off
 //   BENCH_CLOUDSAGE_OPTIONS='{"maxBufferBytes":268435456}'   extra options for every CloudSage shipper (what-if
-//                                               runs for the packages' owners; the report names them)
+//                                               runs for the packages' owners, written to peers-whatif.md)
 // Each run's stderr goes to bench-results/peers-logs/<id>.stderr.log.
 import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -183,9 +183,11 @@ const md = renderReport(rows, {
   cloudsageOptions: process.env.BENCH_CLOUDSAGE_OPTIONS,
 });
 process.stdout.write(`\n${md}`);
-writeFileSync(join(outDir, 'peers.md'), md);
+// A what-if run never overwrites the defaults' figures.
+const name = process.env.BENCH_CLOUDSAGE_OPTIONS ? 'peers-whatif' : 'peers';
+writeFileSync(join(outDir, `${name}.md`), md);
 writeFileSync(
-  join(outDir, 'peers.json'),
+  join(outDir, `${name}.json`),
   `${JSON.stringify({ records: N, startedAt, rows: rows.map(({ spec: _, ...r }) => r) }, null, 2)}\n`,
 );
-process.stdout.write(`\nwritten to bench-results/peers.md and peers.json\n`);
+process.stdout.write(`\nwritten to bench-results/${name}.md and ${name}.json\n`);
