@@ -243,10 +243,11 @@ async function benchTarget(name: string, workload: Workload): Promise<Result | u
       const pid = target.child.process.pid as number;
       return await load(name, `http://127.0.0.1:${target.ready.port as number}`, {}, workload, rss.samples, pid);
     }
-    // The backend runs as in production: `node dist/server.js` (scoring dispatcher included; its
-    // worker URL is unreachable here, so it only retries in the background).
+    // The backend runs as in production: `node dist/server.js`, scoring dispatcher included.
     const backend = await startChildBackend(
-      { ...inherited(), ...env, WORKER_URL: 'http://127.0.0.1:9' },
+      // Hour-long scoring windows keep the dispatcher idle during the run: with no worker to
+      // answer, it would otherwise re-read each due window on every retry, which is not ingest.
+      { CLOUDSAGE_SCORE_WINDOW_MS: '3600000', ...inherited(), ...env, WORKER_URL: 'http://127.0.0.1:9' },
       PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [],
     );
     cleanups.push(async () => {
