@@ -144,13 +144,25 @@ const PROJECT_TABLES = [
  * Deletes a project with every row that belongs to it (one transaction), then its bucket objects.
  * SQL goes first, so a failed bucket sweep never leaves a project whose logs are half gone; an
  * ingest already in flight may still write one object, but its batch row then fails on the
- * foreign key, so nothing can read that object.
+ * foreign key, so nothing can read that object. A sweep that fails is reported to `onSweepError`
+ * (the delete itself has happened and is not undone), or thrown when no handler is given.
  */
-export async function deleteProject(db: Kysely<Database>, bucket: Bucket, projectId: string): Promise<void> {
+export async function deleteProject(
+  db: Kysely<Database>,
+  bucket: Bucket,
+  projectId: string,
+  onSweepError?: (err: unknown, prefix: string) => void,
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
     for (const table of PROJECT_TABLES) await trx.deleteFrom(table).where('project_id', '=', projectId).execute();
     await trx.deleteFrom('projects').where('id', '=', projectId).execute();
   });
-  await bucket.deletePrefix(`logs/${projectId}/`);
-  await bucket.deletePrefix(`forecasts/${projectId}/`);
+  for (const prefix of [`logs/${projectId}/`, `forecasts/${projectId}/`]) {
+    try {
+      await bucket.deletePrefix(prefix);
+    } catch (err) {
+      if (!onSweepError) throw err;
+      onSweepError(err, prefix);
+    }
+  }
 }

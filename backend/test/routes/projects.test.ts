@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { Project } from '@cloudsage/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deleteProject } from '../../src/services/projects.js';
+import type { Bucket } from '../../src/store/bucket/bucket.js';
 import { DirBucket } from '../../src/store/bucket/dir-bucket.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { SQL_DIALECTS } from '../support/sql-stores.js';
@@ -274,5 +276,35 @@ describe.each(SQL_DIALECTS)('project routes on %s', (dialect) => {
 
     expect(await listKeys(bucket, `logs/${keep}/`)).toHaveLength(1);
     expect((await call(url, 'GET', '/api/auth/me', { auth: { key: keptKey.key } })).status).toBe(200);
+  });
+
+  it('a failed bucket sweep is reported, and the project is deleted all the same', async () => {
+    const id = await newProject(url, owner, 'sweep');
+    const dir = new DirBucket(join(t.sql.dataDir, 'bucket'));
+    await dir.put(`logs/${id}/2026-11-25/12/b_1.ndjson.gz`, Buffer.from('x'));
+    await dir.put(`forecasts/${id}/2026-11-25.json`, Buffer.from('{}'));
+    // The object store refuses deletes of logs (an S3 policy, a read-only mount); forecasts go.
+    const refusing: Bucket = {
+      put: (key, body) => dir.put(key, body),
+      get: (key) => dir.get(key),
+      list: (prefix) => dir.list(prefix),
+      delete: (key) => dir.delete(key),
+      ping: () => dir.ping(),
+      close: () => dir.close(),
+      deletePrefix: async (prefix) => {
+        if (prefix.startsWith('logs/')) throw Object.assign(new Error('AccessDenied'), { code: 'AccessDenied' });
+        await dir.deletePrefix(prefix);
+      },
+    };
+    const reported: string[] = [];
+    await deleteProject(t.sql.store.db, refusing, id, (_err, prefix) => reported.push(prefix));
+    expect(reported).toEqual([`logs/${id}/`]);
+    expectError(await call(url, 'GET', `/api/projects/${id}`, { auth: { bearer: owner.token } }), 404, 'not_found');
+    expect(await listKeys(dir, `forecasts/${id}/`)).toEqual([]);
+    expect(await listKeys(dir, `logs/${id}/`)).toHaveLength(1);
+    // Without a handler the failure is thrown, so a caller cannot miss it.
+    const again = await newProject(url, owner, 'sweep-2');
+    await dir.put(`logs/${again}/2026-11-25/12/b_1.ndjson.gz`, Buffer.from('x'));
+    await expect(deleteProject(t.sql.store.db, refusing, again)).rejects.toThrow('AccessDenied');
   });
 });

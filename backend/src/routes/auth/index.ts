@@ -2,7 +2,7 @@ import { Credentials, type LoginResponse, type MeResponse, type RegisterResponse
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors.js';
 import { requireUser } from '../../plugins/auth.js';
-import { findUser, login, register, revokeToken } from '../../services/accounts.js';
+import { findUser, login, register, revokeToken, type Session } from '../../services/accounts.js';
 import { acceptJsonOnly } from '../../services/json-body.js';
 import { clearSessionCookies, setSessionCookies } from '../../services/session-cookies.js';
 import { parseBody } from '../../services/validation.js';
@@ -21,6 +21,7 @@ export default async function authRoutes(app: FastifyInstance, options: AuthRout
   app.post('/api/auth/register', signIn, async (request, reply) => {
     const credentials = parseBody(Credentials, request.body);
     const session = await register(app.sql.db, options.jwtSecret, credentials, app.now());
+    request.log.info({ userId: session.user.id }, 'account created');
     setSessionCookies(reply, session, secure);
     const body: RegisterResponse = { user: session.user };
     return reply.status(201).send(body);
@@ -28,7 +29,16 @@ export default async function authRoutes(app: FastifyInstance, options: AuthRout
 
   app.post('/api/auth/login', signIn, async (request, reply) => {
     const credentials = parseBody(Credentials, request.body);
-    const session = await login(app.sql.db, options.jwtSecret, credentials, request.ip, app.now());
+    let session: Session;
+    try {
+      session = await login(app.sql.db, options.jwtSecret, credentials, request.ip, app.now());
+    } catch (err) {
+      // Operators see guessing; the email stays out of the logs (personal data), the address not.
+      if (err instanceof AppError && err.code === 'rate_limited')
+        request.log.warn({ ip: request.ip }, 'login rate limited');
+      throw err;
+    }
+    request.log.info({ userId: session.user.id }, 'signed in');
     setSessionCookies(reply, session, secure);
     const body: LoginResponse = { token: session.token, user: session.user };
     return body;

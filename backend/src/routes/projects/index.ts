@@ -49,7 +49,14 @@ export default async function projectRoutes(app: FastifyInstance): Promise<void>
 
   app.delete<IdParams>('/api/projects/:id', async (request, reply) => {
     const row = await authorizeProject(app.sql.db, request.identity, request.params.id, 'manage');
-    await deleteProject(app.sql.db, app.bucket, row.id);
+    await deleteProject(app.sql.db, app.bucket, row.id, (err, prefix) => {
+      // The project and its rows are gone and nothing can read the objects; an operator can sweep.
+      request.log.error(
+        { err, projectId: row.id, prefix },
+        'project deleted, but its bucket objects were not all removed',
+      );
+    });
+    request.log.info({ projectId: row.id }, 'project deleted');
     return reply.status(204).send();
   });
 }
