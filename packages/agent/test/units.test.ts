@@ -122,3 +122,30 @@ describe('charts', () => {
     expect(chart[1]).toBe('  0 ┤ █');
   });
 });
+
+describe('configuration', () => {
+  it('takes flags over the environment over the config file, and names a bad file', async () => {
+    const { envLayer, fileLayer, resolveConfig, ShipConfigSchema } = await import('../src/config.js');
+    const { parseCommandArgs, SHIP_FLAGS } = await import('../src/args.js');
+    const dir = mkdtempSync(join(tmpdir(), 'cs-config-'));
+    const file = join(dir, 'agent.json');
+    writeFileSync(file, JSON.stringify({ endpoint: 'http://file.test', apiKey: 'from-file', batchSize: 50 }));
+    const config = resolveConfig(ShipConfigSchema, [
+      fileLayer(file),
+      envLayer({ CLOUDSAGE_API_KEY: 'from-env', CLOUDSAGE_FILES: 'a.log, b/*.log' }, ['apiKey', 'files']),
+      parseCommandArgs(['--batch-size', '70'], SHIP_FLAGS).layer,
+    ]);
+    expect(config).toMatchObject({
+      endpoint: 'http://file.test',
+      apiKey: 'from-env',
+      batchSize: 70,
+      files: ['a.log', 'b/*.log'],
+    });
+    writeFileSync(file, '{ not json');
+    expect(() => fileLayer(file)).toThrow(/cannot read config file/);
+    writeFileSync(file, JSON.stringify({ endpoint: 'http://file.test', apiKey: 'k', batchSise: 5 }));
+    expect(() => resolveConfig(ShipConfigSchema, [fileLayer(file)])).toThrow(
+      /unknown setting\(s\) batchSise \(in .*agent\.json\)/,
+    );
+  });
+});
