@@ -22,6 +22,8 @@ export default async function keyRoutes(app: FastifyInstance): Promise<void> {
     const project = await authorizeProject(app.sql.db, request.identity, request.params.id, 'manage');
     const body = parseBody(CreateApiKeyRequest, request.body);
     const created = await createApiKey(app.sql.db, project.id, body, app.now());
+    // The prefix identifies the key to its owner; the secret itself is never logged.
+    request.log.info({ projectId: project.id, keyId: created.id, prefix: created.prefix }, 'api key created');
     // The secret is in this body only; no cache or proxy may keep it.
     reply.header('cache-control', 'no-store');
     return reply.status(201).send(created);
@@ -30,6 +32,7 @@ export default async function keyRoutes(app: FastifyInstance): Promise<void> {
   app.delete<KeyParams>('/api/projects/:id/keys/:keyId', async (request, reply) => {
     const project = await authorizeProject(app.sql.db, request.identity, request.params.id, 'manage');
     await revokeApiKey(app.sql.db, project.id, request.params.keyId, app.now());
+    request.log.info({ projectId: project.id, keyId: request.params.keyId }, 'api key revoked');
     return reply.status(204).send();
   });
 }
