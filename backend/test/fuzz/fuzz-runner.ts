@@ -8,7 +8,7 @@ fc.configureGlobal({ seed: Number(process.env.FC_SEED ?? 20261125) });
 export const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
 
 /** Cases per target sent over a real socket (the bulk goes through `app.inject`, same handlers, no TCP). */
-export const SOCKET_RUNS = Number(process.env.FUZZ_SOCKET_RUNS ?? 300);
+export const SOCKET_RUNS = Number(process.env.FUZZ_SOCKET_RUNS ?? 200);
 
 // A request that takes this long is a hang: the slowest legitimate case here is a few ms.
 const HANG_MS = 15_000;

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FuzzApp, startFuzzApp, tenant } from './fuzz-app.js';
 import { describeReport, fuzz, RUNS, SOCKET_RUNS } from './fuzz-runner.js';
 import {
+  deepRecord,
   encode,
   headerValue,
   hostileKey,
@@ -29,6 +30,7 @@ const projectRef = fc.option(fc.oneof(fc.constant('own'), headerValue), { freq: 
 const ingestCase = fc.record({
   form: fc.constantFrom('ndjson', 'json-array', 'envelope', 'text') as fc.Arbitrary<keyof typeof FORM_TYPES>,
   records: fc.array(recordText, { maxLength: 12 }),
+  deep: fc.option(fc.tuple(deepRecord, fc.double({ min: 0, max: 1, noNaN: true })), { freq: 12 }),
   lines: fc.array(hostileString, { maxLength: 12 }),
   separator: fc.constantFrom('\n', '\r\n', '\n\n'),
   envelopeProject: fc.oneof(
@@ -87,11 +89,12 @@ describe('fuzzing POST /api/ingest (every body form, gzip or not, hostile header
   /** The request a case describes: method, url, headers, body bytes. */
   function requestOf(c: IngestCase) {
     const ref = (v: string | null) => (v === null ? undefined : v === 'own' ? own.projectId : v);
-    const records = c.records;
+    const records = [...c.records];
+    if (c.deep !== null) records.splice(Math.floor(records.length * c.deep[1]), 0, c.deep[0]);
     let text: string;
     if (c.form === 'ndjson') text = records.join(c.separator);
     else if (c.form === 'json-array') text = `[${records.join(',')}]`;
-    else if (c.form === 'text') text = c.lines.join(c.separator);
+    else if (c.form === 'text') text = [...c.lines, ...(c.deep === null ? [] : [c.deep[0]])].join(c.separator);
     else {
       const project = c.envelopeProject === 'own' ? JSON.stringify(own.projectId) : c.envelopeProject;
       const extra = c.envelopeExtra.map(([k, v]) => `,${JSON.stringify(k)}:${v}`).join('');

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { headerValue, hostileString, jsonText } from './hostile.js';
+import { deepJson, headerValue, hostileString, jsonText } from './hostile.js';
 
 /**
  * Hostile OTLP ExportLogsServiceRequest bodies, both encodings. Protobuf is written by a tiny
@@ -67,7 +67,6 @@ const protoAnyValue: fc.Arbitrary<Buffer> = fc.letrec<{ v: Buffer }>((tie) => ({
         .map((kvs) => ld(6, Buffer.concat(kvs.map(([k, v]) => ld(1, Buffer.concat([str(1, k), ld(2, v)])))))),
     },
     { weight: 1, arbitrary: fc.uint8Array({ maxLength: 40 }).map((b) => ld(7, Buffer.from(b))) },
-    { weight: 1, arbitrary: fc.constantFrom(...DEEP_PROTO) },
   ),
 })).v;
 
@@ -99,11 +98,18 @@ export const protoBody: fc.Arbitrary<Buffer> = fc.oneof(
   {
     weight: 8,
     arbitrary: fc
-      .tuple(fc.array(protoKv, { maxLength: 3 }), fc.option(hostileString), fc.array(protoRecord, { maxLength: 8 }))
-      .map(([resourceAttrs, scopeName, records]) => {
+      .tuple(
+        fc.array(protoKv, { maxLength: 3 }),
+        fc.option(hostileString),
+        fc.array(protoRecord, { maxLength: 8 }),
+        // Now and then one record whose body is nested thousands deep (see deepRecord).
+        fc.option(fc.constantFrom(...DEEP_PROTO), { freq: 16 }),
+      )
+      .map(([resourceAttrs, scopeName, records, deep]) => {
         const resource = ld(1, Buffer.concat(resourceAttrs.map((kv) => ld(1, kv))));
         const scope = scopeName === null ? Buffer.alloc(0) : ld(1, str(1, scopeName));
-        const scopeLogs = ld(2, Buffer.concat([scope, ...records.map((r) => ld(2, r))]));
+        const all = deep === null ? records : [...records, ld(5, deep)];
+        const scopeLogs = ld(2, Buffer.concat([scope, ...all.map((r) => ld(2, r))]));
         return ld(1, Buffer.concat([resource, scopeLogs]));
       }),
   },
@@ -142,16 +148,20 @@ const jsonAnyValue: fc.Arbitrary<string> = fc.letrec<{ v: string }>((tie) => ({
         ),
     },
     { weight: 1, arbitrary: jsonText },
-    {
-      weight: 1,
-      arbitrary: fc
-        .integer({ min: 64, max: 3000 })
-        .map(
-          (d) => `${'{"kvlistValue":{"values":[{"key":"k","value":'.repeat(d)}{"stringValue":"x"}${'}]}}'.repeat(d)}`,
-        ),
-    },
   ),
 })).v;
+
+/** A record whose body, attribute or time is nested thousands deep; bodies add one now and then. */
+const jsonDeepRecord: fc.Arbitrary<string> = fc.oneof(
+  fc
+    .integer({ min: 64, max: 3000 })
+    .map(
+      (d) =>
+        `{"body":${'{"kvlistValue":{"values":[{"key":"k","value":'.repeat(d)}{"stringValue":"x"}${'}]}}'.repeat(d)}}`,
+    ),
+  deepJson.map((d) => `{"attributes":[{"key":"k","value":${d}}]}`),
+  deepJson.map((d) => `{"timeUnixNano":${d},"severityNumber":${d}}`),
+);
 
 const jsonKv = fc.tuple(hostileString, jsonAnyValue).map(([k, v]) => `{"key":${JSON.stringify(k)},"value":${v}}`);
 const field = (name: string, value: fc.Arbitrary<string>) => value.map((v) => `${JSON.stringify(name)}:${v}`);
@@ -204,7 +214,9 @@ export const jsonBody: fc.Arbitrary<string> = fc.oneof(
       .tuple(
         fc.array(jsonKv, { maxLength: 3 }),
         fc.oneof(
-          fc.array(jsonRecord, { maxLength: 8 }).map((rs) => `[${rs.join(',')}]`),
+          fc
+            .tuple(fc.array(jsonRecord, { maxLength: 8 }), fc.option(jsonDeepRecord, { freq: 16 }))
+            .map(([rs, deep]) => `[${(deep === null ? rs : [...rs, deep]).join(',')}]`),
           jsonText,
         ),
         headerValue,
