@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, newKey, newProject, type Session, signUp, uniqueEmail } from '../routes/support/client.js';
+import { SQL_DIALECTS } from '../support/sql-stores.js';
 import { expectedFor, ROUTE_KINDS } from './access-policy.js';
 import { bearer, cookieOf, forgeries, loggedOutToken, type MatrixIdentity, mint, secrets } from './identities.js';
 import { type LoggedApp, startLoggedApp } from './logged-app.js';
@@ -11,9 +12,7 @@ const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 // A password no log line or error body may ever contain.
 const PASSWORD = `matrix-password-${randomBytes(6).toString('hex')}`;
 
-// SQLite only, to keep CI time down: who may call what is settled in the auth hook and
-// authorizeProject, identically per dialect; auth.test and isolation.test run on PostgreSQL too.
-describe.each(['sqlite'] as const)('access-control matrix on %s', (dialect) => {
+describe.each(SQL_DIALECTS)('access-control matrix on %s', (dialect) => {
   let t: LoggedApp;
   let url: string;
   let owner: Session;
