@@ -54,6 +54,22 @@ describe('cloudsage ship (standard input)', () => {
     expect(JSON.parse(text)).toMatchObject({ level: 'info', time: '2026-11-25T10:00:00.000Z' });
   });
 
+  it('with --on-full wait, pauses the pipe for a slow backend and still ships every line', async () => {
+    sink = new CountingSink({ apiKey: KEY, delayMs: 20 });
+    await sink.start();
+    const N = 20_000;
+    const agent = startAgent(
+      ['ship', '--quiet', '--on-full', 'wait', '--buffer-records', '1000', '--batch-size', '100'],
+      {
+        CLOUDSAGE_ENDPOINT: sink.url,
+        CLOUDSAGE_API_KEY: KEY,
+      },
+    );
+    agent.child.stdin!.end(Array.from({ length: N }, (_, i) => `INFO slow seq=${i}\n`).join(''));
+    expect((await agent.exited).code).toBe(0);
+    expectEachOnce(ids(sink.allLines), N);
+  });
+
   it('keeps quiet with --quiet, and --dry-run prints the batches instead of sending them', async () => {
     const agent = startAgent(['ship', '--dry-run', '--quiet', '--batch-wait', '10']);
     agent.child.stdin!.end('one\nError: boom\n    at main (app.js:1:1)\n{"msg":"two"}\n');

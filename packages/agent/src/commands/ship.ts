@@ -26,6 +26,8 @@ export interface ShipIo {
 
 // Files are their own buffer, so their batches keep trying for long (the file is re-read after a restart
 // anyway); standard input keeps the client's default budget and relies on the spool.
+// The largest pause threshold (8 batches of 10,000), one 64 KiB chunk of 2-byte lines, one held record.
+const WAIT_HEADROOM = 8 * 10_000 + 32_768 + 10_000;
 const FILE_RETRY = { retries: 100, minDelayMs: 250, maxDelayMs: 30_000, maxRetryTimeMs: 6 * 3_600_000 };
 
 /**
@@ -56,7 +58,10 @@ export async function ship(config: ShipConfig, io: ShipIo): Promise<number> {
     transport: tracker.transport,
     idGenerator: tracker.newId,
     batch: { maxRecords: config.batchSize, maxWaitMs: config.batchWaitMs },
-    maxBufferRecords: config.bufferRecords,
+    // `--on-full wait` pauses standard input between chunks, and one chunk (64 KiB) may hold up to
+    // 32,768 lines: the buffer keeps that much room above the pause threshold, so nothing is dropped.
+    maxBufferRecords:
+      !fileMode && config.onFull === 'wait' ? Math.max(config.bufferRecords, WAIT_HEADROOM) : config.bufferRecords,
     exitHooks: false,
     flushTimeoutMs: config.flushTimeoutMs,
     onError: (err) => {

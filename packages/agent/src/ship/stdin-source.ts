@@ -4,6 +4,8 @@ import type { ShipConfig } from '../config.js';
 import { LineSplitter } from '../tail/line-splitter.js';
 import type { Pipeline } from './pipeline.js';
 
+const READ_AHEAD_BATCHES = 8;
+
 /** What the standard input source needs. */
 export interface StdinSourceDeps {
   config: ShipConfig;
@@ -42,11 +44,15 @@ export function readStdin(deps: StdinSourceDeps): { done: Promise<void>; stop():
     }, config.multilineTimeoutMs);
     idleTimer.unref();
   };
+  // `wait`: a few batches of read-ahead keep the sender busy; pause above it, resume below half of it
+  // (the gap keeps the pipe flowing in large steps instead of one chunk per check).
+  const high = Math.min(config.bufferRecords * 0.8, config.batchSize * READ_AHEAD_BATCHES);
   const checkFull = () => {
-    if (client.stats().buffered < config.bufferRecords * 0.8) {
+    if (client.stats().buffered < high / 2) {
       fullWaiting = false;
       resumeIfClear();
-    } else setTimeout(checkFull, 20).unref();
+      // Not unref'd: while standard input is paused, this timer is what keeps the process alive.
+    } else setTimeout(checkFull, 5);
   };
   const done = new Promise<void>((resolve) => {
     const finish = () => {
@@ -67,7 +73,7 @@ export function readStdin(deps: StdinSourceDeps): { done: Promise<void>; stop():
       offset += chunk.length;
       splitter.push(chunk, offset, onLine);
       armIdle();
-      if (config.onFull === 'wait' && !fullWaiting && client.stats().buffered >= config.bufferRecords * 0.8) {
+      if (config.onFull === 'wait' && !fullWaiting && client.stats().buffered >= high) {
         fullWaiting = true;
         input.pause();
         checkFull();

@@ -16,6 +16,8 @@ export interface SinkOptions {
   apiKey?: string;
   /** Called for each fresh batch before answering; return 'hold' to keep the request open. */
   onBatch?: (batch: SinkBatch, index: number) => 'answer' | 'hold';
+  /** Answer each batch this much later (a slow backend). */
+  delayMs?: number;
 }
 
 /**
@@ -69,8 +71,12 @@ export class CountingSink {
           this.held.push(res);
           return;
         }
-        res.writeHead(202, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ batchId: key, accepted: this.keys.get(key), rejected: 0, errors: [] }));
+        const answer = () => {
+          res.writeHead(202, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ batchId: key, accepted: this.keys.get(key), rejected: 0, errors: [] }));
+        };
+        if (this.options.delayMs) setTimeout(answer, this.options.delayMs);
+        else answer();
       });
     });
     server.on('connection', (s) => {
