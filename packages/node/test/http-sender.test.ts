@@ -28,7 +28,8 @@ afterEach(async () => {
 describe('HTTP sender against a real node:http server', () => {
   it('posts gzip NDJSON that decodes to exactly the records logged, in order, with the contract headers', async () => {
     server = await startServer();
-    const c = make({ projectId: 'p_1', redact: false });
+    // One batch in flight at a time: with more, batches may arrive in either order.
+    const c = make({ projectId: 'p_1', redact: false, concurrency: 1 });
     const logged = Array.from({ length: 2500 }, (_, i) => ({ level: i % 7 === 0 ? 'error' : 'info', msg: `m${i}`, i }));
     for (const r of logged) c.log(r);
     const result = await c.flush();
