@@ -202,6 +202,28 @@ describe.each(SQL_DIALECTS)('dispatcher on %s', (dialect) => {
     expect((await history()).length).toBe(1);
   });
 
+  it('hands a job back with a backoff when the store fails mid-job, instead of holding it for the lease', async () => {
+    await addBatch('p1', T0 + 1_000, ['error']);
+    await addJob('p1', T0, T0 + MIN);
+    now = T0 + 2 * MIN;
+    const get = bucket.get.bind(bucket);
+    bucket.get = async () => {
+      throw Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' });
+    };
+    const d = dispatcher();
+    expect(await d.runOnce()).toBe(true);
+    const [job] = await jobs();
+    expect(job).toMatchObject({ status: 'pending', attempts: 1, claimed_by: null });
+    expect(job?.last_error).toMatch(/EIO/);
+    expect(job!.due_at).toBeGreaterThan(now);
+    expect(job!.due_at).toBeLessThan(now + 120_000);
+    bucket.get = get;
+    now = job!.due_at;
+    expect(await d.runOnce()).toBe(true);
+    expect((await history()).length).toBe(1);
+    expect((await jobs())[0]?.status).toBe('done');
+  });
+
   it('skips a window the worker rejects as invalid instead of retrying forever', async () => {
     worker.mode = 'reject400';
     await addBatch('p1', T0 + 1_000, ['error']);

@@ -98,7 +98,17 @@ export class Dispatcher {
     const { sql, leaseMs, now } = this.#o;
     const job = await claimJob(sql.db, sql.dialect, this.#claimer, now(), leaseMs);
     if (!job) return false;
-    await this.#runJob(job);
+    try {
+      await this.#runJob(job);
+    } catch (err) {
+      // A store error mid-job: hand the job back with a backoff rather than leave it running
+      // until its lease runs out (two minutes by default) with the project's scoring stalled.
+      this.#o.log.error({ err, projectId: job.project_id, jobId: job.id }, 'scoring job failed, will retry');
+      await retryJob(sql.db, job, job.window_start, now() + this.#backoff(job.attempts), String(err), now()).catch(
+        (e: unknown) =>
+          this.#o.log.error({ err: e, jobId: job.id }, 'could not hand back a failed job; its lease will'),
+      );
+    }
     return true;
   }
 
@@ -107,8 +117,10 @@ export class Dispatcher {
     let w = Math.floor(job.window_start / windowMs) * windowMs;
     for (; w < job.window_end; w += windowMs) {
       if (w + windowMs > now() - graceMs) {
-        // The rest is not complete yet: wait for it (or merge into a newer pending job).
-        await retryJob(sql.db, job, w, w + windowMs + graceMs, 'window not complete', now());
+        // The rest is not complete yet: wait for it (or merge into a newer pending job). Waiting is
+        // no failure, so the attempts restart: else a job that waits once a window under steady
+        // ingest would meet its first worker outage with a backoff near the cap.
+        await retryJob(sql.db, { ...job, attempts: 0 }, w, w + windowMs + graceMs, 'window not complete', now());
         return;
       }
       const outcome = await this.#scoreWindow(job.project_id, w);

@@ -99,6 +99,7 @@ export async function retryJob(
         status: 'pending',
         window_start: fromWindow,
         due_at: retryAt,
+        attempts: job.attempts,
         claimed_by: null,
         lease_until: null,
         last_error: error,
