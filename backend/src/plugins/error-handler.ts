@@ -13,7 +13,8 @@ const FASTIFY_CODES: Record<string, keyof typeof ERROR_CODES> = {
 };
 
 // What pg throws, without a code, for a connection the server dropped or one the pool could not open.
-const PG_CONNECTION_LOST = /^(Connection terminated( unexpectedly)?|timeout exceeded when trying to connect)$/;
+const PG_CONNECTION_LOST =
+  /^(Connection terminated( unexpectedly| due to connection timeout)?|timeout exceeded when trying to connect|Client has encountered a connection error and is not queryable)$/;
 
 function isStoreDown(err: unknown): boolean {
   const code = (err as { code?: unknown })?.code;

@@ -3,6 +3,7 @@ import { MIN_PASSWORD_LENGTH, type User } from '@cloudsage/schema';
 import type { Kysely, Selectable } from 'kysely';
 import { AppError } from '../errors.js';
 import type { Database, UsersTable } from '../store/sql/database.js';
+import { isUniqueViolation } from '../store/sql/unique-violation.js';
 import { csrfTokenFor, signToken } from './jwt.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords.js';
 import { hitRateLimit, type RateLimit, resetRateLimit, undoRateLimitHit } from './rate-limit.js';
@@ -24,11 +25,6 @@ export interface Session {
 /** The API shape of a user row. */
 export function toUser(row: Pick<Selectable<UsersTable>, 'id' | 'email' | 'created_at'>): User {
   return { id: row.id, email: row.email, createdAt: new Date(row.created_at).toISOString() };
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: unknown; message?: unknown };
-  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint/i.test(String(e?.message));
 }
 
 function startSession(secret: string, user: User, now: number): Session {

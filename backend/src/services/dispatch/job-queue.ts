@@ -1,5 +1,6 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Database, ScoringJobsTable } from '../../store/sql/database.js';
+import { isUniqueViolation } from '../../store/sql/unique-violation.js';
 
 /** A claimed scoring job. */
 export type Job = Selectable<ScoringJobsTable>;
@@ -63,6 +64,24 @@ export async function completeJob(db: Kysely<Database>, job: Job, now: number): 
  * a fresh pending job for the project meanwhile, the two merge (one pending job per project).
  */
 export async function retryJob(
+  db: Kysely<Database>,
+  job: Job,
+  fromWindow: number,
+  retryAt: number,
+  error: string,
+  now: number,
+): Promise<void> {
+  try {
+    await handBack(db, job, fromWindow, retryAt, error, now);
+  } catch (err) {
+    // On PostgreSQL an ingest can commit a new pending job between our look and our update (read
+    // committed); the unique index refuses the second pending row, and a second pass merges.
+    if (!isUniqueViolation(err)) throw err;
+    await handBack(db, job, fromWindow, retryAt, error, now);
+  }
+}
+
+async function handBack(
   db: Kysely<Database>,
   job: Job,
   fromWindow: number,

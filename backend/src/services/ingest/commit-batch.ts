@@ -146,9 +146,3 @@ export async function commitBatch(store: SqlStore, c: BatchCommit): Promise<void
     await enqueueScoring(tx, c, store.dialect === 'postgres' ? 'greatest' : 'max');
   });
 }
-
-/** Whether an error is a unique-constraint violation (a concurrent twin won the race). */
-export function isUniqueViolation(err: unknown): boolean {
-  const code = (err as { code?: unknown })?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}
