@@ -73,21 +73,34 @@ type IngestCase = typeof ingestCase extends fc.Arbitrary<infer T> ? T : never;
 
 const ALLOWED = new Set([202, 400, 401, 404, 413, 415]);
 
+/** An app under fuzz, its tenant, and the records each acknowledged batch holds. */
+interface Target {
+  f: FuzzApp;
+  own: Awaited<ReturnType<typeof tenant>>;
+  acceptedByBatch: Map<string, number>;
+}
+
+async function target(env: Record<string, string> = {}): Promise<Target> {
+  const f = await startFuzzApp(env);
+  return { f, own: await tenant(f.app), acceptedByBatch: new Map() };
+}
+
 describe('fuzzing POST /api/ingest (every body form, gzip or not, hostile headers)', () => {
-  let f: FuzzApp;
-  let own: Awaited<ReturnType<typeof tenant>>;
-  const acceptedByBatch = new Map<string, number>();
+  let bulk: Target;
+  let socket: Target;
 
   beforeAll(async () => {
-    f = await startFuzzApp();
-    own = await tenant(f.app);
+    bulk = await target();
+    // The socket sample goes through the ingest worker pool, as production does by default.
+    socket = await target({ CLOUDSAGE_INGEST_WORKERS: '1' });
   });
   afterAll(async () => {
-    await f?.close();
+    await bulk?.f.close();
+    await socket?.f.close();
   });
 
   /** The request a case describes: method, url, headers, body bytes. */
-  function requestOf(c: IngestCase) {
+  function requestOf(c: IngestCase, { own }: Target) {
     const ref = (v: string | null) => (v === null ? undefined : v === 'own' ? own.projectId : v);
     const records = [...c.records];
     if (c.deep !== null) records.splice(Math.floor(records.length * c.deep[1]), 0, c.deep[0]);
@@ -118,7 +131,7 @@ describe('fuzzing POST /api/ingest (every body form, gzip or not, hostile header
     return { url, headers, body };
   }
 
-  function checkAnswer(status: number, text: string): void {
+  function checkAnswer({ acceptedByBatch }: Target, status: number, text: string): void {
     expect(ALLOWED.has(status), `status ${status}: ${text.slice(0, 300)}`).toBe(true);
     const parsed = JSON.parse(text);
     if (status === 202) {
@@ -133,24 +146,24 @@ describe('fuzzing POST /api/ingest (every body form, gzip or not, hostile header
 
   it(`answers ${RUNS} generated requests (inject) with 2xx or 4xx only, in bounded memory`, async () => {
     const report = await fuzz(ingestCase, async (c) => {
-      const { url, headers, body } = requestOf(c);
-      const res = await f.app.inject({ method: 'POST', url, headers, payload: body });
-      checkAnswer(res.statusCode, res.body);
+      const { url, headers, body } = requestOf(c, bulk);
+      const res = await bulk.f.app.inject({ method: 'POST', url, headers, payload: body });
+      checkAnswer(bulk, res.statusCode, res.body);
       return res.statusCode;
     });
     console.log(describeReport('POST /api/ingest (inject)', report));
     // The generator must reach each outcome, or the run proves less than it claims.
     for (const status of [202, 400, 401, 404, 413, 415]) expect(report.statuses[status] ?? 0).toBeGreaterThan(0);
-    expect((await f.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    expect((await bulk.f.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
   }, 300_000);
 
   it(`answers ${SOCKET_RUNS} generated requests over a real socket the same way`, async () => {
     const report = await fuzz(
       ingestCase,
       async (c) => {
-        const { url, headers, body } = requestOf(c);
-        const res = await fetch(`${f.url}${url}`, { method: 'POST', headers, body });
-        checkAnswer(res.status, await res.text());
+        const { url, headers, body } = requestOf(c, socket);
+        const res = await fetch(`${socket.f.url}${url}`, { method: 'POST', headers, body });
+        checkAnswer(socket, res.status, await res.text());
         return res.status;
       },
       SOCKET_RUNS,
@@ -159,12 +172,19 @@ describe('fuzzing POST /api/ingest (every body form, gzip or not, hostile header
   }, 120_000);
 
   it('wrote every batch object under the caller project, at a key made only of our own parts', () => {
-    const pattern = new RegExp(`^logs/${own.projectId}/\\d{4}-\\d{2}-\\d{2}/\\d{2}/[A-Za-z0-9_-]+\\.ndjson\\.gz$`);
-    expect(f.bucket.written.length).toBeGreaterThan(RUNS / 50);
-    expect(f.bucket.written.filter((key) => !pattern.test(key))).toEqual([]);
+    for (const { f, own } of [bulk, socket]) {
+      const pattern = new RegExp(`^logs/${own.projectId}/\\d{4}-\\d{2}-\\d{2}/\\d{2}/[A-Za-z0-9_-]+\\.ndjson\\.gz$`);
+      expect(f.bucket.written.filter((key) => !pattern.test(key))).toEqual([]);
+    }
+    expect(bulk.f.bucket.written.length).toBeGreaterThan(RUNS / 50);
+    expect(socket.f.bucket.written.length).toBeGreaterThan(0);
   });
 
-  it('stored exactly the acknowledged records, each a valid LogRecord line', () => {
+  it.each([
+    ['inject', () => bulk],
+    ['socket, worker pool', () => socket],
+  ])('stored exactly the acknowledged records, each a valid LogRecord line (%s)', (_name, which) => {
+    const { f, acceptedByBatch } = which();
     let lines = 0;
     const invalid: string[] = [];
     for (const body of f.bucket.objects.values()) {
@@ -182,6 +202,6 @@ describe('fuzzing POST /api/ingest (every body form, gzip or not, hostile header
     }
     expect(invalid).toEqual([]);
     expect(lines).toBe([...acceptedByBatch.values()].reduce((a, b) => a + b, 0));
-    expect(lines).toBeGreaterThan(RUNS / 20);
+    expect(lines).toBeGreaterThan(0);
   });
 });

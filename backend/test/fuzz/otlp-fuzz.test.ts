@@ -31,17 +31,23 @@ const PROTOBUF = 'application/x-protobuf';
 
 describe('fuzzing POST /v1/logs (OTLP/HTTP, JSON and protobuf, gzip or not)', () => {
   let f: FuzzApp;
+  let pooled: FuzzApp;
   let own: Awaited<ReturnType<typeof tenant>>;
+  let pooledOwn: Awaited<ReturnType<typeof tenant>>;
 
   beforeAll(async () => {
     f = await startFuzzApp();
     own = await tenant(f.app);
+    // The socket sample goes through the ingest worker pool, as production does by default.
+    pooled = await startFuzzApp({ CLOUDSAGE_INGEST_WORKERS: '1' });
+    pooledOwn = await tenant(pooled.app);
   });
   afterAll(async () => {
     await f?.close();
+    await pooled?.close();
   });
 
-  function requestOf(c: OtlpCase) {
+  function requestOf(c: OtlpCase, own: Awaited<ReturnType<typeof tenant>>) {
     const raw = c.encoding === 'json' ? Buffer.from(c.json) : Buffer.from(c.proto);
     if (c.flip !== null) {
       const i = Math.floor(raw.length * c.flip[0]);
@@ -77,7 +83,7 @@ describe('fuzzing POST /v1/logs (OTLP/HTTP, JSON and protobuf, gzip or not)', ()
 
   it(`answers ${RUNS} generated requests (inject) with 2xx or 4xx only, in bounded memory`, async () => {
     const report = await fuzz(otlpCase, async (c) => {
-      const { url, headers, body } = requestOf(c);
+      const { url, headers, body } = requestOf(c, own);
       const res = await f.app.inject({ method: 'POST', url, headers, payload: body });
       checkAnswer(c, headers, res.statusCode, String(res.headers['content-type']), res.rawPayload);
       return res.statusCode;
@@ -90,8 +96,8 @@ describe('fuzzing POST /v1/logs (OTLP/HTTP, JSON and protobuf, gzip or not)', ()
     const report = await fuzz(
       otlpCase,
       async (c) => {
-        const { url, headers, body } = requestOf(c);
-        const res = await fetch(`${f.url}${url}`, { method: 'POST', headers, body });
+        const { url, headers, body } = requestOf(c, pooledOwn);
+        const res = await fetch(`${pooled.url}${url}`, { method: 'POST', headers, body });
         const bytes = Buffer.from(await res.arrayBuffer());
         checkAnswer(c, headers, res.status, String(res.headers.get('content-type')), bytes);
         return res.status;
