@@ -50,6 +50,8 @@ const EnvSchema = z.object({
   CLOUDSAGE_MAX_RECORD_BYTES: int(256 * 1024),
   /** Ingest requests a minute per project; 0 turns the limit off. */
   CLOUDSAGE_INGEST_RATE_PER_MIN: z.coerce.number().int().min(0).default(6000),
+  /** Account sign-ups an hour per client address; 0 turns the limit off. */
+  CLOUDSAGE_REGISTER_RATE_PER_HOUR: z.coerce.number().int().min(0).default(20),
   CLOUDSAGE_SCORE_WINDOW_MS: int(60_000),
   /** Worker threads that decode and normalize ingest bodies; 0 runs them on the main thread. */
   CLOUDSAGE_INGEST_WORKERS: z.coerce.number().int().min(0).max(64).default(Math.min(4, availableParallelism())),
@@ -79,6 +81,8 @@ export interface Config {
     maxBatchRecords: number;
     maxRecordBytes: number;
     ingestRatePerMin: number;
+    /** Sign-ups an hour per client address (0 = no limit). */
+    registerRatePerHour: number;
   };
   scoreWindowMs: number;
   /** Ingest worker threads (0 = decode and normalize on the main thread). */
@@ -133,6 +137,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxBatchRecords: e.CLOUDSAGE_MAX_BATCH_RECORDS,
       maxRecordBytes: e.CLOUDSAGE_MAX_RECORD_BYTES,
       ingestRatePerMin: e.CLOUDSAGE_INGEST_RATE_PER_MIN,
+      registerRatePerHour: e.CLOUDSAGE_REGISTER_RATE_PER_HOUR,
     },
     scoreWindowMs: e.CLOUDSAGE_SCORE_WINDOW_MS,
     ingestWorkers: e.CLOUDSAGE_INGEST_WORKERS,

@@ -35,17 +35,26 @@ function startSession(secret: string, user: User, now: number): Session {
 /**
  * Creates an account and signs it in. The email is already normalised by the `Credentials`
  * schema (trimmed, lower-cased), so the UNIQUE index is the only duplicate check needed.
+ * With `limit`, every attempt that would hash a password takes a slot for the client address
+ * first: sign-ups cost a scrypt each and mint accounts, so a script gets 429 with the wait.
  */
 export async function register(
   db: Kysely<Database>,
   secret: string,
   credentials: { email: string; password: string },
   now: number,
+  limit?: { ip: string; rule: RateLimit },
 ): Promise<Session> {
   if (credentials.password.length < MIN_PASSWORD_LENGTH) {
     throw new AppError('weak_password', `the password needs at least ${MIN_PASSWORD_LENGTH} characters`, {
       details: { field: 'password' },
     });
+  }
+  if (limit) {
+    const s = await hitRateLimit(db, `register:ip:${limit.ip}`, limit.rule, now);
+    if (s.count > limit.rule.limit) {
+      throw new AppError('rate_limited', 'too many sign-ups from this address', { retryAfter: s.retryAfterSeconds });
+    }
   }
   const row = {
     id: `u_${randomBytes(12).toString('base64url')}`,

@@ -69,6 +69,7 @@ export async function startFuzzApp(env: Record<string, string> = {}): Promise<Fu
     CLOUDSAGE_DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
     CLOUDSAGE_INGEST_RATE_PER_MIN: '0',
+    CLOUDSAGE_REGISTER_RATE_PER_HOUR: '0',
     CLOUDSAGE_INGEST_WORKERS: '0',
     ...FUZZ_LIMITS,
     ...env,

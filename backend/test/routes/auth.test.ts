@@ -361,6 +361,43 @@ describe.each(SQL_DIALECTS)('auth routes on %s', (dialect) => {
   });
 });
 
+describe.each(SQL_DIALECTS)('sign-up limit per client address on %s', (dialect) => {
+  let t: TestApp;
+  let clock: ManualClock;
+  beforeAll(async () => {
+    clock = manualClock();
+    t = await startTestApp({ dialect, now: clock.now, env: { CLOUDSAGE_REGISTER_RATE_PER_HOUR: '3' } });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const signUpAs = (ip: string, password = PASSWORD) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/api/auth/register',
+      remoteAddress: ip,
+      payload: { email: uniqueEmail(), password },
+    });
+
+  it('answers 429 with Retry-After past the hourly limit, for that address only, until the hour has passed', async () => {
+    // Refused bodies cost no hashing and take no slot.
+    expect((await signUpAs('203.0.113.7', 'short')).statusCode).toBe(400);
+    for (let i = 0; i < 3; i++) expect((await signUpAs('203.0.113.7')).statusCode).toBe(201);
+    const blocked = await signUpAs('203.0.113.7');
+    expect(blocked.statusCode).toBe(429);
+    expect(blocked.json().error.code).toBe('rate_limited');
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(blocked.headers['retry-after'])).toBeLessThanOrEqual(3600);
+    // Nothing was created for the refused attempt, and another address is not affected.
+    expect((await signUpAs('198.51.100.9')).statusCode).toBe(201);
+    const users = await t.sql.store.db.selectFrom('users').select('id').execute();
+    expect(users).toHaveLength(4);
+    clock.advance(60 * 60_000 + 1);
+    expect((await signUpAs('203.0.113.7')).statusCode).toBe(201);
+  });
+});
+
 describe('session cookies with CLOUDSAGE_SECURE_COOKIES=1', () => {
   let t: TestApp;
   beforeAll(async () => {

@@ -28,7 +28,13 @@ export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789abcdef0123456789';
 /** Builds the app on a fresh SQLite or PostgreSQL store and a temp-dir bucket, listening on 127.0.0.1:0. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const sql = await openTestSql(options.dialect ?? 'sqlite');
-  const config = loadConfig({ CLOUDSAGE_DATA_DIR: sql.dataDir, LOG_LEVEL: 'silent', ...options.env });
+  // Route suites sign up dozens of accounts from 127.0.0.1; the sign-up limit has its own test.
+  const config = loadConfig({
+    CLOUDSAGE_DATA_DIR: sql.dataDir,
+    LOG_LEVEL: 'silent',
+    CLOUDSAGE_REGISTER_RATE_PER_HOUR: '0',
+    ...options.env,
+  });
   const bucket = new DirBucket(`${sql.dataDir}/bucket`);
   const app = await buildApp({
     config,

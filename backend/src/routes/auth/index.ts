@@ -20,7 +20,16 @@ export default async function authRoutes(app: FastifyInstance, options: AuthRout
 
   app.post('/api/auth/register', signIn, async (request, reply) => {
     const credentials = parseBody(Credentials, request.body);
-    const session = await register(app.sql.db, options.jwtSecret, credentials, app.now());
+    const perHour = app.config.limits.registerRatePerHour;
+    const limit = perHour > 0 ? { ip: request.ip, rule: { limit: perHour, windowMs: 60 * 60_000 } } : undefined;
+    let session: Session;
+    try {
+      session = await register(app.sql.db, options.jwtSecret, credentials, app.now(), limit);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'rate_limited')
+        request.log.warn({ ip: request.ip }, 'sign-up rate limited');
+      throw err;
+    }
     request.log.info({ userId: session.user.id }, 'account created');
     setSessionCookies(reply, session, secure);
     const body: RegisterResponse = { user: session.user };
