@@ -188,6 +188,27 @@ export { Forecast, record, result };
 }
 rmSync(out, { recursive: true, force: true });
 
+// Changesets: the pending release bumps exactly the published packages, together (one `fixed`
+// group), and no private workspace package (services, examples, benches).
+{
+  const statusFile = join(tmpdir(), `cs-changeset-status-${process.pid}.json`);
+  const status = run('pnpm', ['exec', 'changeset', 'status', `--output=${statusFile}`], { cwd: root });
+  const all = status.ok ? JSON.parse(readFileSync(statusFile, 'utf8')).releases : [];
+  const releases = all.filter((r) => r.type !== 'none');
+  rmSync(statusFile, { force: true });
+  const names = releases.map((r) => r.name).sort();
+  const versions = new Set(releases.map((r) => r.newVersion));
+  const published = packages.map(({ pkg }) => pkg.name).sort();
+  const ok = status.ok && JSON.stringify(names) === JSON.stringify(published) && versions.size === 1;
+  say(
+    `changesets release ${published.length} packages together at ${[...versions].join(', ') || '-'}: ${ok ? 'ok' : 'FAIL'}`,
+  );
+  if (!ok)
+    failures.push(
+      `changeset status: expected ${published.join(', ')} at one version, got ${JSON.stringify(releases)}\n${status.out}`,
+    );
+}
+
 if (failures.length > 0) {
   process.stderr.write(`\n${failures.join('\n\n')}\n`);
   process.exit(1);
