@@ -71,60 +71,51 @@ export async function retryJob(
   error: string,
   now: number,
 ): Promise<void> {
+  const handBack = () =>
+    db.transaction().execute(async (tx) => {
+      const pending = await tx
+        .selectFrom('scoring_jobs')
+        .select(['id', 'window_start', 'window_end', 'due_at'])
+        .where('project_id', '=', job.project_id)
+        .where('status', '=', 'pending')
+        .executeTakeFirst();
+      if (pending) {
+        await tx
+          .updateTable('scoring_jobs')
+          .set({
+            window_start: Math.min(pending.window_start, fromWindow),
+            window_end: Math.max(pending.window_end, job.window_end),
+            due_at: Math.max(pending.due_at, retryAt),
+            attempts: job.attempts,
+            last_error: error,
+            updated_at: now,
+          })
+          .where('id', '=', pending.id)
+          .execute();
+        await tx.deleteFrom('scoring_jobs').where('id', '=', job.id).execute();
+        return;
+      }
+      await tx
+        .updateTable('scoring_jobs')
+        .set({
+          status: 'pending',
+          window_start: fromWindow,
+          due_at: retryAt,
+          attempts: job.attempts,
+          claimed_by: null,
+          lease_until: null,
+          last_error: error,
+          updated_at: now,
+        })
+        .where('id', '=', job.id)
+        .execute();
+    });
   try {
-    await handBack(db, job, fromWindow, retryAt, error, now);
+    await handBack();
   } catch (err) {
     // On PostgreSQL an ingest can commit a new pending job between our look and our update (read
     // committed); the unique index refuses the second pending row, and a second pass merges.
     if (!isUniqueViolation(err)) throw err;
-    await handBack(db, job, fromWindow, retryAt, error, now);
+    await handBack();
   }
-}
-
-async function handBack(
-  db: Kysely<Database>,
-  job: Job,
-  fromWindow: number,
-  retryAt: number,
-  error: string,
-  now: number,
-): Promise<void> {
-  await db.transaction().execute(async (tx) => {
-    const pending = await tx
-      .selectFrom('scoring_jobs')
-      .select(['id', 'window_start', 'window_end', 'due_at'])
-      .where('project_id', '=', job.project_id)
-      .where('status', '=', 'pending')
-      .executeTakeFirst();
-    if (pending) {
-      await tx
-        .updateTable('scoring_jobs')
-        .set({
-          window_start: Math.min(pending.window_start, fromWindow),
-          window_end: Math.max(pending.window_end, job.window_end),
-          due_at: Math.max(pending.due_at, retryAt),
-          attempts: job.attempts,
-          last_error: error,
-          updated_at: now,
-        })
-        .where('id', '=', pending.id)
-        .execute();
-      await tx.deleteFrom('scoring_jobs').where('id', '=', job.id).execute();
-      return;
-    }
-    await tx
-      .updateTable('scoring_jobs')
-      .set({
-        status: 'pending',
-        window_start: fromWindow,
-        due_at: retryAt,
-        attempts: job.attempts,
-        claimed_by: null,
-        lease_until: null,
-        last_error: error,
-        updated_at: now,
-      })
-      .where('id', '=', job.id)
-      .execute();
-  });
 }
