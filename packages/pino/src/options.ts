@@ -26,6 +26,9 @@ const Schema = z.looseObject({
 /** The transport's default `maxBufferRecords` (the bytes bound stays the client's). */
 export const DEFAULT_MAX_BUFFER_RECORDS = 1_000_000;
 
+/** The client's default `maxBufferBytes`, which the worker transport's backpressure waits below. */
+export const CLIENT_MAX_BUFFER_BYTES = 64 * 1024 * 1024;
+
 const PINO_ADDED_KEYS = ['$context', 'pinoWillSendConfig'] as const;
 
 /** The transport's own options, split from those handed to `new CloudSage()`. */

@@ -2,8 +2,14 @@ import type { Transform } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { isMainThread } from 'node:worker_threads';
 import { CloudSage, type FlushResult } from '@cloudsage/node';
-import build from 'pino-abstract-transport';
-import { type CloudSagePinoOptions, resolvePinoOptions } from './options.js';
+import { LineStream } from './line-stream.js';
+import {
+  CLIENT_MAX_BUFFER_BYTES,
+  type CloudSagePinoOptions,
+  DEFAULT_MAX_BUFFER_RECORDS,
+  resolvePinoOptions,
+} from './options.js';
+import { RoomGate } from './room-gate.js';
 
 /** The stream pino writes to: a writable of NDJSON lines, whose `close` awaits the final flush. */
 export interface CloudSageStream extends Transform {
@@ -15,12 +21,6 @@ export interface CloudSageStream extends Transform {
    */
   flush(cb?: (err?: Error | null) => void): Promise<FlushResult>;
 }
-
-// The line goes to the client inside split2's `parseLine` step, synchronously with pino's write, so a
-// `flush()` right after a log call already sees it. Returning one constant object skips a JSON.parse
-// per line (with `parse: 'lines'` the result is only checked for being an object); the raw line is
-// buffered as it is.
-const UNPARSED = Object.freeze({});
 
 /**
  * Builds the stream synchronously, for use in the app's own thread: as `pino(stream)` or inside
@@ -36,24 +36,26 @@ const UNPARSED = Object.freeze({});
  * await stream.flush();
  */
 export function createStream(options: CloudSagePinoOptions): CloudSageStream {
+  return buildStream(options, false);
+}
+
+// The transport waits this long for a backend that settles no batch before it lets the client drop.
+const STALL_MS = 5000;
+const POLL_MS = 5;
+
+function buildStream(options: CloudSagePinoOptions, backpressure: boolean): CloudSageStream {
   const { shutdownTimeoutMs, client: clientOptions } = resolvePinoOptions(options, !isMainThread);
   const client = new CloudSage(clientOptions);
-  const stream = build(
-    (source) => {
-      // Nothing reads the lines split2 passes on (the client has them already): let them flow away.
-      source.resume();
-    },
-    {
-      parse: 'lines',
-      parseLine: (line) => {
-        client.writeLine(line);
-        return UNPARSED;
-      },
-      metadata: false,
-      close: async () => {
-        await client.shutdown({ timeoutMs: shutdownTimeoutMs });
-      },
-    },
+  const gate = backpressure
+    ? new RoomGate(client, {
+        maxBufferBytes: clientOptions.maxBufferBytes ?? CLIENT_MAX_BUFFER_BYTES,
+        maxBufferRecords: clientOptions.maxBufferRecords ?? DEFAULT_MAX_BUFFER_RECORDS,
+        stallMs: STALL_MS,
+        pollMs: POLL_MS,
+      })
+    : undefined;
+  const stream = new LineStream(client, gate, () =>
+    client.shutdown({ timeoutMs: shutdownTimeoutMs }),
   ) as unknown as CloudSageStream;
   Object.defineProperty(stream, 'client', { value: client, enumerable: false });
   stream.flush = (cb) => {
@@ -73,7 +75,10 @@ export function createStream(options: CloudSagePinoOptions): CloudSageStream {
  * The pino transport: the module's default export, which pino loads in its worker thread for
  * `pino({ transport: { target: '@cloudsage/pino', options } })`, `pino.transport({ targets })` and
  * `pino.transport({ pipeline })`. The client's exit hooks are off there: at exit pino ends the worker's
- * stream and waits (up to 10 s) for it to close, and `close` awaits the flush.
+ * stream and waits (up to 10 s) for it to close, and `close` awaits the flush. It applies backpressure:
+ * when the client's buffer is full it reads no further lines until a batch has left, so a burst waits
+ * in pino's thread-stream buffer (in the app's thread, as with a slow `pino/file` disk) instead of being
+ * dropped; only a backend that settles no batch for 5 s lets the client's drop policy decide again.
  *
  * @example
  * import pino from 'pino';
@@ -82,5 +87,5 @@ export function createStream(options: CloudSagePinoOptions): CloudSageStream {
  * });
  */
 export default async function cloudsageTransport(options: CloudSagePinoOptions): Promise<CloudSageStream> {
-  return createStream(options);
+  return buildStream(options, true);
 }

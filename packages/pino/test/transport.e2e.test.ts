@@ -94,6 +94,21 @@ describe("pino({ transport: { target: '@cloudsage/pino' } })", () => {
     expect(await recordsOf(id)).toEqual([]);
   });
 
+  it('holds a burst bigger than its buffer back in pino until batches have left, instead of dropping it', async () => {
+    // About 110 bytes a record: 20,000 of them are some thirty times the smallest buffer allowed (64 KiB).
+    const count = 20_000;
+    const { id, exit } = await run(
+      'burst',
+      backend.url,
+      { maxBufferBytes: 64 * 1024, batch: { maxRecords: 250, maxWaitMs: 600_000 } },
+      { COUNT: String(count) },
+    );
+    expect(exit.code).toBe(0);
+    expect(exit.stderr).not.toContain('BUFFER_OVERFLOW');
+    const seqs = (await recordsOf(id)).map((r) => r.attributes?.seq as number).sort((a, b) => a - b);
+    expect(seqs).toEqual(Array.from({ length: count }, (_, i) => i));
+  });
+
   describe('while the backend answers 429 and 503', () => {
     let proxy: FlakyProxy;
     beforeAll(async () => {

@@ -1,0 +1,72 @@
+import { Transform, type TransformCallback } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import type { CloudSage } from '@cloudsage/node';
+import type { RoomGate } from './room-gate.js';
+
+/**
+ * The writable pino writes NDJSON to: splits what it gets into lines and hands each to the client's
+ * `writeLine` (no JSON.parse, no split2: strings are taken as they are, never re-encoded to bytes).
+ * With a {@link RoomGate} (the worker-thread transport) a write's callback waits for buffer room, so
+ * thread-stream stops reading and the lines wait in its buffer instead of being dropped. Nothing is
+ * read from its readable side; `destroy()` (after `end()`) runs `onClose`, which awaits the final flush.
+ *
+ * @example
+ * const stream = new LineStream(client, undefined, () => client.shutdown());
+ * stream.write('{"level":30,"msg":"hi"}\n');
+ */
+export class LineStream extends Transform {
+  private readonly decoder = new StringDecoder('utf8');
+  // An unfinished last line, kept until the rest of it arrives.
+  private tail = '';
+
+  constructor(
+    private readonly client: CloudSage,
+    private readonly gate: RoomGate | undefined,
+    private readonly onClose: () => Promise<unknown>,
+  ) {
+    super({ decodeStrings: false, autoDestroy: true });
+    // The readable side carries nothing; flowing, it ends right after `end()`, and autoDestroy then closes.
+    this.resume();
+  }
+
+  override _transform(chunk: unknown, _encoding: BufferEncoding, callback: TransformCallback): void {
+    const text = typeof chunk === 'string' ? chunk : this.decoder.write(chunk as Buffer);
+    const all = this.tail.length === 0 ? text : this.tail + text;
+    this.tail = '';
+    this.pump(all, 0, callback);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    const rest = this.tail + this.decoder.end();
+    this.tail = '';
+    if (rest.trim() !== '') this.client.writeLine(rest);
+    callback();
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    void this.onClose().then(
+      () => callback(error),
+      () => callback(error),
+    );
+  }
+
+  /** Hands over the lines of `text` from `pos` on; stops and resumes there when the gate is shut. */
+  private pump(text: string, pos: number, callback: TransformCallback): void {
+    const { client, gate } = this;
+    let at = pos;
+    for (;;) {
+      const nl = text.indexOf('\n', at);
+      if (nl < 0) break;
+      if (nl > at) {
+        if (gate && !gate.take(nl - at)) {
+          void gate.wait().then(() => this.pump(text, at, callback));
+          return;
+        }
+        client.writeLine(text.slice(at, nl));
+      }
+      at = nl + 1;
+    }
+    this.tail = at < text.length ? text.slice(at) : '';
+    callback();
+  }
+}
