@@ -1,8 +1,11 @@
+import tailwindcss from '@tailwindcss/vite';
 import { defineConfig } from 'vite';
 
-// No framework plugin: Vite's own transform (oxc) compiles TSX with React's automatic runtime, which
-// is all a production build needs; fast refresh is not worth a dependency here.
+// No React plugin: Vite's own transform (oxc) compiles TSX with React's automatic runtime, which
+// is all a production build needs; fast refresh is not worth a dependency here. Tailwind CSS v4
+// compiles src/styles.css, generating the utilities the sources use.
 export default defineConfig({
+  plugins: [tailwindcss()],
   oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
   build: {
     target: 'es2022',

@@ -13,8 +13,8 @@ function cssVar(name: string): string {
 }
 
 function options(width: number, onHover: (idx: number | null) => void): uPlot.Options {
-  const text = cssVar('--muted');
-  const grid = cssVar('--border');
+  const text = cssVar('--color-muted');
+  const grid = cssVar('--color-border');
   const axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
   return {
     width,
@@ -27,7 +27,7 @@ function options(width: number, onHover: (idx: number | null) => void): uPlot.Op
       { label: 'Time' },
       {
         label: 'Risk score',
-        stroke: cssVar('--accent'),
+        stroke: cssVar('--color-accent'),
         width: 2,
         spanGaps: true,
         points: { show: true, size: 4 },
@@ -35,7 +35,7 @@ function options(width: number, onHover: (idx: number | null) => void): uPlot.Op
       },
       {
         label: 'Forecast',
-        stroke: cssVar('--forecast'),
+        stroke: cssVar('--color-forecast'),
         width: 2,
         dash: [6, 4],
         points: { show: false },
@@ -45,7 +45,7 @@ function options(width: number, onHover: (idx: number | null) => void): uPlot.Op
       { label: 'Forecast high', stroke: 'transparent', points: { show: false }, value: (_u, v) => formatScore(v) },
       { label: 'Forecast low', stroke: 'transparent', points: { show: false }, value: (_u, v) => formatScore(v) },
     ],
-    bands: [{ series: [3, 4], fill: cssVar('--forecast-band') }],
+    bands: [{ series: [3, 4], fill: cssVar('--color-forecast-band') }],
     hooks: { setCursor: [(u) => onHover(u.cursor.idx ?? null)] },
   };
 }
