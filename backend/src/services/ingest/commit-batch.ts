@@ -45,7 +45,8 @@ function minuteRow(projectId: string, m: MinuteFigures) {
   };
 }
 
-async function addMinuteMetrics(
+/** Adds one project's minute figures into `minute_metrics` (upserts, summing into existing rows). */
+export async function addMinuteMetrics(
   tx: Kysely<Database>,
   dialect: SqlStore['dialect'],
   projectId: string,
@@ -76,6 +77,34 @@ async function addMinuteMetrics(
       )
       .execute();
   }
+}
+
+/** The `ingest_batches` row of a batch. */
+export function batchRow(c: BatchCommit) {
+  const s = c.summary;
+  return {
+    id: c.batchId,
+    project_id: c.projectId,
+    key_id: c.keyId,
+    object_key: c.objectKey,
+    idempotency_key: c.idempotencyKey ?? null,
+    received_at: c.receivedAt,
+    min_time: s.records > 0 ? s.minTime : c.receivedAt,
+    max_time: s.records > 0 ? s.maxTime : c.receivedAt,
+    records: s.records,
+    rejected: c.rejected,
+    bytes: s.bytes,
+    count_trace: s.counts.trace,
+    count_debug: s.counts.debug,
+    count_info: s.counts.info,
+    count_warn: s.counts.warn,
+    count_error: s.counts.error,
+    count_fatal: s.counts.fatal,
+    dropped_overflow: c.dropped.overflow,
+    dropped_oversize: c.dropped.oversize,
+    dropped_before_send: c.dropped.before_send,
+    response: JSON.stringify(c.response),
+  };
 }
 
 /**
@@ -115,32 +144,7 @@ export async function commitBatch(store: SqlStore, c: BatchCommit): Promise<void
         .where('received_at', '<', c.idempotencyCutoff)
         .execute();
     }
-    await tx
-      .insertInto('ingest_batches')
-      .values({
-        id: c.batchId,
-        project_id: c.projectId,
-        key_id: c.keyId,
-        object_key: c.objectKey,
-        idempotency_key: c.idempotencyKey ?? null,
-        received_at: c.receivedAt,
-        min_time: s.records > 0 ? s.minTime : c.receivedAt,
-        max_time: s.records > 0 ? s.maxTime : c.receivedAt,
-        records: s.records,
-        rejected: c.rejected,
-        bytes: s.bytes,
-        count_trace: s.counts.trace,
-        count_debug: s.counts.debug,
-        count_info: s.counts.info,
-        count_warn: s.counts.warn,
-        count_error: s.counts.error,
-        count_fatal: s.counts.fatal,
-        dropped_overflow: c.dropped.overflow,
-        dropped_oversize: c.dropped.oversize,
-        dropped_before_send: c.dropped.before_send,
-        response: JSON.stringify(c.response),
-      })
-      .execute();
+    await tx.insertInto('ingest_batches').values(batchRow(c)).execute();
     if (s.records === 0) return;
     await addMinuteMetrics(tx, store.dialect, c.projectId, s.minutes.values());
     await enqueueScoring(tx, c, store.dialect === 'postgres' ? 'greatest' : 'max');

@@ -9,7 +9,7 @@ import { isUniqueViolation } from '../../store/sql/unique-violation.js';
 import { batchObjectKey, newBatchId } from './batch-object.js';
 import { BatchSummary, type SummaryData } from './batch-summary.js';
 import { bodyEncodingOf, bodyFormOf } from './body-form.js';
-import { commitBatch } from './commit-batch.js';
+import { commitBatchGrouped } from './commit-group.js';
 import { findReplay, IDEMPOTENCY_WINDOW_MS, parseIdempotencyKey } from './idempotency.js';
 import { projectHint, resolveIngestProject } from './ingest-project.js';
 import { checkIngestRate } from './ingest-rate-limit.js';
@@ -153,7 +153,7 @@ async function writeBatch(deps: IngestDeps, w: WriteInput): Promise<IngestOutcom
     }
   }
   try {
-    await commitBatch(deps.sql, {
+    await commitBatchGrouped(deps.sql, {
       batchId,
       projectId: w.projectId,
       keyId: w.keyId,
