@@ -1,5 +1,6 @@
 import { CloudSage, type FlushOptions, type FlushResult } from '@cloudsage/node';
 import TransportStream from 'winston-transport';
+import { formattedLine } from './formatted-line.js';
 import { type CloudSageWinstonOptions, resolveWinstonOptions } from './options.js';
 import { toRecord } from './to-record.js';
 
@@ -24,6 +25,10 @@ export class CloudSageTransport extends TransportStream {
   readonly client: CloudSage;
   private readonly shutdownTimeoutMs: number;
   private readonly exceptionFlushTimeoutMs: number;
+  /** Whether `log()` may hand winston's rendered JSON line over as it is (see {@link formattedLine}). */
+  private readonly rawLines: boolean;
+  private readonly service: string | undefined;
+  private readonly now: () => number;
   private logged: Info[] = [];
   private loggedScheduled = false;
   /** Set by winston's exception and rejection handlers before they log; they then wait for 'finish'. */
@@ -35,12 +40,23 @@ export class CloudSageTransport extends TransportStream {
     this.shutdownTimeoutMs = resolved.shutdownTimeoutMs;
     this.exceptionFlushTimeoutMs = resolved.exceptionFlushTimeoutMs;
     this.client = new CloudSage(resolved.client);
+    const c = resolved.client;
+    // Path redaction and beforeSend work on the record object, which the client would parse back out of
+    // the line: those records take toRecord's way instead.
+    const paths = c.redact === false ? 0 : (c.redact?.paths?.length ?? 0);
+    this.rawLines = !c.beforeSend && paths === 0;
+    this.service = c.service;
+    const clock = c.clock;
+    this.now = clock ? () => clock.now() : Date.now;
   }
 
   /** Called by winston-transport for each record that passed the level and format. */
   override log(info: Info, callback: () => void): void {
     try {
-      this.client.log(toRecord(info));
+      // Most records were rendered by winston's json() already: ship that line rather than serialize again.
+      const line = this.rawLines ? formattedLine(info, new Date(this.now()).toISOString(), this.service) : undefined;
+      if (line === undefined) this.client.log(toRecord(info));
+      else this.client.writeLine(line);
       if (info.exception === true || info.rejection === true) this.afterFatal();
       this.queueLogged(info);
     } finally {
@@ -84,8 +100,12 @@ export class CloudSageTransport extends TransportStream {
     });
   }
 
-  /** One setImmediate per burst rather than per record: winston transports emit 'logged' asynchronously. */
+  /**
+   * One setImmediate per burst rather than per record: winston transports emit 'logged' asynchronously.
+   * With no listener nothing is queued, so a burst does not keep every info object alive until then.
+   */
   private queueLogged(info: Info): void {
+    if (this.listenerCount('logged') === 0) return;
     this.logged.push(info);
     if (this.loggedScheduled) return;
     this.loggedScheduled = true;

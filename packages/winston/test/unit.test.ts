@@ -4,6 +4,7 @@ import { context, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import winston from 'winston';
+import { formattedLine } from '../src/formatted-line.js';
 import {
   CloudSageTransport,
   cloudsageTraceFormat,
@@ -61,6 +62,65 @@ describe('toRecord()', () => {
     expect(toCloudSageLevel('emerg')).toBe('fatal');
     expect(toCloudSageLevel('custom')).toBe('info');
     expectTypeOf(toCloudSageLevel).returns.toEqualTypeOf<Level>();
+  });
+});
+
+describe('formattedLine() (the line json() rendered, shipped without a second serialization)', () => {
+  const TIME = '2026-01-01T00:00:00.000Z';
+  /** What a logger with `format` hands its transports for `logger.log(level, message, meta)`. */
+  function infoOf(format: winston.Logform.Format, level: string, message: string, meta: object = {}) {
+    const info = { [Symbol.for('level')]: level, level, message, ...meta };
+    return format.transform(info, format.options) as Record<string | symbol, unknown>;
+  }
+
+  it('puts time and msg (and service) first, so the record’s own fields of those names, later, win', () => {
+    const json = winston.format.json();
+    const line = formattedLine(infoOf(json, 'warn', 'slow', { ms: 1200 }), TIME, 'api');
+    expect(line?.startsWith(`{"service":"api","time":"${TIME}","msg":"slow",`)).toBe(true);
+    expect(JSON.parse(line!)).toEqual({
+      service: 'api',
+      time: TIME,
+      msg: 'slow',
+      level: 'warn',
+      message: 'slow',
+      ms: 1200,
+    });
+    const own = JSON.parse(
+      formattedLine(infoOf(json, 'info', 'm', { service: 'own', time: 5, msg: 'own' }), TIME, 'api')!,
+    );
+    expect(own).toMatchObject({ service: 'own', time: 5, msg: 'own' });
+  });
+
+  it('leaves to toRecord what needs mapping: other formats, winston-only or colorized levels, errors, exceptions', () => {
+    const json = winston.format.json();
+    expect(formattedLine(infoOf(winston.format.simple(), 'info', 'plain'), TIME)).toBeUndefined();
+    expect(formattedLine(infoOf(json, 'verbose', 'v'), TIME)).toBeUndefined();
+    const colorized = infoOf(winston.format.combine(winston.format.colorize(), json), 'info', 'c');
+    expect(formattedLine(colorized, TIME)).toBeUndefined();
+    expect(formattedLine(infoOf(json, 'error', 'e', { err: new Error('x') }), TIME)).toBeUndefined();
+    expect(formattedLine(infoOf(json, 'error', 'e', { exception: true }), TIME)).toBeUndefined();
+    expect(formattedLine(infoOf(json, 'info', 'ok'), TIME)).toBeDefined();
+  });
+
+  it('is what the transport ships for a json() logger, and toRecord still serves path redaction', async () => {
+    const sink = new InMemorySink();
+    const transport = new CloudSageTransport({ transport: sink, exitHooks: false });
+    const logger = winston.createLogger({ transports: [transport] });
+    logger.info('fast', { user: { email: 'ada@example.com' } });
+    await transport.flush();
+    expect(sink.records).toMatchObject([{ msg: 'fast', message: 'fast', user: { email: '[REDACTED]' } }]);
+    expect(typeof sink.records[0]?.time).toBe('string');
+    await transport.close();
+
+    const byPath = new InMemorySink();
+    const redacting = new CloudSageTransport({ transport: byPath, exitHooks: false, redact: { paths: ['user.id'] } });
+    const other = winston.createLogger({ transports: [redacting] });
+    other.info('mapped', { user: { id: 7 } });
+    await redacting.flush();
+    expect(byPath.records).toEqual([
+      { time: expect.any(String), level: 'info', msg: 'mapped', user: { id: '[REDACTED]' } },
+    ]);
+    await redacting.close();
   });
 });
 
