@@ -276,7 +276,7 @@ describe('dashboard in headless Chromium', { timeout: 60_000 }, () => {
     for (const [name, path] of shots) {
       await p.goto(`${stack.url}${path}`);
       await p.getByRole('heading', { level: 1 }).waitFor();
-      await p.locator('[role="status"]:has(.spinner)').first().waitFor({ state: 'detached' });
+      await p.getByRole('status').and(p.getByTestId('loading')).first().waitFor({ state: 'detached' });
       expect(await overflowsSideways(p), name).toBe(false);
       const cls = await layoutShift(p);
       console.log(`${name}: cumulative layout shift ${cls.toFixed(3)}`);
@@ -320,7 +320,8 @@ describe('dashboard in headless Chromium', { timeout: 60_000 }, () => {
     await alert.getByRole('button', { name: 'Try again' }).click();
     await page.getByRole('link', { name: 'checkout-api' }).waitFor();
     // The list carries the project's latest score (scored in an earlier step) and its trend.
-    expect(await page.locator('.project-row .badge').first().textContent()).toMatch(/^Risk score \d+/);
+    const badge = page.getByRole('list', { name: 'Your projects' }).getByTestId('score-badge').first();
+    expect(await badge.textContent()).toMatch(/^Risk score \d+/);
     // Chromium logs the refused fetch; it was this test's doing.
     const i = problems.findIndex((m) => /status of 503/.test(m));
     expect(i).toBeGreaterThanOrEqual(0);

@@ -1,5 +1,6 @@
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { messageOf } from '../api/http.js';
+import { button, fieldError, row } from '../lib/ui.js';
 
 /** Props of {@link ConfirmDialog}. */
 export interface ConfirmDialogProps {
@@ -36,19 +37,24 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
     }
   };
   return (
-    <dialog ref={ref} className="dialog" aria-labelledby="confirm-title" onClose={props.onClose}>
+    <dialog
+      ref={ref}
+      className="max-w-[min(28rem,calc(100vw-2rem))] rounded-lg border border-border bg-surface p-5 text-text backdrop:bg-[rgba(0,0,0,0.45)]"
+      aria-labelledby="confirm-title"
+      onClose={props.onClose}
+    >
       <h2 id="confirm-title">{props.title}</h2>
       <div>{props.children}</div>
       {error && (
-        <p className="field-error" role="alert">
+        <p className={fieldError} role="alert">
           {error}
         </p>
       )}
-      <div className="row end">
-        <button type="button" className="btn" onClick={props.onClose}>
+      <div className={`${row} justify-end`}>
+        <button type="button" className={button()} onClick={props.onClose}>
           Cancel
         </button>
-        <button type="button" className="btn btn-danger" onClick={confirm} disabled={busy}>
+        <button type="button" className={button('danger')} onClick={confirm} disabled={busy}>
           {busy ? 'Working…' : props.confirmLabel}
         </button>
       </div>

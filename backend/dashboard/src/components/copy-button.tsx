@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { button } from '../lib/ui.js';
 
 /** Copies `text` to the clipboard and says so (politely, for screen readers too). */
 export function CopyButton({ text, label = 'Copy' }: { text: string; label?: string }) {
@@ -12,7 +13,7 @@ export function CopyButton({ text, label = 'Copy' }: { text: string; label?: str
     }
   };
   return (
-    <button type="button" className="btn btn-small" onClick={copy}>
+    <button type="button" className={button('default', 'small')} onClick={copy}>
       <span aria-live="polite">
         {state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed: select the text' : label}
       </span>

@@ -1,5 +1,5 @@
 import type { Trend } from '@cloudsage/schema';
-import { BAND_LABEL, bandOf, formatScore } from '../lib/score-band.js';
+import { BAND_CLASS, BAND_LABEL, bandOf, formatScore } from '../lib/score-band.js';
 
 const TREND: Record<Trend, { arrow: string; text: string }> = {
   up: { arrow: '↑', text: 'rising' },
@@ -12,11 +12,15 @@ export function ScoreBadge({ score, trend }: { score: number | null | undefined;
   const band = bandOf(score);
   const t = trend ? TREND[trend] : undefined;
   return (
-    <span className={`badge band-${band}`} title={`${BAND_LABEL[band]}${t ? `, ${t.text}` : ''}`}>
+    <span
+      className={`inline-flex min-w-14 items-center justify-center rounded-full px-2 py-[0.15rem] font-bold tabular-nums ${BAND_CLASS[band]}`}
+      data-testid="score-badge"
+      title={`${BAND_LABEL[band]}${t ? `, ${t.text}` : ''}`}
+    >
       <span className="sr-only">Risk score </span>
       {formatScore(score)}
       {t && (
-        <span className="trend">
+        <span>
           <span aria-hidden="true"> {t.arrow}</span>
           <span className="sr-only">, {t.text}</span>
         </span>

@@ -1,10 +1,22 @@
 import type { ReactNode } from 'react';
+import { button } from '../lib/ui.js';
+
+const STATE = 'flex justify-center gap-2 p-4';
 
 /** A loading placeholder that keeps its room (`minHeight`), so nothing jumps when data arrives. */
 export function Loading({ label, minHeight }: { label: string; minHeight?: number }) {
   return (
-    <div className="state state-loading" role="status" aria-live="polite" style={minHeight ? { minHeight } : undefined}>
-      <span className="spinner" aria-hidden="true" />
+    <div
+      className={`${STATE} flex-row items-center text-muted`}
+      role="status"
+      aria-live="polite"
+      data-testid="loading"
+      style={minHeight ? { minHeight } : undefined}
+    >
+      <span
+        className="size-4 animate-spin rounded-full border-2 border-border border-t-accent motion-reduce:animate-none"
+        aria-hidden="true"
+      />
       <span>{label}…</span>
     </div>
   );
@@ -14,14 +26,14 @@ export function Loading({ label, minHeight }: { label: string; minHeight?: numbe
 export function ErrorState(props: { title: string; message: string; onRetry?: () => void; minHeight?: number }) {
   return (
     <div
-      className="state state-error"
+      className={`${STATE} flex-col items-start rounded-lg border border-danger text-text`}
       role="alert"
       style={props.minHeight ? { minHeight: props.minHeight } : undefined}
     >
-      <strong>{props.title}</strong>
+      <strong className="text-danger">{props.title}</strong>
       <span>{props.message}</span>
       {props.onRetry && (
-        <button type="button" className="btn" onClick={props.onRetry}>
+        <button type="button" className={button()} onClick={props.onRetry}>
           Try again
         </button>
       )}
@@ -32,7 +44,10 @@ export function ErrorState(props: { title: string; message: string; onRetry?: ()
 /** Nothing to show yet, and what to do about it. */
 export function Empty({ children, minHeight }: { children: ReactNode; minHeight?: number }) {
   return (
-    <div className="state state-empty" style={minHeight ? { minHeight } : undefined}>
+    <div
+      className={`${STATE} flex-col items-start rounded-lg border border-dashed border-border text-muted`}
+      style={minHeight ? { minHeight } : undefined}
+    >
       {children}
     </div>
   );

@@ -29,7 +29,12 @@ export function Tabs<T extends string>(props: TabsProps<T>) {
     refs.current[next]?.focus();
   };
   return (
-    <div role="tablist" aria-label={props.label} className="tabs" onKeyDown={onKeyDown}>
+    <div
+      role="tablist"
+      aria-label={props.label}
+      className="mb-4 flex gap-1 overflow-x-auto border-b border-border"
+      onKeyDown={onKeyDown}
+    >
       {props.tabs.map((t, i) => (
         <button
           key={t.id}
@@ -42,7 +47,7 @@ export function Tabs<T extends string>(props: TabsProps<T>) {
           aria-selected={t.id === props.selected}
           aria-controls={`${props.idPrefix}-panel-${t.id}`}
           tabIndex={t.id === props.selected ? 0 : -1}
-          className="tab"
+          className="min-h-10 cursor-pointer whitespace-nowrap border-0 border-b-3 border-transparent bg-transparent px-[0.9rem] py-2 text-muted aria-selected:border-accent aria-selected:font-semibold aria-selected:text-text"
           onClick={() => props.onSelect(t.id)}
         >
           {t.label}

@@ -9,6 +9,14 @@ export function bandOf(score: number | null | undefined): Band {
   return 'normal';
 }
 
+/** A band's colours (background and text), from the theme's band tokens. */
+export const BAND_CLASS: Record<Band, string> = {
+  normal: 'bg-normal-bg text-normal',
+  elevated: 'bg-elevated-bg text-elevated',
+  high: 'bg-high-bg text-high',
+  none: 'bg-none-bg text-muted',
+};
+
 export const BAND_LABEL: Record<Band, string> = {
   normal: 'Normal',
   elevated: 'Elevated',

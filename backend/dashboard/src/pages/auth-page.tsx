@@ -4,6 +4,8 @@ import { login, register } from '../api/endpoints.js';
 import { ApiError, messageOf } from '../api/http.js';
 import { usePageTitle } from '../hooks/use-page-title.js';
 import { Link } from '../lib/router.js';
+import { button, card, control, field, fieldError, stack } from '../lib/ui.js';
+import { PAGE_NARROW } from './page.js';
 
 // MIN_PASSWORD_LENGTH lives in @cloudsage/schema; importing the value would pull zod into the bundle.
 const MIN_PASSWORD = 10;
@@ -46,12 +48,13 @@ export function AuthPage({ mode, onSignedIn }: { mode: 'login' | 'register'; onS
   const next = new URLSearchParams(window.location.search).get('next');
   const carry = next ? `?next=${encodeURIComponent(next)}` : '';
   return (
-    <section className="page narrow auth">
+    <section className={PAGE_NARROW}>
       <h1>{title}</h1>
-      <form className="card stack" onSubmit={submit} noValidate>
-        <label className="field">
+      <form className={`${card} ${stack} mt-2`} onSubmit={submit} noValidate>
+        <label className={field}>
           <span>Email</span>
           <input
+            className={control}
             type="email"
             name="email"
             autoComplete="email"
@@ -62,9 +65,10 @@ export function AuthPage({ mode, onSignedIn }: { mode: 'login' | 'register'; onS
             aria-describedby={error ? 'auth-error' : undefined}
           />
         </label>
-        <label className="field">
+        <label className={field}>
           <span>Password</span>
           <input
+            className={control}
             type="password"
             name="password"
             autoComplete={mode === 'login' ? 'current-password' : 'new-password'}
@@ -76,19 +80,19 @@ export function AuthPage({ mode, onSignedIn }: { mode: 'login' | 'register'; onS
             aria-describedby={mode === 'register' ? 'password-hint' : undefined}
           />
           {mode === 'register' && (
-            <small id="password-hint" className="muted">
+            <small id="password-hint" className="text-muted">
               At least {MIN_PASSWORD} characters.
             </small>
           )}
         </label>
-        <p id="auth-error" className="field-error" role="alert">
+        <p id="auth-error" className={fieldError} role="alert">
           {error ?? ''}
         </p>
-        <button type="submit" className="btn btn-primary" disabled={busy}>
+        <button type="submit" className={button('primary')} disabled={busy}>
           {busy ? 'Please wait…' : title}
         </button>
       </form>
-      <p className="muted center">
+      <p className="text-center text-muted">
         {mode === 'login' ? (
           <>
             New here? <Link href={`/register${carry}`}>Create an account</Link>

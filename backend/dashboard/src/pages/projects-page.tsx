@@ -8,6 +8,8 @@ import { Empty, ErrorState, Loading } from '../components/states.js';
 import { usePageTitle } from '../hooks/use-page-title.js';
 import { useResource } from '../hooks/use-resource.js';
 import { Link, navigate } from '../lib/router.js';
+import { button, card, control, field, fieldError, grow, row, surface } from '../lib/ui.js';
+import { PAGE } from './page.js';
 
 function CreateProject({ onCreated }: { onCreated: (p: Project) => void }) {
   const [name, setName] = useState('');
@@ -28,10 +30,11 @@ function CreateProject({ onCreated }: { onCreated: (p: Project) => void }) {
     }
   };
   return (
-    <form className="card row wrap" onSubmit={submit} aria-label="Create a project">
-      <label className="field grow">
+    <form className={`${card} ${row} flex-wrap`} onSubmit={submit} aria-label="Create a project">
+      <label className={`${field} ${grow}`}>
         <span>New project</span>
         <input
+          className={control}
           name="project-name"
           value={name}
           maxLength={100}
@@ -40,10 +43,10 @@ function CreateProject({ onCreated }: { onCreated: (p: Project) => void }) {
           aria-describedby="create-error"
         />
       </label>
-      <button type="submit" className="btn btn-primary align-end" disabled={busy}>
+      <button type="submit" className={`${button('primary')} self-end`} disabled={busy}>
         {busy ? 'Creating…' : 'Create project'}
       </button>
-      <p id="create-error" className="field-error full" role="alert">
+      <p id="create-error" className={`${fieldError} basis-full`} role="alert">
         {error ?? ''}
       </p>
     </form>
@@ -67,11 +70,12 @@ function ProjectRow(props: { project: Project; onRenamed: (p: Project) => void; 
     }
   };
   return (
-    <li className="project-row">
+    <li className="flex flex-wrap items-center gap-3 border-b border-border px-3 py-[0.6rem] last:border-b-0">
       <ScoreBadge score={project.latestScore} trend={project.trend} />
       {editing ? (
-        <form className="row grow" onSubmit={save}>
+        <form className={`${row} ${grow}`} onSubmit={save}>
           <input
+            className={control}
             aria-label={`New name for ${project.name}`}
             value={name}
             maxLength={100}
@@ -85,29 +89,29 @@ function ProjectRow(props: { project: Project; onRenamed: (p: Project) => void; 
               }
             }}
           />
-          <button type="submit" className="btn">
+          <button type="submit" className={button()}>
             Save
           </button>
-          <button type="button" className="btn btn-ghost" onClick={() => setEditing(false)}>
+          <button type="button" className={button('ghost')} onClick={() => setEditing(false)}>
             Cancel
           </button>
         </form>
       ) : (
         <>
-          <Link href={`/projects/${encodeURIComponent(project.id)}`} className="project-name grow">
+          <Link href={`/projects/${encodeURIComponent(project.id)}`} className={`${grow} truncate font-semibold`}>
             {project.name}
           </Link>
-          <span className="muted hide-narrow">created {new Date(project.createdAt).toLocaleDateString()}</span>
-          <button type="button" className="btn btn-ghost" onClick={() => setEditing(true)}>
+          <span className="text-muted max-md:hidden">created {new Date(project.createdAt).toLocaleDateString()}</span>
+          <button type="button" className={button('ghost')} onClick={() => setEditing(true)}>
             Rename<span className="sr-only"> {project.name}</span>
           </button>
-          <button type="button" className="btn btn-ghost danger" onClick={props.onDelete}>
+          <button type="button" className={button('danger-text')} onClick={props.onDelete}>
             Delete<span className="sr-only"> {project.name}</span>
           </button>
         </>
       )}
       {error && (
-        <p className="field-error full" role="alert">
+        <p className={`${fieldError} basis-full`} role="alert">
           {error}
         </p>
       )}
@@ -122,7 +126,7 @@ export function ProjectsPage() {
   const [deleting, setDeleting] = useState<Project>();
 
   return (
-    <section className="page">
+    <section className={PAGE}>
       <h1>Projects</h1>
       <CreateProject onCreated={(p) => navigate(`/projects/${encodeURIComponent(p.id)}`)} />
       {projects.status === 'error' && !projects.data ? (
@@ -134,7 +138,7 @@ export function ProjectsPage() {
           <p>No projects yet. Create one above, then send it logs from the project page.</p>
         </Empty>
       ) : (
-        <ul className="project-list card" aria-label="Your projects">
+        <ul className={`${surface} mt-4 mb-0 list-none p-0`} aria-label="Your projects">
           {projects.data.map((p) => (
             <ProjectRow
               key={p.id}
