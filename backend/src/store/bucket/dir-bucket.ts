@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { type Dirent, constants as fsConstants } from 'node:fs';
-import { access, mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
+import { access, type FileHandle, mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { assertSafeKey, type Bucket } from './bucket.js';
 
 // Temp files start with a dot: a safe key's segments never do, so list() can never return one.
 const TEMP_PREFIX = '.tmp-';
+// Keys are dated by the hour, so few directories are live at once; the cache only has to stay bounded.
+const KNOWN_DIRS_MAX = 4096;
 
 async function fsyncPath(path: string): Promise<void> {
   const handle = await open(path, 'r');
@@ -33,6 +35,10 @@ function isMissing(err: unknown): boolean {
 export class DirBucket implements Bucket {
   /** Absolute path of the bucket's root directory. */
   readonly root: string;
+  // Directories made (durably, once the promise resolves) or seen by a put of this process.
+  readonly #dirs = new Map<string, Promise<void>>();
+  // Per directory: the fsync running now, and the one queued to start after it.
+  readonly #dirSyncs = new Map<string, { running: Promise<void> | undefined; next: Promise<void> | undefined }>();
 
   constructor(dataDir: string) {
     this.root = resolve(dataDir, 'bucket');
@@ -51,9 +57,18 @@ export class DirBucket implements Bucket {
     const path = this.pathOf(key);
     if (key.endsWith('/')) throw new Error('bucket key must not end with /');
     const dir = dirname(path);
-    const created = await mkdir(dir, { recursive: true });
+    await this.#ensureDir(dir);
     const temp = join(dir, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
-    const handle = await open(temp, 'wx', 0o600);
+    let handle: FileHandle;
+    try {
+      handle = await open(temp, 'wx', 0o600);
+    } catch (err) {
+      if ((err as { code?: string })?.code !== 'ENOENT') throw err;
+      // The directory was removed since an earlier put made it (a project's logs deleted).
+      this.#dirs.delete(dir);
+      await this.#ensureDir(dir);
+      handle = await open(temp, 'wx', 0o600);
+    }
     try {
       try {
         await handle.writeFile(body);
@@ -66,15 +81,66 @@ export class DirBucket implements Bucket {
       await unlink(temp).catch(() => {});
       throw err;
     }
-    await fsyncPath(dir);
-    // New directories exist durably only once their parents' entries are synced too.
-    if (created) {
-      const top = dirname(created);
-      for (let d = dirname(dir); ; d = dirname(d)) {
-        await fsyncPath(d);
-        if (d === top || dirname(d) === d) break;
-      }
+    await this.#syncDir(dir);
+  }
+
+  /**
+   * Makes a directory durably: new directories exist only once their parents' entries are synced
+   * too. Most puts land in a directory an earlier put made, and share its promise instead of
+   * repeating the mkdir; a put that comes while the first is still syncing parents waits for it.
+   */
+  #ensureDir(dir: string): Promise<void> {
+    let ready = this.#dirs.get(dir);
+    if (!ready) {
+      if (this.#dirs.size >= KNOWN_DIRS_MAX) this.#dirs.clear();
+      ready = (async () => {
+        const created = await mkdir(dir, { recursive: true });
+        if (!created) return;
+        const top = dirname(created);
+        for (let d = dirname(dir); ; d = dirname(d)) {
+          await this.#syncDir(d);
+          if (d === top || dirname(d) === d) break;
+        }
+      })();
+      const made = ready;
+      this.#dirs.set(dir, made);
+      made.catch(() => {
+        if (this.#dirs.get(dir) === made) this.#dirs.delete(dir);
+      });
     }
+    return ready;
+  }
+
+  /**
+   * Fsyncs a directory after an entry was renamed into it. Concurrent puts into one directory
+   * share fsyncs: a caller that finds one running waits for the next, which starts after the
+   * running one ends and so after the caller's rename; every later caller joins that one too.
+   */
+  #syncDir(dir: string): Promise<void> {
+    let state = this.#dirSyncs.get(dir);
+    if (!state) {
+      state = { running: undefined, next: undefined };
+      this.#dirSyncs.set(dir, state);
+    }
+    const s = state;
+    const start = (): Promise<void> => {
+      const run = fsyncPath(dir).finally(() => {
+        if (s.running === run) s.running = undefined;
+        if (!s.running && !s.next) this.#dirSyncs.delete(dir);
+      });
+      s.running = run;
+      return run;
+    };
+    if (!s.running) return start();
+    if (!s.next) {
+      s.next = s.running
+        .catch(() => {})
+        .then(() => {
+          s.next = undefined;
+          return start();
+        });
+    }
+    return s.next;
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
