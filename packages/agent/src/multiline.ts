@@ -19,7 +19,11 @@ const PY_EXCEPTION_LINE = /^[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|War
  * joiner.push('Error: boom', 12, now); joiner.push('    at main (a.js:1:1)', 36, now); joiner.flush();
  */
 export class MultilineJoiner {
-  private lines: string[] = [];
+  // The held record: its first line, and its continuation lines in an array that is reused (most
+  // records are one line, and a fresh array per record was a measurable share of the garbage).
+  private first = '';
+  private readonly more: string[] = [];
+  private count = 0;
   private end = 0;
   private lastAt = 0;
   private traceback = false;
@@ -32,7 +36,7 @@ export class MultilineJoiner {
 
   /** Whether a record is held back. */
   get holding(): boolean {
-    return this.lines.length > 0;
+    return this.count > 0;
   }
 
   /** Takes one line (without its newline). Blank lines are skipped. */
@@ -42,11 +46,13 @@ export class MultilineJoiner {
       this.emit(line, endOffset);
       return;
     }
-    if (this.lines.length > 0 && this.lines.length < this.maxLines && this.continues(line)) {
-      this.lines.push(line);
+    if (this.count > 0 && this.count < this.maxLines && this.continues(line)) {
+      this.more.push(line);
+      this.count++;
     } else {
       this.flush();
-      this.lines.push(line);
+      this.first = line;
+      this.count = 1;
       this.traceback = line.startsWith(PY_TRACEBACK);
     }
     this.end = endOffset;
@@ -55,22 +61,25 @@ export class MultilineJoiner {
 
   /** Emits the held record when no line came for `timeoutMs`; returns whether one is still held. */
   idle(now: number, timeoutMs: number): boolean {
-    if (this.lines.length > 0 && now - this.lastAt >= timeoutMs) this.flush();
-    return this.lines.length > 0;
+    if (this.count > 0 && now - this.lastAt >= timeoutMs) this.flush();
+    return this.count > 0;
   }
 
   /** Emits the held record, if any. */
   flush(): void {
-    const n = this.lines.length;
-    if (n === 0) return;
-    const text = n === 1 ? this.lines[0]! : this.lines.join('\n');
-    this.lines = [];
+    if (this.count === 0) return;
+    const text = this.count === 1 ? this.first : `${this.first}\n${this.more.join('\n')}`;
+    this.first = '';
+    this.more.length = 0;
+    this.count = 0;
     this.emit(text, this.end);
   }
 
   /** Forgets the held record (its file was truncated; its bytes are gone). */
   reset(): void {
-    this.lines = [];
+    this.first = '';
+    this.more.length = 0;
+    this.count = 0;
   }
 
   private continues(line: string): boolean {

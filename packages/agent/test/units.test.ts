@@ -77,6 +77,16 @@ describe('MultilineJoiner', () => {
     expect(join_('auto', ['{"a":1}', '{"b":2}'])).toEqual(['{"a":1}', '{"b":2}']);
     expect(join_('off', ['a', '  b'])).toEqual(['a', '  b']);
   });
+  it('starts each record afresh after a joined one, and forgets a record that was reset', () => {
+    const out: string[] = [];
+    const j = new MultilineJoiner('auto', 500, (t) => out.push(t));
+    for (const [i, l] of ['Error: a', '    at x', 'next', 'Error: b', '    at y', '    at z'].entries())
+      j.push(l, i, 0);
+    j.reset();
+    j.push('after', 9, 0);
+    j.flush();
+    expect(out).toEqual(['Error: a\n    at x', 'next', 'after']);
+  });
   it('emits a held record after the timeout', () => {
     const out: string[] = [];
     const j = new MultilineJoiner('auto', 500, (t) => out.push(t));

@@ -9,7 +9,7 @@ import type { Pipeline, SourceLane } from './pipeline.js';
 const BYTES_PER_RECORD_BOUND = 128;
 const MAX_BUFFER_BYTES = 64 * 1024 * 1024;
 const READ_AHEAD_BATCHES = 8;
-// While the buffer is full, look again this soon: a batch is acknowledged in milliseconds.
+// While the buffer is full, reading resumes when a batch settles; this is only the fallback.
 const BLOCKED_RETRY_MS = 5;
 
 function headsMatch(a: string, b: string): boolean {
@@ -43,6 +43,7 @@ export class FileSource {
   private readonly retired = new Map<string, number>();
   private blocked = false;
   private bytesRead = 0;
+  private wake: (() => void) | undefined;
 
   constructor(private readonly deps: FileSourceDeps) {
     const { config, checkpoint } = deps;
@@ -101,6 +102,11 @@ export class FileSource {
       }
     }
     this.deps.checkpoint.saveSoon();
+    // Room in the buffer: the client counts the records out once this batch's send has returned, a few
+    // microtasks from now, so the reader looks again on the next turn of the event loop.
+    const wake = this.wake;
+    this.wake = undefined;
+    if (wake) setImmediate(wake);
   }
 
   /** Reads until `signal` aborts: immediately again while data is left, else after the poll interval. */
@@ -111,8 +117,11 @@ export class FileSource {
       const more = this.tailer.poll();
       pipeline.idle();
       if (more && !this.blocked) await new Promise((r) => setImmediate(r));
-      else
-        await sleep(this.blocked ? Math.min(BLOCKED_RETRY_MS, config.pollIntervalMs) : config.pollIntervalMs, signal);
+      else if (this.blocked)
+        await sleep(Math.min(BLOCKED_RETRY_MS, config.pollIntervalMs), signal, (wake) => {
+          this.wake = wake;
+        });
+      else await sleep(config.pollIntervalMs, signal);
     }
   }
 
@@ -150,7 +159,8 @@ export class FileSource {
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Waits `ms`, or until `signal` aborts, or until the function handed to `onWake` is called. */
+function sleep(ms: number, signal: AbortSignal, onWake?: (wake: () => void) => void): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);
@@ -159,5 +169,6 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     };
     const timer = setTimeout(done, ms);
     signal.addEventListener('abort', done, { once: true });
+    onWake?.(done);
   });
 }
