@@ -23,11 +23,17 @@ export interface CloudSageOtelOptions extends CloudSageOptions {
 }
 
 /**
- * Default `maxBufferRecords` (the bytes bound stays the client's 64 MiB): a burst logged in one
- * synchronous loop is all buffered before the first batch can leave, and 300,000 small records overran
- * the client's 100,000 while using under the bytes bound.
+ * Default `maxBufferRecords`: a burst logged in one synchronous loop is all buffered before the first
+ * batch can leave, and 300,000 small records overran the client's 100,000 while using under the bytes
+ * bound. The bytes bound is the one that limits memory.
  */
 export const DEFAULT_MAX_BUFFER_RECORDS = 1_000_000;
+
+/**
+ * Default `maxBufferBytes`, twice the client's 64 MiB: a 300,000-record burst took ~80 MiB (records
+ * plus per-record overhead) and overran it.
+ */
+export const DEFAULT_MAX_BUFFER_BYTES = 128 * 1024 * 1024;
 
 const Schema = z.looseObject({
   waitForDelivery: z.boolean().default(false),
@@ -55,5 +61,6 @@ export function resolveOtelOptions(options: CloudSageOtelOptions | undefined): R
   const { waitForDelivery, includeResource, shutdownTimeoutMs, ...client } = parsed.data as CloudSageOtelOptions &
     Omit<ResolvedOtelOptions, 'client'>;
   if (client.maxBufferRecords === undefined) client.maxBufferRecords = DEFAULT_MAX_BUFFER_RECORDS;
+  if (client.maxBufferBytes === undefined) client.maxBufferBytes = DEFAULT_MAX_BUFFER_BYTES;
   return { waitForDelivery, includeResource, shutdownTimeoutMs, client };
 }

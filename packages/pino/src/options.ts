@@ -23,11 +23,14 @@ const Schema = z.looseObject({
   shutdownTimeoutMs: z.number().int().min(0).max(600_000).default(8000),
 });
 
-/** The transport's default `maxBufferRecords` (the bytes bound stays the client's). */
+/** The transport's default `maxBufferRecords`: the bytes bound is the one that limits memory. */
 export const DEFAULT_MAX_BUFFER_RECORDS = 1_000_000;
 
-/** The client's default `maxBufferBytes`, which the worker transport's backpressure waits below. */
-export const CLIENT_MAX_BUFFER_BYTES = 64 * 1024 * 1024;
+/**
+ * The transport's default `maxBufferBytes`, twice the client's 64 MiB: `createStream` in the app's
+ * thread cannot hold a burst back, and a 300,000-line burst of ~190-byte pino lines takes ~75 MiB.
+ */
+export const DEFAULT_MAX_BUFFER_BYTES = 128 * 1024 * 1024;
 
 const PINO_ADDED_KEYS = ['$context', 'pinoWillSendConfig'] as const;
 
@@ -54,9 +57,9 @@ export function resolvePinoOptions(options: CloudSagePinoOptions | undefined, in
   for (const key of PINO_ADDED_KEYS) delete (client as Record<string, unknown>)[key];
   if (inWorker && client.exitHooks === undefined) client.exitHooks = false;
   // pino hands over bursts of small lines far faster than any backend takes them: bound the buffer by
-  // bytes (the client's 64 MiB default) rather than by the client's 100,000 records, which a 300,000-line
-  // burst of ~150-byte lines overflows within a second while using under a third of the bytes bound.
+  // bytes rather than by the client's 100,000 records, which a 300,000-line burst overflows at once.
   if (client.maxBufferRecords === undefined) client.maxBufferRecords = DEFAULT_MAX_BUFFER_RECORDS;
+  if (client.maxBufferBytes === undefined) client.maxBufferBytes = DEFAULT_MAX_BUFFER_BYTES;
   // No function crosses into the worker, so there is never an onError there: report as warnings.
   if (inWorker && client.onError === undefined) client.onError = createWarningReporter();
   return { shutdownTimeoutMs, client };

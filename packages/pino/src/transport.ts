@@ -4,8 +4,8 @@ import { isMainThread } from 'node:worker_threads';
 import { CloudSage, type FlushResult } from '@cloudsage/node';
 import { LineStream } from './line-stream.js';
 import {
-  CLIENT_MAX_BUFFER_BYTES,
   type CloudSagePinoOptions,
+  DEFAULT_MAX_BUFFER_BYTES,
   DEFAULT_MAX_BUFFER_RECORDS,
   resolvePinoOptions,
 } from './options.js';
@@ -48,7 +48,7 @@ function buildStream(options: CloudSagePinoOptions, backpressure: boolean): Clou
   const client = new CloudSage(clientOptions);
   const gate = backpressure
     ? new RoomGate(client, {
-        maxBufferBytes: clientOptions.maxBufferBytes ?? CLIENT_MAX_BUFFER_BYTES,
+        maxBufferBytes: clientOptions.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES,
         maxBufferRecords: clientOptions.maxBufferRecords ?? DEFAULT_MAX_BUFFER_RECORDS,
         stallMs: STALL_MS,
         pollMs: POLL_MS,

@@ -105,6 +105,7 @@ describe('transport options', () => {
       apiKey: 'csk_x',
       exitHooks: false,
       maxBufferRecords: 1_000_000,
+      maxBufferBytes: 128 * 1024 * 1024,
       onError: expect.any(Function),
     });
     expect(resolved.shutdownTimeoutMs).toBe(8000);

@@ -132,7 +132,11 @@ describe('CloudSageTransport options', () => {
     expect(() => new CloudSageTransport({ endpoint: 'ftp://h', apiKey: 'k' })).toThrow(CloudSageError);
   });
 
-  it('bounds the buffer at 1,000,000 records unless told otherwise', () => {
+  it('bounds the buffer at 128 MiB (a 300,000-record burst overran the client’s 64 MiB) and 1,000,000 records unless told otherwise', () => {
+    expect(resolveWinstonOptions({ endpoint: 'http://h', apiKey: 'k' }).client.maxBufferBytes).toBe(128 * 1024 * 1024);
+    expect(
+      resolveWinstonOptions({ endpoint: 'http://h', apiKey: 'k', maxBufferBytes: 65_536 }).client.maxBufferBytes,
+    ).toBe(65_536);
     expect(resolveWinstonOptions({ endpoint: 'http://h', apiKey: 'k' }).client.maxBufferRecords).toBe(1_000_000);
     expect(
       resolveWinstonOptions({ endpoint: 'http://h', apiKey: 'k', maxBufferRecords: 5 }).client.maxBufferRecords,
