@@ -188,12 +188,13 @@ describe('dashboard in headless Chromium', { timeout: 60_000 }, () => {
   it('shows the score and its labels live, the chart and the forecast, and takes a vote', async () => {
     await page.getByRole('tab', { name: 'Overview' }).click();
     // No reload: the score arrives over the events stream once the dispatcher has scored the window.
-    await page.locator('.explanations .label-chip', { hasText: 'High Error Rate' }).waitFor({ timeout: 30_000 });
-    const score = Number(await page.locator('[data-testid="risk-score"] .risk-number').textContent());
+    const explanations = page.getByRole('list', { name: 'Risk labels and the numbers behind them' });
+    await explanations.getByTestId('risk-label').filter({ hasText: 'High Error Rate' }).waitFor({ timeout: 30_000 });
+    const score = Number(await page.getByTestId('risk-score').getByTestId('risk-number').textContent());
     expect(score).toBeGreaterThan(0);
-    const labels = await page.locator('.explanations .label-chip').allInnerTexts();
+    const labels = await explanations.getByTestId('risk-label').allInnerTexts();
     expect(labels).toContain('High Error Rate');
-    expect(await page.locator('.explanations').textContent()).toMatch(/\d/);
+    expect(await explanations.textContent()).toMatch(/\d/);
 
     await page.getByTestId('history-chart').locator('canvas').waitFor();
     // Keyboard hover: the first arrow lands on the latest score, the next steps into the forecast.
@@ -215,7 +216,7 @@ describe('dashboard in headless Chromium', { timeout: 60_000 }, () => {
     // The forecast shown was made after the incident's score (the page asks for a fresh one when
     // a live score falls outside the one it has), so it speaks of the incident.
     await forecast.getByText('High Error Rate', { exact: false }).first().waitFor();
-    expect(await forecast.locator('ol.actions li').count()).toBe(3);
+    expect(await forecast.getByTestId('forecast-actions').getByRole('listitem').count()).toBe(3);
     await forecast.getByRole('button', { name: 'Accurate', exact: true }).click();
     await forecast.getByText('your vote is recorded', { exact: false }).waitFor();
     const votes = await stack.backend.sql.store.db.selectFrom('forecast_feedback').selectAll().execute();
@@ -291,7 +292,7 @@ describe('dashboard in headless Chromium', { timeout: 60_000 }, () => {
     await table.waitFor();
     expect(await p.getByLabel('Level (and above)').inputValue()).toBe('error');
     expect(await p.getByLabel('Search messages').inputValue()).toBe('shard 3');
-    const messages = await table.locator('td.msg').allTextContents();
+    const messages = await table.getByTestId('log-message').allTextContents();
     expect(messages.length).toBe(15);
     expect(messages.every((m) => m.includes('shard 3'))).toBe(true);
     await phone.clearCookies();

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { sendFeedback } from '../api/endpoints.js';
 import { ApiError, messageOf } from '../api/http.js';
 import { formatScore } from '../lib/score-band.js';
+import { button, card, row } from '../lib/ui.js';
 import { ErrorState, Loading } from './states.js';
 
 const BY: Record<Forecast['generatedBy'], string> = {
@@ -25,12 +26,12 @@ function Vote({ projectId, forecastId }: { projectId: string; forecastId: string
     }
   };
   return (
-    <fieldset className="vote">
-      <legend>Was this forecast accurate?</legend>
-      <div className="row">
+    <fieldset className="m-0 flex flex-col gap-[0.4rem] border-0 border-border border-t px-0 pt-3 pb-0">
+      <legend className="float-left mb-[0.4rem] w-full p-0 font-semibold">Was this forecast accurate?</legend>
+      <div className={row}>
         <button
           type="button"
-          className="btn"
+          className={button()}
           aria-pressed={state.accurate === true && state.status === 'sent'}
           disabled={state.status !== 'idle'}
           onClick={() => vote(true)}
@@ -39,7 +40,7 @@ function Vote({ projectId, forecastId }: { projectId: string; forecastId: string
         </button>
         <button
           type="button"
-          className="btn"
+          className={button()}
           aria-pressed={state.accurate === false && state.status === 'sent'}
           disabled={state.status !== 'idle'}
           onClick={() => vote(false)}
@@ -47,7 +48,7 @@ function Vote({ projectId, forecastId }: { projectId: string; forecastId: string
           Inaccurate
         </button>
       </div>
-      <p className="small" role="status">
+      <p className="m-0 min-h-[1.3em] text-sm" role="status">
         {state.status === 'sent' ? 'Thanks: your vote is recorded and tunes later forecasts.' : ''}
         {state.error ? `Vote not sent: ${state.error}` : ''}
       </p>
@@ -79,7 +80,7 @@ export function ForecastCard(props: ForecastCardProps) {
   if (!f && props.status === 'error') {
     const missing = props.error instanceof ApiError && props.error.status === 404;
     body = missing ? (
-      <p className="muted">No forecast yet: it is written once there is some history.</p>
+      <p className="text-muted">No forecast yet: it is written once there is some history.</p>
     ) : (
       <ErrorState title="Could not load the forecast" message={messageOf(props.error)} onRetry={props.onRetry} />
     );
@@ -87,33 +88,35 @@ export function ForecastCard(props: ForecastCardProps) {
   else
     body = (
       <>
-        <p className="forecast-figure">
+        <p className="mt-0 text-lead">
           Next {f.predicted.horizonHours} h: <strong>{formatScore(f.predicted.score)}</strong>{' '}
-          <span className="muted">
+          <span className="text-muted">
             (likely {formatScore(f.predicted.low)}–{formatScore(f.predicted.high)})
           </span>
         </p>
         <p>{f.text}</p>
         <h3>What to do</h3>
-        <ol className="actions">
+        <ol className="mt-1 mb-3 pl-5" data-testid="forecast-actions">
           {f.actions.map((a) => (
-            <li key={a}>{a}</li>
+            <li key={a} className="mb-[0.35rem]">
+              {a}
+            </li>
           ))}
         </ol>
-        <p className="muted small">
+        <p className="text-muted text-sm">
           {f.date} · {BY[f.generatedBy]} · {f.basis.method} · confidence {f.basis.confidence}
           {f.basis.droppedRecords
             ? ` · ${f.basis.droppedRecords} records were dropped by SDKs, so input was incomplete`
             : ''}
         </p>
         <Vote key={f.id} projectId={props.projectId} forecastId={f.id} />
-        <button type="button" className="btn btn-ghost btn-small" onClick={regenerate} disabled={regenerating}>
+        <button type="button" className={button('ghost', 'small')} onClick={regenerate} disabled={regenerating}>
           {regenerating ? 'Regenerating…' : 'Regenerate forecast'}
         </button>
       </>
     );
   return (
-    <section className="card forecast-card" aria-labelledby="forecast-title" data-testid="forecast">
+    <section className={`${card} min-h-[220px]`} aria-labelledby="forecast-title" data-testid="forecast">
       <h2 id="forecast-title">Today's forecast</h2>
       {body}
     </section>

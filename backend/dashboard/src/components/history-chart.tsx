@@ -4,6 +4,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { type ChartColumns, chartColumns } from '../lib/chart-data.js';
 import { formatScore } from '../lib/score-band.js';
+import { card } from '../lib/ui.js';
 import { Empty } from './states.js';
 
 const HEIGHT = 260;
@@ -121,7 +122,7 @@ export function HistoryChart({ history, forecast }: HistoryChartProps) {
       )}. Focus and use the arrow keys to read points.`;
 
   return (
-    <section className="card chart-card" aria-labelledby="chart-title">
+    <section className={`${card} min-h-[380px]`} aria-labelledby="chart-title">
       <h2 id="chart-title">Last 30 days</h2>
       {empty ? (
         <Empty minHeight={HEIGHT + 60}>
@@ -131,7 +132,8 @@ export function HistoryChart({ history, forecast }: HistoryChartProps) {
         <>
           <div
             ref={box}
-            className="chart"
+            // Room for the canvas (260 px) and uPlot's legend, which wraps to three lines on a phone.
+            className="min-h-[330px] w-full"
             role="img"
             aria-label={summary}
             // biome-ignore lint/a11y/noNoninteractiveTabindex: focusable so keyboard users can step through points.
@@ -139,7 +141,7 @@ export function HistoryChart({ history, forecast }: HistoryChartProps) {
             onKeyDown={onKeyDown}
             data-testid="history-chart"
           />
-          <p className="chart-caption small" aria-live="polite">
+          <p className="mt-2 mb-0 min-h-[1.3em] text-muted text-sm" aria-live="polite">
             {hovered
               ? `${new Date(hovered.timestamp).toLocaleString()}: score ${formatScore(hovered.score)}${
                   hovered.labels.length ? ` · ${hovered.labels.join(', ')}` : ''

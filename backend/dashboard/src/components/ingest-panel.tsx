@@ -3,6 +3,7 @@ import { type ChangeEvent, type FormEvent, useState } from 'react';
 import { ingest } from '../api/endpoints.js';
 import { messageOf } from '../api/http.js';
 import { CONTENT_TYPE, detectFormat, type IngestFormat, lineOf } from '../lib/ingest-body.js';
+import { button, card, control, field, fieldError, row, stack } from '../lib/ui.js';
 
 // The API's decompressed-body limit (LIMITS.maxInflatedBytes); checked here to fail fast and clearly.
 const MAX_BYTES = 50 * 1024 * 1024;
@@ -67,12 +68,13 @@ export function IngestPanel({ projectId, onIngested }: { projectId: string; onIn
   };
 
   return (
-    <section className="card" aria-labelledby="ingest-title">
+    <section className={card} aria-labelledby="ingest-title">
       <h2 id="ingest-title">Send logs</h2>
-      <form className="stack" onSubmit={submit}>
-        <label className="field">
+      <form className={stack} onSubmit={submit}>
+        <label className={field}>
           <span>Paste log lines (pino or winston JSON, OpenTelemetry records, or plain text)</span>
           <textarea
+            className={`${control} w-full resize-y font-mono text-ui`}
             name="logs"
             rows={8}
             spellCheck={false}
@@ -84,54 +86,61 @@ export function IngestPanel({ projectId, onIngested }: { projectId: string; onIn
             }}
           />
         </label>
-        <div className="row wrap">
-          <label className="field">
+        <div className={`${row} flex-wrap`}>
+          <label className={field}>
             <span>…or upload a file</span>
-            <input type="file" accept=".log,.txt,.json,.ndjson,.jsonl,text/plain,application/json" onChange={onFile} />
+            <input
+              className="min-h-10 max-w-full rounded-md border-0 bg-surface py-[0.45rem] pr-[0.6rem] pl-0 text-text"
+              type="file"
+              accept=".log,.txt,.json,.ndjson,.jsonl,text/plain,application/json"
+              onChange={onFile}
+            />
           </label>
-          <label className="field">
+          <label className={field}>
             <span>Format</span>
-            <select value={format} onChange={(e) => setFormat(e.target.value as IngestFormat)}>
+            <select className={control} value={format} onChange={(e) => setFormat(e.target.value as IngestFormat)}>
               <option value="auto">Detect</option>
               <option value="ndjson">NDJSON (one JSON record a line)</option>
               <option value="json">JSON array or {'{ logs: [...] }'}</option>
               <option value="text">Plain text lines</option>
             </select>
           </label>
-          <button type="submit" className="btn btn-primary align-end" disabled={busy}>
+          <button type="submit" className={`${button('primary')} self-end`} disabled={busy}>
             {busy ? 'Sending…' : 'Send logs'}
           </button>
-          <button type="button" className="btn btn-ghost align-end" onClick={() => setText(SAMPLE)}>
+          <button type="button" className={`${button('ghost')} self-end`} onClick={() => setText(SAMPLE)}>
             Use a sample
           </button>
         </div>
-        {fileName && <p className="muted small">Loaded {fileName}.</p>}
+        {fileName && <p className="text-muted text-sm">Loaded {fileName}.</p>}
       </form>
       <div aria-live="polite">
         {error && (
-          <p className="field-error" role="alert">
+          <p className={fieldError} role="alert">
             {error}
           </p>
         )}
         {result && (
-          <div className="ingest-result" data-testid="ingest-result">
+          <div className="mt-3" data-testid="ingest-result">
             <p>
               <strong>{result.response.accepted}</strong> accepted, <strong>{result.response.rejected}</strong> rejected
               (as {result.format}). {result.response.accepted > 0 && 'They are scored within about a minute.'}
             </p>
             {result.response.errors.length > 0 && (
-              <ul className="rejections">
+              <ul className="pl-5 text-sm">
                 {result.response.errors.map((er) => {
                   const line = lineOf(result.text, result.format, er.index);
                   return (
-                    <li key={er.index}>
+                    <li key={er.index} className="mb-[0.35rem]">
                       <strong>{line ? `Line ${line.line}` : `Record ${er.index + 1}`}:</strong> {er.message}
-                      {line && <code className="clip">{line.text.slice(0, 200)}</code>}
+                      {line && <code className="block truncate text-muted">{line.text.slice(0, 200)}</code>}
                     </li>
                   );
                 })}
                 {result.response.rejected > result.response.errors.length && (
-                  <li className="muted">…and {result.response.rejected - result.response.errors.length} more.</li>
+                  <li className="mb-[0.35rem] text-muted">
+                    …and {result.response.rejected - result.response.errors.length} more.
+                  </li>
                 )}
               </ul>
             )}

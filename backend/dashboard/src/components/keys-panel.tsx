@@ -3,6 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { createKey, listKeys, revokeKey } from '../api/endpoints.js';
 import { messageOf } from '../api/http.js';
 import { useResource } from '../hooks/use-resource.js';
+import { button, card, check, checkbox, control, field, fieldError, grow, row } from '../lib/ui.js';
 import { ConfirmDialog } from './confirm-dialog.js';
 import { CopyButton } from './copy-button.js';
 import { SetupSnippets } from './setup-snippets.js';
@@ -30,16 +31,23 @@ function CreateKeyForm({ projectId, onCreated }: { projectId: string; onCreated:
     }
   };
   return (
-    <form className="row wrap" onSubmit={submit} aria-label="Create an API key">
-      <label className="field grow">
+    <form className={`${row} flex-wrap`} onSubmit={submit} aria-label="Create an API key">
+      <label className={`${field} ${grow}`}>
         <span>Key name</span>
-        <input value={name} maxLength={100} placeholder="production api" onChange={(e) => setName(e.target.value)} />
+        <input
+          className={control}
+          value={name}
+          maxLength={100}
+          placeholder="production api"
+          onChange={(e) => setName(e.target.value)}
+        />
       </label>
-      <fieldset className="scopes">
-        <legend>Scopes</legend>
+      <fieldset className="m-0 flex gap-4 rounded-md border border-border px-3 py-0">
+        <legend className="px-1 font-semibold text-field">Scopes</legend>
         {(['ingest', 'read'] as const).map((s) => (
-          <label key={s} className="check">
+          <label key={s} className={check}>
             <input
+              className={checkbox}
               type="checkbox"
               checked={scopes[s]}
               onChange={(e) => setScopes({ ...scopes, [s]: e.target.checked })}
@@ -48,10 +56,10 @@ function CreateKeyForm({ projectId, onCreated }: { projectId: string; onCreated:
           </label>
         ))}
       </fieldset>
-      <button type="submit" className="btn btn-primary align-end" disabled={busy}>
+      <button type="submit" className={`${button('primary')} self-end`} disabled={busy}>
         {busy ? 'Creating…' : 'Create key'}
       </button>
-      <p className="field-error full" role="alert">
+      <p className={`${fieldError} basis-full`} role="alert">
         {error ?? ''}
       </p>
     </form>
@@ -66,7 +74,7 @@ export function KeysPanel({ projectId }: { projectId: string }) {
 
   return (
     <>
-      <section className="card" aria-labelledby="keys-title">
+      <section className={card} aria-labelledby="keys-title">
         <h2 id="keys-title">API keys</h2>
         <CreateKeyForm
           projectId={projectId}
@@ -77,16 +85,19 @@ export function KeysPanel({ projectId }: { projectId: string }) {
           }}
         />
         {created && (
-          <div className="new-key" role="status" data-testid="new-key">
-            <p>
+          <div className="my-3 rounded-lg border border-accent p-3" role="status" data-testid="new-key">
+            <p className="mt-0">
               <strong>Copy this key now.</strong> It is shown only once; CloudSage keeps only its hash.
             </p>
-            <div className="row wrap">
-              <code className="secret" data-testid="new-key-value">
+            <div className={`${row} flex-wrap`}>
+              <code
+                className="wrap-anywhere rounded-sm bg-none-bg px-2 py-[0.3rem] select-all"
+                data-testid="new-key-value"
+              >
                 {created.key}
               </code>
               <CopyButton text={created.key} label="Copy key" />
-              <button type="button" className="btn btn-ghost" onClick={() => setCreated(undefined)}>
+              <button type="button" className={button('ghost')} onClick={() => setCreated(undefined)}>
                 Done
               </button>
             </div>
@@ -101,18 +112,18 @@ export function KeysPanel({ projectId }: { projectId: string }) {
             <p>No keys yet. Create one for each service that sends logs.</p>
           </Empty>
         ) : (
-          <ul className="key-list" aria-label="Keys">
+          <ul className="mt-3 mb-0 list-none p-0" aria-label="Keys">
             {keys.data.map((k) => (
-              <li key={k.id} className="key-row">
-                <span className="grow">
+              <li key={k.id} className="flex flex-wrap items-center gap-2 border-border border-b py-2">
+                <span className={grow}>
                   <strong>{k.name}</strong> <code>{k.prefix}…</code>
-                  <span className="muted small">
+                  <span className="text-muted text-sm">
                     {' '}
                     {k.scopes.join(' + ')} · created {new Date(k.createdAt).toLocaleDateString()}
                     {k.lastUsedAt ? ` · last used ${new Date(k.lastUsedAt).toLocaleString()}` : ' · never used'}
                   </span>
                 </span>
-                <button type="button" className="btn btn-ghost danger" onClick={() => setRevoking(k)}>
+                <button type="button" className={button('danger-text')} onClick={() => setRevoking(k)}>
                   Revoke<span className="sr-only"> {k.name}</span>
                 </button>
               </li>

@@ -5,13 +5,35 @@ import { messageOf } from '../api/http.js';
 import { useResource } from '../hooks/use-resource.js';
 import { setQuery, useLocation } from '../lib/router.js';
 import { groupByTemplate } from '../lib/templates.js';
+import { button, card, check, checkbox, control, field, row } from '../lib/ui.js';
 import { Empty, ErrorState, Loading } from './states.js';
 
 const LEVELS: Level[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 
+const LEVEL_CLASS: Record<Level, string> = {
+  trace: 'bg-none-bg text-muted',
+  debug: 'bg-none-bg text-muted',
+  info: 'bg-none-bg text-accent',
+  warn: 'bg-elevated-bg text-elevated',
+  error: 'bg-high-bg text-high',
+  fatal: 'bg-high-bg text-high',
+};
+
 function LevelBadge({ level }: { level: Level }) {
-  return <span className={`level level-${level}`}>{level}</span>;
+  return (
+    <span
+      className={`inline-block min-w-[3.2rem] rounded-sm px-[0.3rem] text-center font-bold text-xs uppercase ${LEVEL_CLASS[level]}`}
+    >
+      {level}
+    </span>
+  );
 }
+
+const TABLE = 'w-full border-collapse text-sm';
+const CELL = 'border-border border-b px-2 py-[0.4rem] text-left align-top';
+const TH = `${CELL} font-semibold text-muted`;
+/** A log message or template: long tokens (ids, URLs) break anywhere rather than widen the table. */
+const MSG = `${CELL} wrap-anywhere`;
 
 function time(iso: string): string {
   return new Date(iso).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' });
@@ -77,13 +99,19 @@ export function LogsPanel({ projectId, refreshKey }: { projectId: string; refres
     );
   else if (grouped)
     body = (
-      <table className="table" aria-label="Log templates">
+      <table className={TABLE} aria-label="Log templates">
         <thead>
           <tr>
-            <th scope="col">Count</th>
-            <th scope="col">Level</th>
-            <th scope="col">Template</th>
-            <th scope="col" className="hide-narrow">
+            <th scope="col" className={TH}>
+              Count
+            </th>
+            <th scope="col" className={TH}>
+              Level
+            </th>
+            <th scope="col" className={TH}>
+              Template
+            </th>
+            <th scope="col" className={`${TH} max-md:hidden`}>
               Last seen
             </th>
           </tr>
@@ -91,14 +119,14 @@ export function LogsPanel({ projectId, refreshKey }: { projectId: string; refres
         <tbody>
           {groupByTemplate(logs).map((g) => (
             <tr key={g.template}>
-              <td className="num">{g.count}</td>
-              <td>
+              <td className={`${CELL} tabular-nums`}>{g.count}</td>
+              <td className={CELL}>
                 <LevelBadge level={g.level} />
               </td>
-              <td className="msg">
+              <td className={MSG}>
                 <code>{g.template}</code>
               </td>
-              <td className="hide-narrow nowrap">{time(g.lastSeen)}</td>
+              <td className={`${CELL} whitespace-nowrap max-md:hidden`}>{time(g.lastSeen)}</td>
             </tr>
           ))}
         </tbody>
@@ -106,26 +134,34 @@ export function LogsPanel({ projectId, refreshKey }: { projectId: string; refres
     );
   else
     body = (
-      <table className="table" aria-label="Recent logs">
+      <table className={TABLE} aria-label="Recent logs">
         <thead>
           <tr>
-            <th scope="col">Time</th>
-            <th scope="col">Level</th>
-            <th scope="col" className="hide-narrow">
+            <th scope="col" className={TH}>
+              Time
+            </th>
+            <th scope="col" className={TH}>
+              Level
+            </th>
+            <th scope="col" className={`${TH} max-md:hidden`}>
               Service
             </th>
-            <th scope="col">Message</th>
+            <th scope="col" className={TH}>
+              Message
+            </th>
           </tr>
         </thead>
         <tbody>
           {keyed.map(({ r, key }) => (
             <tr key={key}>
-              <td className="nowrap small">{time(r.time)}</td>
-              <td>
+              <td className={`${CELL} whitespace-nowrap text-sm`}>{time(r.time)}</td>
+              <td className={CELL}>
                 <LevelBadge level={r.level} />
               </td>
-              <td className="hide-narrow small">{r.service ?? ''}</td>
-              <td className="msg">{r.msg}</td>
+              <td className={`${CELL} text-sm max-md:hidden`}>{r.service ?? ''}</td>
+              <td className={MSG} data-testid="log-message">
+                {r.msg}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -133,12 +169,16 @@ export function LogsPanel({ projectId, refreshKey }: { projectId: string; refres
     );
 
   return (
-    <section className="card" aria-labelledby="logs-title">
+    <section className={card} aria-labelledby="logs-title">
       <h2 id="logs-title">Recent logs</h2>
-      <div className="row wrap filters">
-        <label className="field">
+      <div className={`${row} flex-wrap`}>
+        <label className={`${field} min-w-36`}>
           <span>Level (and above)</span>
-          <select value={level ?? ''} onChange={(e) => setQuery({ level: e.target.value || undefined })}>
+          <select
+            className={control}
+            value={level ?? ''}
+            onChange={(e) => setQuery({ level: e.target.value || undefined })}
+          >
             <option value="">All levels</option>
             {LEVELS.map((l) => (
               <option key={l} value={l}>
@@ -147,12 +187,19 @@ export function LogsPanel({ projectId, refreshKey }: { projectId: string; refres
             ))}
           </select>
         </label>
-        <label className="field grow">
+        <label className={`${field} min-w-36 flex-[1_1_12rem]`}>
           <span>Search messages</span>
-          <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="timeout" />
-        </label>
-        <label className="check align-end">
           <input
+            className={control}
+            type="search"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            placeholder="timeout"
+          />
+        </label>
+        <label className={`${check} self-end`}>
+          <input
+            className={checkbox}
             type="checkbox"
             checked={grouped}
             onChange={(e) => setQuery({ group: e.target.checked ? '1' : undefined })}
@@ -161,7 +208,7 @@ export function LogsPanel({ projectId, refreshKey }: { projectId: string; refres
         </label>
       </div>
       <section
-        className="table-wrap"
+        className="my-3 min-h-[240px] overflow-x-auto"
         aria-busy={page.status === 'loading'}
         aria-label="Log table"
         // biome-ignore lint/a11y/noNoninteractiveTabindex: a table wider than a phone scrolls sideways; keyboard users must reach it.
@@ -170,7 +217,7 @@ export function LogsPanel({ projectId, refreshKey }: { projectId: string; refres
         {body}
       </section>
       {more.cursor && !grouped && (
-        <button type="button" className="btn" onClick={loadMore} disabled={loadingMore}>
+        <button type="button" className={button()} onClick={loadMore} disabled={loadingMore}>
           {loadingMore ? 'Loading…' : 'Load older logs'}
         </button>
       )}

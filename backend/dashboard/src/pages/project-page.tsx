@@ -14,7 +14,9 @@ import { usePageTitle } from '../hooks/use-page-title.js';
 import { type LiveStatus, useProjectEvents } from '../hooks/use-project-events.js';
 import { useResource } from '../hooks/use-resource.js';
 import { Link, setQuery, useLocation } from '../lib/router.js';
+import { stack } from '../lib/ui.js';
 import { NotFoundPage } from './not-found-page.js';
+import { PAGE } from './page.js';
 
 type Tab = 'overview' | 'logs' | 'keys';
 const TABS: ReadonlyArray<{ id: Tab; label: string }> = [
@@ -27,6 +29,12 @@ const LIVE_TEXT: Record<LiveStatus, string> = {
   connecting: 'Connecting…',
   live: 'Live',
   reconnecting: 'Reconnecting…',
+};
+
+const LIVE_DOT: Record<LiveStatus, string> = {
+  connecting: 'bg-muted',
+  live: 'bg-normal',
+  reconnecting: 'bg-elevated',
 };
 
 /**
@@ -109,7 +117,7 @@ export default function ProjectPage({ projectId }: { projectId: string }) {
   }
   if (project.status === 'error' && !project.data) {
     return (
-      <section className="page">
+      <section className={PAGE}>
         <ErrorState title="Could not load the project" message={messageOf(project.error)} onRetry={project.reload} />
       </section>
     );
@@ -122,18 +130,18 @@ export default function ProjectPage({ projectId }: { projectId: string }) {
   const overviewSettled = settled(history) && settled(forecast);
   const latest = points[points.length - 1];
   return (
-    <section className="page">
-      <nav aria-label="Breadcrumb" className="small">
+    <section className={PAGE}>
+      <nav aria-label="Breadcrumb" className="text-sm">
         <Link href="/projects">Projects</Link> <span aria-hidden="true">/</span>
       </nav>
-      <div className="page-head">
-        <h1>{project.data?.name ?? <span className="skeleton-text">Loading project</span>}</h1>
-        <span className={`live live-${live}`} role="status">
-          <span className="dot" aria-hidden="true" />
+      <div className="flex flex-wrap items-center justify-between gap-4">
+        <h1>{project.data?.name ?? <span className="text-muted">Loading project</span>}</h1>
+        <span className="inline-flex items-center gap-[0.4rem] text-ui text-muted" role="status">
+          <span className={`size-[0.6rem] rounded-full ${LIVE_DOT[live]}`} aria-hidden="true" />
           {LIVE_TEXT[live]}
         </span>
       </div>
-      <p className="notice small" aria-live="polite">
+      <p className="mt-0 mb-2 min-h-[1.3em] text-sm text-muted" aria-live="polite">
         {[notice.ingest, notice.score].filter(Boolean).join(' · ')}
       </p>
       <Tabs
@@ -143,10 +151,10 @@ export default function ProjectPage({ projectId }: { projectId: string }) {
         selected={tab}
         onSelect={(t) => setQuery({ tab: t === 'overview' ? undefined : t })}
       />
-      <div role="tabpanel" id={`project-panel-${tab}`} aria-labelledby={`project-tab-${tab}`} className="panel">
+      <div role="tabpanel" id={`project-panel-${tab}`} aria-labelledby={`project-tab-${tab}`}>
         {tab === 'overview' && !overviewSettled && <Loading label="Loading the overview" minHeight={600} />}
         {tab === 'overview' && overviewSettled && (
-          <div className="overview">
+          <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
             {history.status === 'error' && !history.data ? (
               <ErrorState
                 title="Could not load the risk history"
@@ -166,7 +174,7 @@ export default function ProjectPage({ projectId }: { projectId: string }) {
               onRetry={forecast.reload}
               onRegenerate={regenerate}
             />
-            <div className="span-2">
+            <div className="col-span-full">
               {history.data ? (
                 <HistoryChart history={points} forecast={forecast.data} />
               ) : (
@@ -176,13 +184,13 @@ export default function ProjectPage({ projectId }: { projectId: string }) {
           </div>
         )}
         {tab === 'logs' && (
-          <div className="stack">
+          <div className={stack}>
             <IngestPanel projectId={projectId} onIngested={onIngested} />
             <LogsPanel projectId={projectId} refreshKey={ingested} />
           </div>
         )}
         {tab === 'keys' && (
-          <div className="stack">
+          <div className={stack}>
             <KeysPanel projectId={projectId} />
           </div>
         )}
