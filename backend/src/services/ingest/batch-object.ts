@@ -29,37 +29,57 @@ export interface BatchObject {
 }
 
 /**
- * Serializes the stored records once into NDJSON, gathering counts, time range and per-minute
- * figures in the same pass, and gzips it: in zlib's thread pool by default (off the main
- * thread), or synchronously with `sync` on an ingest worker thread, which is itself the
- * parallelism and should not queue behind file system calls in the shared pool.
+ * Builds a batch object record by record: each record is serialized into one growing buffer as
+ * it is added, its figures gathered in the same step, so only bytes are held, never the records.
+ * `finish` gzips it: in zlib's thread pool by default (off the main thread), or synchronously
+ * with `sync` on an ingest worker thread, which is itself the parallelism and should not queue
+ * behind file system calls in the shared pool.
+ *
+ * @example
+ * const writer = new BatchWriter();
+ * writer.add(record);
+ * const { body, summary } = await writer.finish();
+ */
+export class BatchWriter {
+  readonly summary = new BatchSummary();
+  #text = Buffer.allocUnsafe(FIRST_BUFFER_BYTES);
+  #used = 0;
+
+  /** Appends one record as a JSON line. */
+  add(record: LogRecord): void {
+    const line = serializeLogRecord(record);
+    // UTF-8 takes at most 3 bytes per UTF-16 unit, plus the newline.
+    const room = line.length * 3 + 1;
+    if (this.#used + room > this.#text.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.#text.length * 2, this.#used + room));
+      this.#text.copy(bigger, 0, 0, this.#used);
+      this.#text = bigger;
+    }
+    this.#used += this.#text.write(line, this.#used, 'utf8');
+    this.#text[this.#used++] = 10;
+    // String length stands in for bytes: exact for ASCII, and only used for figures.
+    this.summary.add(record, line.length + 1);
+  }
+
+  /** The gzip NDJSON object of the records added so far. */
+  async finish(sync = false): Promise<BatchObject> {
+    const text = this.#text.subarray(0, this.#used);
+    const body = sync ? gzipSync(text, GZIP_OPTIONS) : await gzipAsync(text, GZIP_OPTIONS);
+    return { body, summary: this.summary };
+  }
+}
+
+/**
+ * Serializes the records into NDJSON, gathering counts, time range and per-minute figures in
+ * the same pass, and gzips it (see `BatchWriter`).
  *
  * @example
  * const { body, summary } = await buildBatchObject(records);
  */
 export async function buildBatchObject(records: readonly LogRecord[], sync = false): Promise<BatchObject> {
-  const summary = new BatchSummary();
-  // Each line is encoded straight into one buffer: no array of lines, no joined string.
-  let text = Buffer.allocUnsafe(FIRST_BUFFER_BYTES);
-  let used = 0;
-  for (let i = 0; i < records.length; i++) {
-    const record = records[i] as LogRecord;
-    const line = serializeLogRecord(record);
-    // UTF-8 takes at most 3 bytes per UTF-16 unit, plus the newline.
-    const room = line.length * 3 + 1;
-    if (used + room > text.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(text.length * 2, used + room));
-      text.copy(bigger, 0, 0, used);
-      text = bigger;
-    }
-    used += text.write(line, used, 'utf8');
-    text[used++] = 10;
-    // String length stands in for bytes: exact for ASCII, and only used for figures.
-    summary.add(record, line.length + 1);
-  }
-  text = text.subarray(0, used);
-  const body = sync ? gzipSync(text, GZIP_OPTIONS) : await gzipAsync(text, GZIP_OPTIONS);
-  return { body, summary };
+  const writer = new BatchWriter();
+  for (const record of records) writer.add(record);
+  return writer.finish(sync);
 }
 
 /**

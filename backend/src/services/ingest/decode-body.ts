@@ -5,7 +5,10 @@ import type { BodyEncoding, BodyForm } from './body-form.js';
 import { LineSplitter } from './line-splitter.js';
 import { type BodyBytes, type BodyLimits, readBody } from './read-body.js';
 
-/** A decoded body: raw lines (NDJSON or text) or JSON values, not yet normalized. */
+/**
+ * A decoded body: raw lines (NDJSON or text) or JSON values, not yet normalized. Lines handed to
+ * `onLine` while decoding are not collected again (`lines` is then empty).
+ */
 export type DecodedBody =
   | { kind: 'lines'; lines: string[]; bytes: BodyBytes }
   | { kind: 'values'; values: unknown[]; projectId: string | undefined; bytes: BodyBytes };
@@ -56,7 +59,9 @@ function parseJsonDocument(text: string, limits: DecodeLimits): { values: unknow
 
 /**
  * Reads and decodes an ingest body in one pass with every limit checked while streaming. Lines
- * are split as bytes arrive; a JSON document is necessarily parsed whole, within the inflated limit.
+ * are split as bytes arrive, and handed to `onLine` as each completes when it is given (so a
+ * caller can normalize a line while its bytes are fresh, keeping no array of lines or records);
+ * a JSON document is necessarily parsed whole, within the inflated limit.
  *
  * @example
  * const decoded = await decodeBody(request.raw, 'ndjson', 'gzip', config.limits);
@@ -67,6 +72,7 @@ export async function decodeBody(
   encoding: BodyEncoding,
   limits: DecodeLimits,
   onRaw?: (rawBytes: number) => void,
+  onLine?: (line: string) => void,
 ): Promise<DecodedBody> {
   if (form === 'json') {
     const chunks: Buffer[] = [];
@@ -75,7 +81,7 @@ export async function decodeBody(
     if (text.trim() === '') throw new AppError('invalid_body', 'the body is empty');
     return { kind: 'values', ...parseJsonDocument(text, limits), bytes };
   }
-  const splitter = new LineSplitter(limits.maxBatchRecords, maxLineBytes(limits));
+  const splitter = new LineSplitter(limits.maxBatchRecords, maxLineBytes(limits), onLine);
   const bytes = await readBody(body, encoding, limits, (chunk) => splitter.push(chunk), onRaw);
   return { kind: 'lines', lines: splitter.end(), bytes };
 }

@@ -5,16 +5,19 @@ import { AppError } from '../../errors.js';
  * Blank lines are skipped (a trailing newline or an empty line is not a record). A line longer
  * than `maxLineBytes` keeps only its first `maxLineBytes` bytes, so one endless line (a gzip
  * bomb of zeros) never grows memory; the normalizer then stores that prefix truncated and flagged.
- * More than `maxLines` lines answers 413 at once, while the body is still streaming.
+ * More than `maxLines` lines answers 413 at once, while the body is still streaming. With `onLine`,
+ * each line is handed over as soon as it is complete instead of being collected in `lines`.
  */
 export class LineSplitter {
   readonly lines: string[] = [];
   private pending: Buffer[] = [];
   private pendingBytes = 0;
+  private count = 0;
 
   constructor(
     private readonly maxLines: number,
     private readonly maxLineBytes: number,
+    private readonly onLine?: (line: string) => void,
   ) {}
 
   /** Adds a chunk of the body. */
@@ -59,10 +62,13 @@ export class LineSplitter {
   private emit(buf: Buffer, start: number, end: number): void {
     const stop = Math.min(end, start + this.maxLineBytes);
     if (isBlank(buf, start, stop)) return;
-    if (this.lines.length >= this.maxLines) {
+    if (this.count >= this.maxLines) {
       throw new AppError('too_many_records', `a batch holds at most ${this.maxLines} records`);
     }
-    this.lines.push(buf.toString('utf8', start, stop));
+    this.count++;
+    const line = buf.toString('utf8', start, stop);
+    if (this.onLine) this.onLine(line);
+    else this.lines.push(line);
   }
 }
 

@@ -11,32 +11,62 @@ export interface NormalizedBatch {
 }
 
 /**
- * Normalizes every decoded item with the shared normalizer (which never throws). A line that
- * holds a JSON object is read as one, any other line as text; JSON values are read as records.
- * `index` is the item's 0-based position in the body (blank lines are not items).
+ * Normalizes a body's items one at a time with the shared normalizer (which never throws) and
+ * hands each stored record to `onRecord` at once, so a batch's records need not be held. A line
+ * that holds a JSON object is read as one, any other line as text; JSON values are read as
+ * records. An item's index is its 0-based position in the body (blank lines are not items).
+ *
+ * @example
+ * const normalizer = new BatchNormalizer(receivedAt, config.limits.maxRecordBytes, (r) => writer.add(r));
+ * normalizer.line('{"level":30,"msg":"hi"}');
+ */
+export class BatchNormalizer {
+  accepted = 0;
+  /** Every rejection counted; only the first `LIMITS.maxReportedErrors` are listed. */
+  rejected = 0;
+  readonly errors: IngestError[] = [];
+  truncated = 0;
+  #index = 0;
+
+  constructor(
+    private readonly receivedAt: number,
+    private readonly maxRecordBytes: number,
+    private readonly onRecord: (record: LogRecord) => void,
+  ) {}
+
+  /** Normalizes one line of NDJSON or text. */
+  line(line: string): void {
+    this.#settle(normalizeLine(line, this.receivedAt, this.maxRecordBytes));
+  }
+
+  /** Normalizes one JSON value (an item of an array or envelope). */
+  value(value: unknown): void {
+    this.#settle(normalizeRecord(value, this.receivedAt, this.maxRecordBytes));
+  }
+
+  #settle(result: ReturnType<typeof normalizeRecord>): void {
+    const index = this.#index++;
+    if (result.ok) {
+      this.accepted++;
+      if (result.truncated) this.truncated++;
+      this.onRecord(result.record);
+    } else {
+      this.rejected++;
+      if (this.errors.length < LIMITS.maxReportedErrors) this.errors.push({ index, message: result.reason });
+    }
+  }
+}
+
+/**
+ * Normalizes every decoded item (see `BatchNormalizer`) and collects the stored records.
  *
  * @example
  * const batch = normalizeBatch(decoded, receivedAt, config.limits.maxRecordBytes);
  */
 export function normalizeBatch(decoded: DecodedBody, receivedAt: number, maxRecordBytes: number): NormalizedBatch {
-  const items = decoded.kind === 'lines' ? decoded.lines : decoded.values;
   const records: LogRecord[] = [];
-  const errors: IngestError[] = [];
-  let rejected = 0;
-  let truncated = 0;
-  for (let index = 0; index < items.length; index++) {
-    const item = items[index];
-    const result =
-      decoded.kind === 'lines'
-        ? normalizeLine(item as string, receivedAt, maxRecordBytes)
-        : normalizeRecord(item, receivedAt, maxRecordBytes);
-    if (result.ok) {
-      records.push(result.record);
-      if (result.truncated) truncated++;
-    } else {
-      rejected++;
-      if (errors.length < LIMITS.maxReportedErrors) errors.push({ index, message: result.reason });
-    }
-  }
-  return { records, rejected, errors, truncated };
+  const normalizer = new BatchNormalizer(receivedAt, maxRecordBytes, (record) => records.push(record));
+  if (decoded.kind === 'lines') for (const line of decoded.lines) normalizer.line(line);
+  else for (const value of decoded.values) normalizer.value(value);
+  return { records, rejected: normalizer.rejected, errors: normalizer.errors, truncated: normalizer.truncated };
 }

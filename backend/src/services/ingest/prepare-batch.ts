@@ -1,10 +1,10 @@
 import type { Readable } from 'node:stream';
 import type { IngestError } from '@cloudsage/schema';
-import { buildBatchObject } from './batch-object.js';
+import { BatchWriter } from './batch-object.js';
 import type { SummaryData } from './batch-summary.js';
 import type { BodyEncoding, BodyForm } from './body-form.js';
 import { type DecodeLimits, decodeBody } from './decode-body.js';
-import { normalizeBatch } from './normalize-batch.js';
+import { BatchNormalizer } from './normalize-batch.js';
 import type { BodyBytes } from './read-body.js';
 
 /** What preparing a body needs besides the body: its form, encoding, limits and receive time. */
@@ -47,15 +47,19 @@ export async function prepareBatch(
   onRaw?: (rawBytes: number) => void,
   onWorkerThread = false,
 ): Promise<PreparedBatch> {
-  const decoded = await decodeBody(body, job.form, job.encoding, job.limits, onRaw);
-  const normalized = normalizeBatch(decoded, job.receivedAt, job.limits.maxRecordBytes);
-  const built = normalized.records.length > 0 ? await buildBatchObject(normalized.records, onWorkerThread) : undefined;
+  const writer = new BatchWriter();
+  const normalizer = new BatchNormalizer(job.receivedAt, job.limits.maxRecordBytes, (record) => writer.add(record));
+  // Lines are normalized and serialized as they are split, so a line's parsed object and its
+  // record die young instead of living, with every other record, until the body ends.
+  const decoded = await decodeBody(body, job.form, job.encoding, job.limits, onRaw, (line) => normalizer.line(line));
+  if (decoded.kind === 'values') for (const value of decoded.values) normalizer.value(value);
+  const built = normalizer.accepted > 0 ? await writer.finish(onWorkerThread) : undefined;
   return {
     envelopeProjectId: decoded.kind === 'values' ? decoded.projectId : undefined,
     bytes: decoded.bytes,
-    accepted: normalized.records.length,
-    rejected: normalized.rejected,
-    errors: normalized.errors,
+    accepted: normalizer.accepted,
+    rejected: normalizer.rejected,
+    errors: normalizer.errors,
     object: built?.body,
     summary: built?.summary,
   };
