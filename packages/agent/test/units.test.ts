@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { barChart, sparkline } from '../src/chart.js';
+import { HEAP_GROWING_PERCENT, tuneHeap } from '../src/heap-tuning.js';
 import { MultilineJoiner } from '../src/multiline.js';
 import { toRecordLine } from '../src/record.js';
 import { expandPattern } from '../src/tail/glob.js';
@@ -94,6 +95,17 @@ describe('MultilineJoiner', () => {
     expect(j.idle(1200, 500)).toBe(true);
     expect(j.idle(1500, 500)).toBe(false);
     expect(out).toEqual(['alone']);
+  });
+});
+
+describe('tuneHeap', () => {
+  it('caps the old generation growth unless the user chose a growth already', () => {
+    const set: string[] = [];
+    expect(tuneHeap([], undefined, (f) => set.push(f))).toBe(true);
+    expect(set).toEqual([`--heap-growing-percent=${HEAP_GROWING_PERCENT}`]);
+    expect(tuneHeap(['--heap-growing-percent=50'], undefined, (f) => set.push(f))).toBe(false);
+    expect(tuneHeap([], '--max-semi-space-size=4 --heap_growing_percent=80', (f) => set.push(f))).toBe(false);
+    expect(set).toHaveLength(1);
   });
 });
 
