@@ -35,6 +35,8 @@ export function parseBucketUrl(url: string): S3Location {
 /** Options of the S3 driver: the location and, optionally, static credentials. */
 export interface S3BucketOptions extends S3Location {
   credentials?: { accessKeyId: string; secretAccessKey: string } | undefined;
+  /** Deadline of one request to the store (each of up to three attempts); 15 s by default. */
+  requestTimeoutMs?: number;
 }
 
 // S3's DeleteObjects takes at most 1,000 keys a call.
@@ -68,6 +70,14 @@ export class S3Bucket implements Bucket {
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
       maxAttempts: 3,
+      // Without a deadline a request on a socket the store stopped answering waits forever, and so
+      // does the ingest that waits on it; with one it fails into a 503 the client retries. (This SDK
+      // only logs a passed requestTimeout unless throwOnRequestTimeout is set.)
+      requestHandler: {
+        connectionTimeout: 5_000,
+        requestTimeout: options.requestTimeoutMs ?? 15_000,
+        throwOnRequestTimeout: true,
+      },
     });
   }
 

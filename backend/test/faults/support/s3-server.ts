@@ -49,11 +49,16 @@ export class RestartableS3 {
     this.#server = server;
   }
 
-  /** Stops listening: the backend's requests are refused until `up`. */
+  /** Stops listening and drops open connections: the backend's requests fail until `up`. */
   async down(): Promise<void> {
     const server = this.#server;
     this.#server = undefined;
-    await server?.close();
+    if (!server) return;
+    const closed = server.close();
+    // close() alone waits for every connection to end, and the backend's keep-alive sockets kept
+    // busy by steady ingest may never end: the outage would not begin (seen under load in CI).
+    (server as unknown as { httpServer?: { closeAllConnections(): void } }).httpServer?.closeAllConnections();
+    await closed;
   }
 
   async dispose(): Promise<void> {
