@@ -16,7 +16,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+// BENCH_CLI: another build of the bin (an older commit's, say) to compare with in the same conditions.
+const CLI = process.env.BENCH_CLI ?? fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const MB = Number(process.env.BENCH_MB ?? 85);
 const RUNS = (process.env.BENCH_RUNS ?? 'file,pipe').split(',');
 const PROFILE = process.env.BENCH_PROFILE;
