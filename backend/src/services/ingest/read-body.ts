@@ -18,6 +18,10 @@ export interface BodyBytes {
   inflated: number;
 }
 
+// zlib's output chunk: 64 KiB instead of the 16 KiB default makes a usual 200 KiB batch four
+// round trips through the zlib stream instead of thirteen, each with its callbacks and buffering.
+const GUNZIP_CHUNK_BYTES = 64 * 1024;
+
 function tooLarge(what: string, limit: number): AppError {
   return new AppError('payload_too_large', `the ${what} exceeds ${limit} bytes`, { details: { limit } });
 }
@@ -25,7 +29,7 @@ function tooLarge(what: string, limit: number): AppError {
 /**
  * Streams a request body into `onChunk`, decompressing gzip on the way, and stops as soon as a
  * limit is passed: raw bytes are counted as they arrive and inflated bytes as zlib produces them,
- * so a small gzip bomb is cut after `maxInflatedBytes` with only zlib's 16 KiB chunks in memory.
+ * so a small gzip bomb is cut after `maxInflatedBytes` with only zlib's 64 KiB chunks in memory.
  * The request stream itself is never destroyed (the 413 still has to reach the client); the
  * caller closes the connection instead. `onRaw` hears the raw bytes taken so far (the ingest
  * pool's flow control).
@@ -58,7 +62,7 @@ export async function readBody(
     }
   };
   try {
-    if (encoding === 'gzip') await pipeline(rawChunks, createGunzip(), consume);
+    if (encoding === 'gzip') await pipeline(rawChunks, createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES }), consume);
     else await consume(rawChunks());
   } catch (err) {
     if (err instanceof AppError) throw err;
