@@ -4,7 +4,8 @@ export default defineConfig({
   entry: ['src/index.ts'],
   format: ['esm', 'cjs'],
   dts: true,
-  sourcemap: true,
+  // Unminified output reads as it is in a stack trace; maps would triple the tarball.
+  sourcemap: false,
   clean: true,
   target: 'node20',
   // p-retry and is-network-error ship ESM only. A CJS build that require()s them gets, on Node versions
