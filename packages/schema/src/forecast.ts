@@ -35,7 +35,7 @@ export type ForecastBasis = z.infer<typeof ForecastBasis>;
  *
  * @example
  * const f = Forecast.parse(await res.json());
- * console.log(f.predicted.score, f.actions[0]);
+ * const [first] = f.actions; // three concrete actions, most urgent first
  */
 export const Forecast = z.object({
   id: z.string(),

@@ -229,7 +229,7 @@ const OVERHEAD_BYTES = 1024;
  *
  * @example
  * const r = normalizeRecord({ level: 50, time: Date.now(), msg: 'boom', hostname: 'web-1' }, new Date());
- * if (r.ok) console.log(r.record.level); // 'error'
+ * const level = r.ok ? r.record.level : undefined; // 'error'
  */
 export function normalizeRecord(
   input: unknown,
