@@ -46,7 +46,7 @@ function minuteRow(projectId: string, m: MinuteFigures) {
 }
 
 /** Adds one project's minute figures into `minute_metrics` (upserts, summing into existing rows). */
-export async function addMinuteMetrics(
+async function addMinuteMetrics(
   tx: Kysely<Database>,
   dialect: SqlStore['dialect'],
   projectId: string,
@@ -80,7 +80,7 @@ export async function addMinuteMetrics(
 }
 
 /** The `ingest_batches` row of a batch. */
-export function batchRow(c: BatchCommit) {
+function batchRow(c: BatchCommit) {
   const s = c.summary;
   return {
     id: c.batchId,
@@ -107,46 +107,120 @@ export function batchRow(c: BatchCommit) {
   };
 }
 
+function addFigures(into: MinuteFigures, m: MinuteFigures): void {
+  into.records += m.records;
+  into.bytes += m.bytes;
+  into.latencyCount += m.latencyCount;
+  into.latencySum += m.latencySum;
+  if (m.latencyMax > into.latencyMax) into.latencyMax = m.latencyMax;
+  if (m.memoryMaxMb > into.memoryMaxMb) into.memoryMaxMb = m.memoryMaxMb;
+  for (const level of Object.keys(m.counts) as (keyof MinuteFigures['counts'])[]) {
+    into.counts[level] += m.counts[level];
+  }
+}
+
+/** The group's minute figures summed per project and minute: one upsert may touch a row only once. */
+function mergeMinutes(group: readonly BatchCommit[]): Map<string, Map<number, MinuteFigures>> {
+  const byProject = new Map<string, Map<number, MinuteFigures>>();
+  for (const c of group) {
+    if (c.summary.records === 0) continue;
+    let minutes = byProject.get(c.projectId);
+    if (!minutes) {
+      minutes = new Map();
+      byProject.set(c.projectId, minutes);
+    }
+    for (const m of c.summary.minutes.values()) {
+      const into = minutes.get(m.minute);
+      if (into) addFigures(into, m);
+      else minutes.set(m.minute, { ...m, counts: { ...m.counts } });
+    }
+  }
+  return byProject;
+}
+
 /**
- * Adds the batch to the project's pending scoring job, or creates one. The partial unique index
- * (one pending job per project) turns this into a single upsert on both dialects: a later batch
- * widens `window_end` and keeps the job's `due_at`, so steady traffic cannot postpone scoring.
+ * Adds the batches to their projects' pending scoring jobs, or creates them: one upsert, a row per
+ * project. The partial unique index (one pending job per project) makes a later batch widen
+ * `window_end` and keep the job's `due_at`, so steady traffic cannot postpone scoring. Applying the batches one by one
+ * would create the job from the earliest batch (its window start and `due_at`) and widen
+ * `window_end` with each later one; a single row with the earliest start and due time and the
+ * latest end gives the same job.
  */
-async function enqueueScoring(tx: Kysely<Database>, c: BatchCommit, greatest: 'max' | 'greatest'): Promise<void> {
-  const windowStart = Math.floor(c.receivedAt / c.scoreWindowMs) * c.scoreWindowMs;
-  const windowEnd = windowStart + c.scoreWindowMs;
+async function enqueueScoring(tx: Kysely<Database>, group: readonly BatchCommit[], greatest: string) {
+  const jobs = new Map<string, { start: number; end: number; due: number; created: number; updated: number }>();
+  for (const c of group) {
+    if (c.summary.records === 0) continue;
+    const start = Math.floor(c.receivedAt / c.scoreWindowMs) * c.scoreWindowMs;
+    const end = start + c.scoreWindowMs;
+    const job = jobs.get(c.projectId);
+    if (!job) jobs.set(c.projectId, { start, end, due: end, created: c.receivedAt, updated: c.receivedAt });
+    else {
+      if (c.receivedAt < job.created) Object.assign(job, { start, due: end, created: c.receivedAt });
+      job.end = Math.max(job.end, end);
+      job.updated = Math.max(job.updated, c.receivedAt);
+    }
+  }
+  if (jobs.size === 0) return;
+  const rows = [...jobs].map(
+    ([projectId, j]) =>
+      sql`(${randomUUID()}, ${projectId}, ${j.start}, ${j.end}, 'pending', 0, ${j.due}, ${j.created}, ${j.updated})`,
+  );
   await sql`
     insert into scoring_jobs (id, project_id, window_start, window_end, status, attempts, due_at, created_at, updated_at)
-    values (${randomUUID()}, ${c.projectId}, ${windowStart}, ${windowEnd}, 'pending', 0, ${windowEnd}, ${c.receivedAt}, ${c.receivedAt})
+    values ${sql.join(rows)}
     on conflict (project_id) where status = 'pending' do update
        set window_end = ${sql.raw(greatest)}(scoring_jobs.window_end, excluded.window_end),
            updated_at = excluded.updated_at`.execute(tx);
 }
 
+/** The idempotency keys of the group by project, with the earliest cutoff among their batches. */
+function keysByProject(group: readonly BatchCommit[]): Map<string, { keys: string[]; cutoff: number }> {
+  const byProject = new Map<string, { keys: string[]; cutoff: number }>();
+  for (const c of group) {
+    if (c.idempotencyKey === undefined) continue;
+    const keyed = byProject.get(c.projectId);
+    if (!keyed) byProject.set(c.projectId, { keys: [c.idempotencyKey], cutoff: c.idempotencyCutoff });
+    else {
+      keyed.keys.push(c.idempotencyKey);
+      keyed.cutoff = Math.min(keyed.cutoff, c.idempotencyCutoff);
+    }
+  }
+  return byProject;
+}
+
 /**
- * Writes a batch in one transaction: its row (with the 202 body for replays), its per-minute
- * metrics and its scoring job. The object is already in the bucket, so a committed row always
- * names an object that exists; a crash before the commit leaves only an unreferenced object.
+ * Writes batches in one transaction: their rows (each with its 202 body for replays), their
+ * per-minute metrics and their projects' scoring jobs; the same rows, metrics and jobs as committing
+ * each alone, in a handful of statements. The objects are already in the bucket, so a committed row
+ * always names an object that exists; a crash before the commit leaves only unreferenced objects.
  *
  * @example
- * await commitBatch(app.sql, commit);
+ * await commitBatches(app.sql, [commit]);
  */
-export async function commitBatch(store: SqlStore, c: BatchCommit): Promise<void> {
-  const s = c.summary;
+export async function commitBatches(store: SqlStore, group: readonly BatchCommit[]): Promise<void> {
+  const greatest = store.dialect === 'postgres' ? 'greatest' : 'max';
   await store.db.transaction().execute(async (tx) => {
-    if (c.idempotencyKey !== undefined) {
-      // A key older than the replay window is free again; the unique index must not refuse it.
+    for (const [projectId, keyed] of keysByProject(group)) {
+      // Keys older than the replay window are free again; the unique index must not refuse them.
+      // The group's earliest cutoff frees no key that any of its batches would keep; a key freed
+      // later by a batch's own cutoff fails the group, and that batch then commits alone.
       await tx
         .updateTable('ingest_batches')
         .set({ idempotency_key: null })
-        .where('project_id', '=', c.projectId)
-        .where('idempotency_key', '=', c.idempotencyKey)
-        .where('received_at', '<', c.idempotencyCutoff)
+        .where('project_id', '=', projectId)
+        .where('idempotency_key', 'in', keyed.keys)
+        .where('received_at', '<', keyed.cutoff)
         .execute();
     }
-    await tx.insertInto('ingest_batches').values(batchRow(c)).execute();
-    if (s.records === 0) return;
-    await addMinuteMetrics(tx, store.dialect, c.projectId, s.minutes.values());
-    await enqueueScoring(tx, c, store.dialect === 'postgres' ? 'greatest' : 'max');
+    await tx.insertInto('ingest_batches').values(group.map(batchRow)).execute();
+    for (const [projectId, minutes] of mergeMinutes(group)) {
+      await addMinuteMetrics(tx, store.dialect, projectId, minutes.values());
+    }
+    await enqueueScoring(tx, group, greatest);
   });
+}
+
+/** Writes one batch in its own transaction (see `commitBatches`). */
+export function commitBatch(store: SqlStore, c: BatchCommit): Promise<void> {
+  return commitBatches(store, [c]);
 }
