@@ -1,14 +1,4 @@
 import { type IngestError, LIMITS, type LogRecord, normalizeLine, normalizeRecord } from '@cloudsage/schema';
-import type { DecodedBody } from './decode-body.js';
-
-/** A batch after normalizing: the stored records and what was rejected. */
-export interface NormalizedBatch {
-  records: LogRecord[];
-  /** Every rejection counted; only the first `LIMITS.maxReportedErrors` are listed. */
-  rejected: number;
-  errors: IngestError[];
-  truncated: number;
-}
 
 /**
  * Normalizes a body's items one at a time with the shared normalizer (which never throws) and
@@ -55,18 +45,4 @@ export class BatchNormalizer {
       if (this.errors.length < LIMITS.maxReportedErrors) this.errors.push({ index, message: result.reason });
     }
   }
-}
-
-/**
- * Normalizes every decoded item (see `BatchNormalizer`) and collects the stored records.
- *
- * @example
- * const batch = normalizeBatch(decoded, receivedAt, config.limits.maxRecordBytes);
- */
-export function normalizeBatch(decoded: DecodedBody, receivedAt: number, maxRecordBytes: number): NormalizedBatch {
-  const records: LogRecord[] = [];
-  const normalizer = new BatchNormalizer(receivedAt, maxRecordBytes, (record) => records.push(record));
-  if (decoded.kind === 'lines') for (const line of decoded.lines) normalizer.line(line);
-  else for (const value of decoded.values) normalizer.value(value);
-  return { records, rejected: normalizer.rejected, errors: normalizer.errors, truncated: normalizer.truncated };
 }
