@@ -8,6 +8,7 @@ import { MultilineJoiner } from '../src/multiline.js';
 import { toRecordLine } from '../src/record.js';
 import { expandPattern } from '../src/tail/glob.js';
 import { LineSplitter } from '../src/tail/line-splitter.js';
+import { capYoungGeneration, YOUNG_GENERATION_CAP_MB } from '../src/young-gen-cap.js';
 
 function split(chunks: string[]): Array<[string, number]> {
   const s = new LineSplitter(64);
@@ -106,6 +107,44 @@ describe('tuneHeap', () => {
     expect(tuneHeap(['--heap-growing-percent=50'], undefined, (f) => set.push(f))).toBe(false);
     expect(tuneHeap([], '--max-semi-space-size=4 --heap_growing_percent=80', (f) => set.push(f))).toBe(false);
     expect(set).toHaveLength(1);
+  });
+});
+
+describe('capYoungGeneration', () => {
+  it('stops V8 growing the young generation at the cap and lets it grow again below it', () => {
+    const MB = 1024 * 1024;
+    let size = 2 * MB;
+    const flags: string[] = [];
+    let tick = () => {};
+    const hooks = {
+      newSpaceBytes: () => size,
+      setFlags: (f: string) => flags.push(f),
+      setInterval: (fn: () => void) => {
+        tick = fn;
+        return { unref() {} };
+      },
+    };
+    expect(capYoungGeneration([], undefined, hooks)).toBe(true);
+    expect(flags).toEqual([]); // below the cap at start: V8's own growth
+    size = YOUNG_GENERATION_CAP_MB * MB;
+    tick();
+    tick();
+    expect(flags).toEqual(['--semi-space-growth-factor=1']);
+    size = 4 * MB; // V8 shrank it when allocation slowed
+    tick();
+    expect(flags).toEqual(['--semi-space-growth-factor=1', '--semi-space-growth-factor=2']);
+  });
+
+  it('leaves the young generation alone when the user sized it', () => {
+    const hooks = {
+      newSpaceBytes: () => 64 * 1024 * 1024,
+      setFlags: () => {
+        throw new Error('must not set flags');
+      },
+      setInterval: () => ({ unref() {} }),
+    };
+    expect(capYoungGeneration(['--max-semi-space-size=4'], undefined, hooks)).toBe(false);
+    expect(capYoungGeneration([], '--semi-space-growth-factor=3', hooks)).toBe(false);
   });
 });
 

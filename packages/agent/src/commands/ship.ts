@@ -145,7 +145,7 @@ export async function ship(config: ShipConfig, io: ShipIo): Promise<number> {
   // What is still in flight is aborted now; it stays journaled and is re-sent on the next start.
   tracker.close();
   await client.shutdown({ timeoutMs: 0 });
-  checkpoint?.save();
+  checkpoint?.close();
   if (statsTimer) clearInterval(statsTimer);
   for (const off of offs) off();
   if (config.stats) status();

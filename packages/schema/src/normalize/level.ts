@@ -95,9 +95,15 @@ const DEBUG_WORDS = /\bDEBUG\b/;
 const TRACE_WORDS = /\bTRACE\b/;
 const TAGGED = /(?:level|lvl|severity)"?[=:]\s*"?([A-Za-z]+)|[[<(]([A-Za-z]{3,11})[\]>)]/g;
 
+// Everything the expressions above can match starts with one of these: a line with none of them is
+// 'info' after one scan instead of six (most text lines are).
+const ANY_CUE =
+  /level|lvl|severity|[[<(]|FATAL|CRIT|PANIC|EMERG|ALERT|ERR|SEVERE|EXCEPTION|Exception|Error:|WARN|DEBUG|TRACE/;
+
 /** Guesses the level of a plain-text line from its words (ERROR, WARN, level=info, [error], ...). */
 export function levelFromText(line: string): Level {
   const head = line.length > 300 ? line.slice(0, 300) : line;
+  if (!ANY_CUE.test(head)) return 'info';
   // The first tag that names a level wins: "[main] [error]" is an error, "[main] ..." reads on.
   for (const tagged of head.matchAll(TAGGED)) {
     const found = levelFromName((tagged[1] ?? tagged[2]) as string);

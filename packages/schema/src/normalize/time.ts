@@ -71,6 +71,54 @@ const MONTHS: Record<string, number> = {
 };
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+const digit = (line: string, i: number) => line.charCodeAt(i) - 48;
+const two = (line: string, i: number) => digit(line, i) * 10 + digit(line, i + 1);
+const isDigit = (line: string, i: number) => {
+  const c = line.charCodeAt(i);
+  return c >= 48 && c <= 57;
+};
+
+/**
+ * The common case of {@link leadingTimestamp} read by hand, several times faster than the regular
+ * expression and `Date.parse`: `yyyy-mm-ddThh:mm:ss`, an optional fraction and `Z` or `+hh:mm`/`+hhmm`,
+ * at the very start of the line. Returns undefined for anything else (a day past the 28th, say, which
+ * `Date.parse` rolls over into the next month), and the caller then takes the general path.
+ */
+function plainIso(line: string): number | undefined {
+  if (line.length < 19 || line.charCodeAt(4) !== 45 || line.charCodeAt(7) !== 45 || line.charCodeAt(13) !== 58) return;
+  if (line.charCodeAt(16) !== 58 || (line.charCodeAt(10) !== 84 && line.charCodeAt(10) !== 32)) return;
+  for (const i of [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]) if (!isDigit(line, i)) return;
+  const month = two(line, 5);
+  const day = two(line, 8);
+  const hour = two(line, 11);
+  const minute = two(line, 14);
+  const second = two(line, 17);
+  if (month < 1 || month > 12 || day < 1 || day > 28 || hour > 23 || minute > 59 || second > 59) return;
+  let i = 19;
+  let ms = 0;
+  const sep = line.charCodeAt(i);
+  if ((sep === 46 || sep === 44) && isDigit(line, i + 1)) {
+    let scale = 100;
+    for (i++; i < 29 && isDigit(line, i); i++, scale /= 10) if (scale >= 1) ms += digit(line, i) * scale;
+    // More than nine digits: the expression would stop at nine and find no zone; leave it to it.
+    if (isDigit(line, i)) return;
+  }
+  let offsetMin = 0;
+  const z = line.charCodeAt(i);
+  if ((z === 43 || z === 45) && isDigit(line, i + 1) && isDigit(line, i + 2)) {
+    const colon = line.charCodeAt(i + 3) === 58 ? 1 : 0;
+    if (!isDigit(line, i + 3 + colon) || !isDigit(line, i + 4 + colon)) return;
+    const hours = two(line, i + 1);
+    const minutes = two(line, i + 3 + colon);
+    if (hours > 23 || minutes > 59) return;
+    offsetMin = (z === 45 ? -1 : 1) * (hours * 60 + minutes);
+  }
+  // Date.UTC reads years 0-99 as 1900-1999; those are invalid here anyway.
+  const year = digit(line, 0) * 1000 + digit(line, 1) * 100 + two(line, 2);
+  if (year < 1970) return;
+  return validMs(Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMin * 60_000);
+}
+
 /**
  * Finds a timestamp at the start of a text line (ISO-8601, logback, nginx error log, BSD syslog),
  * or a bracketed access-log time in its first 200 characters. Returns its epoch ms, or undefined
@@ -78,6 +126,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * receive time's year (the year before when that would put it more than a day ahead).
  */
 export function leadingTimestamp(line: string, receivedMs: number = Date.now()): number | undefined {
+  const fast = plainIso(line);
+  if (fast !== undefined) return fast;
   const iso = LEADING_ISO.exec(line);
   if (iso) {
     let text = (iso[1] as string).replace(' ', 'T').replace(',', '.').replaceAll('/', '-');
