@@ -112,9 +112,17 @@ export class FileSource {
   /** Reads until `signal` aborts: immediately again while data is left, else after the poll interval. */
   async run(signal: AbortSignal): Promise<void> {
     const { config, pipeline } = this.deps;
+    let more = false;
+    let polledAt = 0;
     while (!signal.aborted) {
       this.blocked = false;
-      const more = this.tailer.poll();
+      // A backlog is read a slice per turn; the files are rescanned and checked once per poll interval.
+      const now = Date.now();
+      if (more && now - polledAt < config.pollIntervalMs) more = this.tailer.readMore();
+      else {
+        polledAt = now;
+        more = this.tailer.poll();
+      }
       pipeline.idle();
       if (more && !this.blocked) await new Promise((r) => setImmediate(r));
       else if (this.blocked)

@@ -4,7 +4,10 @@ import { recoverFromCopy } from './copy-recovery.js';
 import { expandPattern } from './glob.js';
 import { LineSplitter } from './line-splitter.js';
 
-const CHUNK = 256 * 1024;
+// Bytes read from a file per turn of the event loop. Small, so the gzip completions and HTTP answers of
+// the batches in flight are handled between slices: at 1 MB per turn (~8,000 lines, ~30 ms) the sender
+// waited on the reader and bench:agent shipped ~235k lines/s; at 32 KB, ~260-275k.
+const SLICE = 32 * 1024;
 const FINGERPRINT = 32;
 
 /** One file being read. Its identity (dev:ino) stays while renames and truncations come and go. */
@@ -79,7 +82,7 @@ function readAt(fd: number, position: number, length: number): Buffer {
  */
 export class Tailer {
   private readonly files = new Map<string, TailedFile>();
-  private readonly buf = Buffer.allocUnsafe(CHUNK);
+  private readonly buf = Buffer.allocUnsafe(SLICE);
   private initialScan = true;
   private readonly now: () => number;
 
@@ -112,6 +115,16 @@ export class Tailer {
     for (const f of [...this.files.values()]) {
       if (this.check(f)) more = this.read(f) || more;
     }
+    return more;
+  }
+
+  /**
+   * Reads the next slice of every file known to have unread bytes, without rescanning or checking the
+   * files (cheap enough to call on every turn between polls). Returns whether unread data is left.
+   */
+  readMore(): boolean {
+    let more = false;
+    for (const f of this.files.values()) if (f.offset < f.size) more = this.read(f) || more;
     return more;
   }
 
@@ -262,11 +275,11 @@ export class Tailer {
     this.hooks.opened(f);
   }
 
-  /** Reads up to the budget; returns whether unread bytes remain. */
-  private read(f: TailedFile, limit = 4 * CHUNK): boolean {
-    let left = limit;
+  /** Reads one slice, within the budget; returns whether unread bytes remain. */
+  private read(f: TailedFile): boolean {
+    let left = SLICE;
     while (f.offset < f.size && left > 0) {
-      const budget = Math.min(this.hooks.budget(), left, CHUNK, f.size - f.offset);
+      const budget = Math.min(this.hooks.budget(), left, f.size - f.offset);
       if (budget <= 0) return true;
       const n = readSync(f.fd, this.buf, 0, budget, f.offset);
       if (n <= 0) break;
