@@ -1,0 +1,59 @@
+import { gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { encodeLines, gzipLines } from '../src/gzip.js';
+
+// The body as the straightforward join would make it: the reference encodeLines must match byte for byte.
+const reference = (lines: readonly string[]) => Buffer.from(lines.map((l) => `${l}\n`).join(''), 'utf8');
+
+// A small seeded generator, so a failure can be replayed.
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+// ASCII, 2-, 3- and 4-byte characters, and lone surrogates (encoded as U+FFFD).
+const ALPHABET = ['a', '{', '"', 'é', 'ß', '€', '中', '😀', '\ud800', '\udfff', ' '];
+
+function randomLines(next: () => number): string[] {
+  const lines: string[] = [];
+  const count = Math.floor(next() * 6);
+  for (let i = 0; i < count; i++) {
+    let line = '';
+    const len = Math.floor(next() * 12);
+    // Mostly ASCII, so non-ASCII characters land at every position, the last line's end included.
+    for (let j = 0; j < len; j++) line += next() < 0.8 ? 'x' : ALPHABET[Math.floor(next() * ALPHABET.length)];
+    lines.push(line);
+  }
+  return lines;
+}
+
+describe('encodeLines', () => {
+  it('writes ASCII lines as NDJSON', () => {
+    expect(encodeLines(['{"msg":"a"}', '{"msg":"b"}']).toString()).toBe('{"msg":"a"}\n{"msg":"b"}\n');
+    expect(encodeLines([]).length).toBe(0);
+  });
+
+  it('matches the joined UTF-8 encoding for any mix of characters (5,000 seeded cases)', () => {
+    const next = rng(6);
+    for (let i = 0; i < 5000; i++) {
+      const lines = randomLines(next);
+      expect(encodeLines(lines).equals(reference(lines)), JSON.stringify(lines)).toBe(true);
+    }
+  });
+
+  it('catches a multi-byte line that would overrun the room sized for ASCII', () => {
+    // The last line alone needs 5 bytes for 2 characters: written into 1 byte per character it would be cut.
+    const lines = ['x', 'é€'];
+    expect(encodeLines(lines).equals(reference(lines))).toBe(true);
+  });
+});
+
+describe('gzipLines', () => {
+  it('gzips the NDJSON body', async () => {
+    const lines = ['{"msg":"a"}', '{"msg":"é"}'];
+    expect(gunzipSync(await gzipLines(lines)).equals(reference(lines))).toBe(true);
+  });
+});
