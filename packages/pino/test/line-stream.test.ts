@@ -40,6 +40,22 @@ describe('the stream pino writes to', () => {
     ]);
   });
 
+  it('hands a large chunk over a few lines per event-loop turn, in order, every line included', async () => {
+    const { lines, transport } = collector();
+    const stream = createStream({ transport, exitHooks: false, redact: false, batch: { maxWaitMs: 60_000 } });
+    const sent = Array.from({ length: 2000 }, (_, i) => `{"level":30,"msg":"line ${i}"}`);
+    // ~60 KB in one write, as thread-stream hands the worker what pino wrote since its last read.
+    stream.write(`${sent.join('\n')}\n`);
+    // Only the first slice reached the client in the write call; the rest follows on later turns.
+    const first = stream.client.stats().buffered;
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThan(sent.length);
+    const closed = new Promise((resolve) => stream.once('close', resolve));
+    stream.end();
+    await closed;
+    expect(lines).toEqual(sent);
+  });
+
   it('still runs the default redaction patterns on each line', async () => {
     const { lines, transport } = collector();
     const stream = createStream({ transport, exitHooks: false });
