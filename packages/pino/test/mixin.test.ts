@@ -106,6 +106,7 @@ describe('transport options', () => {
       exitHooks: false,
       maxBufferRecords: 1_000_000,
       maxBufferBytes: 128 * 1024 * 1024,
+      batch: { maxRecords: 5000 },
       onError: expect.any(Function),
     });
     expect(resolved.shutdownTimeoutMs).toBe(8000);
@@ -116,6 +117,14 @@ describe('transport options', () => {
     expect(inApp.exitHooks).toBeUndefined();
     expect(inApp.onError).toBeUndefined();
     expect(() => resolvePinoOptions({ shutdownTimeoutMs: -1 }, false)).toThrow(/shutdownTimeoutMs/);
+  });
+
+  it('sends batches of up to 5,000 records unless told otherwise, keeping the other batch fields', () => {
+    const batch = (b?: { maxRecords?: number; maxWaitMs?: number }) =>
+      resolvePinoOptions({ apiKey: 'csk_x', endpoint: 'http://h', ...(b ? { batch: b } : {}) }, true).client.batch;
+    expect(batch()).toEqual({ maxRecords: 5000 });
+    expect(batch({ maxWaitMs: 200 })).toEqual({ maxRecords: 5000, maxWaitMs: 200 });
+    expect(batch({ maxRecords: 100 })).toEqual({ maxRecords: 100 });
   });
 });
 
