@@ -5,6 +5,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.js';
 import { migrationProvider } from './migrations/index.js';
+import { cachingStatements } from './statement-cache.js';
 
 /** The SQL store: a Kysely instance over one of two dialects. */
 export interface SqlStore {
@@ -36,7 +37,7 @@ function openSqlite(dataDir: string): SqlStore {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(database) }) });
   return {
     db,
     dialect: 'sqlite',
