@@ -4,47 +4,10 @@ import { HIGH_RANK } from './serialize.js';
 export type DropPolicy = 'oldest-low-first' | 'oldest' | 'newest';
 
 /**
- * Memory a buffered record costs beyond its characters (the entry object and array slots), so that
- * `maxBufferBytes` bounds the heap, not just the text.
+ * Memory a buffered record costs beyond its characters (the array slots and the queue's share), so
+ * that `maxBufferBytes` bounds the heap, not just the text.
  */
 export const ENTRY_OVERHEAD = 64;
-
-const QUEUED = 0;
-const TAKEN = 1;
-const DROPPED = 2;
-
-interface Entry {
-  line: string;
-  size: number;
-  seq: number;
-  high: boolean;
-  state: number;
-}
-
-/** A FIFO of entries with O(1) amortized shift (an index that moves, compacted now and then). */
-class Fifo {
-  items: Entry[] = [];
-  head = 0;
-  push(e: Entry): void {
-    this.items.push(e);
-  }
-  /** Drops entries at the head that are no longer queued, and compacts when the dead prefix is large. */
-  trim(): void {
-    const items = this.items;
-    while (this.head < items.length && items[this.head]!.state !== QUEUED) this.head++;
-    if (this.head > 1024 && this.head * 2 > items.length) {
-      this.items = items.slice(this.head);
-      this.head = 0;
-    }
-  }
-  peek(): Entry | undefined {
-    this.trim();
-    return this.items[this.head];
-  }
-  get length(): number {
-    return this.items.length - this.head;
-  }
-}
 
 /** Why {@link RecordBuffer.push} refused or evicted, for the drop counters. */
 export interface PushResult {
@@ -52,21 +15,39 @@ export interface PushResult {
   dropped: number;
 }
 
+// The usual answer, shared: a push is on the path of every record.
+const ALL_FIT: PushResult = Object.freeze({ dropped: 0 });
+
+// Taken slots at the front, and tombstones, are removed in bulk past this many (amortized O(1)).
+const COMPACT_AT = 1024;
+
 /**
  * The bounded buffer between `log()` and the sender: bounded by records and by bytes, ordered, and when
  * full it drops by policy (default: oldest first, and trace/debug/info before warn/error/fatal).
+ *
+ * Records live in parallel arrays (line, sequence number, high level) rather than an object each, so a
+ * burst of a few hundred thousand records allocates nothing per record but its line. An evicted record
+ * leaves a tombstone (`undefined` line) that `take` skips; tombstones are removed in bulk once they
+ * outnumber the live records.
  *
  * @example
  * const buf = new RecordBuffer({ maxRecords: 2, maxBytes: 1 << 20, policy: 'oldest-low-first' });
  * buf.push('{"level":"info"}', 30);
  */
 export class RecordBuffer {
-  private readonly all = new Fifo();
-  private readonly low = new Fifo();
-  private readonly high = new Fifo();
+  private lines: (string | undefined)[] = [];
+  private seqs: number[] = [];
+  private highs: boolean[] = [];
+  // The first slot not yet taken; the slots before it are dropped now and then.
+  private head = 0;
+  // Where the searches for the oldest queued low / high record resume: every slot from `head` up to
+  // them is a tombstone or of the other kind (records are only ever appended behind them).
+  private lowAt = 0;
+  private highAt = 0;
   private live = 0;
   private liveBytes = 0;
   private liveRaw = 0;
+  // Tombstones at or after `head`.
   private dead = 0;
   private nextSeq = 0;
   /** Bytes held outside the queue (batches in flight) that still count against `maxBytes`. */
@@ -92,7 +73,8 @@ export class RecordBuffer {
   }
   /** Sequence number of the oldest queued record, or `Infinity`. */
   get firstSeq(): number {
-    return this.all.peek()?.seq ?? Number.POSITIVE_INFINITY;
+    this.skipTombstones();
+    return this.head < this.lines.length ? this.seqs[this.head]! : Number.POSITIVE_INFINITY;
   }
 
   /** Adds a line; may evict older records, or refuse this one under the `newest` policy. */
@@ -102,36 +84,16 @@ export class RecordBuffer {
     let dropped = 0;
     if (size + this.reserved > maxBytes) return { dropped: 1 };
     while (this.live >= maxRecords || this.liveBytes + this.reserved + size > maxBytes) {
-      if (policy === 'newest' || this.live === 0) return { dropped: dropped + 1 };
-      this.evict();
+      if (policy === 'newest' || !this.evict()) return { dropped: dropped + 1 };
       dropped++;
     }
-    const e: Entry = { line, size, seq: this.nextSeq++, high: rank >= HIGH_RANK, state: QUEUED };
-    this.all.push(e);
-    if (policy === 'oldest-low-first') (e.high ? this.high : this.low).push(e);
+    this.lines.push(line);
+    this.seqs.push(this.nextSeq++);
+    this.highs.push(rank >= HIGH_RANK);
     this.live++;
     this.liveBytes += size;
     this.liveRaw += line.length + 1;
-    return { dropped };
-  }
-
-  private evict(): void {
-    let victim: Entry | undefined;
-    if (this.limits.policy === 'oldest-low-first') victim = this.low.peek() ?? this.high.peek();
-    victim ??= this.all.peek();
-    if (!victim) return;
-    victim.state = DROPPED;
-    this.liveRaw -= victim.line.length + 1;
-    victim.line = '';
-    this.live--;
-    this.liveBytes -= victim.size;
-    this.dead++;
-    // Tombstones in the middle of `all` are removed in bulk once they outnumber the live records.
-    if (this.dead > 1024 && this.dead > this.live) {
-      this.all.items = this.all.items.slice(this.all.head).filter((x) => x.state === QUEUED);
-      this.all.head = 0;
-      this.dead = 0;
-    }
+    return dropped === 0 ? ALL_FIT : { dropped };
   }
 
   /**
@@ -143,37 +105,107 @@ export class RecordBuffer {
     maxBytes: number,
     forceSeq: number,
   ): { lines: string[]; rawBytes: number; held: number } | undefined {
-    const first = this.all.peek();
-    if (!first) return undefined;
+    this.skipTombstones();
+    const all = this.lines;
+    if (this.head >= all.length) return undefined;
     const full = this.live >= maxRecords || this.liveRaw >= maxBytes;
-    if (!full && first.seq > forceSeq) return undefined;
-    const lines: string[] = [];
-    let bytes = 0;
-    let held = 0;
-    const all = this.all;
-    while (lines.length < maxRecords) {
-      const e = all.peek();
-      if (!e) break;
-      const raw = e.line.length + 1;
-      if (lines.length > 0 && bytes + raw > maxBytes) break;
-      lines.push(e.line);
-      bytes += raw;
-      held += e.size;
-      e.state = TAKEN;
-      e.line = '';
-      this.liveRaw -= raw;
-      this.live--;
-      this.liveBytes -= e.size;
-      all.head++;
+    if (!full && this.seqs[this.head]! > forceSeq) return undefined;
+    const out: string[] = [];
+    let raw = 0;
+    let i = this.head;
+    for (; i < all.length && out.length < maxRecords; i++) {
+      const line = all[i];
+      if (line === undefined) {
+        this.dead--;
+        continue;
+      }
+      if (out.length > 0 && raw + line.length + 1 > maxBytes) break;
+      out.push(line);
+      raw += line.length + 1;
+      all[i] = undefined;
     }
-    this.low.trim();
-    this.high.trim();
+    this.head = i;
+    const held = raw + out.length * (ENTRY_OVERHEAD - 1);
+    this.live -= out.length;
+    this.liveRaw -= raw;
+    this.liveBytes -= held;
     this.reserved += held;
-    return { lines, rawBytes: bytes, held };
+    this.compact();
+    return { lines: out, rawBytes: raw, held };
   }
 
   /** Gives back the budget of records taken by {@link take} once their batch has settled. */
   release(held: number): void {
     this.reserved = Math.max(0, this.reserved - held);
+  }
+
+  /** Drops one queued record by policy, leaving a tombstone; false when none is queued. */
+  private evict(): boolean {
+    let at: number;
+    if (this.limits.policy === 'oldest-low-first') {
+      at = this.lowAt = this.scan(this.lowAt, false);
+      if (at >= this.lines.length) at = this.highAt = this.scan(this.highAt, true);
+    } else {
+      this.skipTombstones();
+      at = this.head;
+    }
+    const line = this.lines[at];
+    if (line === undefined) return false;
+    this.lines[at] = undefined;
+    this.live--;
+    this.liveBytes -= line.length + ENTRY_OVERHEAD;
+    this.liveRaw -= line.length + 1;
+    this.dead++;
+    if (this.dead > COMPACT_AT && this.dead > this.live) this.dropTombstones();
+    return true;
+  }
+
+  /** The first queued slot of the given kind from `from` on (or the end). */
+  private scan(from: number, high: boolean): number {
+    const { lines, highs } = this;
+    let i = Math.max(from, this.head);
+    while (i < lines.length && (lines[i] === undefined || highs[i] !== high)) i++;
+    return i;
+  }
+
+  private skipTombstones(): void {
+    const lines = this.lines;
+    while (this.head < lines.length && lines[this.head] === undefined) {
+      this.head++;
+      this.dead--;
+    }
+  }
+
+  /** Drops the taken slots at the front once they are many and more than half. */
+  private compact(): void {
+    const h = this.head;
+    if (h <= COMPACT_AT || h * 2 <= this.lines.length) return;
+    this.lines = this.lines.slice(h);
+    this.seqs = this.seqs.slice(h);
+    this.highs = this.highs.slice(h);
+    this.head = 0;
+    this.lowAt = Math.max(0, this.lowAt - h);
+    this.highAt = Math.max(0, this.highAt - h);
+  }
+
+  /** Removes every tombstone (and the taken front), keeping the queued records in order. */
+  private dropTombstones(): void {
+    const lines: string[] = [];
+    const seqs: number[] = [];
+    const highs: boolean[] = [];
+    for (let i = this.head; i < this.lines.length; i++) {
+      const line = this.lines[i];
+      if (line === undefined) continue;
+      lines.push(line);
+      seqs.push(this.seqs[i]!);
+      highs.push(this.highs[i]!);
+    }
+    this.lines = lines;
+    this.seqs = seqs;
+    this.highs = highs;
+    this.head = 0;
+    this.lowAt = 0;
+    this.highAt = 0;
+    this.dead = 0;
   }
 }
