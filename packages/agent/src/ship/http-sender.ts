@@ -1,7 +1,14 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { gzip } from 'node:zlib';
-import { type Batch, isRetryableStatus, parseRetryAfter, type SendResult, type Transport } from '@cloudsage/node';
+import {
+  type Batch,
+  encodeLines,
+  isRetryableStatus,
+  parseRetryAfter,
+  type SendResult,
+  type Transport,
+} from '@cloudsage/node';
 import { formatDroppedHeader } from '@cloudsage/schema';
 
 /** Where and how the agent posts batches. */
@@ -34,7 +41,7 @@ function gzipBody(batch: Batch, cache: WeakMap<Batch, Promise<Buffer>>): Promise
   let body = cache.get(batch);
   if (!body) {
     body = new Promise((resolve, reject) => {
-      gzip(`${batch.lines.join('\n')}\n`, { level: GZIP_LEVEL }, (err, out) => (err ? reject(err) : resolve(out)));
+      gzip(encodeLines(batch.lines), { level: GZIP_LEVEL }, (err, out) => (err ? reject(err) : resolve(out)));
     });
     cache.set(batch, body);
   }
