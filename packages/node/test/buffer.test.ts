@@ -109,6 +109,20 @@ describe('RecordBuffer against a plain model', () => {
     });
   }
 
+  it('evicts the oldest high record again after a bulk removal of tombstones (no low record left)', () => {
+    // Every eviction here takes a high record, moving the high scan position; once the tombstones are
+    // removed in bulk the slots are renumbered, and the scan must start again from the new head.
+    const limits = { maxRecords: 10, maxBytes: 1 << 20, policy: 'oldest-low-first' as const };
+    const buf = new RecordBuffer(limits);
+    const model = new ModelBuffer(limits);
+    // Nothing reads the head in between, so the tombstones pile up to the bulk removal.
+    for (let i = 0; i < 3000; i++) expect(buf.push(`h${i}`, 50).dropped).toBe(model.push(`h${i}`, 50));
+    expect(buf.firstSeq).toBe(model.queue[0]!.seq);
+    expect(buf.take(100, 1 << 20, Number.POSITIVE_INFINITY)).toEqual(
+      model.take(100, 1 << 20, Number.POSITIVE_INFINITY),
+    );
+  });
+
   it('removes tombstones in bulk, keeping the order, the counts and which records are high', () => {
     const limits = { maxRecords: 10, maxBytes: 1 << 20, policy: 'oldest-low-first' as const };
     const buf = new RecordBuffer(limits);
