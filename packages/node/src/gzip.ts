@@ -43,14 +43,16 @@ function encodeExact(lines: readonly string[]): Buffer {
 }
 
 /**
- * Encodes lines as NDJSON ({@link encodeLines}) and gzips them. The compression runs on libuv's thread
- * pool, so the calling thread only pays for the encoding.
+ * Encodes lines as NDJSON ({@link encodeLines}) and gzips them, at zlib's default level unless `level`
+ * is given. The compression runs on libuv's thread pool, so the calling thread only pays for the encoding.
  *
  * @example
- * const body = await gzipLines(['{"msg":"a"}', '{"msg":"b"}']);
+ * const body = await gzipLines(['{"msg":"a"}', '{"msg":"b"}'], 1);
  */
-export function gzipLines(lines: readonly string[]): Promise<Buffer> {
+export function gzipLines(lines: readonly string[], level?: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    gzipCallback(encodeLines(lines), (err, out) => (err ? reject(err) : resolve(out)));
+    gzipCallback(encodeLines(lines), level === undefined ? {} : { level }, (err, out) =>
+      err ? reject(err) : resolve(out),
+    );
   });
 }

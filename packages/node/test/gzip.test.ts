@@ -56,4 +56,13 @@ describe('gzipLines', () => {
     const lines = ['{"msg":"a"}', '{"msg":"é"}'];
     expect(gunzipSync(await gzipLines(lines)).equals(reference(lines))).toBe(true);
   });
+
+  it('gzips at the level asked for (level 1 for the agent), to the same body', async () => {
+    const lines = Array.from({ length: 500 }, (_, i) => `{"level":30,"msg":"request ${i % 7} completed"}`);
+    const fast = await gzipLines(lines, 1);
+    const best = await gzipLines(lines, 9);
+    expect(gunzipSync(fast).equals(reference(lines))).toBe(true);
+    expect(gunzipSync(best).equals(reference(lines))).toBe(true);
+    expect(fast.length).toBeGreaterThan(best.length);
+  });
 });

@@ -1,9 +1,8 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { gzip } from 'node:zlib';
 import {
   type Batch,
-  encodeLines,
+  gzipLines,
   isRetryableStatus,
   parseRetryAfter,
   type SendResult,
@@ -34,15 +33,13 @@ function errorMessage(body: string, status: number): { message: string; serverCo
 const GZIP_LEVEL = 1;
 
 /**
- * The batch's gzip NDJSON body at {@link GZIP_LEVEL}, compressed once (on libuv's thread pool) and
- * kept for its retries.
+ * The batch's gzip NDJSON body at {@link GZIP_LEVEL}, compressed once and kept for its retries (the
+ * client's own `batch.body()` does the same at zlib's default level).
  */
 function gzipBody(batch: Batch, cache: WeakMap<Batch, Promise<Buffer>>): Promise<Buffer> {
   let body = cache.get(batch);
   if (!body) {
-    body = new Promise((resolve, reject) => {
-      gzip(encodeLines(batch.lines), { level: GZIP_LEVEL }, (err, out) => (err ? reject(err) : resolve(out)));
-    });
+    body = gzipLines(batch.lines, GZIP_LEVEL);
     cache.set(batch, body);
   }
   return body;
