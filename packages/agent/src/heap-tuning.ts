@@ -9,6 +9,17 @@ import { setFlagsFromString } from 'node:v8';
 export const HEAP_GROWING_PERCENT = 25;
 
 /**
+ * Whether the user already set a V8 flag matching `pattern`, on the command line or in `NODE_OPTIONS`:
+ * the agent's own heap tuning then stays out of the way.
+ *
+ * @example
+ * flagGiven(/heap[-_]growing[-_]percent/, process.execArgv, process.env.NODE_OPTIONS);
+ */
+export function flagGiven(pattern: RegExp, execArgv: readonly string[], nodeOptions: string | undefined): boolean {
+  return [...execArgv, nodeOptions ?? ''].some((arg) => pattern.test(arg));
+}
+
+/**
  * Caps the agent's old-generation growth with `--heap-growing-percent`, unless the user set it already
  * (in `execArgv` or `NODE_OPTIONS`). V8 reads this flag at every full collection, so setting it once
  * the process runs takes effect; flags fixed at heap set-up (`--max-semi-space-size`) would not.
@@ -21,8 +32,7 @@ export function tuneHeap(
   nodeOptions: string | undefined,
   setFlags: (flags: string) => void = setFlagsFromString,
 ): boolean {
-  const given = [...execArgv, nodeOptions ?? ''].some((arg) => /heap[-_]growing[-_]percent/.test(arg));
-  if (given) return false;
+  if (flagGiven(/heap[-_]growing[-_]percent/, execArgv, nodeOptions)) return false;
   setFlags(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   return true;
 }

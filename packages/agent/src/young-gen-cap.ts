@@ -1,4 +1,5 @@
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { flagGiven } from './heap-tuning.js';
 
 /**
  * The young generation (both semi-spaces) the agent lets V8 grow to, in MiB. V8 grows it to 32 MiB on
@@ -37,8 +38,7 @@ export function capYoungGeneration(
   nodeOptions: string | undefined,
   hooks: YoungGenerationHooks = v8Hooks,
 ): boolean {
-  const given = [...execArgv, nodeOptions ?? ''].some((arg) => /semi[-_]space/.test(arg));
-  if (given) return false;
+  if (flagGiven(/semi[-_]space/, execArgv, nodeOptions)) return false;
   const cap = YOUNG_GENERATION_CAP_MB * 1024 * 1024;
   let capped = false;
   const check = () => {
