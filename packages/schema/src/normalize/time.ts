@@ -71,6 +71,8 @@ const MONTHS: Record<string, number> = {
 };
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+// Where `yyyy-mm-ddThh:mm:ss` has its digits.
+const DIGIT_AT = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
 const digit = (line: string, i: number) => line.charCodeAt(i) - 48;
 const two = (line: string, i: number) => digit(line, i) * 10 + digit(line, i + 1);
 const isDigit = (line: string, i: number) => {
@@ -87,7 +89,7 @@ const isDigit = (line: string, i: number) => {
 function plainIso(line: string): number | undefined {
   if (line.length < 19 || line.charCodeAt(4) !== 45 || line.charCodeAt(7) !== 45 || line.charCodeAt(13) !== 58) return;
   if (line.charCodeAt(16) !== 58 || (line.charCodeAt(10) !== 84 && line.charCodeAt(10) !== 32)) return;
-  for (const i of [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]) if (!isDigit(line, i)) return;
+  for (const i of DIGIT_AT) if (!isDigit(line, i)) return;
   const month = two(line, 5);
   const day = two(line, 8);
   const hour = two(line, 11);
