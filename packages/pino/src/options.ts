@@ -35,7 +35,8 @@ export const DEFAULT_MAX_BUFFER_BYTES = 128 * 1024 * 1024;
 /**
  * The transport's default `batch.maxRecords`, five times the client's 1,000: ~190-byte pino lines fill
  * the 1 MiB `batch.maxBytes` at ~5,400. A 300,000-line burst then takes 60 requests instead of 300,
- * which cost the transport ~15% less CPU and the backend ~20% less (`pnpm bench:peers`).
+ * which cost the transport ~15-20% less CPU and `bench:peers`' decoding sink ~25% less (it stands in for
+ * the backend; `pnpm bench:peers`).
  */
 export const DEFAULT_BATCH_RECORDS = 5000;
 
