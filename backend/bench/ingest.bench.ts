@@ -40,6 +40,8 @@ interface Result {
   p50: number;
   p99: number;
   rssStartMb: number;
+  /** At half time: the end against it says whether memory is flat once warm. */
+  rssMidMb: number;
   rssEndMb: number;
   rssPeakMb: number;
   errors: number;
@@ -180,6 +182,7 @@ async function load(
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     rssStartMb: mb(samples[0]),
+    rssMidMb: mb(samples[Math.floor(samples.length / 2)]),
     rssEndMb: mb(samples.at(-1)),
     rssPeakMb: mb(Math.max(...samples)),
     errors,
@@ -288,7 +291,7 @@ function table(results: Result[]): string {
       'batches/s',
       'p50 ms',
       'p99 ms',
-      'RSS start/end/peak MB',
+      'RSS start/mid/end/peak MB',
       'errors',
     ],
     ...results.map((r) => [
@@ -300,7 +303,7 @@ function table(results: Result[]): string {
       r.batchesPerSecond.toFixed(1),
       r.p50.toFixed(1),
       r.p99.toFixed(1),
-      `${r.rssStartMb.toFixed(0)} / ${r.rssEndMb.toFixed(0)} / ${r.rssPeakMb.toFixed(0)}`,
+      `${r.rssStartMb.toFixed(0)} / ${r.rssMidMb.toFixed(0)} / ${r.rssEndMb.toFixed(0)} / ${r.rssPeakMb.toFixed(0)}`,
       String(r.errors),
     ]),
   ];
