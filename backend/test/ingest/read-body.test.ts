@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.js';
@@ -78,6 +78,25 @@ describe('readBody with gzip', () => {
     const error = await read(chunked(gz, 1_000), { ...LIMITS, maxBodyBytes: 5_000 }).catch((e: unknown) => e);
     expect((error as AppError).code).toBe('payload_too_large');
     expect((error as AppError).message).toContain('request body exceeds 5000');
+  });
+
+  it('leaves the request stream open and without its listeners when it stops early', async () => {
+    const gz = gzipSync(logText(2_000));
+    for (const [maxBodyBytes, size] of [
+      [5_000, 1_000], // cut while the small body arrives
+      [200_000, 50_000], // cut while streaming (past the one-call size)
+    ] as const) {
+      const source = new PassThrough();
+      const big = Buffer.concat(Array.from({ length: 20 }, () => gz));
+      for (let o = 0; o < big.length; o += size) source.write(big.subarray(o, o + size));
+      // Never ended: the client is still sending.
+      const error = await read(source, { ...LIMITS, maxBodyBytes }).catch((e: unknown) => e);
+      expect((error as AppError).code).toBe('payload_too_large');
+      await new Promise((r) => setImmediate(r));
+      expect(source.destroyed).toBe(false);
+      expect(source.listenerCount('readable')).toBe(0);
+      source.destroy();
+    }
   });
 
   it('answers invalid_body for corrupt, truncated, empty and trailing-garbage gzip, small or streamed', async () => {
