@@ -43,7 +43,7 @@ describe('gzip bomb', () => {
     const limits = { ...LIMITS, maxInflatedBytes: 128 * MIB };
     for (const form of ['ndjson', 'text'] as const) {
       const pulled = { bytes: 0, peakMemory: 0 };
-      const error = await decodeBody(bombStream(pulled), form, 'gzip', limits).catch((e: unknown) => e);
+      const error = await decodeBody(bombStream(pulled), form, 'gzip', limits, () => {}).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(AppError);
       expect((error as AppError).code).toBe('payload_too_large');
       expect((error as AppError).message).toMatch(/decompressed body exceeds 134217728/);
@@ -56,7 +56,7 @@ describe('gzip bomb', () => {
 
   it('a JSON body is cut at the same limit', async () => {
     const pulled = { bytes: 0, peakMemory: 0 };
-    const error = await decodeBody(bombStream(pulled), 'json', 'gzip', LIMITS).catch((e: unknown) => e);
+    const error = await decodeBody(bombStream(pulled), 'json', 'gzip', LIMITS, () => {}).catch((e: unknown) => e);
     expect((error as AppError).code).toBe('payload_too_large');
     expect(pulled.bytes).toBeLessThan(MEMBER.length * 40);
   });

@@ -11,18 +11,30 @@ function chunked(buf: Buffer, size: number): Buffer[] {
 }
 
 describe('LineSplitter', () => {
-  it('hands each line to onLine as it completes, the same lines it would collect, whatever the chunking', () => {
-    const collected = new LineSplitter(100, 1024);
-    collected.push(BODY);
-    const expected = collected.end();
-    expect(expected).toHaveLength(4);
+  it('hands each line to onLine as it completes, skipping blank lines, whatever the chunking', () => {
+    // A carriage return stays with its line (the normalizer strips it); a multi-byte character
+    // split across chunks is decoded whole.
+    const expected = ['{"a":1}', 'plain text é\r', '{"b":"split across chunks"}', 'last without newline'];
     for (const size of [1, 3, 7, BODY.length]) {
       const seen: string[] = [];
-      const streamed = new LineSplitter(100, 1024, (line) => seen.push(line));
-      for (const chunk of chunked(BODY, size)) streamed.push(chunk);
-      expect(streamed.end()).toEqual([]);
+      const splitter = new LineSplitter(100, 1024, (line) => seen.push(line));
+      for (const chunk of chunked(BODY, size)) {
+        splitter.push(chunk);
+        // Only whole lines are handed over while the body streams.
+        expect(seen.every((line, i) => line === expected[i])).toBe(true);
+      }
+      expect(seen).toHaveLength(3);
+      splitter.end();
       expect(seen).toEqual(expected);
     }
+  });
+
+  it('keeps only the first maxLineBytes bytes of a longer line', () => {
+    const seen: string[] = [];
+    const splitter = new LineSplitter(100, 4, (line) => seen.push(line));
+    for (const chunk of chunked(Buffer.from('abcdefgh\nxy\n123456'), 3)) splitter.push(chunk);
+    splitter.end();
+    expect(seen).toEqual(['abcd', 'xy', '1234']);
   });
 
   it('refuses the line after maxLines with 413 while streaming, having handed over only maxLines', () => {

@@ -6,11 +6,11 @@ import { LineSplitter } from './line-splitter.js';
 import { type BodyBytes, type BodyLimits, readBody } from './read-body.js';
 
 /**
- * A decoded body: raw lines (NDJSON or text) or JSON values, not yet normalized. Lines handed to
- * `onLine` while decoding are not collected again (`lines` is then empty).
+ * A decoded body: JSON values not yet normalized, or, for NDJSON and text, only the byte counts
+ * (its lines went to `onLine` as they were split).
  */
 export type DecodedBody =
-  | { kind: 'lines'; lines: string[]; bytes: BodyBytes }
+  | { kind: 'lines'; bytes: BodyBytes }
   | { kind: 'values'; values: unknown[]; projectId: string | undefined; bytes: BodyBytes };
 
 /** Limits for decoding: the body limits plus records a batch and bytes a record. */
@@ -59,20 +59,20 @@ function parseJsonDocument(text: string, limits: DecodeLimits): { values: unknow
 
 /**
  * Reads and decodes an ingest body in one pass with every limit checked while streaming. Lines
- * are split as bytes arrive, and handed to `onLine` as each completes when it is given (so a
- * caller can normalize a line while its bytes are fresh, keeping no array of lines or records);
- * a JSON document is necessarily parsed whole, within the inflated limit.
+ * are split as bytes arrive, and handed to `onLine` as each completes (so a caller can normalize
+ * a line while its bytes are fresh, keeping no array of lines or records); a JSON document is
+ * necessarily parsed whole, within the inflated limit.
  *
  * @example
- * const decoded = await decodeBody(request.raw, 'ndjson', 'gzip', config.limits);
+ * const decoded = await decodeBody(request.raw, 'ndjson', 'gzip', config.limits, (line) => normalizer.line(line));
  */
 export async function decodeBody(
   body: Readable,
   form: BodyForm,
   encoding: BodyEncoding,
   limits: DecodeLimits,
+  onLine: (line: string) => void,
   onRaw?: (rawBytes: number) => void,
-  onLine?: (line: string) => void,
 ): Promise<DecodedBody> {
   if (form === 'json') {
     const chunks: Buffer[] = [];
@@ -83,5 +83,6 @@ export async function decodeBody(
   }
   const splitter = new LineSplitter(limits.maxBatchRecords, maxLineBytes(limits), onLine);
   const bytes = await readBody(body, encoding, limits, (chunk) => splitter.push(chunk), onRaw);
-  return { kind: 'lines', lines: splitter.end(), bytes };
+  splitter.end();
+  return { kind: 'lines', bytes };
 }

@@ -5,11 +5,10 @@ import { AppError } from '../../errors.js';
  * Blank lines are skipped (a trailing newline or an empty line is not a record). A line longer
  * than `maxLineBytes` keeps only its first `maxLineBytes` bytes, so one endless line (a gzip
  * bomb of zeros) never grows memory; the normalizer then stores that prefix truncated and flagged.
- * More than `maxLines` lines answers 413 at once, while the body is still streaming. With `onLine`,
- * each line is handed over as soon as it is complete instead of being collected in `lines`.
+ * More than `maxLines` lines answers 413 at once, while the body is still streaming. Each line is
+ * handed to `onLine` as soon as it is complete, so a body's lines are never all held at once.
  */
 export class LineSplitter {
-  readonly lines: string[] = [];
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private count = 0;
@@ -17,7 +16,7 @@ export class LineSplitter {
   constructor(
     private readonly maxLines: number,
     private readonly maxLineBytes: number,
-    private readonly onLine?: (line: string) => void,
+    private readonly onLine: (line: string) => void,
   ) {}
 
   /** Adds a chunk of the body. */
@@ -40,14 +39,13 @@ export class LineSplitter {
   }
 
   /** Ends the body: a last line without a newline is a line too. */
-  end(): string[] {
+  end(): void {
     if (this.pendingBytes > 0) {
       const joined = Buffer.concat(this.pending, this.pendingBytes);
       this.pending = [];
       this.pendingBytes = 0;
       this.emit(joined, 0, joined.length);
     }
-    return this.lines;
   }
 
   private keep(chunk: Buffer, start: number, end: number): void {
@@ -66,9 +64,7 @@ export class LineSplitter {
       throw new AppError('too_many_records', `a batch holds at most ${this.maxLines} records`);
     }
     this.count++;
-    const line = buf.toString('utf8', start, stop);
-    if (this.onLine) this.onLine(line);
-    else this.lines.push(line);
+    this.onLine(buf.toString('utf8', start, stop));
   }
 }
 

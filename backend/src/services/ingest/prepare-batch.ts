@@ -51,7 +51,7 @@ export async function prepareBatch(
   const normalizer = new BatchNormalizer(job.receivedAt, job.limits.maxRecordBytes, (record) => writer.add(record));
   // Lines are normalized and serialized as they are split, so a line's parsed object and its
   // record die young instead of living, with every other record, until the body ends.
-  const decoded = await decodeBody(body, job.form, job.encoding, job.limits, onRaw, (line) => normalizer.line(line));
+  const decoded = await decodeBody(body, job.form, job.encoding, job.limits, (line) => normalizer.line(line), onRaw);
   if (decoded.kind === 'values') for (const value of decoded.values) normalizer.value(value);
   const built = normalizer.accepted > 0 ? await writer.finish(onWorkerThread) : undefined;
   return {
