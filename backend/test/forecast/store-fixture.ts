@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Baseline, LogRecord } from '@cloudsage/schema';
 import type { Kysely } from 'kysely';
 import { BASELINE_KEY } from '../../src/services/dispatch/store-score.js';
-import { batchObjectKey, buildBatchObject, newBatchId } from '../../src/services/ingest/batch-object.js';
+import { BatchWriter, batchObjectKey, newBatchId } from '../../src/services/ingest/batch-object.js';
 import type { Bucket } from '../../src/store/bucket/bucket.js';
 import type { Database } from '../../src/store/sql/database.js';
 
@@ -117,7 +117,9 @@ export async function seedBatch(db: Kysely<Database>, bucket: Bucket, projectId:
       service: 'checkout-api',
     });
   }
-  const { body } = await buildBatchObject(records);
+  const writer = new BatchWriter();
+  for (const record of records) writer.add(record);
+  const { body } = await writer.finish();
   const id = newBatchId(at);
   const key = batchObjectKey(projectId, id, at);
   await bucket.put(key, body);

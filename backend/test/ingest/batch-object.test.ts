@@ -1,9 +1,15 @@
 import { gunzipSync } from 'node:zlib';
 import type { LogRecord } from '@cloudsage/schema';
 import { describe, expect, it } from 'vitest';
-import { buildBatchObject } from '../../src/services/ingest/batch-object.js';
+import { BatchWriter } from '../../src/services/ingest/batch-object.js';
 
 const T = '2026-11-25T10:11:12.345Z';
+
+function writeAll(records: readonly LogRecord[]): BatchWriter {
+  const writer = new BatchWriter();
+  for (const record of records) writer.add(record);
+  return writer;
+}
 
 function unpack(body: Uint8Array): LogRecord[] {
   const text = gunzipSync(body).toString('utf8');
@@ -14,7 +20,7 @@ function unpack(body: Uint8Array): LogRecord[] {
     .map((line) => JSON.parse(line) as LogRecord);
 }
 
-describe('buildBatchObject', () => {
+describe('BatchWriter', () => {
   it('writes one JSON line per record, in order, past the first buffer and with multi-byte text', async () => {
     // 40 records of ~20,000 UTF-16 units, most of them 3 UTF-8 bytes: far past the first buffer.
     const records: LogRecord[] = Array.from({ length: 40 }, (_, i) => ({
@@ -23,7 +29,7 @@ describe('buildBatchObject', () => {
       msg: `${i} ${'漢字🚀é'.repeat(4000)} \n "quoted" \u0000`,
       attributes: { i, nested: { list: [i, null, 'x'] } },
     }));
-    const { body, summary } = await buildBatchObject(records, true);
+    const { body, summary } = await writeAll(records).finish(true);
     expect(unpack(body)).toEqual(records);
     expect(summary.records).toBe(40);
   });
@@ -33,8 +39,8 @@ describe('buildBatchObject', () => {
       { time: T, level: 'warn', msg: 'a', service: 'svc', host: 'h', traceId: 'ab12', spanId: 'cd34' },
       { time: T, level: 'error', msg: '' },
     ];
-    const sync = await buildBatchObject(records, true);
-    const pooled = await buildBatchObject(records);
+    const sync = await writeAll(records).finish(true);
+    const pooled = await writeAll(records).finish();
     expect(unpack(sync.body)).toEqual(records);
     expect(unpack(pooled.body)).toEqual(records);
   });

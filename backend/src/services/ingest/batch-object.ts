@@ -70,19 +70,6 @@ export class BatchWriter {
 }
 
 /**
- * Serializes the records into NDJSON, gathering counts, time range and per-minute figures in
- * the same pass, and gzips it (see `BatchWriter`).
- *
- * @example
- * const { body, summary } = await buildBatchObject(records);
- */
-export async function buildBatchObject(records: readonly LogRecord[], sync = false): Promise<BatchObject> {
-  const writer = new BatchWriter();
-  for (const record of records) writer.add(record);
-  return writer.finish(sync);
-}
-
-/**
  * A new batch id: time-ordered (ms in base 36, then 64 random bits), so keys list in ingest order.
  *
  * @example
