@@ -22,6 +22,11 @@ declare module 'fastify' {
      * read and no CSRF token is asked for: a signed-in browser can still sign in again.
      */
     ignoreSessionCookie?: boolean;
+    /**
+     * The route accepts an API key as `?key=` (the events stream: EventSource cannot set headers).
+     * Elsewhere a key in the URL is refused: URLs end up in proxy logs and browser history.
+     */
+    keyInQuery?: boolean;
   }
 }
 
@@ -58,8 +63,15 @@ function presentedKey(request: FastifyRequest): string | undefined {
   if (typeof header === 'string' && header) return header;
   const query = request.query as Record<string, unknown> | undefined;
   const fromQuery = query?.key;
-  // `?key=` exists for EventSource, which cannot set headers (DESIGN.md, "Events").
-  return typeof fromQuery === 'string' && fromQuery ? fromQuery : undefined;
+  if (fromQuery === undefined || fromQuery === '') return undefined;
+  // `?key=` exists for EventSource, which cannot set headers (DESIGN.md, "Events"), and only there.
+  if (!request.routeOptions.config?.keyInQuery) {
+    throw new AppError(
+      'unauthorized',
+      'an API key in the URL (?key=) is accepted only by the events stream; send it as x-cloudsage-key or Authorization: Bearer',
+    );
+  }
+  return typeof fromQuery === 'string' ? fromQuery : undefined;
 }
 
 async function userFromToken(
@@ -95,7 +107,7 @@ async function keyIdentity(app: FastifyInstance, key: string): Promise<Identity>
 /**
  * Resolves `request.identity` before anything else runs (onRequest, so bodies of unauthenticated
  * requests are never parsed). Order: `Authorization: Bearer` (a JWT, or a `csk_` key), then
- * `x-cloudsage-key` or `?key=`, then the session cookie. Presented but invalid credentials answer
+ * `x-cloudsage-key` or (on routes with `keyInQuery`) `?key=`, then the session cookie. Presented but invalid credentials answer
  * 401; none leaves the identity null, for routes to refuse as they see fit.
  */
 async function auth(app: FastifyInstance, options: AuthOptions): Promise<void> {

@@ -33,6 +33,8 @@ interface Operation {
   tag: string;
   body?: Schema | { [contentType: string]: Schema | 'binary' | 'text' };
   query?: Record<string, { schema: Schema; description: string }>;
+  /** Also takes an API key as `?key=` (the events stream: EventSource cannot set headers). */
+  keyInQuery?: boolean;
   ok: { status: number; schema?: Schema; description?: string; contentType?: string };
   errors: number[];
 }
@@ -230,6 +232,7 @@ const OPERATIONS: Operation[] = [
     path: '/api/projects/{projectId}/events',
     summary: 'Server-Sent Events: score, forecast, ingest',
     auth: 'read',
+    keyInQuery: true,
     tag: 'read',
     ok: { status: 200, contentType: 'text/event-stream', description: 'an event stream' },
     errors: [401, 404],
@@ -283,10 +286,10 @@ function requestBody(body: NonNullable<Operation['body']>): unknown {
   return { required: true, content };
 }
 
-function security(auth: Auth): unknown[] {
+function security(auth: Auth, keyInQuery = false): unknown[] {
   if (auth === 'none') return [];
   if (auth === 'user') return [{ bearer: [] }, { cookie: [] }];
-  return [{ bearer: [] }, { cookie: [] }, { apiKey: [] }];
+  return [{ bearer: [] }, { cookie: [] }, { apiKey: [] }, ...(keyInQuery ? [{ apiKeyInQuery: [] }] : [])];
 }
 
 /**
@@ -324,7 +327,7 @@ export function buildOpenApi(version: string): Record<string, unknown> {
     paths[op.path]![op.method] = {
       summary: op.summary,
       tags: [op.tag],
-      security: security(op.auth),
+      security: security(op.auth, op.keyInQuery),
       ...(params.length > 0 ? { parameters: params } : {}),
       ...(op.body ? { requestBody: requestBody(op.body) } : {}),
       responses,
@@ -350,6 +353,12 @@ export function buildOpenApi(version: string): Record<string, unknown> {
           description: 'a user JWT from login, or a project API key (csk_...)',
         },
         apiKey: { type: 'apiKey', in: 'header', name: 'x-cloudsage-key' },
+        apiKeyInQuery: {
+          type: 'apiKey',
+          in: 'query',
+          name: 'key',
+          description: 'the events stream only (EventSource cannot set headers); refused with 401 elsewhere',
+        },
         cookie: {
           type: 'apiKey',
           in: 'cookie',

@@ -58,3 +58,22 @@ describe('GET /api/docs', () => {
     expect(doc.paths['/api/projects/{projectId}']?.get?.responses['404']).toBeDefined();
   });
 });
+
+describe('OpenAPI security', () => {
+  it('names only schemes it defines, and offers the key in the URL on the events stream alone', async () => {
+    const doc = (await (await fetch(`${t.url}/api/docs`)).json()) as {
+      paths: Record<string, Record<string, { security: Record<string, unknown>[] }>>;
+      components: { securitySchemes: Record<string, unknown> };
+    };
+    const inQuery: string[] = [];
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        for (const scheme of op.security.flatMap((s) => Object.keys(s))) {
+          expect(doc.components.securitySchemes).toHaveProperty(scheme);
+          if (scheme === 'apiKeyInQuery') inQuery.push(`${method} ${path}`);
+        }
+      }
+    }
+    expect(inQuery).toEqual(['get /api/projects/{projectId}/events']);
+  });
+});

@@ -151,4 +151,15 @@ describe.each(SQL_DIALECTS)('GET /api/projects/:id/events on %s', (dialect) => {
       'invalid_key',
     );
   });
+
+  it('takes a key in the URL on the events stream only: other routes refuse it, saying where it goes', async () => {
+    const both = await newKey(t.url, owner, projectId, ['read', 'ingest']);
+    for (const path of [`/api/projects/${projectId}/logs`, `/api/risk-history/${projectId}`, '/healthz']) {
+      const res = await call(t.url, 'GET', path, { auth: { key: both.key, via: 'query' } });
+      expectError(res, 401, 'unauthorized');
+      expect(res.body.error.message).toMatch(/accepted only by the events stream.*x-cloudsage-key/);
+    }
+    // The same key in a header is fine there.
+    expect((await call(t.url, 'GET', `/api/projects/${projectId}/logs`, { auth: { key: both.key } })).status).toBe(200);
+  });
 });

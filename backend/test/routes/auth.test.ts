@@ -263,15 +263,17 @@ describe.each(SQL_DIALECTS)('auth routes on %s', (dialect) => {
       expect(cookie.body).toEqual(bearer.body);
     });
 
-    it('answers { key: { projectId, scopes } } for an API key, by Bearer, header or query', async () => {
+    it('answers { key: { projectId, scopes } } for an API key, by Bearer or header; not for one in the URL', async () => {
       const s = await signUp(url);
       const projectId = await newProject(url, s);
       const { key } = await newKey(url, s, projectId, ['read', 'ingest']);
-      for (const via of ['bearer', 'header', 'query'] as const) {
+      for (const via of ['bearer', 'header'] as const) {
         const r = await call(url, 'GET', '/api/auth/me', { auth: { key, via } });
         expect(r.status).toBe(200);
         expect(r.body).toEqual({ key: { projectId, scopes: ['ingest', 'read'] } });
       }
+      // `?key=` is for the events stream (EventSource) only.
+      expectError(await call(url, 'GET', '/api/auth/me', { auth: { key, via: 'query' } }), 401, 'unauthorized');
     });
 
     it('answers 401 without credentials and ignores a stale cookie', async () => {

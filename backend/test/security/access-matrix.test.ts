@@ -75,9 +75,10 @@ describe.each(SQL_DIALECTS)('access-control matrix on %s', (dialect) => {
         make: async () => ({ headers: { 'x-cloudsage-key': ingest.key } }),
       },
       { name: 'read key (Bearer)', role: 'key-read', make: async () => bearer(read.key) },
+      { name: 'read+ingest key (Bearer)', role: 'key-both', make: async () => bearer(both.key) },
       {
         name: 'read+ingest key (?key=)',
-        role: 'key-both',
+        role: 'key-in-url',
         make: async () => ({ headers: {}, query: { key: both.key } }),
       },
       { name: "another project's key", role: 'foreign-key', make: async () => bearer(foreign.key) },

@@ -14,6 +14,7 @@ export type RouteKind =
   | 'list' // GET /api/projects: a user, or a read key (its one project)
   | 'create' // POST /api/projects: a user only
   | 'read' // a project's data: its owner, or a key of the project with `read`
+  | 'events' // a read route that also takes the key as `?key=` (EventSource cannot set headers)
   | 'manage' // change a project or its keys: its owner only
   | 'ingest' // POST /api/ingest: its owner, or a key of the project with `ingest`
   | 'otlp'; // POST /v1/logs: a key of the project with `ingest` only
@@ -26,6 +27,7 @@ export type Role =
   | 'key-ingest'
   | 'key-read'
   | 'key-both'
+  | 'key-in-url' // a read+ingest key sent as `?key=`: taken by the events stream only
   | 'foreign-key' // a read+ingest key of another user's project
   | 'bad-token' // expired, tampered, alg none, another secret, logged out
   | 'bad-key'; // revoked
@@ -51,7 +53,7 @@ export const ROUTE_KINDS: Record<string, RouteKind> = {
   'POST /api/projects/:id/keys': 'manage',
   'DELETE /api/projects/:id/keys/:keyId': 'manage',
   'GET /api/projects/:id/logs': 'read',
-  'GET /api/projects/:id/events': 'read',
+  'GET /api/projects/:id/events': 'events',
   'GET /api/risk-history/:projectId': 'read',
   'GET /api/forecast/:projectId': 'read',
   'POST /api/forecast/:projectId/feedback': 'read',
@@ -72,9 +74,14 @@ const HIDDEN = deny(404, 'not_found');
  * The answer a role gets on a route kind. Presented credentials that do not verify answer 401 on
  * every route, public ones included (the auth hook refuses them before routing decides).
  */
-export function expectedFor(kind: RouteKind, role: Role): Expected {
-  if (role === 'bad-token') return deny(401, 'invalid_token');
-  if (role === 'bad-key') return deny(401, 'invalid_key');
+export function expectedFor(routeKind: RouteKind, presented: Role): Expected {
+  if (presented === 'bad-token') return deny(401, 'invalid_token');
+  if (presented === 'bad-key') return deny(401, 'invalid_key');
+  // A key in the URL would end up in proxy logs and browser history: only the events stream takes
+  // one, as any key; every other route refuses it, public ones included.
+  if (presented === 'key-in-url' && routeKind !== 'events') return UNAUTHORIZED;
+  const role: Role = presented === 'key-in-url' ? 'key-both' : presented;
+  const kind: RouteKind = routeKind === 'events' ? 'read' : routeKind;
   const user = role === 'owner' || role === 'other-user';
   switch (kind) {
     case 'public':

@@ -33,7 +33,7 @@ export async function eventsRoutes(app: FastifyInstance, options: EventsRouteOpt
     for (const end of [...open]) end();
   });
 
-  app.get('/api/projects/:id/events', async (request, reply) => {
+  app.get('/api/projects/:id/events', { config: { keyInQuery: true } }, async (request, reply) => {
     const params = Params.safeParse(request.params);
     if (!params.success) throw new AppError('invalid_query', 'invalid project id', { details: { field: 'id' } });
     await authorizeProject(app.sql.db, request.identity, params.data.id, 'read');
