@@ -17,8 +17,11 @@ export interface Batch {
   readonly rawBytes: number;
   /** Drops since the previous batch, sent as `X-CloudSage-Dropped`. */
   readonly dropped: DropCounts;
-  /** The gzip NDJSON body, compressed on first call and kept for retries. */
-  body(): Promise<Uint8Array>;
+  /**
+   * The gzip NDJSON body, at zlib's default level unless the transport asks for another (the agent
+   * sends at 1): compressed on first call and kept for retries at the same level.
+   */
+  body(level?: number): Promise<Uint8Array>;
 }
 
 /**
@@ -34,13 +37,17 @@ export function createBatch(
   dropped: DropCounts,
 ): Batch {
   let body: Promise<Uint8Array> | undefined;
+  let bodyLevel: number | undefined;
   return {
     idempotencyKey,
     lines,
     rawBytes,
     dropped,
-    body() {
-      body ??= gzipLines(lines);
+    body(level) {
+      if (!body || level !== bodyLevel) {
+        body = gzipLines(lines, level);
+        bodyLevel = level;
+      }
       return body;
     },
   };

@@ -18,7 +18,6 @@ export { systemClock } from './clock.js';
 export type { CloudSageErrorCode, CloudSageErrorInit } from './errors.js';
 export { CloudSageError, ERROR_CODES } from './errors.js';
 export type { FlushResult } from './flush.js';
-export { gzipLines } from './gzip.js';
 export type { FetchLike } from './http-fetch.js';
 export { InMemorySink } from './in-memory-sink.js';
 export type { BeforeSend, CloudSageOptions, LogInput } from './options.js';

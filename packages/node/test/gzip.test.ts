@@ -1,5 +1,7 @@
 import { gunzipSync } from 'node:zlib';
+import { emptyDropCounts } from '@cloudsage/schema';
 import { describe, expect, it } from 'vitest';
+import { createBatch } from '../src/batch.js';
 import { encodeLines, gzipLines } from '../src/gzip.js';
 
 // The body as the straightforward join would make it: the reference encodeLines must match byte for byte.
@@ -64,5 +66,22 @@ describe('gzipLines', () => {
     expect(gunzipSync(fast).equals(reference(lines))).toBe(true);
     expect(gunzipSync(best).equals(reference(lines))).toBe(true);
     expect(fast.length).toBeGreaterThan(best.length);
+  });
+});
+
+describe('batch.body', () => {
+  it('compresses once per level and keeps that body for retries; another level compresses again', async () => {
+    const lines = Array.from({ length: 500 }, (_, i) => `{"level":30,"msg":"request ${i % 7} completed"}`);
+    const batch = createBatch('k', lines, 0, emptyDropCounts());
+    const fast = batch.body(1);
+    expect(batch.body(1)).toBe(fast);
+    const usual = batch.body();
+    expect(usual).not.toBe(fast);
+    expect(batch.body()).toBe(usual);
+    const [a, b] = await Promise.all([fast, usual]);
+    expect(gunzipSync(a).equals(reference(lines))).toBe(true);
+    expect(gunzipSync(b).equals(reference(lines))).toBe(true);
+    // RFC 1952: XFL is 4 for the fastest level, 0 for the default.
+    expect([a[8], b[8]]).toEqual([4, 0]);
   });
 });

@@ -1,13 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import {
-  type Batch,
-  gzipLines,
-  isRetryableStatus,
-  parseRetryAfter,
-  type SendResult,
-  type Transport,
-} from '@cloudsage/node';
+import { type Batch, isRetryableStatus, parseRetryAfter, type SendResult, type Transport } from '@cloudsage/node';
 import { formatDroppedHeader } from '@cloudsage/schema';
 
 /** Where and how the agent posts batches. */
@@ -32,19 +25,6 @@ function errorMessage(body: string, status: number): { message: string; serverCo
 // bench's 1,000-line batches) for about half the CPU, and the CPU is what limits an agent beside its app.
 const GZIP_LEVEL = 1;
 
-/**
- * The batch's gzip NDJSON body at {@link GZIP_LEVEL}, compressed once and kept for its retries (the
- * client's own `batch.body()` does the same at zlib's default level).
- */
-function gzipBody(batch: Batch, cache: WeakMap<Batch, Promise<Buffer>>): Promise<Buffer> {
-  let body = cache.get(batch);
-  if (!body) {
-    body = gzipLines(batch.lines, GZIP_LEVEL);
-    cache.set(batch, body);
-  }
-  return body;
-}
-
 interface Answer {
   status: number;
   retryAfter: string | undefined;
@@ -68,7 +48,6 @@ export function createIngestSender(options: IngestSenderOptions): Transport {
     : new HttpAgent({ keepAlive: true, maxSockets: 4 });
   const request = https ? httpsRequest : httpRequest;
   const timeoutMs = options.requestTimeoutMs ?? 30_000;
-  const bodies = new WeakMap<Batch, Promise<Buffer>>();
 
   const post = (headers: Record<string, string>, body: Uint8Array, signal: AbortSignal): Promise<Answer> =>
     new Promise((resolve, reject) => {
@@ -112,7 +91,7 @@ export function createIngestSender(options: IngestSenderOptions): Transport {
       const dropped = formatDroppedHeader(batch.dropped);
       if (dropped) headers['x-cloudsage-dropped'] = dropped;
       try {
-        const res = await post(headers, await gzipBody(batch, bodies), signal);
+        const res = await post(headers, await batch.body(GZIP_LEVEL), signal);
         if (res.status >= 200 && res.status < 300) return { kind: 'sent', status: res.status };
         const { message, serverCode } = errorMessage(res.body, res.status);
         if (res.status === 413) return { kind: 'too_large', status: 413, message };
