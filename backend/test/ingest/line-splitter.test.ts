@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.js';
 import { LineSplitter } from '../../src/services/ingest/line-splitter.js';
+import { chunksOf } from './chunks.js';
 
 const BODY = Buffer.from('{"a":1}\n\n  \r\nplain text é\r\n{"b":"split across chunks"}\nlast without newline');
-
-function chunked(buf: Buffer, size: number): Buffer[] {
-  const out: Buffer[] = [];
-  for (let i = 0; i < buf.length; i += size) out.push(buf.subarray(i, i + size));
-  return out;
-}
 
 describe('LineSplitter', () => {
   it('hands each line to onLine as it completes, skipping blank lines, whatever the chunking', () => {
@@ -18,7 +13,7 @@ describe('LineSplitter', () => {
     for (const size of [1, 3, 7, BODY.length]) {
       const seen: string[] = [];
       const splitter = new LineSplitter(100, 1024, (line) => seen.push(line));
-      for (const chunk of chunked(BODY, size)) {
+      for (const chunk of chunksOf(BODY, size)) {
         splitter.push(chunk);
         // Only whole lines are handed over while the body streams.
         expect(seen.every((line, i) => line === expected[i])).toBe(true);
@@ -32,7 +27,7 @@ describe('LineSplitter', () => {
   it('keeps only the first maxLineBytes bytes of a longer line', () => {
     const seen: string[] = [];
     const splitter = new LineSplitter(100, 4, (line) => seen.push(line));
-    for (const chunk of chunked(Buffer.from('abcdefgh\nxy\n123456'), 3)) splitter.push(chunk);
+    for (const chunk of chunksOf(Buffer.from('abcdefgh\nxy\n123456'), 3)) splitter.push(chunk);
     splitter.end();
     expect(seen).toEqual(['abcd', 'xy', '1234']);
   });

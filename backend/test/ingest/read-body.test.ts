@@ -4,16 +4,12 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.js';
 import { readBody } from '../../src/services/ingest/read-body.js';
+import { chunksOf } from './chunks.js';
 
 const MIB = 1024 * 1024;
 const LIMITS = { maxBodyBytes: 16 * MIB, maxInflatedBytes: 50 * MIB };
 
-// Splits a buffer into chunks of `size`, as a socket would deliver it.
-function chunked(buf: Buffer, size: number): Readable {
-  const chunks: Buffer[] = [];
-  for (let o = 0; o < buf.length; o += size) chunks.push(buf.subarray(o, o + size));
-  return Readable.from(chunks);
-}
+const chunked = (buf: Buffer, size: number): Readable => Readable.from(chunksOf(buf, size));
 
 async function read(body: Readable, limits = LIMITS) {
   const out: Buffer[] = [];
