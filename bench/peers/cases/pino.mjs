@@ -1,9 +1,12 @@
 // pino runs: each shipper as its README sets it up, with its defaults, pointed at the local sink.
 import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { createStream } from '@cloudsage/pino';
 import pino from 'pino';
 import { record } from '../workload.mjs';
 import { cloudsageOptions } from './cloudsage-options.mjs';
+
+const BARE_HTTP_TARGET = fileURLToPath(new URL('./bare-http-target.mjs', import.meta.url));
 
 function logWith(logger) {
   return (i) => {
@@ -49,6 +52,15 @@ export const setups = {
           stream.end();
         }),
     };
+  },
+  // The least an HTTP shipper can do (bare-http-target.mjs): a floor for delivering over HTTP, not a shipper.
+  'pino-bare-http': ({ sinkUrl }) => {
+    const { written: _, ...run } = viaTransport(BARE_HTTP_TARGET, { url: sinkUrl });
+    return run;
+  },
+  'pino-bare-http-gzip': ({ sinkUrl }) => {
+    const { written: _, ...run } = viaTransport(BARE_HTTP_TARGET, { url: sinkUrl, level: 1 });
+    return run;
   },
   'pino-axiom': ({ sinkUrl }) => {
     const { written: _, ...run } = viaTransport('@axiomhq/pino', {

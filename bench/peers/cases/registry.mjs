@@ -21,6 +21,18 @@ export const CASES = [
     module: './pino.mjs',
     cloudsage: true,
   },
+  {
+    id: 'pino-bare-http',
+    logger: 'pino',
+    label: 'bare HTTP forward, no gzip (floor over HTTP; not a shipper)',
+    module: './pino.mjs',
+  },
+  {
+    id: 'pino-bare-http-gzip',
+    logger: 'pino',
+    label: 'bare HTTP forward, gzip level 1 (floor over HTTP; not a shipper)',
+    module: './pino.mjs',
+  },
   { id: 'pino-axiom', logger: 'pino', label: '@axiomhq/pino', module: './pino.mjs' },
   { id: 'pino-logtail', logger: 'pino', label: '@logtail/pino', module: './pino.mjs' },
   { id: 'pino-loki', logger: 'pino', label: 'pino-loki', module: './pino.mjs' },
