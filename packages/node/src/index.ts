@@ -11,6 +11,7 @@ export type {
 export type { Batch } from './batch.js';
 export { createBatch, splitBatch } from './batch.js';
 export type { DropPolicy } from './buffer.js';
+export { BURST_BUFFER_DEFAULTS, withBurstBufferDefaults } from './burst-defaults.js';
 export type { FlushOptions } from './client.js';
 export { CloudSage } from './client.js';
 export type { Clock, TimerHandle } from './clock.js';

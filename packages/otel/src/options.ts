@@ -1,4 +1,4 @@
-import type { CloudSageOptions } from '@cloudsage/node';
+import { type CloudSageOptions, withBurstBufferDefaults } from '@cloudsage/node';
 import { z } from 'zod';
 import { invalidOptions } from './errors.js';
 
@@ -21,19 +21,6 @@ export interface CloudSageOtelOptions extends CloudSageOptions {
   /** Deadline of the final flush in `shutdown()` (default 10 s). */
   shutdownTimeoutMs?: number;
 }
-
-/**
- * Default `maxBufferRecords`: a burst logged in one synchronous loop is all buffered before the first
- * batch can leave, and 300,000 small records overran the client's 100,000 while using under the bytes
- * bound. The bytes bound is the one that limits memory.
- */
-export const DEFAULT_MAX_BUFFER_RECORDS = 1_000_000;
-
-/**
- * Default `maxBufferBytes`, twice the client's 64 MiB: a 300,000-record burst took ~80 MiB (records
- * plus per-record overhead) and overran it.
- */
-export const DEFAULT_MAX_BUFFER_BYTES = 128 * 1024 * 1024;
 
 const Schema = z.looseObject({
   waitForDelivery: z.boolean().default(false),
@@ -60,7 +47,5 @@ export function resolveOtelOptions(options: CloudSageOtelOptions | undefined): R
   if (!parsed.success) throw invalidOptions('CloudSageLogRecordExporter', parsed.error);
   const { waitForDelivery, includeResource, shutdownTimeoutMs, ...client } = parsed.data as CloudSageOtelOptions &
     Omit<ResolvedOtelOptions, 'client'>;
-  if (client.maxBufferRecords === undefined) client.maxBufferRecords = DEFAULT_MAX_BUFFER_RECORDS;
-  if (client.maxBufferBytes === undefined) client.maxBufferBytes = DEFAULT_MAX_BUFFER_BYTES;
-  return { waitForDelivery, includeResource, shutdownTimeoutMs, client };
+  return { waitForDelivery, includeResource, shutdownTimeoutMs, client: withBurstBufferDefaults(client) };
 }

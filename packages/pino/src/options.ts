@@ -1,4 +1,4 @@
-import type { CloudSageOptions } from '@cloudsage/node';
+import { type CloudSageOptions, withBurstBufferDefaults } from '@cloudsage/node';
 import { z } from 'zod';
 import { invalidOptions } from './errors.js';
 import { createWarningReporter } from './worker-warnings.js';
@@ -22,15 +22,6 @@ export interface CloudSagePinoOptions extends CloudSageOptions {
 const Schema = z.looseObject({
   shutdownTimeoutMs: z.number().int().min(0).max(600_000).default(8000),
 });
-
-/** The transport's default `maxBufferRecords`: the bytes bound is the one that limits memory. */
-export const DEFAULT_MAX_BUFFER_RECORDS = 1_000_000;
-
-/**
- * The transport's default `maxBufferBytes`, twice the client's 64 MiB: `createStream` in the app's
- * thread cannot hold a burst back, and a 300,000-line burst of ~190-byte pino lines takes ~75 MiB.
- */
-export const DEFAULT_MAX_BUFFER_BYTES = 128 * 1024 * 1024;
 
 /**
  * The transport's default `batch.maxRecords`, five times the client's 1,000: ~190-byte pino lines fill
@@ -66,8 +57,7 @@ export function resolvePinoOptions(options: CloudSagePinoOptions | undefined, in
   if (inWorker && client.exitHooks === undefined) client.exitHooks = false;
   // pino hands over bursts of small lines far faster than any backend takes them: bound the buffer by
   // bytes rather than by the client's 100,000 records, which a 300,000-line burst overflows at once.
-  if (client.maxBufferRecords === undefined) client.maxBufferRecords = DEFAULT_MAX_BUFFER_RECORDS;
-  if (client.maxBufferBytes === undefined) client.maxBufferBytes = DEFAULT_MAX_BUFFER_BYTES;
+  withBurstBufferDefaults(client);
   if (client.batch?.maxRecords === undefined) client.batch = { ...client.batch, maxRecords: DEFAULT_BATCH_RECORDS };
   // No function crosses into the worker, so there is never an onError there: report as warnings.
   if (inWorker && client.onError === undefined) client.onError = createWarningReporter();

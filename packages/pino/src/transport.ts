@@ -1,14 +1,9 @@
 import type { Transform } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { isMainThread } from 'node:worker_threads';
-import { CloudSage, type FlushResult } from '@cloudsage/node';
+import { BURST_BUFFER_DEFAULTS, CloudSage, type FlushResult } from '@cloudsage/node';
 import { LineStream } from './line-stream.js';
-import {
-  type CloudSagePinoOptions,
-  DEFAULT_MAX_BUFFER_BYTES,
-  DEFAULT_MAX_BUFFER_RECORDS,
-  resolvePinoOptions,
-} from './options.js';
+import { type CloudSagePinoOptions, resolvePinoOptions } from './options.js';
 import { RoomGate } from './room-gate.js';
 
 /** The stream pino writes to: a writable of NDJSON lines, whose `close` awaits the final flush. */
@@ -45,11 +40,15 @@ const POLL_MS = 5;
 
 function buildStream(options: CloudSagePinoOptions, backpressure: boolean): CloudSageStream {
   const { shutdownTimeoutMs, client: clientOptions } = resolvePinoOptions(options, !isMainThread);
+  const {
+    maxBufferBytes = BURST_BUFFER_DEFAULTS.maxBufferBytes,
+    maxBufferRecords = BURST_BUFFER_DEFAULTS.maxBufferRecords,
+  } = clientOptions;
   const client = new CloudSage(clientOptions);
   const gate = backpressure
     ? new RoomGate(client, {
-        maxBufferBytes: clientOptions.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES,
-        maxBufferRecords: clientOptions.maxBufferRecords ?? DEFAULT_MAX_BUFFER_RECORDS,
+        maxBufferBytes,
+        maxBufferRecords,
         stallMs: STALL_MS,
         pollMs: POLL_MS,
       })

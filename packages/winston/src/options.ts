@@ -1,4 +1,4 @@
-import type { CloudSageOptions } from '@cloudsage/node';
+import { type CloudSageOptions, withBurstBufferDefaults } from '@cloudsage/node';
 import type { Format } from 'logform';
 import { z } from 'zod';
 import { invalidOptions } from './errors.js';
@@ -30,19 +30,6 @@ export interface CloudSageWinstonOptions extends CloudSageOptions {
    */
   exceptionFlushTimeoutMs?: number;
 }
-
-/**
- * Default `maxBufferRecords`: a burst logged in one synchronous loop is all buffered before the first
- * batch can leave, and 300,000 small records overran the client's 100,000 while using under the bytes
- * bound. The bytes bound is the one that limits memory.
- */
-export const DEFAULT_MAX_BUFFER_RECORDS = 1_000_000;
-
-/**
- * Default `maxBufferBytes`, twice the client's 64 MiB: a 300,000-record burst of ~200-byte lines takes
- * ~75 MiB (records plus per-record overhead) and overran it.
- */
-export const DEFAULT_MAX_BUFFER_BYTES = 128 * 1024 * 1024;
 
 const Schema = z.looseObject({
   level: z.string().min(1).optional(),
@@ -85,8 +72,7 @@ export function resolveWinstonOptions(options: CloudSageWinstonOptions | undefin
     exceptionFlushTimeoutMs,
     ...client
   } = parsed.data as CloudSageWinstonOptions & { shutdownTimeoutMs: number; exceptionFlushTimeoutMs: number };
-  if (client.maxBufferRecords === undefined) client.maxBufferRecords = DEFAULT_MAX_BUFFER_RECORDS;
-  if (client.maxBufferBytes === undefined) client.maxBufferBytes = DEFAULT_MAX_BUFFER_BYTES;
+  withBurstBufferDefaults(client);
   return {
     stream: { level, format, silent, handleExceptions, handleRejections },
     shutdownTimeoutMs,
