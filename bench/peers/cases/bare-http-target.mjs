@@ -38,8 +38,10 @@ export default async function bareHttpTarget(options) {
     });
   const send = (text) => {
     inFlight++;
+    // A failed POST is not retried: its records are missing from the sink's count, which shows it.
     const done = encode(text)
       .then(post)
+      .catch(() => {})
       .finally(() => {
         inFlight--;
         sent.delete(done);
