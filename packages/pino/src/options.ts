@@ -36,7 +36,8 @@ const PINO_ADDED_KEYS = ['$context', 'pinoWillSendConfig'] as const;
 /** The transport's own options, split from those handed to `new CloudSage()`. */
 export interface ResolvedPinoOptions {
   shutdownTimeoutMs: number;
-  client: CloudSageOptions;
+  /** The client's options; the buffer bounds are always set (the transport's gate needs them). */
+  client: CloudSageOptions & Required<Pick<CloudSageOptions, 'maxBufferBytes' | 'maxBufferRecords'>>;
 }
 
 /**
@@ -55,11 +56,9 @@ export function resolvePinoOptions(options: CloudSagePinoOptions | undefined, in
   // config hand-shake of pino-abstract-transport); they are not the client's.
   for (const key of PINO_ADDED_KEYS) delete (client as Record<string, unknown>)[key];
   if (inWorker && client.exitHooks === undefined) client.exitHooks = false;
-  // pino hands over bursts of small lines far faster than any backend takes them: bound the buffer by
-  // bytes rather than by the client's 100,000 records, which a 300,000-line burst overflows at once.
-  withBurstBufferDefaults(client);
   if (client.batch?.maxRecords === undefined) client.batch = { ...client.batch, maxRecords: DEFAULT_BATCH_RECORDS };
   // No function crosses into the worker, so there is never an onError there: report as warnings.
   if (inWorker && client.onError === undefined) client.onError = createWarningReporter();
-  return { shutdownTimeoutMs, client };
+  // pino hands over bursts of small lines far faster than any backend takes them.
+  return { shutdownTimeoutMs, client: withBurstBufferDefaults(client) };
 }

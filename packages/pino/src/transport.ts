@@ -1,7 +1,7 @@
 import type { Transform } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { isMainThread } from 'node:worker_threads';
-import { BURST_BUFFER_DEFAULTS, CloudSage, type FlushResult } from '@cloudsage/node';
+import { CloudSage, type FlushResult } from '@cloudsage/node';
 import { LineStream } from './line-stream.js';
 import { type CloudSagePinoOptions, resolvePinoOptions } from './options.js';
 import { RoomGate } from './room-gate.js';
@@ -40,15 +40,11 @@ const POLL_MS = 5;
 
 function buildStream(options: CloudSagePinoOptions, backpressure: boolean): CloudSageStream {
   const { shutdownTimeoutMs, client: clientOptions } = resolvePinoOptions(options, !isMainThread);
-  const {
-    maxBufferBytes = BURST_BUFFER_DEFAULTS.maxBufferBytes,
-    maxBufferRecords = BURST_BUFFER_DEFAULTS.maxBufferRecords,
-  } = clientOptions;
   const client = new CloudSage(clientOptions);
   const gate = backpressure
     ? new RoomGate(client, {
-        maxBufferBytes,
-        maxBufferRecords,
+        maxBufferBytes: clientOptions.maxBufferBytes,
+        maxBufferRecords: clientOptions.maxBufferRecords,
         stallMs: STALL_MS,
         pollMs: POLL_MS,
       })
