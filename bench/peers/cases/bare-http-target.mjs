@@ -17,8 +17,8 @@ export default async function bareHttpTarget(options) {
   const headers = { 'content-type': 'application/x-ndjson', 'x-cloudsage-key': 'csk_bench' };
   if (options.level !== undefined) headers['content-encoding'] = 'gzip';
   let pending = '';
-  let inFlight = 0;
   let onRoom = null;
+  // The requests in flight (encoding or posting).
   const sent = new Set();
 
   const encode = (text) =>
@@ -37,13 +37,11 @@ export default async function bareHttpTarget(options) {
       req.end(body);
     });
   const send = (text) => {
-    inFlight++;
     // A failed POST is not retried: its records are missing from the sink's count, which shows it.
     const done = encode(text)
       .then(post)
       .catch(() => {})
       .finally(() => {
-        inFlight--;
         sent.delete(done);
         const wake = onRoom;
         onRoom = null;
@@ -60,7 +58,7 @@ export default async function bareHttpTarget(options) {
       const cut = pending.lastIndexOf('\n') + 1;
       send(pending.slice(0, cut));
       pending = pending.slice(cut);
-      if (inFlight < MAX_IN_FLIGHT) return callback();
+      if (sent.size < MAX_IN_FLIGHT) return callback();
       onRoom = callback;
     },
     final(callback) {

@@ -35,6 +35,12 @@ function viaTransport(target, options) {
   };
 }
 
+/** The bare HTTP forward: delivery is what the sink counts, so no `written`. */
+function bareHttp(options) {
+  const { written: _, ...run } = viaTransport(BARE_HTTP_TARGET, options);
+  return run;
+}
+
 /** @type {Record<string, (ctx: { sinkUrl: string }) => object>} */
 export const setups = {
   'pino-file': () => viaTransport('pino/file', { destination: '/dev/null' }),
@@ -54,14 +60,8 @@ export const setups = {
     };
   },
   // The least an HTTP shipper can do (bare-http-target.mjs): a floor for delivering over HTTP, not a shipper.
-  'pino-bare-http': ({ sinkUrl }) => {
-    const { written: _, ...run } = viaTransport(BARE_HTTP_TARGET, { url: sinkUrl });
-    return run;
-  },
-  'pino-bare-http-gzip': ({ sinkUrl }) => {
-    const { written: _, ...run } = viaTransport(BARE_HTTP_TARGET, { url: sinkUrl, level: 1 });
-    return run;
-  },
+  'pino-bare-http': ({ sinkUrl }) => bareHttp({ url: sinkUrl }),
+  'pino-bare-http-gzip': ({ sinkUrl }) => bareHttp({ url: sinkUrl, level: 1 }),
   'pino-axiom': ({ sinkUrl }) => {
     const { written: _, ...run } = viaTransport('@axiomhq/pino', {
       dataset: 'bench',
