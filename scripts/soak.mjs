@@ -3,7 +3,7 @@
 // scoring, sampled every few seconds for throughput, ingest p99, RSS and open file descriptors; fails when
 // memory or descriptors keep growing. Run after `pnpm build`.
 //   pnpm test:soak                 10 minutes
-//   SOAK_SECONDS=60 node scripts/soak.mjs    the CI length
+//   SOAK_SECONDS=180 node scripts/soak.mjs   the CI length (pnpm test:soak:ci)
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -13,7 +13,10 @@ import { gzipSync } from 'node:zlib';
 
 const root = resolve(import.meta.dirname, '..');
 const seconds = Number(process.env.SOAK_SECONDS ?? 600);
-const sampleMs = Number(process.env.SOAK_SAMPLE_MS ?? (seconds <= 120 ? 5000 : 15000));
+const sampleMs = Number(process.env.SOAK_SAMPLE_MS ?? (seconds <= 300 ? 5000 : 15000));
+// RSS reaches its working band under this load within about a minute (330-470 MB for the backend, its
+// collector's sawtooth, in a 5-minute run); before that a rise is warm-up, not a leak.
+const WARMUP_S = 60;
 const say = (line) => process.stdout.write(`${line}\n`);
 const port = () => 20_000 + Math.floor(Math.random() * 30_000);
 
@@ -224,8 +227,11 @@ const history = await api('GET', `/api/risk-history/${projects[0].id}?days=1`, u
 const scored = (Array.isArray(history) ? history : (history.points ?? [])).length;
 stopAll();
 
-// Flat means: the last third does not sit clearly above the middle third (warm-up excluded).
+// Flat means: the last third does not sit clearly above the middle third, the first third (at least the
+// warm-up) left out. A shorter run cannot tell warm-up from a leak, so it does not judge memory (a 60 s
+// run gave 0.99x, 1.03x and 1.30x on the same backend).
 const third = Math.max(1, Math.floor(samples.length / 3));
+const judgeMemory = samples.length >= 6 && (samples[third - 1]?.t ?? 0) >= WARMUP_S;
 const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const mid = samples.slice(third, 2 * third);
 const end = samples.slice(2 * third);
@@ -239,8 +245,9 @@ say(
   `backend RSS last third / middle third: ${rssGrowth.toFixed(2)}x; fds: ${fdGrowth >= 0 ? '+' : ''}${fdGrowth}; worker RSS: ${workerGrowth.toFixed(2)}x`,
 );
 const problems = [];
-if (samples.length >= 6 && rssGrowth > 1.25) problems.push('backend memory keeps growing');
-if (samples.length >= 6 && workerGrowth > 1.25) problems.push('worker memory keeps growing');
+if (!judgeMemory) say(`memory not judged: the run is too short to leave out a ${WARMUP_S} s warm-up`);
+if (judgeMemory && rssGrowth > 1.25) problems.push('backend memory keeps growing');
+if (judgeMemory && workerGrowth > 1.25) problems.push('worker memory keeps growing');
 if (samples.length >= 6 && fdGrowth > 20) problems.push('backend file descriptors keep growing');
 if (totals.errors > 0 || totals.readErrors > 0) problems.push('requests failed under a steady load');
 if (totals.records === 0 || scored === 0) problems.push('nothing ingested or scored');
@@ -248,5 +255,5 @@ if (problems.length > 0) {
   say(`\nSOAK FAILED: ${problems.join('; ')}`);
   process.exit(1);
 }
-say('\nsoak passed: memory and descriptors flat, no failed request');
+say(`\nsoak passed: ${judgeMemory ? 'memory and ' : ''}descriptors flat, no failed request`);
 process.exit(0);
