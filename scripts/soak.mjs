@@ -227,22 +227,26 @@ const history = await api('GET', `/api/risk-history/${projects[0].id}?days=1`, u
 const scored = (Array.isArray(history) ? history : (history.points ?? [])).length;
 stopAll();
 
-// Flat means: the last third does not sit clearly above the middle third, the first third (at least the
-// warm-up) left out. A shorter run cannot tell warm-up from a leak, so it does not judge memory (a 60 s
-// run gave 0.99x, 1.03x and 1.30x on the same backend).
+// Descriptors are flat when the last third does not sit clearly above the middle third. Memory is judged
+// on what follows the warm-up (the first third or the first WARMUP_S, whichever is longer): its later half
+// against its earlier half. A run with too little after the warm-up does not judge memory (a 60 s run
+// gave 0.99x, 1.03x and 1.30x on the same backend).
 const third = Math.max(1, Math.floor(samples.length / 3));
-const judgeMemory = samples.length >= 6 && (samples[third - 1]?.t ?? 0) >= WARMUP_S;
 const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-const mid = samples.slice(third, 2 * third);
-const end = samples.slice(2 * third);
-const rssGrowth = median(end.map((s) => s.backendRss)) / Math.max(1, median(mid.map((s) => s.backendRss)));
-const fdGrowth = median(end.map((s) => s.backendFds)) - median(mid.map((s) => s.backendFds));
-const workerGrowth = median(end.map((s) => s.workerRss)) / Math.max(1, median(mid.map((s) => s.workerRss)));
+const fdsOf = (xs) => median(xs.map((s) => s.backendFds));
+const fdGrowth = fdsOf(samples.slice(2 * third)) - fdsOf(samples.slice(third, 2 * third));
+const settled = samples.slice(Math.max(third, samples.filter((s) => s.t <= WARMUP_S).length));
+const judgeMemory = settled.length >= 4;
+const earlier = settled.slice(0, Math.floor(settled.length / 2));
+const later = settled.slice(Math.floor(settled.length / 2));
+const growth = (key) => median(later.map((s) => s[key])) / Math.max(1, median(earlier.map((s) => s[key])));
+const rssGrowth = growth('backendRss');
+const workerGrowth = growth('workerRss');
 say(
   `\nrecords: ${totals.records} in ${totals.batches} batches (${totals.errors} failed), reads: ${totals.reads} (${totals.readErrors} failed), SSE events: ${totals.events}, windows scored for one project: ${scored}`,
 );
 say(
-  `backend RSS last third / middle third: ${rssGrowth.toFixed(2)}x; fds: ${fdGrowth >= 0 ? '+' : ''}${fdGrowth}; worker RSS: ${workerGrowth.toFixed(2)}x`,
+  `backend RSS after the warm-up, later half / earlier half: ${rssGrowth.toFixed(2)}x; fds: ${fdGrowth >= 0 ? '+' : ''}${fdGrowth}; worker RSS: ${workerGrowth.toFixed(2)}x`,
 );
 const problems = [];
 if (!judgeMemory) say(`memory not judged: the run is too short to leave out a ${WARMUP_S} s warm-up`);
