@@ -1,7 +1,7 @@
 /**
  * Every error the client reports has a stable `code` from this table (never reused), an optional HTTP
  * `status`, and the class {@link CloudSageError}. The README's errors table and the test in
- * `test/errors.test.ts` are kept in step with it.
+ * `test/errors-contract.test.ts` are kept in step with it (both ways).
  */
 export const ERROR_CODES = Object.freeze({
   invalid_options: 'The options given to `new CloudSage()` are invalid (thrown by the constructor).',
