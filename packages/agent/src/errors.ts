@@ -1,6 +1,7 @@
 /**
  * Every error the agent reports has a stable `code` from this table (never reused) and the class
- * {@link AgentError}. The README's errors table and `test/errors.test.ts` are kept in step with it.
+ * {@link AgentError}. The README's errors table and `test/errors-contract.test.ts` are kept in step
+ * with it (both ways).
  */
 export const AGENT_ERROR_CODES = Object.freeze({
   usage: 'The command line could not be parsed (unknown flag, missing value, unknown command).',

@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { READ_FLAGS, SHIP_FLAGS } from '../src/args.js';
 import { ENV_SETTINGS, ReadConfigSchema, type ShipConfig, ShipConfigSchema } from '../src/config.js';
-import { AGENT_ERROR_CODES, type AgentErrorCode, EXIT_STATUS } from '../src/errors.js';
+import type { AgentErrorCode } from '../src/errors.js';
 import type { AgentError, FlagSpec } from '../src/index.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
-describe('README, flags, settings and error codes stay in step', () => {
+describe('README, flags and settings stay in step', () => {
   it('lists every flag, with its setting name', () => {
     for (const f of [...SHIP_FLAGS, ...READ_FLAGS]) {
       expect(readme, `--${f.flag}`).toContain(`\`--${f.flag}\``);
@@ -23,11 +23,6 @@ describe('README, flags, settings and error codes stay in step', () => {
     for (const [name, key] of Object.entries(ENV_SETTINGS)) {
       expect(unknownKeys(ShipConfigSchema, key), name).toEqual([]);
       expect(readme, name).toContain(`\`${name}\``);
-    }
-  });
-  it('documents every error code with its exit status', () => {
-    for (const code of Object.keys(AGENT_ERROR_CODES) as AgentErrorCode[]) {
-      expect(readme).toMatch(new RegExp(`\\|\\s*\`${code}\`\\s*\\|\\s*${EXIT_STATUS[code]}\\s*\\|`));
     }
   });
 });
