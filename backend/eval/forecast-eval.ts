@@ -7,7 +7,7 @@
 
 import { builtinForecast } from '../src/services/forecast/builtin-forecaster.js';
 import type { ForecastFacts } from '../src/services/forecast/facts.js';
-import { predictRisk } from '../src/services/forecast/risk-model.js';
+import { predictRisk } from '../src/services/forecast/model/risk-model.js';
 import { addInto, type BacktestResult, backtest, emptyResult } from './backtest.js';
 import { generateSeries, SERIES_KINDS } from './series.js';
 import { timeStoredForecast } from './stored-timing.js';

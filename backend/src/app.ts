@@ -7,6 +7,8 @@ import Fastify, {
 } from 'fastify';
 import type { AppDeps } from './app-deps.js';
 import type { Config } from './config.js';
+import { createMetrics, type Metrics } from './instrumentation/metrics.js';
+import { instrumentBucket, instrumentSql } from './instrumentation/store-timing.js';
 import authPlugin from './plugins/auth.js';
 import errorHandler from './plugins/error-handler.js';
 import httpMetrics from './plugins/http-metrics.js';
@@ -14,8 +16,6 @@ import { registerRoutes } from './routes/index.js';
 import type { EventBus } from './services/events/event-bus.js';
 import { IngestTicker } from './services/events/ingest-ticker.js';
 import { memoryBus } from './services/events/memory-bus.js';
-import { createMetrics, type Metrics } from './services/metrics.js';
-import { instrumentBucket, instrumentSql } from './services/store-timing.js';
 import type { Bucket } from './store/bucket/bucket.js';
 import type { SqlStore } from './store/sql/open-sql.js';
 

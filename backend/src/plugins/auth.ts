@@ -2,10 +2,10 @@ import fastifyCookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors.js';
+import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE } from '../http/session-cookies.js';
 import type { Identity } from '../identity.js';
-import { looksLikeApiKey, resolveApiKey } from '../services/api-key-lookup.js';
-import { csrfTokenFor, safeEqual, verifyToken } from '../services/jwt.js';
-import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE } from '../services/session-cookies.js';
+import { looksLikeApiKey, resolveApiKey } from '../services/auth/api-key-lookup.js';
+import { csrfTokenFor, safeEqual, verifyToken } from '../services/auth/jwt.js';
 
 /** Options of the auth plugin. */
 export interface AuthOptions {

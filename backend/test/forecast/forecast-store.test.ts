@@ -2,8 +2,8 @@ import type { Forecast } from '@cloudsage/schema';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinForecast } from '../../src/services/forecast/builtin-forecaster.js';
-import { ForecastStore, forecastObjectKey } from '../../src/services/forecast-store.js';
 import { DirBucket } from '../../src/store/bucket/dir-bucket.js';
+import { ForecastStore, forecastObjectKey } from '../../src/store/forecast-store.js';
 import { openTestSql, SQL_DIALECTS, type TestSql } from '../support/sql-stores.js';
 import { emptyFacts } from './facts-fixture.js';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { csrfTokenFor } from '../../src/services/jwt.js';
+import { csrfTokenFor } from '../../src/services/auth/jwt.js';
 import { TEST_JWT_SECRET } from '../support/app.js';
 import { type FuzzApp, startFuzzApp, tenant } from './fuzz-app.js';
 import { describeReport, fuzz, RUNS, SOCKET_RUNS } from './fuzz-runner.js';

@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { LoginResponse, MeResponse, RegisterResponse } from '@cloudsage/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOGIN_LIMITS } from '../../src/services/accounts.js';
-import { TOKEN_ISSUER, TOKEN_LIFETIME_MS } from '../../src/services/jwt.js';
+import { LOGIN_LIMITS } from '../../src/services/auth/accounts.js';
+import { TOKEN_ISSUER, TOKEN_LIFETIME_MS } from '../../src/services/auth/jwt.js';
 import { startTestApp, TEST_JWT_SECRET, type TestApp } from '../support/app.js';
 import { SQL_DIALECTS } from '../support/sql-stores.js';
 import {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ApiKey, CreatedApiKey } from '@cloudsage/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LAST_USED_RESOLUTION_MS } from '../../src/services/api-key-lookup.js';
+import { LAST_USED_RESOLUTION_MS } from '../../src/services/auth/api-key-lookup.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { SQL_DIALECTS } from '../support/sql-stores.js';
 import {

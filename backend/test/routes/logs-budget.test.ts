@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { LogRecord } from '@cloudsage/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeCursor } from '../../src/services/logs-cursor.js';
-import { type LogsQuery, queryLogs } from '../../src/services/logs-query.js';
+import { decodeCursor } from '../../src/services/logs/logs-cursor.js';
+import { type LogsQuery, queryLogs } from '../../src/services/logs/logs-query.js';
 import { DirBucket } from '../../src/store/bucket/dir-bucket.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { SQL_DIALECTS } from '../support/sql-stores.js';

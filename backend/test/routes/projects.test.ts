@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Project } from '@cloudsage/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deleteProject } from '../../src/services/projects.js';
+import { deleteProject } from '../../src/services/projects/projects.js';
 import type { Bucket } from '../../src/store/bucket/bucket.js';
 import { DirBucket } from '../../src/store/bucket/dir-bucket.js';
 import { startTestApp, type TestApp } from '../support/app.js';

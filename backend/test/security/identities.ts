@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { csrfTokenFor, signToken, TOKEN_LIFETIME_MS } from '../../src/services/jwt.js';
+import { csrfTokenFor, signToken, TOKEN_LIFETIME_MS } from '../../src/services/auth/jwt.js';
 import { TEST_JWT_SECRET } from '../support/app.js';
 import type { Role } from './access-policy.js';
 

@@ -1,11 +1,11 @@
 import { Credentials, type LoginResponse, type MeResponse, type RegisterResponse } from '@cloudsage/schema';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors.js';
+import { acceptJsonOnly } from '../../http/json-body.js';
+import { clearSessionCookies, setSessionCookies } from '../../http/session-cookies.js';
+import { parseBody } from '../../http/validation.js';
 import { requireUser } from '../../plugins/auth.js';
-import { findUser, login, register, revokeToken, type Session } from '../../services/accounts.js';
-import { acceptJsonOnly } from '../../services/json-body.js';
-import { clearSessionCookies, setSessionCookies } from '../../services/session-cookies.js';
-import { parseBody } from '../../services/validation.js';
+import { findUser, login, register, revokeToken, type Session } from '../../services/auth/accounts.js';
 
 /** Options of the auth routes. */
 export interface AuthRoutesOptions {

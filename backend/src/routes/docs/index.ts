@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { buildOpenApi } from '../../services/openapi.js';
+import { buildOpenApi } from './openapi.js';
 
 /** `GET /api/docs`: the OpenAPI 3.1 document of the HTTP API (also at `/api/docs/openapi.json`). */
 export default async function docsRoutes(app: FastifyInstance): Promise<void> {

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
+import { authorizeProject } from '../../services/auth/project-access.js';
 import type { BusEvent, EventBus } from '../../services/events/event-bus.js';
-import { authorizeProject } from '../../services/project-access.js';
 
 const Params = z.object({ id: z.string().min(1).max(64) });
 

@@ -2,11 +2,11 @@ import { FeedbackRequest } from '@cloudsage/schema';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { notFound } from '../../errors.js';
+import { acceptJsonOnly } from '../../http/json-body.js';
+import { parseBody, parseQuery } from '../../http/validation.js';
+import { authorizeProject } from '../../services/auth/project-access.js';
 import { recordFeedback } from '../../services/forecast/feedback.js';
-import type { ForecastStore } from '../../services/forecast-store.js';
-import { acceptJsonOnly } from '../../services/json-body.js';
-import { authorizeProject } from '../../services/project-access.js';
-import { parseBody, parseQuery } from '../../services/validation.js';
+import type { ForecastStore } from '../../store/forecast-store.js';
 
 type ProjectParams = { Params: { projectId: string } };
 const Query = z.object({ refresh: z.enum(['0', '1', 'true', 'false']).optional() });

@@ -4,7 +4,7 @@ import { builtinForecaster } from '../../services/forecast/builtin-forecaster.js
 import type { Forecaster } from '../../services/forecast/forecaster.js';
 import { gatherFacts } from '../../services/forecast/gather-facts.js';
 import { LlmForecaster } from '../../services/forecast/llm-forecaster.js';
-import { ForecastStore } from '../../services/forecast-store.js';
+import { ForecastStore } from '../../store/forecast-store.js';
 import { forecastRoutes } from './index.js';
 
 /** Options of the forecast plugin. */

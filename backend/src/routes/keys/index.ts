@@ -1,10 +1,10 @@
 import { CreateApiKeyRequest } from '@cloudsage/schema';
 import type { FastifyInstance } from 'fastify';
+import { acceptJsonOnly } from '../../http/json-body.js';
+import { parseBody } from '../../http/validation.js';
 import { requireCredentials } from '../../plugins/auth.js';
-import { createApiKey, listApiKeys, revokeApiKey } from '../../services/api-keys.js';
-import { acceptJsonOnly } from '../../services/json-body.js';
-import { authorizeProject } from '../../services/project-access.js';
-import { parseBody } from '../../services/validation.js';
+import { createApiKey, listApiKeys, revokeApiKey } from '../../services/auth/api-keys.js';
+import { authorizeProject } from '../../services/auth/project-access.js';
 
 type ProjectParams = { Params: { id: string } };
 type KeyParams = { Params: { id: string; keyId: string } };

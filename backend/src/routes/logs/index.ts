@@ -2,10 +2,10 @@ import { Level } from '@cloudsage/schema';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
-import { decodeCursor } from '../../services/logs-cursor.js';
-import { queryLogs } from '../../services/logs-query.js';
-import { authorizeProject } from '../../services/project-access.js';
-import { parseQuery } from '../../services/validation.js';
+import { parseQuery } from '../../http/validation.js';
+import { authorizeProject } from '../../services/auth/project-access.js';
+import { decodeCursor } from '../../services/logs/logs-cursor.js';
+import { queryLogs } from '../../services/logs/logs-query.js';
 
 /** Records a page answers when `limit` is not given, and the most it may ask for. */
 export const DEFAULT_LOGS_LIMIT = 100;

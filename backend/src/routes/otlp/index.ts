@@ -2,13 +2,13 @@ import { DROPPED_HEADER } from '@cloudsage/schema';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.js';
 import { IngestPool } from '../../services/ingest/ingest-pool.js';
-import { encodeLogsResponse, encodeStatus } from '../../services/otlp/otlp-proto.js';
+import { encodeLogsResponse, encodeStatus } from '../../services/ingest/otlp/otlp-proto.js';
 import {
   type OtlpEncoding,
   otlpEncodingOf,
   partialSuccessOf,
   receiveOtlpLogs,
-} from '../../services/otlp/receive-otlp.js';
+} from '../../services/ingest/otlp/receive-otlp.js';
 
 const PROTOBUF = 'application/x-protobuf';
 const JSON_TYPE = 'application/json';

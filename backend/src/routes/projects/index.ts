@@ -1,9 +1,10 @@
 import { CreateProjectRequest, UpdateProjectRequest } from '@cloudsage/schema';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors.js';
+import { acceptJsonOnly } from '../../http/json-body.js';
+import { parseBody } from '../../http/validation.js';
 import { requireCredentials, requireUser } from '../../plugins/auth.js';
-import { acceptJsonOnly } from '../../services/json-body.js';
-import { authorizeProject } from '../../services/project-access.js';
+import { authorizeProject } from '../../services/auth/project-access.js';
 import {
   createProject,
   deleteProject,
@@ -11,8 +12,7 @@ import {
   refuseLiteralPrivateWebhook,
   toProject,
   updateProject,
-} from '../../services/projects.js';
-import { parseBody } from '../../services/validation.js';
+} from '../../services/projects/projects.js';
 
 type IdParams = { Params: { id: string } };
 

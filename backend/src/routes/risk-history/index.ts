@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { authorizeProject } from '../../services/project-access.js';
-import { riskHistory } from '../../services/risk-history.js';
-import { parseQuery } from '../../services/validation.js';
+import { parseQuery } from '../../http/validation.js';
+import { authorizeProject } from '../../services/auth/project-access.js';
+import { riskHistory } from '../../store/risk-history.js';
 
 // 3650 matches what @cloudsage/node's getRiskHistory lets a caller ask for.
 const HistoryQuery = z.object({

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { RiskPoint, ScoreResponse } from '@cloudsage/schema';
 import type { Kysely } from 'kysely';
+import type { Memory } from '../../store/memory.js';
 import type { Database } from '../../store/sql/database.js';
-import type { Memory } from '../memory.js';
 
 /** Memory key of a project's baseline. */
 export const BASELINE_KEY = 'baseline';

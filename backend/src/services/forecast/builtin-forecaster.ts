@@ -10,7 +10,7 @@ import { forecastActions } from './forecast-actions.js';
 import { type ForecastNumbers, forecastNumbers } from './forecast-numbers.js';
 import { forecastText } from './forecast-text.js';
 import type { Forecaster } from './forecaster.js';
-import { MIN_TREND_POINTS } from './risk-model.js';
+import { MIN_TREND_POINTS } from './model/risk-model.js';
 
 /** A new forecast id. */
 export function newForecastId(): string {

@@ -8,7 +8,7 @@
 import type { ForecastFacts, LabelFact, TemplateFact } from './facts.js';
 import type { ForecastNumbers } from './forecast-numbers.js';
 import { count, duration, pct, quote, score, utcTime } from './format.js';
-import { MIN_TREND_POINTS } from './risk-model.js';
+import { MIN_TREND_POINTS } from './model/risk-model.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;

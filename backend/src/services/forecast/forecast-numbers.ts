@@ -5,11 +5,11 @@
  */
 
 import type { ForecastPoint } from '@cloudsage/schema';
-import { applyFeedback, baseConfidence, type Confidence, type FeedbackEffect } from './confidence.js';
 import type { ForecastFacts } from './facts.js';
 import { directionOf, patternKey } from './forecast-pattern.js';
-import { type HourlySeries, hourFloor, median, resampleHourly } from './resample.js';
-import { predictRisk, type RiskPrediction } from './risk-model.js';
+import { applyFeedback, baseConfidence, type Confidence, type FeedbackEffect } from './model/confidence.js';
+import { type HourlySeries, hourFloor, median, resampleHourly } from './model/resample.js';
+import { predictRisk, type RiskPrediction } from './model/risk-model.js';
 
 const HOUR_MS = 3_600_000;
 /** Hours a forecast covers. */

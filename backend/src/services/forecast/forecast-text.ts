@@ -8,7 +8,7 @@
 import type { ForecastFacts } from './facts.js';
 import type { ForecastNumbers } from './forecast-numbers.js';
 import { count, duration, pct, quote, score, utcTime } from './format.js';
-import { MIN_TREND_POINTS } from './risk-model.js';
+import { MIN_TREND_POINTS } from './model/risk-model.js';
 
 const DAY_MS = 86_400_000;
 

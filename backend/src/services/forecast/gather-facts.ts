@@ -7,9 +7,9 @@
 import { Baseline, type Explanation, type Forecast } from '@cloudsage/schema';
 import { type Kysely, sql } from 'kysely';
 import type { Bucket } from '../../store/bucket/bucket.js';
+import { sqlMemory } from '../../store/memory.js';
 import type { Database } from '../../store/sql/database.js';
 import { BASELINE_KEY } from '../dispatch/store-score.js';
-import { sqlMemory } from '../memory.js';
 import type { FactPoint, FeedbackFact, ForecastFacts, InputFacts, TemplateFact } from './facts.js';
 import { forecastPattern } from './forecast-pattern.js';
 import { labelFacts } from './label-facts.js';

@@ -9,11 +9,11 @@ import { Forecast, ForecastBasis } from '@cloudsage/schema';
 import type { FastifyBaseLogger } from 'fastify';
 import { z } from 'zod';
 import { assembleForecast, builtinForecast } from './builtin-forecaster.js';
-import { CONFIDENCE_LEVELS } from './confidence.js';
 import type { ForecastFacts } from './facts.js';
 import { type ForecastNumbers, forecastNumbers } from './forecast-numbers.js';
 import type { Forecaster } from './forecaster.js';
 import { factsPrompt, SYSTEM_PROMPT } from './llm-prompt.js';
+import { CONFIDENCE_LEVELS } from './model/confidence.js';
 
 /** Settings of the LLM forecaster (from CLOUDSAGE_LLM_* in config). */
 export interface LlmForecasterOptions {

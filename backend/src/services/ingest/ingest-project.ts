@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { AppError, notFound } from '../../errors.js';
 import type { Identity } from '../../identity.js';
 import type { Database } from '../../store/sql/database.js';
-import { authorizeProject } from '../project-access.js';
+import { authorizeProject } from '../auth/project-access.js';
 
 /**
  * The project an ingest request names before its body is read: `?projectId=` or the

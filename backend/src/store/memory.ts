@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../store/sql/database.js';
+import type { Database } from './sql/database.js';
 
 /** Per-project JSON values in SQL: DESIGN.md's Memory role (baselines, template tables). */
 export interface Memory {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { API_KEY_PREFIX, type ApiKey, type CreatedApiKey, type KeyScope } from '@cloudsage/schema';
 import type { Kysely, Selectable } from 'kysely';
-import { notFound } from '../errors.js';
-import type { ApiKeysTable, Database } from '../store/sql/database.js';
+import { notFound } from '../../errors.js';
+import type { ApiKeysTable, Database } from '../../store/sql/database.js';
 import { hashApiKey, parseScopes } from './api-key-lookup.js';
 import { isPlausibleId } from './project-access.js';
 

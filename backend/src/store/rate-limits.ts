@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../store/sql/database.js';
+import type { Database } from './sql/database.js';
 
 /** A fixed-window limit: at most `limit` hits per `windowMs`. */
 export interface RateLimit {

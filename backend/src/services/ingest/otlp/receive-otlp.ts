@@ -1,10 +1,10 @@
 import { Readable } from 'node:stream';
 import type { IngestResponse } from '@cloudsage/schema';
-import { AppError } from '../../errors.js';
-import type { Identity } from '../../identity.js';
-import { bodyEncodingOf } from '../ingest/body-form.js';
-import { type IngestDeps, type IngestOutcome, ingestBatch } from '../ingest/ingest-batch.js';
-import { readBody } from '../ingest/read-body.js';
+import { AppError } from '../../../errors.js';
+import type { Identity } from '../../../identity.js';
+import { bodyEncodingOf } from '../body-form.js';
+import { type IngestDeps, type IngestOutcome, ingestBatch } from '../ingest-batch.js';
+import { readBody } from '../read-body.js';
 import { decodeLogsRequest } from './otlp-proto.js';
 import { flattenLogsRequest } from './otlp-records.js';
 

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { API_KEY_PREFIX, KeyScope } from '@cloudsage/schema';
 import type { Kysely } from 'kysely';
-import type { Identity } from '../identity.js';
-import type { Database } from '../store/sql/database.js';
+import type { Identity } from '../../identity.js';
+import type { Database } from '../../store/sql/database.js';
 
 /** `last_used_at` is written at most this often per key, so a busy key costs one read a request. */
 export const LAST_USED_RESOLUTION_MS = 60_000;

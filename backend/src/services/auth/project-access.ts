@@ -1,8 +1,8 @@
 import type { KeyScope } from '@cloudsage/schema';
 import type { Kysely, Selectable } from 'kysely';
-import { AppError, notFound } from '../errors.js';
-import type { Identity } from '../identity.js';
-import type { Database, ProjectsTable } from '../store/sql/database.js';
+import { AppError, notFound } from '../../errors.js';
+import type { Identity } from '../../identity.js';
+import type { Database, ProjectsTable } from '../../store/sql/database.js';
 
 // Our ids are short printable ASCII (`p_` + base64url); nothing else can name a row, and a NUL
 // would make PostgreSQL fail the query instead of finding nothing.

@@ -2,8 +2,8 @@ import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { LEVEL_RANK, type Level, type LogRecord, type LogsPage } from '@cloudsage/schema';
 import type { Kysely } from 'kysely';
-import type { Bucket } from '../store/bucket/bucket.js';
-import type { Database } from '../store/sql/database.js';
+import type { Bucket } from '../../store/bucket/bucket.js';
+import type { Database } from '../../store/sql/database.js';
 import { compareNewestFirst, encodeCursor, type LogCursor, WHOLE_BATCH } from './logs-cursor.js';
 
 /** A logs request after validation; times are epoch ms. */

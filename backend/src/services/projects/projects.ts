@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { Project, Trend } from '@cloudsage/schema';
 import type { Kysely, Selectable } from 'kysely';
-import { AppError } from '../errors.js';
-import type { Identity } from '../identity.js';
-import type { Bucket } from '../store/bucket/bucket.js';
-import type { Database, ProjectsTable } from '../store/sql/database.js';
-import { isPrivateAddress } from './alerts/private-address.js';
+import { AppError } from '../../errors.js';
+import type { Identity } from '../../identity.js';
+import type { Bucket } from '../../store/bucket/bucket.js';
+import type { Database, ProjectsTable } from '../../store/sql/database.js';
+import { isPrivateAddress } from '../alerts/private-address.js';
 
 /** Points compared for a list item's trend: the newest half against the older half. */
 const TREND_POINTS = 6;

@@ -1,4 +1,4 @@
-import { AppError } from '../../errors.js';
+import { AppError } from '../../../errors.js';
 
 /** How trace and span ids are spelled in the decoded document. */
 export type IdEncoding = 'hex' | 'base64';

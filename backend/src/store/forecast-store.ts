@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Forecast } from '@cloudsage/schema';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { Bucket } from '../store/bucket/bucket.js';
-import type { Database } from '../store/sql/database.js';
+import type { Bucket } from './bucket/bucket.js';
+import type { Database } from './sql/database.js';
 
 /** Makes a new forecast for a project (the forecast engine: facts gathered, model run). */
 export type GenerateForecast = (projectId: string, now: number) => Promise<Forecast>;

@@ -1,6 +1,6 @@
 import type { RiskPoint } from '@cloudsage/schema';
 import type { Kysely, Selectable } from 'kysely';
-import type { Database, RiskHistoryTable } from '../store/sql/database.js';
+import type { Database, RiskHistoryTable } from './sql/database.js';
 
 const DAY_MS = 86_400_000;
 

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { MIN_PASSWORD_LENGTH, type User } from '@cloudsage/schema';
 import type { Kysely, Selectable } from 'kysely';
-import { AppError } from '../errors.js';
-import type { Database, UsersTable } from '../store/sql/database.js';
-import { isUniqueViolation } from '../store/sql/unique-violation.js';
+import { AppError } from '../../errors.js';
+import { hitRateLimit, type RateLimit, resetRateLimit, undoRateLimitHit } from '../../store/rate-limits.js';
+import type { Database, UsersTable } from '../../store/sql/database.js';
+import { isUniqueViolation } from '../../store/sql/unique-violation.js';
 import { csrfTokenFor, signToken } from './jwt.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords.js';
-import { hitRateLimit, type RateLimit, resetRateLimit, undoRateLimitHit } from './rate-limit.js';
 
 /** Failed logins allowed per account and per client address before 429. */
 export const LOGIN_LIMITS: { account: RateLimit; ip: RateLimit } = {

@@ -1,5 +1,5 @@
 import protobuf from 'protobufjs/light.js';
-import { AppError } from '../../errors.js';
+import { AppError } from '../../../errors.js';
 
 /**
  * The OTLP logs messages (opentelemetry-proto v1: collector/logs/v1/logs_service.proto,

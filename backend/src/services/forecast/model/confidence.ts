@@ -5,7 +5,7 @@
  * of call went wrong here.
  */
 
-import type { FeedbackFact } from './facts.js';
+import type { FeedbackFact } from '../facts.js';
 
 /** The levels of `basis.confidence`, least sure first. */
 export const CONFIDENCE_LEVELS = ['low', 'medium', 'high'] as const;
