@@ -46,10 +46,10 @@ describe('AckTracker', () => {
     for (let i = 1; i <= 5; i++) tracker.note(src, 100 + i * 10, 1000 + i);
     const k0 = tracker.newId();
     const k1 = tracker.newId();
-    const p1 = tracker.transport.send(batch(k1, 3), { signal: new AbortController().signal });
+    const p1 = tracker.sender.send(batch(k1, 3), { signal: new AbortController().signal });
     await tick();
     expect(journaled).toHaveLength(0); // batch 0's size is not known yet
-    const p0 = tracker.transport.send(batch(k0, 2), { signal: new AbortController().signal });
+    const p0 = tracker.sender.send(batch(k0, 2), { signal: new AbortController().signal });
     await tick();
     expect(journaled.map((b) => [b.key, b.ranges.map((r) => [r.start, r.end])])).toEqual([
       [k0, [[100, 120]]],
@@ -72,12 +72,12 @@ describe('AckTracker', () => {
     for (let i = 1; i <= 4; i++) tracker.note(src, 100 + i, 0);
     const k0 = tracker.newId();
     const signal = new AbortController().signal;
-    const whole = tracker.transport.send(batch(k0, 4), { signal });
+    const whole = tracker.sender.send(batch(k0, 4), { signal });
     await tick();
     answers.get(k0)!.resolve({ kind: 'too_large', status: 413, message: 'big' });
     await whole;
-    const left = tracker.transport.send(batch(`${k0}.0`, 2), { signal });
-    const right = tracker.transport.send(batch(`${k0}.1`, 2), { signal });
+    const left = tracker.sender.send(batch(`${k0}.0`, 2), { signal });
+    const right = tracker.sender.send(batch(`${k0}.1`, 2), { signal });
     await tick();
     answers.get(`${k0}.0`)!.resolve({ kind: 'sent', status: 202 });
     await left;
@@ -92,13 +92,13 @@ describe('AckTracker', () => {
     const { tracker, src, answers, settled, batch } = setup();
     tracker.note(src, 110, 0);
     const k0 = tracker.newId();
-    const p = tracker.transport.send(batch(k0, 1), { signal: new AbortController().signal });
+    const p = tracker.sender.send(batch(k0, 1), { signal: new AbortController().signal });
     await tick();
     tracker.close();
     answers.get(k0)!.resolve({ kind: 'failed', message: 'the agent is shutting down' });
     await p;
     expect(settled).toHaveLength(0);
-    const foreign = tracker.transport.send(batch('zzzzzzzz-3', 2), { signal: new AbortController().signal });
+    const foreign = tracker.sender.send(batch('zzzzzzzz-3', 2), { signal: new AbortController().signal });
     await tick();
     answers.get('zzzzzzzz-3')!.resolve({ kind: 'sent', status: 202 });
     expect(await foreign).toEqual({ kind: 'sent', status: 202 });

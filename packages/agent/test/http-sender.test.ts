@@ -4,7 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import { createBatch } from '@cloudsage/node';
 import { emptyDropCounts } from '@cloudsage/schema';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createIngestSender } from '../src/ship/http-sender.js';
+import { createAgentSender } from '../src/ship/http-sender.js';
 
 let server: Server | undefined;
 afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
@@ -33,7 +33,7 @@ function flakyIngest(): Promise<{ url: string; bodies: Buffer[]; keys: string[] 
 describe('the ingest sender', () => {
   it('sends gzip NDJSON at level 1, and a retry the very same body under the same key', async () => {
     const ingest = await flakyIngest();
-    const sender = createIngestSender({ endpoint: ingest.url, apiKey: 'csk_test' });
+    const sender = createAgentSender({ endpoint: ingest.url, apiKey: 'csk_test' });
     const lines = ['{"level":30,"msg":"a"}', '{"time":"2026-01-01T00:00:00.000Z","level":"info","msg":"b"}'];
     const batch = createBatch('run-0', lines, 80, emptyDropCounts());
     const signal = new AbortController().signal;

@@ -18,7 +18,7 @@ export interface Batch {
   /** Drops since the previous batch, sent as `X-CloudSage-Dropped`. */
   readonly dropped: DropCounts;
   /**
-   * The gzip NDJSON body, at zlib's default level unless the transport asks for another (the agent
+   * The gzip NDJSON body, at zlib's default level unless the sender asks for another (the agent
    * sends at 1): compressed on first call and kept for retries at the same level.
    */
   body(level?: number): Promise<Uint8Array>;

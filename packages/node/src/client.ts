@@ -10,7 +10,7 @@ import { createUndiciHttp } from './http-undici.js';
 import { type CloudSageOptions, type LogInput, type ResolvedOptions, resolveOptions } from './options.js';
 import { ReadApi, type RiskHistoryOptions, type SendFeedbackInput } from './read-api.js';
 import { createRedactor, type Redactor } from './redact.js';
-import { createHttpSender } from './send.js';
+import { createIngestSender } from './send.js';
 import { levelRank, lineLevelRank, serializeRecord } from './serialize.js';
 import { type ClientStats, Shipper } from './shipper.js';
 import { oversizeBytes, truncateLine } from './truncate.js';
@@ -66,9 +66,10 @@ export class CloudSage {
     this.rawFastPath = !this.redactor.hasPaths && !o.beforeSend;
     if (o.endpoint)
       this.http = o.fetch ? createFetchHttp(o.endpoint, o.fetch) : createUndiciHttp(o.endpoint, o.concurrency + 2);
-    const transport =
+    const sender =
+      o.sender ??
       o.transport ??
-      createHttpSender({
+      createIngestSender({
         http: this.http!,
         apiKey: o.apiKey!,
         projectId: o.projectId,
@@ -77,7 +78,7 @@ export class CloudSage {
       });
     this.shipper = new Shipper({
       options: o,
-      transport,
+      sender,
       clock: this.clock,
       random: o.random ?? Math.random,
       newId: o.idGenerator ?? randomUUID,

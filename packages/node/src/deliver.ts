@@ -3,7 +3,7 @@ import { type Batch, splitBatch } from './batch.js';
 import { type Clock, sleep } from './clock.js';
 import { CloudSageError } from './errors.js';
 import { backoffDelay, type RetryOptions } from './retry-policy.js';
-import type { SendResult, Transport } from './send.js';
+import type { Sender, SendResult } from './send.js';
 
 /** How a batch ended after retries and splits. */
 export interface DeliveryOutcome {
@@ -17,7 +17,7 @@ export interface DeliveryOutcome {
 
 /** What {@link deliver} needs. */
 export interface DeliveryContext {
-  transport: Transport;
+  sender: Sender;
   retry: RetryOptions | false;
   clock: Clock;
   random: () => number;
@@ -37,15 +37,15 @@ class RetryableAttempt extends Error {
   }
 }
 
-/** One batch through the transport with full-jitter retries (p-retry) inside the retry budget. */
+/** One batch through the sender with full-jitter retries (p-retry) inside the retry budget. */
 async function attemptWithRetries(batch: Batch, ctx: DeliveryContext): Promise<SendResult> {
   const retry = ctx.retry;
-  if (retry === false) return ctx.transport.send(batch, { signal: ctx.signal });
+  if (retry === false) return ctx.sender.send(batch, { signal: ctx.signal });
   const started = ctx.clock.now();
   try {
     return await pRetry(
       async () => {
-        const result = await ctx.transport.send(batch, { signal: ctx.signal });
+        const result = await ctx.sender.send(batch, { signal: ctx.signal });
         if (result.kind === 'retryable' && !ctx.signal.aborted) throw new RetryableAttempt(result);
         return result;
       },

@@ -4,7 +4,7 @@ import type { Clock } from './clock.js';
 import { CloudSageError } from './errors.js';
 import type { FetchLike } from './http-fetch.js';
 import type { RedactOptions } from './redact.js';
-import type { Transport } from './send.js';
+import type { Sender } from './send.js';
 
 /** A record as given to `log()`: any JSON-able object; `time`, `level` and `msg` are the usual fields. */
 export type LogInput = Record<string, unknown>;
@@ -13,7 +13,7 @@ export type LogInput = Record<string, unknown>;
 export type BeforeSend = (record: LogInput) => LogInput | null | undefined;
 
 /**
- * Options of `new CloudSage()`. Only `endpoint` and `apiKey` are required (or `transport`, in tests).
+ * Options of `new CloudSage()`. Only `endpoint` and `apiKey` are required (or `sender`, in tests).
  *
  * @example
  * const options: CloudSageOptions = { endpoint: 'http://127.0.0.1:3001', apiKey: process.env.CLOUDSAGE_KEY! };
@@ -51,8 +51,10 @@ export interface CloudSageOptions {
   onError?: (error: CloudSageError) => void;
   /** A `fetch` to use instead of undici (Bun, Deno, edge, msw). */
   fetch?: FetchLike;
-  /** Replaces the HTTP sender, e.g. with an `InMemorySink`. */
-  transport?: Transport;
+  /** Replaces the ingest sender, e.g. with an `InMemorySender`. */
+  sender?: Sender;
+  /** @deprecated The former name of `sender`; still accepted. */
+  transport?: Sender;
   /** Flush on `beforeExit`, SIGTERM and SIGINT (default `true`, deadline 5 s). */
   exitHooks?: boolean | { timeoutMs?: number };
   /** Default deadline of `flush()` and `shutdown()` (default 10 s). */
@@ -79,6 +81,12 @@ const SPOOL_MAX_AGE_MS = 23 * 3_600_000;
 const fn = <T>(name: string) =>
   z.custom<T>((v) => typeof v === 'function', { message: `${name} must be a function` }).optional();
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
+const senderOption = (name: string) =>
+  z
+    .custom<Sender>((v) => typeof (v as Sender | null)?.send === 'function', {
+      message: `${name} must have a send(batch) method`,
+    })
+    .optional();
 
 const Schema = z
   .object({
@@ -134,11 +142,8 @@ const Schema = z
     beforeSend: fn<BeforeSend>('beforeSend'),
     onError: fn<(error: CloudSageError) => void>('onError'),
     fetch: fn<FetchLike>('fetch'),
-    transport: z
-      .custom<Transport>((v) => typeof (v as Transport | null)?.send === 'function', {
-        message: 'transport must have a send(batch) method',
-      })
-      .optional(),
+    sender: senderOption('sender'),
+    transport: senderOption('transport'),
     exitHooks: z
       .union([z.boolean(), z.object({ timeoutMs: int(0, 600_000).default(5000) })])
       .default(true)
@@ -162,8 +167,8 @@ const Schema = z
   })
   .strict()
   .superRefine((o, ctx) => {
-    if (!o.transport && (!o.endpoint || !o.apiKey)) {
-      ctx.addIssue({ code: 'custom', message: 'endpoint and apiKey are required (unless a transport is given)' });
+    if (!o.sender && !o.transport && (!o.endpoint || !o.apiKey)) {
+      ctx.addIssue({ code: 'custom', message: 'endpoint and apiKey are required (unless a sender is given)' });
     }
   });
 

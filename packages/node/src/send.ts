@@ -1,4 +1,11 @@
-import { formatDroppedHeader, IngestResponse } from '@cloudsage/schema';
+import {
+  DROPPED_HEADER,
+  formatDroppedHeader,
+  IDEMPOTENCY_KEY_HEADER,
+  INGEST_PATH,
+  IngestResponse,
+  PROJECT_HEADER,
+} from '@cloudsage/schema';
 import type { Batch } from './batch.js';
 import { type HttpClient, RequestTimeoutError, withTimeout } from './http.js';
 import { isRetryableStatus, parseRetryAfter } from './retry-policy.js';
@@ -18,24 +25,37 @@ export type SendResult =
   | { kind: 'failed'; status?: number; serverCode?: string; message: string };
 
 /**
- * The sender seam: takes one batch, returns a {@link SendResult}. The HTTP sender is the default; the
- * in-memory sink implements it for tests, and an on-disk spool can wrap it later.
+ * The sender seam: takes one batch, returns a {@link SendResult}. {@link createIngestSender} is the
+ * default; {@link InMemorySender} implements it for tests, and the agent wraps it to track
+ * acknowledgements. ("Transport" names the logger adapters: pino's, winston's.)
  *
  * @example
- * const transport: Transport = { send: async (batch) => ({ kind: 'sent', status: 202 }) };
+ * const sender: Sender = { send: async (batch) => ({ kind: 'sent', status: 202 }) };
+ * new CloudSage({ sender });
  */
-export interface Transport {
+export interface Sender {
   send(batch: Batch, options: { signal: AbortSignal }): Promise<SendResult>;
   close?(): Promise<void>;
 }
 
-/** What the HTTP sender needs to know. */
-export interface HttpSenderOptions {
+/**
+ * The sender seam's former name.
+ * @deprecated Use {@link Sender}; "transport" now names only the logger adapters.
+ */
+export type Transport = Sender;
+
+/** What the ingest sender needs to know. */
+export interface IngestSenderOptions {
+  /** Where requests go: `createUndiciHttp`, `createNodeHttp` or `createFetchHttp` over the endpoint. */
   http: HttpClient;
   apiKey: string;
   projectId?: string | undefined;
+  /** One attempt's deadline, from the request's start to the answer's last byte. */
   requestTimeoutMs: number;
-  now: () => number;
+  /** The clock `Retry-After` dates are read against (default `Date.now`). */
+  now?: () => number;
+  /** gzip level of the body (default zlib's 6; the agent takes 1, see its sender). */
+  gzipLevel?: number;
 }
 
 function errorMessage(body: string, status: number): { message: string; serverCode?: string } {
@@ -50,30 +70,33 @@ function errorMessage(body: string, status: number): { message: string; serverCo
 }
 
 /**
- * Sends batches as gzip NDJSON to `POST /api/ingest` with the key, project, idempotency key and drop
- * counts in the headers, and classifies the answer.
+ * The one ingest request: sends a batch as gzip NDJSON to `POST /api/ingest` with the key, project,
+ * idempotency key and drop counts in the headers, within `requestTimeoutMs`, and classifies the answer.
+ * The client sends through it, and so does the agent (over `createNodeHttp`).
  *
  * @example
- * const sender = createHttpSender({ http, apiKey: 'csk_...', requestTimeoutMs: 30_000, now: Date.now });
+ * const http = createNodeHttp('http://127.0.0.1:3001');
+ * const sender = createIngestSender({ http, apiKey: 'csk_...', requestTimeoutMs: 30_000 });
  * const result = await sender.send(batch, { signal });
  */
-export function createHttpSender(options: HttpSenderOptions): Transport {
-  const { http, apiKey, projectId, requestTimeoutMs, now } = options;
+export function createIngestSender(options: IngestSenderOptions): Sender {
+  const { http, apiKey, projectId, requestTimeoutMs, gzipLevel } = options;
+  const now = options.now ?? Date.now;
   return {
     async send(batch, { signal }) {
       const headers: Record<string, string> = {
         'content-type': 'application/x-ndjson',
         'content-encoding': 'gzip',
         authorization: `Bearer ${apiKey}`,
-        'idempotency-key': batch.idempotencyKey,
+        [IDEMPOTENCY_KEY_HEADER]: batch.idempotencyKey,
       };
-      if (projectId) headers['x-cloudsage-project'] = projectId;
+      if (projectId) headers[PROJECT_HEADER] = projectId;
       const dropped = formatDroppedHeader(batch.dropped);
-      if (dropped) headers['x-cloudsage-dropped'] = dropped;
+      if (dropped) headers[DROPPED_HEADER] = dropped;
       try {
-        const body = await batch.body();
+        const body = await batch.body(gzipLevel);
         const res = await withTimeout(requestTimeoutMs, signal, (s) =>
-          http.request({ method: 'POST', path: '/api/ingest', headers, body, signal: s }),
+          http.request({ method: 'POST', path: INGEST_PATH, headers, body, signal: s }),
         );
         if (res.status >= 200 && res.status < 300) {
           let response: IngestResponse | undefined;

@@ -7,7 +7,7 @@ import { DropWarning } from './drop-warning.js';
 import { CloudSageError } from './errors.js';
 import { type FlushResult, SharedRun, withDeadline } from './flush.js';
 import type { ResolvedOptions } from './options.js';
-import type { Transport } from './send.js';
+import type { Sender } from './send.js';
 import { type ResendResult, resendResult, SpoolReplayer } from './spool/spool-replay.js';
 import { SpoolStore } from './spool/spool-store.js';
 
@@ -42,7 +42,7 @@ interface Flight {
 /** What the shipper needs from the client. */
 export interface ShipperDeps {
   options: ResolvedOptions;
-  transport: Transport;
+  sender: Sender;
   clock: Clock;
   random: () => number;
   newId: () => string;
@@ -51,7 +51,7 @@ export interface ShipperDeps {
 }
 
 /**
- * Buffer -> batches -> transport: the background half of the client. Batches leave by count, bytes or
+ * Buffer -> batches -> sender: the background half of the client. Batches leave by count, bytes or
  * time; one drain at a time, shared by every `flush()` caller.
  *
  * @example
@@ -180,7 +180,7 @@ export class Shipper {
     }
   }
 
-  /** Stops sending: aborts requests in flight and closes the transport. */
+  /** Stops sending: aborts requests in flight and closes the sender. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer !== undefined) this.deps.clock.clearTimeout(this.timer);
@@ -189,7 +189,7 @@ export class Shipper {
     for (const flight of this.flights.values()) flight.controller.abort();
     this.spool?.close();
     try {
-      await this.deps.transport.close?.();
+      await this.deps.sender.close?.();
     } catch {
       // closing is best effort
     }
@@ -260,7 +260,7 @@ export class Shipper {
 
   private deliverWith(batch: Batch, flight: Flight, offer: boolean) {
     return deliver(batch, {
-      transport: this.deps.transport,
+      sender: this.deps.sender,
       retry: this.deps.options.retry,
       clock: this.deps.clock,
       random: this.deps.random,

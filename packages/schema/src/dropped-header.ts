@@ -3,9 +3,6 @@ export const DROP_REASONS = ['overflow', 'oversize', 'before_send'] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 export type DropCounts = Record<DropReason, number>;
 
-/** Header that carries the drop counts since the previous batch (DESIGN.md, "Drops and flush"). */
-export const DROPPED_HEADER = 'x-cloudsage-dropped';
-
 /** An all-zero drop count. */
 export function emptyDropCounts(): DropCounts {
   return { overflow: 0, oversize: 0, before_send: 0 };

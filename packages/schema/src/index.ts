@@ -18,7 +18,6 @@ export {
 export type { DropCounts, DropReason } from './dropped-header.js';
 export {
   DROP_REASONS,
-  DROPPED_HEADER,
   emptyDropCounts,
   formatDroppedHeader,
   parseDroppedHeader,
@@ -55,3 +54,10 @@ export {
 } from './project.js';
 export { Explanation, RISK_LABELS, RiskHistory, RiskPoint, Score, Signals } from './risk-point.js';
 export { ScoreRequest, ScoreResponse, ScoreWindow } from './score.js';
+export {
+  API_KEY_HEADER,
+  DROPPED_HEADER,
+  IDEMPOTENCY_KEY_HEADER,
+  INGEST_PATH,
+  PROJECT_HEADER,
+} from './wire-headers.js';

@@ -6,9 +6,9 @@ import { Checkpoint } from '../checkpoint.js';
 import { type ShipConfig, stateDirOf } from '../config.js';
 import type { Logger } from '../log.js';
 import { AckTracker, type PlacedBatch } from '../ship/ack-tracker.js';
-import { createDryRunTransport } from '../ship/dry-run.js';
+import { createDryRunSender } from '../ship/dry-run.js';
 import { FileSource } from '../ship/file-source.js';
-import { createIngestSender } from '../ship/http-sender.js';
+import { createAgentSender } from '../ship/http-sender.js';
 import { multilineMode, Pipeline } from '../ship/pipeline.js';
 import { replayPending } from '../ship/replay.js';
 import { formatStatus, statusFigures } from '../ship/status.js';
@@ -42,8 +42,8 @@ export async function ship(config: ShipConfig, io: ShipIo): Promise<number> {
   const fileMode = config.files.length > 0;
   const passthrough = !fileMode && !config.quiet;
   const sender = config.dryRun
-    ? createDryRunTransport(passthrough ? io.stderr : io.stdout)
-    : createIngestSender({ endpoint: config.endpoint!, apiKey: config.apiKey!, projectId: config.projectId });
+    ? createDryRunSender(passthrough ? io.stderr : io.stdout)
+    : createAgentSender({ endpoint: config.endpoint!, apiKey: config.apiKey!, projectId: config.projectId });
   let source: FileSource | undefined;
   let checkpoint: Checkpoint | undefined;
   const tracker = new AckTracker(
@@ -55,7 +55,7 @@ export async function ship(config: ShipConfig, io: ShipIo): Promise<number> {
     fileMode || config.onFull === 'wait',
   );
   const options: CloudSageOptions = {
-    transport: tracker.transport,
+    sender: tracker.sender,
     idGenerator: tracker.newId,
     batch: { maxRecords: config.batchSize, maxWaitMs: config.batchWaitMs },
     // `--on-full wait` pauses standard input between chunks, and one chunk (64 KiB) may hold up to

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Batch, SendResult, Transport } from '@cloudsage/node';
+import type { Batch, Sender, SendResult } from '@cloudsage/node';
 import type { PendingBatch, PendingRange } from '../checkpoint.js';
 
 /** Where records come from: a file (by identity, one generation per truncation) or standard input. */
@@ -46,10 +46,10 @@ const GROW = 4096;
  *
  * @example
  * const tracker = new AckTracker(sender, hooks, true);
- * const client = new CloudSage({ transport: tracker.transport, idGenerator: tracker.newId, ... });
+ * const client = new CloudSage({ sender: tracker.sender, idGenerator: tracker.newId, ... });
  */
 export class AckTracker {
-  readonly transport: Transport;
+  readonly sender: Sender;
   private readonly runId = randomUUID().slice(0, 8);
   private nextId = 0;
   // Records noted but not yet in a placed batch, as parallel arrays from `head`.
@@ -72,11 +72,11 @@ export class AckTracker {
   failed = 0;
 
   constructor(
-    private readonly inner: Transport,
+    private readonly inner: Sender,
     private readonly hooks: AckHooks,
     private readonly positions: boolean,
   ) {
-    this.transport = {
+    this.sender = {
       send: (batch, options) => this.send(batch, options),
       close: async () => {
         await this.inner.close?.();

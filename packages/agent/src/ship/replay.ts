@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { type Batch, backoffDelay, createBatch, createRedactor, type Transport } from '@cloudsage/node';
+import { type Batch, backoffDelay, createBatch, createRedactor, type Sender } from '@cloudsage/node';
 import { emptyDropCounts } from '@cloudsage/schema';
 import { type Checkpoint, fileId, type PendingRange } from '../checkpoint.js';
 import { MultilineJoiner, type MultilineMode } from '../multiline.js';
@@ -10,7 +10,7 @@ import { LineSplitter } from '../tail/line-splitter.js';
 /** What replaying needs. */
 export interface ReplayOptions {
   checkpoint: Checkpoint;
-  sender: Transport;
+  sender: Sender;
   mode: MultilineMode;
   maxLines: number;
   service?: string | undefined;
@@ -68,7 +68,7 @@ function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /** Sends one batch until the backend takes or refuses it; `false` when shut down first. */
-async function sendUntilSettled(sender: Transport, batch: Batch, options: ReplayOptions): Promise<boolean> {
+async function sendUntilSettled(sender: Sender, batch: Batch, options: ReplayOptions): Promise<boolean> {
   for (let attempt = 1; !options.signal.aborted; attempt++) {
     const result = await sender.send(batch, { signal: options.signal });
     if (result.kind === 'sent') return true;

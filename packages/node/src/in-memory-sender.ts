@@ -1,6 +1,6 @@
 import type { DropCounts } from '@cloudsage/schema';
 import type { Batch } from './batch.js';
-import type { SendResult, Transport } from './send.js';
+import type { Sender, SendResult } from './send.js';
 
 /** A batch as the sink received it. */
 export interface SinkBatch {
@@ -10,18 +10,18 @@ export interface SinkBatch {
 }
 
 /**
- * A {@link Transport} that keeps batches in memory, for your own tests (like OTel's
- * `InMemoryLogRecordExporter`). Pass it as `transport`; no endpoint is needed. Scripted answers let a
+ * A {@link Sender} that keeps batches in memory, for your own tests (like OTel's
+ * `InMemoryLogRecordExporter`). Pass it as `sender`; no endpoint is needed. Scripted answers let a
  * test play a failing backend.
  *
  * @example
- * const sink = new InMemorySink();
- * const client = new CloudSage({ transport: sink, exitHooks: false });
+ * const sink = new InMemorySender();
+ * const client = new CloudSage({ sender: sink, exitHooks: false });
  * client.info('order placed', { orderId: 42 });
  * await client.flush();
  * expect(sink.records[0]).toMatchObject({ msg: 'order placed', orderId: 42 });
  */
-export class InMemorySink implements Transport {
+export class InMemorySender implements Sender {
   /** Every batch accepted, in arrival order. */
   readonly batches: SinkBatch[] = [];
   /** Every send attempt, accepted or not. */
@@ -58,3 +58,11 @@ export class InMemorySink implements Transport {
     return scripted ?? { kind: 'sent', status: 202 };
   }
 }
+
+/**
+ * The former name of {@link InMemorySender}.
+ * @deprecated Use `InMemorySender`.
+ */
+export const InMemorySink = InMemorySender;
+/** @deprecated Use `InMemorySender`. */
+export type InMemorySink = InMemorySender;
