@@ -3,7 +3,8 @@ import type { z } from 'zod';
 
 /**
  * Codes this package throws, all as `CloudSageError` (the one error class of `@cloudsage/node`), so one
- * `instanceof` check covers every CloudSage package. The README's errors table lists the same codes.
+ * `instanceof` check covers every CloudSage package. The README's errors table lists the same codes, and
+ * `test/errors-contract.test.ts` keeps the two in step both ways.
  */
 export const ERROR_CODES = Object.freeze({
   invalid_options: 'The options given to the transport or `cloudsageMixin()` are invalid (thrown at set-up).',
