@@ -46,22 +46,24 @@ export async function peekRateLimit(
 }
 
 /**
- * Adds one hit to a key in the current window and answers the new state. One upsert, so replicas
- * counting the same key at once never lose a hit; a row from an older window restarts at 1.
+ * Adds one hit to each key in the current window and answers their new states, in the keys'
+ * order. One upsert statement for all of them, so replicas counting the same keys at once never
+ * lose a hit and the keys move together; a row from an older window restarts at 1. The keys
+ * must differ (PostgreSQL refuses to update one row twice in a statement).
  *
  * @example
- * const s = await hitRateLimit(db, `login:ip:${ip}`, { limit: 50, windowMs: 900_000 }, now);
+ * const [project, caller] = await hitRateLimits(db, ['ingest:project:p1', 'ingest:caller:key:k1'], rule, now);
  */
-export async function hitRateLimit(
+export async function hitRateLimits(
   db: Kysely<Database>,
-  key: string,
+  keys: readonly string[],
   rule: RateLimit,
   now: number,
-): Promise<RateLimitState> {
+): Promise<RateLimitState[]> {
   const start = windowStart(now, rule.windowMs);
-  const row = await db
+  const rows = await db
     .insertInto('rate_limits')
-    .values({ key, window_start: start, count: 1 })
+    .values(keys.map((key) => ({ key, window_start: start, count: 1 })))
     .onConflict((oc) =>
       oc.column('key').doUpdateSet((eb) => ({
         count: eb
@@ -73,9 +75,25 @@ export async function hitRateLimit(
         window_start: start,
       })),
     )
-    .returning(['count'])
-    .executeTakeFirstOrThrow();
-  return state(row.count, start, rule, now);
+    .returning(['key', 'count'])
+    .execute();
+  const counts = new Map(rows.map((r) => [r.key, Number(r.count)]));
+  return keys.map((key) => state(counts.get(key) ?? 0, start, rule, now));
+}
+
+/**
+ * Adds one hit to a key in the current window and answers the new state (`hitRateLimits` for one).
+ *
+ * @example
+ * const s = await hitRateLimit(db, `login:ip:${ip}`, { limit: 50, windowMs: 900_000 }, now);
+ */
+export async function hitRateLimit(
+  db: Kysely<Database>,
+  key: string,
+  rule: RateLimit,
+  now: number,
+): Promise<RateLimitState> {
+  return (await hitRateLimits(db, [key], rule, now))[0]!;
 }
 
 /** Forgets a key (a successful login clears its account's failures). */
