@@ -1,6 +1,7 @@
 /**
  * Every error the worker answers, with a stable code and status (`{ error: { code, message, details? } }`,
- * the shape of `ErrorBody` in @cloudsage/schema). Codes are never reused.
+ * the shape of `ErrorBody` in @cloudsage/schema). Codes are never reused. The README's errors table and
+ * `test/errors-contract.test.ts` are kept in step with it (both ways).
  */
 
 /** The worker's error codes and their HTTP status. */
