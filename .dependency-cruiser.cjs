@@ -47,10 +47,43 @@ module.exports = {
     },
     {
       name: 'backend-and-worker-apart',
-      comment: 'The worker is stateless and scaled apart; the backend talks to it over HTTP only.',
+      comment:
+        'The worker is stateless and scaled apart; the backend talks to it over HTTP only. Their tests, benches and evals keep to the same line: a test that needs the other service starts it as a process.',
       severity: 'error',
-      from: { path: '^(backend/src|worker/src)' },
-      to: { path: '^(worker|backend)/src', pathNot: '^$1' },
+      from: { path: '^(backend|worker)/(src|test|bench|eval)/' },
+      to: { path: '^(worker|backend)/', pathNot: '^$1/' },
+    },
+    {
+      name: 'shipped-code-never-imports-tests',
+      comment:
+        'Tests, benches and evals are neither published nor copied into the images; code under src/ that imported one would break the build or the image (tests may import the src they test, never the other way round).',
+      severity: 'error',
+      from: { path: '^(packages/[^/]+|backend|backend/dashboard|worker)/src/' },
+      to: { path: ['^(packages/[^/]+|backend|worker)/(test|bench|eval)/', '^bench/'] },
+    },
+    {
+      name: 'backend-store-knows-no-domain',
+      comment:
+        'backend/src/store keeps and fetches rows and objects (drivers, memory, forecast cache, rate limits). It never imports services, routes, plugins, HTTP helpers or instrumentation, so everything above can build on it without a cycle and a driver can change alone.',
+      severity: 'error',
+      from: { path: '^backend/src/store/' },
+      to: { path: ['^backend/src/(services|routes|plugins|http|instrumentation)/', '^backend/src/(app|server)[.]ts$'] },
+    },
+    {
+      name: 'backend-services-know-no-http',
+      comment:
+        'Handlers are thin and logic lives in services (STYLE habit 11): a service is called by routes, the dispatcher and tests alike, so it never imports a route, a Fastify plugin or a request helper; what it needs from the app is passed in.',
+      severity: 'error',
+      from: { path: '^backend/src/services/' },
+      to: { path: ['^backend/src/(routes|plugins|http)/', '^backend/src/(app|server)[.]ts$'] },
+    },
+    {
+      name: 'backend-http-helpers-below-routes',
+      comment:
+        'backend/src/http holds the request and reply helpers every route plugin shares (validation, JSON bodies, session cookies); one that imported a route or plugin would tie all routes to it and make cycles.',
+      severity: 'error',
+      from: { path: '^backend/src/http/' },
+      to: { path: ['^backend/src/(routes|plugins)/', '^backend/src/(app|server)[.]ts$'] },
     },
     {
       name: 'dashboard-talks-http-only',
