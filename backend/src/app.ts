@@ -48,7 +48,7 @@ export const REDACT_PATHS = [
   '*.key',
 ];
 
-// `?key=` carries an API key for EventSource (DESIGN.md, "Events"); its value must not reach the log.
+// `?key=` carries an API key for EventSource (docs/architecture.md, "Events"); its value must not reach the log.
 const KEY_IN_QUERY = /([?&]key=)[^&#]*/gi;
 
 /** Fastify's request serializer, with an API key in the query string replaced by `[redacted]`. */

@@ -7,7 +7,7 @@ const bool = z
   .transform((v) => v === '1' || v === 'true');
 const int = (def: number) => z.coerce.number().int().positive().default(def);
 
-/** Every environment variable the backend reads, validated once at start (DESIGN.md, "Configuration"). */
+/** Every environment variable the backend reads, validated once at start (docs/architecture.md, "Configuration"). */
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   HOST: z.string().min(1).default('127.0.0.1'),

@@ -64,7 +64,7 @@ function presentedKey(request: FastifyRequest): string | undefined {
   const query = request.query as Record<string, unknown> | undefined;
   const fromQuery = query?.key;
   if (fromQuery === undefined || fromQuery === '') return undefined;
-  // `?key=` exists for EventSource, which cannot set headers (DESIGN.md, "Events"), and only there.
+  // `?key=` exists for EventSource, which cannot set headers (docs/architecture.md, "Events"), and only there.
   if (!request.routeOptions.config?.keyInQuery) {
     throw new AppError(
       'unauthorized',

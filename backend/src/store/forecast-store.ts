@@ -26,7 +26,7 @@ export interface ForecastStoreOptions {
   isStale?: (projectId: string, forecast: Forecast) => Promise<boolean>;
 }
 
-/** The UTC date (yyyy-mm-dd) of an instant: "today" of DESIGN.md's contract. */
+/** The UTC date (yyyy-mm-dd) of an instant: "today" of the forecast contract (docs/architecture.md, "Forecasts"). */
 export function utcDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }

@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './sql/database.js';
 
-/** Per-project JSON values in SQL: DESIGN.md's Memory role (baselines, template tables). */
+/** Per-project JSON values in SQL, the Memory role (docs/architecture.md, "Memory"): baselines, template tables. */
 export interface Memory {
   get<T>(projectId: string, key: string): Promise<T | undefined>;
   put(projectId: string, key: string, value: unknown, tx?: Transaction<Database>): Promise<void>;

@@ -28,7 +28,7 @@ function state(count: number, start: number, rule: RateLimit, now: number): Rate
 
 /**
  * Reads a key's count in the current window without adding to it. Counters live in the
- * `rate_limits` table so every replica sees the same numbers (DESIGN.md, "Shared state").
+ * `rate_limits` table so every replica sees the same numbers (docs/architecture.md, "Shared state").
  */
 export async function peekRateLimit(
   db: Kysely<Database>,

@@ -11,7 +11,7 @@ import { createPgDatabase } from '../support/sql-stores.js';
 import { type ChildBackend, startChildBackend } from './child-backend.js';
 
 /*
- * DESIGN.md, "Ingest path" 4: an acknowledged record is never lost, also when the process is
+ * docs/architecture.md, "Ingest path" 4: an acknowledged record is never lost, also when the process is
  * killed right after. A child backend under steady ingest is SIGKILLed at a random moment and
  * restarted on the same data; every record of a batch that got 202 must be stored exactly once.
  * Batches left unanswered by the kill are retried after the restart with the same

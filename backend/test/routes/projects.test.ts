@@ -172,7 +172,7 @@ describe.each(SQL_DIALECTS)('project routes on %s', (dialect) => {
       );
       expectError(await call(url, 'DELETE', `/api/projects/${id}`, { auth }), 403, 'insufficient_scope');
     }
-    // A read key sees its one project (DESIGN.md, "Keys in the read API"); an ingest key may not read.
+    // A read key sees its one project (docs/architecture.md, "Keys in the read API"); an ingest key may not read.
     const listed = await call(url, 'GET', '/api/projects', { auth: { key: read.key } });
     expect(listed.body.map((p: Project) => p.id)).toEqual([id]);
     expect((await call(url, 'GET', `/api/projects/${id}`, { auth: { key: read.key } })).body.id).toBe(id);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { newKey, newProject, type Session, signUp } from './support/client.js';
 
-// The published client against these routes: the read API's contract (DESIGN.md, "Keys in the
+// The published client against these routes: the read API's contract (docs/architecture.md, "Keys in the
 // read API") checked end to end. The SQL dialect does not change these answers; SQLite only.
 describe('@cloudsage/node read API against the account, project and history routes', () => {
   let t: TestApp;

@@ -1,5 +1,5 @@
 /**
- * The access policy the matrix checks, written from DESIGN.md ("HTTP API", "Contract details"),
+ * The access policy the matrix checks, written from docs/architecture.md ("HTTP API", "Contract details"),
  * not from the code: each route has a kind, each identity a role, and the expected answer of a
  * cell follows from the pair. A route without a kind fails the matrix, so a new route must be
  * placed here before it can ship.

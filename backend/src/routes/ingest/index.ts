@@ -13,7 +13,7 @@ function oneValue(v: unknown, name: string): string | undefined {
 }
 
 /**
- * `POST /api/ingest` (DESIGN.md, "HTTP API"). Fastify neither buffers nor parses the body here:
+ * `POST /api/ingest` (docs/architecture.md, "HTTP API"). Fastify neither buffers nor parses the body here:
  * this plugin's scope hands every content type over as the raw stream, which the ingest service
  * decodes with its limits checked while streaming.
  */

@@ -72,7 +72,7 @@ function toStatusBody(request: FastifyRequest, reply: FastifyReply, payload: unk
 }
 
 /**
- * `POST /v1/logs`, the OTLP/HTTP logs receiver (DESIGN.md, "HTTP API"): protobuf or JSON, gzip
+ * `POST /v1/logs`, the OTLP/HTTP logs receiver (docs/architecture.md, "HTTP API"): protobuf or JSON, gzip
  * or not, authenticated by an ingest key like `POST /api/ingest`, and stored through the same
  * durable ingest service. Answers 200 with an ExportLogsServiceResponse (partial success when
  * records were rejected); errors carry a Status body, and 429/503 a `Retry-After`.

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/sql/database.js';
 
-/** At most one alert per project per this long (DESIGN.md, "Live updates and alerts"). */
+/** At most one alert per project per this long (docs/architecture.md, "Live updates and alerts"). */
 export const ALERT_INTERVAL_MS = 15 * 60 * 1000;
 
 /**

@@ -19,7 +19,7 @@ export type ProjectNeed = KeyScope | 'manage';
 /**
  * Checks that the caller may act on the project and answers its row. A project that is not the
  * caller's answers 404 exactly like a missing one; a key on its own project without the scope
- * answers 403 `insufficient_scope` (DESIGN.md, "Contract details").
+ * answers 403 `insufficient_scope` (docs/architecture.md, "Contract details").
  *
  * @example
  * const project = await authorizeProject(db, request.identity, params.id, 'read');

@@ -1,5 +1,5 @@
 /**
- * The facts a forecaster works from (DESIGN.md, "Forecasts"): gathered once per forecast by
+ * The facts a forecaster works from (docs/architecture.md, "Forecasts"): gathered once per forecast by
  * `gather-facts.ts` and handed to the built-in and the LLM forecaster alike, so both answer from
  * the same evidence. Plain data (epoch ms, no class instances) so it serialises into a prompt.
  */

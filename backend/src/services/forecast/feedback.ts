@@ -1,6 +1,6 @@
 /**
  * Votes on forecasts (`forecast_feedback`). A row keeps who voted: the user, or the API key
- * (DESIGN.md, "Keys in the read API"). Later forecasts read them back as facts.
+ * (docs/architecture.md, "Keys in the read API"). Later forecasts read them back as facts.
  */
 
 import { randomUUID } from 'node:crypto';

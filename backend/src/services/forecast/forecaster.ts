@@ -1,6 +1,6 @@
 /**
- * The Forecaster role of DESIGN.md: facts in, forecast out. The built-in statistical forecaster
- * and the LLM one implement it; the store only sees this interface.
+ * The Forecaster role (docs/architecture.md, "Forecasts"): facts in, forecast out. The built-in
+ * statistical forecaster and the LLM one implement it; the store only sees this interface.
  */
 
 import type { Forecast } from '@cloudsage/schema';

@@ -56,7 +56,7 @@ function storeDown(what: string, cause: unknown, deps: IngestDeps): AppError {
 }
 
 /**
- * The durable ingest path (DESIGN.md, "Ingest path"): authorize, stream-decode within the limits,
+ * The durable ingest path (docs/architecture.md, "Ingest path"): authorize, stream-decode within the limits,
  * normalize, write the batch as ONE gzip NDJSON object, then ONE transaction with the batch row,
  * minute metrics and the scoring job, and only then answer 202. A replayed Idempotency-Key answers
  * the first 202 body without writing anything.

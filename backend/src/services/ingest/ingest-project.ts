@@ -25,7 +25,7 @@ export function projectHint(
 
 /**
  * Settles the project of an ingest request once the envelope (if any) is read, and checks that
- * the caller may ingest into it (DESIGN.md, "Contract details"): a key only into its own project
+ * the caller may ingest into it (docs/architecture.md, "Contract details"): a key only into its own project
  * (404 otherwise, 403 without the `ingest` scope); a user must name one of their projects.
  *
  * @example

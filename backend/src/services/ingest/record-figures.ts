@@ -1,6 +1,6 @@
 /*
  * Latency and memory figures read from a record's attributes, for the per-minute metrics the
- * worker and the forecaster use (DESIGN.md, "Scoring": `responseTime`, `duration`, `latency_ms`,
+ * worker and the forecaster use (docs/architecture.md, "Scoring": `responseTime`, `duration`, `latency_ms`,
  * `res.*`; heap/rss fields). Only finite, non-negative numbers count.
  */
 

@@ -59,7 +59,7 @@ async function withScores(db: Kysely<Database>, row: Selectable<ProjectsTable>):
 
 /**
  * The projects a caller may see, newest first, each with `latestScore` and `trend`: a user's own,
- * or a key's one project (DESIGN.md, "Keys in the read API").
+ * or a key's one project (docs/architecture.md, "Keys in the read API").
  */
 export async function listProjects(db: Kysely<Database>, identity: Identity): Promise<Project[]> {
   let query = db.selectFrom('projects').selectAll();

@@ -1,5 +1,5 @@
 /**
- * Object storage for raw log batches and forecast copies (DESIGN.md, "Bucket"): a directory by
+ * Object storage for raw log batches and forecast copies (docs/architecture.md, "Bucket"): a directory by
  * default, S3-compatible storage when `BUCKET_URL` says so. Keys are `/`-separated paths made only
  * by our code (see `assertSafeKey`); a driver never trusts them further than that check.
  */

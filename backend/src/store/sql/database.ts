@@ -149,7 +149,7 @@ export interface ForecastFeedbackTable {
   created_at: number;
 }
 
-/** Per-project JSON values (baselines, template tables): the Memory role of DESIGN.md. */
+/** Per-project JSON values (baselines, template tables): the Memory role (docs/architecture.md, "Memory"). */
 export interface MemoryTable {
   project_id: string;
   key: string;

@@ -22,7 +22,7 @@ function pgBin(): string {
 
 /**
  * A PostgreSQL cluster of the suite's own, on a free port in a temp directory, so a fault test can
- * stop and start it without touching the shared server on 5432 (DESIGN.md, "Tests and time").
+ * stop and start it without touching the shared server on 5432 (docs/architecture.md, "Tests and time").
  * initdb refuses to run as root, so as root the commands run as the `postgres` user.
  */
 export class PgCluster {

@@ -1,5 +1,5 @@
 /*
- * Fault-suite settings (DESIGN.md, "Tests and time": outage lengths are settings, short in CI).
+ * Fault-suite settings (docs/architecture.md, "Tests and time": outage lengths are settings, short in CI).
  * Outside CI the defaults are the lengths issue #10 names (a 30 s bucket outage, the worker down
  * two minutes); CI runs the same cases with short outages so the suite stays within minutes.
  */

@@ -129,7 +129,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', ms, (c) => c.notNull())
     .addColumn('updated_at', ms, (c) => c.notNull())
     .execute();
-  // One pending job per project: later batches join it (DESIGN.md, "Ingest path").
+  // One pending job per project: later batches join it (docs/architecture.md, "Ingest path").
   await sql`create unique index scoring_jobs_one_pending on scoring_jobs (project_id) where status = 'pending'`.execute(
     db,
   );
