@@ -1,5 +1,5 @@
 /**
- * The worker's configuration, parsed once from the environment at start (DESIGN.md, "Service config").
+ * The worker's configuration, parsed once from the environment at start (docs/architecture.md, "Service config").
  * Bad values stop start-up with a message naming the variable.
  */
 import { z } from 'zod';

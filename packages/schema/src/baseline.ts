@@ -35,7 +35,7 @@ export type Template = z.infer<typeof Template>;
 
 /**
  * A project's baseline, kept in Memory by the backend, sent with every score request and
- * returned updated by the worker (DESIGN.md, "Baseline and templates").
+ * returned updated by the worker (docs/architecture.md, "Baseline and templates").
  */
 export const Baseline = z.object({
   version: z.literal(BASELINE_VERSION),

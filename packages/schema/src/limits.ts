@@ -1,6 +1,6 @@
 /**
- * Limits shared by the SDK and the backend (DESIGN.md, "HTTP API"). The backend may be configured
- * lower or higher; these are the defaults both sides assume.
+ * Limits shared by the SDK and the backend (docs/architecture.md, "HTTP API"). The backend may be
+ * configured lower or higher; these are the defaults both sides assume.
  */
 export const LIMITS = Object.freeze({
   /** Largest compressed request body. */

@@ -1,7 +1,7 @@
 import type { Forecast, IngestEvent, RiskPoint } from '@cloudsage/schema';
 import { useEffect, useRef, useState } from 'react';
 
-/** Handlers of the project's live events (DESIGN.md, "Events"). */
+/** Handlers of the project's live events (docs/architecture.md, "Events"). */
 export interface ProjectEventHandlers {
   onScore?: (point: RiskPoint) => void;
   onForecast?: (forecast: Forecast) => void;
