@@ -98,7 +98,7 @@ export class Shipper {
         intervalMs: retryIntervalMs,
         resend: (batch) => this.resend(batch),
       });
-      // What an earlier run could not send goes first (DESIGN.md, "SDK behaviour").
+      // What an earlier run could not send goes first (docs/architecture.md, "SDK behaviour").
       this.replayer.kick();
     }
   }
