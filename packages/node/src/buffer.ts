@@ -53,7 +53,12 @@ export class RecordBuffer {
   /** Bytes held outside the queue (batches in flight) that still count against `maxBytes`. */
   reserved = 0;
 
-  constructor(private readonly limits: { maxRecords: number; maxBytes: number; policy: DropPolicy }) {}
+  // What `fits` lets a line fill up to: all but a sixteenth of `maxBytes` (see there).
+  private readonly roomBytes: number;
+
+  constructor(private readonly limits: { maxRecords: number; maxBytes: number; policy: DropPolicy }) {
+    this.roomBytes = limits.maxBytes - Math.floor(limits.maxBytes / 16);
+  }
 
   /** Records waiting in the queue. */
   get size(): number {
@@ -75,6 +80,18 @@ export class RecordBuffer {
   get firstSeq(): number {
     this.skipTombstones();
     return this.head < this.lines.length ? this.seqs[this.head]! : Number.POSITIVE_INFINITY;
+  }
+
+  /**
+   * Whether a line of `chars` characters would be queued now without evicting anything, with a
+   * sixteenth of `maxBytes` kept free: callers ask before redaction (which may lengthen a line) or
+   * before the record is serialized at all (`chars` 0), so the last records in need that margin. A line
+   * too long for even an empty buffer counts as fitting: no wait would help, and `push` refuses it.
+   */
+  fits(chars: number): boolean {
+    const size = chars + ENTRY_OVERHEAD;
+    if (size > this.roomBytes) return true;
+    return this.live < this.limits.maxRecords && this.liveBytes + this.reserved + size <= this.roomBytes;
   }
 
   /** Adds a line; may evict older records, or refuse this one under the `newest` policy. */

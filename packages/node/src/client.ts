@@ -15,6 +15,9 @@ import { levelRank, lineLevelRank, serializeRecord } from './serialize.js';
 import { type ClientStats, Shipper } from './shipper.js';
 import { oversizeBytes, truncateLine } from './truncate.js';
 
+// How long `whenRoom` waits for a backend that settles no batch before it lets records in anyway.
+const DEFAULT_STALL_MS = 5000;
+
 /** `flush()` / `shutdown()` options. */
 export interface FlushOptions {
   /** Deadline; the call resolves by then with what is still `pending`. Default `flushTimeoutMs` (10 s). */
@@ -197,6 +200,33 @@ export class CloudSage {
         new CloudSageError('internal_error', 'writeLine() failed; the line was not buffered', { cause: err }),
       );
     }
+  }
+
+  /**
+   * Whether a record of about `chars` characters would be buffered now without a drop. Adapters ask
+   * before handing a record on and wait with {@link CloudSage.whenRoom} when the answer is no
+   * (backpressure). While the backend settles nothing (a `whenRoom` gave up) it answers `true`: logging
+   * goes on and the drop policy decides. O(1); never throws.
+   *
+   * @example
+   * if (!client.hasRoom(line.length)) await client.whenRoom();
+   * client.writeLine(line);
+   */
+  hasRoom(chars = 0): boolean {
+    return this.shipper.hasRoom(chars);
+  }
+
+  /**
+   * Resolves `true` once a record of about `chars` characters (default 0) fits in the buffer again,
+   * checked each time records leave for a batch and each time a send settles (never by polling); a
+   * partial batch is sent at once. Resolves `false` when no send settles for `stallMs` (default 5 s: an
+   * outage holds logging that long at most) or the client shuts down. Never rejects.
+   *
+   * @example
+   * if (!client.hasRoom(line.length)) await client.whenRoom({ chars: line.length, stallMs: 5000 });
+   */
+  whenRoom(options: { chars?: number; stallMs?: number } = {}): Promise<boolean> {
+    return this.shipper.whenRoom(options.chars ?? 0, options.stallMs ?? DEFAULT_STALL_MS);
   }
 
   /** Redacts (unless already done), enforces the per-record limit and buffers. */

@@ -7,6 +7,7 @@ import { DropWarning } from './drop-warning.js';
 import { CloudSageError } from './errors.js';
 import { type FlushResult, SharedRun, withDeadline } from './flush.js';
 import type { ResolvedOptions } from './options.js';
+import { RoomWaiters } from './room-waiters.js';
 import type { Sender } from './send.js';
 import { type ResendResult, resendResult, SpoolReplayer } from './spool/spool-replay.js';
 import { SpoolStore } from './spool/spool-store.js';
@@ -66,6 +67,7 @@ export class Shipper {
   private readonly flights = new Map<Batch, Flight>();
   private readonly spool: SpoolStore | undefined;
   private readonly replayer: SpoolReplayer | undefined;
+  private readonly room: RoomWaiters;
   private pendingDrops = emptyDropCounts();
   private readonly totals = {
     sent: 0,
@@ -89,6 +91,7 @@ export class Shipper {
       policy: o.dropPolicy,
     });
     this.warning = new DropWarning(deps.clock, deps.stderr, deps.report);
+    this.room = new RoomWaiters(deps.clock, (chars) => this.buffer.fits(chars));
     if (o.spoolDir) {
       const { maxBytes, maxAgeMs, retryIntervalMs } = o.spool;
       this.spool = new SpoolStore(o.spoolDir, { maxBytes, maxAgeMs }, () => deps.clock.now(), deps.report);
@@ -110,6 +113,26 @@ export class Shipper {
     const b = this.deps.options.batch;
     if (this.buffer.size >= b.maxRecords || this.buffer.rawBytes >= b.maxBytes) this.kick();
     else if (this.timer === undefined) this.armTimer();
+  }
+
+  /**
+   * Whether a line of `chars` characters goes in without a drop now. Always, while the backend stalls
+   * (the drop policy decides) and once stopped (nothing is taken, so nobody should wait).
+   */
+  hasRoom(chars: number): boolean {
+    return this.room.stalled || this.stopped || this.buffer.fits(chars);
+  }
+
+  /**
+   * Resolves `true` once a line of `chars` characters fits, checked as records leave the queue and
+   * batches settle; sends a partial batch at once, since a full one would leave by itself. `false` when
+   * no batch settles for `stallMs` or the client stops.
+   */
+  whenRoom(chars: number, stallMs: number): Promise<boolean> {
+    if (this.hasRoom(chars)) return Promise.resolve(!this.stopped);
+    this.forceSeq = Math.max(this.forceSeq, this.buffer.lastSeq);
+    this.kick();
+    return this.room.wait(chars, stallMs);
   }
 
   /** Counts a drop; the counts travel in the next batch's `X-CloudSage-Dropped` header. */
@@ -183,6 +206,7 @@ export class Shipper {
   /** Stops sending: aborts requests in flight and closes the sender. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.room.stop();
     if (this.timer !== undefined) this.deps.clock.clearTimeout(this.timer);
     this.timer = undefined;
     this.replayer?.stop();
@@ -236,6 +260,7 @@ export class Shipper {
         this.inFlight += taken.lines.length;
         const p: Promise<void> = this.send(batch, taken.held).finally(() => inflight.delete(p));
         inflight.add(p);
+        this.room.changed(false);
       }
       if (inflight.size === 0) return;
       await Promise.race(inflight);
@@ -323,6 +348,7 @@ export class Shipper {
       this.totals.batches++;
       this.inFlight -= n;
       this.buffer.release(held);
+      this.room.changed(true);
       if (this.buffer.bytes + this.buffer.reserved < this.deps.options.maxBufferBytes / 2) this.warning.rearm();
     }
   }

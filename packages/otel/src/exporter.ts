@@ -32,22 +32,43 @@ export class CloudSageLogRecordExporter implements LogRecordExporter {
     this.client = new CloudSage(resolved.client);
   }
 
-  /** Hands the records to the client; see the class comment for what the result means. */
+  /**
+   * Hands the records to the client; see the class comment for what the result means. Whenever the
+   * client's buffer is full the export waits for room (`whenRoom`, at most 5 s while the backend settles
+   * nothing) before it goes on, so the SDK's processor holds the records instead of the buffer dropping.
+   */
   export(logs: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
     if (this.shutdownPromise) {
       resultCallback(failed('closed', 'the CloudSage exporter is shut down'));
       return;
     }
-    const before = this.lost();
+    this.handFrom(logs, 0, this.lost(), resultCallback);
+  }
+
+  private handFrom(
+    logs: ReadableLogRecord[],
+    from: number,
+    lostBefore: number,
+    resultCallback: (result: ExportResult) => void,
+  ): void {
     try {
       const options = { includeResource: this.includeResource };
-      for (const log of logs) this.client.log(toRecord(log, options));
+      for (let i = from; i < logs.length; i++) {
+        if (!this.client.hasRoom()) {
+          void this.client.whenRoom().then(() => {
+            if (this.shutdownPromise) resultCallback(failed('closed', 'the CloudSage exporter shut down first'));
+            else this.handFrom(logs, i, lostBefore, resultCallback);
+          });
+          return;
+        }
+        this.client.log(toRecord(logs[i]!, options));
+      }
     } catch (err) {
       // toRecord reads SDK objects; the client itself never throws.
       resultCallback({ code: FAILED_CODE, error: err instanceof Error ? err : new Error(String(err)) });
       return;
     }
-    const dropped = this.lost() - before;
+    const dropped = this.lost() - lostBefore;
     if (!this.waitForDelivery) {
       resultCallback(
         dropped > 0 ? failed('buffer_overflow', `${dropped} record(s) dropped: the buffer is full`) : SUCCESS,

@@ -78,7 +78,7 @@ describe('toRecord()', () => {
 });
 
 describe('CloudSageLogRecordExporter', () => {
-  it('answers FAILED buffer_overflow when the bounded buffer had to drop', async () => {
+  it('waits for buffer room instead of dropping when an export is larger than the buffer', async () => {
     const sink = new InMemorySink();
     const exporter = new CloudSageLogRecordExporter({
       transport: sink,
@@ -90,10 +90,39 @@ describe('CloudSageLogRecordExporter', () => {
     });
     const records = sdkRecords({}, [{ body: 'a' }, { body: 'b' }, { body: 'c' }]);
     const result = await new Promise<ExportResult>((resolve) => exporter.export(records, resolve));
+    expect(result.code).toBe(ExportResultCode.SUCCESS);
+    await exporter.shutdown();
+    expect(sink.records.map((r) => r.msg)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('answers FAILED buffer_overflow when the bounded buffer had to drop (a backend that settles nothing)', async () => {
+    // A clock whose timers the test fires by hand.
+    const timers: Array<{ fn: () => void; ms: number }> = [];
+    const clock = {
+      now: () => 0,
+      setTimeout: (fn: () => void, ms: number) => timers.push({ fn, ms }),
+      clearTimeout: () => {},
+    };
+    const sink = new InMemorySink();
+    const exporter = new CloudSageLogRecordExporter({
+      // The first batch never settles: the wait for room gives up after 5 s and the buffer drops.
+      transport: { send: (batch) => (sink.attempts++ === 0 ? new Promise(() => {}) : sink.send(batch)) },
+      exitHooks: false,
+      maxBufferRecords: 2,
+      concurrency: 1,
+      batch: { maxRecords: 2, maxWaitMs: 600_000 },
+      onError: () => {},
+      stderr: { write: () => true },
+      clock,
+    });
+    const records = sdkRecords({}, [{ body: 'a' }, { body: 'b' }, { body: 'c' }, { body: 'd' }, { body: 'e' }]);
+    const answer = new Promise<ExportResult>((resolve) => exporter.export(records, resolve));
+    await new Promise((r) => setImmediate(r));
+    for (const t of timers.filter((t) => t.ms === 5000)) t.fn();
+    const result = await answer;
     expect(result.code).toBe(ExportResultCode.FAILED);
     expect(result.error).toMatchObject({ code: 'buffer_overflow' });
-    await exporter.shutdown();
-    expect(sink.records).toHaveLength(2);
+    expect(exporter.client.stats().dropped.overflow).toBe(1);
   });
 
   it('bounds the buffer at 128 MiB (a 300,000-record burst overran the client’s 64 MiB) and 1,000,000 records unless told otherwise', () => {

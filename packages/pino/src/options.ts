@@ -36,7 +36,7 @@ const PINO_ADDED_KEYS = ['$context', 'pinoWillSendConfig'] as const;
 /** The transport's own options, split from those handed to `new CloudSage()`. */
 export interface ResolvedPinoOptions {
   shutdownTimeoutMs: number;
-  /** The client's options; the buffer bounds are always set (the transport's gate needs them). */
+  /** The client's options, with the buffer bounds for bursts set (`withBurstBufferDefaults`). */
   client: CloudSageOptions & Required<Pick<CloudSageOptions, 'maxBufferBytes' | 'maxBufferRecords'>>;
 }
 

@@ -4,7 +4,6 @@ import { isMainThread } from 'node:worker_threads';
 import { CloudSage, type FlushResult } from '@cloudsage/node';
 import { LineStream } from './line-stream.js';
 import { type CloudSagePinoOptions, resolvePinoOptions } from './options.js';
-import { RoomGate } from './room-gate.js';
 
 /** The stream pino writes to: a writable of NDJSON lines, whose `close` awaits the final flush. */
 export interface CloudSageStream extends Transform {
@@ -34,22 +33,10 @@ export function createStream(options: CloudSagePinoOptions): CloudSageStream {
   return buildStream(options, false);
 }
 
-// The transport waits this long for a backend that settles no batch before it lets the client drop.
-const STALL_MS = 5000;
-const POLL_MS = 5;
-
 function buildStream(options: CloudSagePinoOptions, backpressure: boolean): CloudSageStream {
   const { shutdownTimeoutMs, client: clientOptions } = resolvePinoOptions(options, !isMainThread);
   const client = new CloudSage(clientOptions);
-  const gate = backpressure
-    ? new RoomGate(client, {
-        maxBufferBytes: clientOptions.maxBufferBytes,
-        maxBufferRecords: clientOptions.maxBufferRecords,
-        stallMs: STALL_MS,
-        pollMs: POLL_MS,
-      })
-    : undefined;
-  const stream = new LineStream(client, gate, () =>
+  const stream = new LineStream(client, backpressure, () =>
     client.shutdown({ timeoutMs: shutdownTimeoutMs }),
   ) as unknown as CloudSageStream;
   Object.defineProperty(stream, 'client', { value: client, enumerable: false });

@@ -1,8 +1,7 @@
-// The writable pino writes to, and the worker transport's backpressure gate, without a backend.
-import type { Batch, ClientStats, SendResult } from '@cloudsage/node';
+// The writable pino writes to, and the worker transport's backpressure, without a backend.
+import type { Batch, SendResult } from '@cloudsage/node';
 import { describe, expect, it } from 'vitest';
-import { createStream } from '../src/index.js';
-import { RoomGate } from '../src/room-gate.js';
+import cloudsageTransport, { createStream } from '../src/index.js';
 
 /** A transport that keeps each batch's lines and accepts it. */
 function collector() {
@@ -66,89 +65,67 @@ describe('the stream pino writes to', () => {
   });
 });
 
-/** A client whose counters the test sets. */
-function fakeClient(stats: Partial<ClientStats>) {
-  const current: ClientStats = {
-    sent: 0,
-    dropped: { overflow: 0, oversize: 0, before_send: 0 },
-    retried: 0,
-    failed: 0,
-    buffered: 0,
-    bytes: 0,
-    batches: 0,
-    spooled: 0,
-    replayed: 0,
-    ...stats,
-  };
-  let flushes = 0;
+/** A sender that holds each batch until the test releases it: a backend that takes its time. */
+function heldSender() {
+  const held: Array<{ lines: readonly string[]; release: () => void }> = [];
+  const lines: string[] = [];
   return {
-    current,
-    flushes: () => flushes,
-    stats: () => ({ ...current }),
-    flush: async () => {
-      flushes++;
+    held,
+    lines,
+    sender: {
+      send(batch: Batch): Promise<SendResult> {
+        return new Promise((resolve) =>
+          held.push({
+            lines: batch.lines,
+            release: () => {
+              lines.push(...batch.lines);
+              resolve({ kind: 'sent', status: 202 });
+            },
+          }),
+        );
+      },
     },
   };
 }
 
-describe('RoomGate (the worker transport’s backpressure)', () => {
-  const limits = { maxBufferBytes: 16_000, maxBufferRecords: 1000, stallMs: 100, pollMs: 10 };
-
-  it('lets lines in while they fit below the bound, less a sixteenth, counting 64 bytes a record', () => {
-    const client = fakeClient({});
-    const gate = new RoomGate(client, limits);
-    // 15,000 bytes of room: 100 lines of 86 characters cost 150 each.
-    for (let i = 0; i < 100; i++) expect(gate.take(86)).toBe(true);
-    // The room counted is used up, so the gate asks the client, which holds those lines now.
-    client.current.bytes = 15_000;
-    expect(gate.take(86)).toBe(false);
-    client.current.bytes = 14_850;
-    expect(gate.take(86)).toBe(true);
-  });
-
-  it('refuses while the records bound is reached', () => {
-    const gate = new RoomGate(fakeClient({ buffered: 1000 }), limits);
-    expect(gate.take(1)).toBe(false);
-  });
-
-  it('waits until a batch has made room, and sends a partial batch first', async () => {
-    const client = fakeClient({ bytes: 15_000 });
-    let clock = 0;
-    let looks = 0;
-    const gate = new RoomGate(client, {
-      ...limits,
-      now: () => clock,
-      sleep: async (ms) => {
-        clock += ms;
-        // A batch settles on the third look.
-        if (++looks === 3) Object.assign(client.current, { bytes: 0, batches: 1 });
-      },
+describe('the worker transport’s backpressure (the client’s hasRoom / whenRoom)', () => {
+  it('holds a write whose lines do not fit until a batch settles, then delivers every line once, in order, with no drop', async () => {
+    const { held, lines, sender } = heldSender();
+    const stream = await cloudsageTransport({
+      sender,
+      exitHooks: false,
+      redact: false,
+      maxBufferBytes: 65_536,
+      batch: { maxRecords: 100, maxWaitMs: 60_000 },
+      concurrency: 1,
     });
-    expect(gate.take(10)).toBe(false);
-    await gate.wait();
-    expect(looks).toBe(3);
-    expect(client.flushes()).toBe(1);
-    expect(gate.take(10)).toBe(true);
-  });
-
-  it('gives up waiting on a backend that settles nothing for stallMs, until a batch settles again', async () => {
-    const client = fakeClient({ bytes: 15_000 });
-    let clock = 0;
-    const gate = new RoomGate(client, {
-      ...limits,
-      now: () => clock,
-      sleep: async (ms) => {
-        clock += ms;
-      },
+    // 1,000 lines of ~100 characters: about twice what the 64 KiB buffer holds.
+    const sent = Array.from(
+      { length: 1000 },
+      (_, i) => `{"level":30,"msg":"line ${String(i).padStart(4, '0')} ${'x'.repeat(70)}"}`,
+    );
+    let written = false;
+    stream.write(`${sent.join('\n')}\n`, () => {
+      written = true;
     });
-    expect(gate.take(10)).toBe(false);
-    await gate.wait();
-    expect(clock).toBe(100);
-    // Stalled: lines go in (the client's drop policy decides), a sixteenth of the bound at a time.
-    for (let i = 0; i < 13; i++) expect(gate.take(10)).toBe(true);
-    // A batch settled but the buffer is still full: the gate shuts again.
-    Object.assign(client.current, { batches: 1 });
-    for (let i = 0; i < 20 && gate.take(10); i++);
-    expect(gate.take(10)).toBe(false);
+    // Let the stream hand over what fits: it stops at the buffer's bound, with one batch in flight.
+    for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r));
+    expect(written).toBe(false);
+    expect(held).toHaveLength(1);
+    expect(stream.client.stats().dropped.overflow).toBe(0);
+    // Each settled batch lets the stream go on.
+    while (!written) {
+      held.shift()?.release();
+      await new Promise((r) => setImmediate(r));
+    }
+    const closed = new Promise((resolve) => stream.once('close', resolve));
+    stream.end();
+    while (lines.length < sent.length) {
+      held.shift()?.release();
+      await new Promise((r) => setImmediate(r));
+    }
+    await closed;
+    expect(lines).toEqual(sent);
+    expect(stream.client.stats().dropped.overflow).toBe(0);
   });
 });

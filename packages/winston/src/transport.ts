@@ -50,13 +50,30 @@ export class CloudSageTransport extends TransportStream {
     this.now = clock ? () => clock.now() : Date.now;
   }
 
-  /** Called by winston-transport for each record that passed the level and format. */
+  /**
+   * Called by winston-transport for each record that passed the level and format. When the client's
+   * buffer is full the record waits for room (`whenRoom`, at most 5 s while the backend settles nothing)
+   * before it is handed on, and winston holds the records behind it: a burst is delayed, not dropped.
+   */
   override log(info: Info, callback: () => void): void {
+    if (this.client.hasRoom()) {
+      this.hand(info, callback);
+      return;
+    }
+    // A record without a timestamp keeps the time it was logged at, not the time room came.
+    const at = this.now();
+    void this.client.whenRoom().then(() => this.hand(info, callback, at));
+  }
+
+  private hand(info: Info, callback: () => void, at?: number): void {
     try {
       // Most records were rendered by winston's json() already: ship that line rather than serialize again.
-      const line = this.rawLines ? formattedLine(info, new Date(this.now()).toISOString(), this.service) : undefined;
-      if (line === undefined) this.client.log(toRecord(info));
-      else this.client.writeLine(line);
+      const line = this.rawLines
+        ? formattedLine(info, new Date(at ?? this.now()).toISOString(), this.service)
+        : undefined;
+      if (line !== undefined) this.client.writeLine(line);
+      else if (at === undefined) this.client.log(toRecord(info));
+      else this.client.log({ time: new Date(at).toISOString(), ...toRecord(info) });
       if (info.exception === true || info.rejection === true) this.afterFatal();
       this.queueLogged(info);
     } finally {
