@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Feedback, Forecast, Level, Project, RiskHistory } from '@cloudsage/schema';
+import { type Feedback, type Forecast, isLevel, type Level, type Project, type RiskHistory } from '@cloudsage/schema';
 import { type Clock, systemClock } from './clock.js';
 import { CloudSageError } from './errors.js';
 import { registerExitHooks } from './exit-hooks.js';
@@ -24,18 +24,10 @@ export interface FlushOptions {
   timeoutMs?: number;
 }
 
+// One of the six as given (exact case), else info: the level added to a record that lacks one. A level
+// the record has is shipped as written (the backend maps it), so nothing the app wrote is lost.
 function levelName(level: unknown): Level {
-  if (
-    level === 'trace' ||
-    level === 'debug' ||
-    level === 'info' ||
-    level === 'warn' ||
-    level === 'error' ||
-    level === 'fatal'
-  ) {
-    return level;
-  }
-  return 'info';
+  return isLevel(level) ? level : 'info';
 }
 
 /**

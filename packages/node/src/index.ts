@@ -5,9 +5,12 @@ export type {
   Feedback,
   FeedbackRequest,
   Forecast,
+  Level,
   Project,
   RiskHistory,
 } from '@cloudsage/schema';
+// The one level vocabulary, for the integrations to map their loggers' levels through.
+export { isLevel, levelFromName, levelFromSeverityNumber } from '@cloudsage/schema';
 export type { Batch } from './batch.js';
 export { createBatch, splitBatch } from './batch.js';
 export type { DropPolicy } from './buffer.js';

@@ -1,19 +1,18 @@
-import { LEVEL_RANK, type Level } from '@cloudsage/schema';
+import { LEVEL_RANK, type Level, levelFromName } from '@cloudsage/schema';
 
 /** Rank at and above which a record counts as "high" for the drop policy (warn). */
 export const HIGH_RANK = LEVEL_RANK.warn;
 
-const RANK_BY_NAME: Record<string, number> = { ...LEVEL_RANK, warning: 40, critical: 60, err: 50, panic: 60 };
-
 /**
- * Rank of a level given as a name (`'warn'`) or pino number (`40`); unknown levels rank as info.
+ * Rank of a level given as a name (`'warn'`, any name the schema knows, such as `'critical'`) or pino
+ * number (`40`); unknown levels rank as info.
  *
  * @example
  * levelRank('error'); // 50
  */
 export function levelRank(level: unknown): number {
   if (typeof level === 'number') return Number.isFinite(level) ? level : LEVEL_RANK.info;
-  if (typeof level === 'string') return RANK_BY_NAME[level] ?? RANK_BY_NAME[level.toLowerCase()] ?? LEVEL_RANK.info;
+  if (typeof level === 'string') return LEVEL_RANK[levelFromName(level) ?? 'info'];
   return LEVEL_RANK.info;
 }
 

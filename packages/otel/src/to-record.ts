@@ -1,38 +1,18 @@
-import type { LogInput } from '@cloudsage/node';
+import { type Level, type LogInput, levelFromName, levelFromSeverityNumber } from '@cloudsage/node';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
-
-/** CloudSage's six levels (the stored LogRecord's `level`). */
-export type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
-
-const BY_TEXT: Record<string, Level> = {
-  TRACE: 'trace',
-  DEBUG: 'debug',
-  INFO: 'info',
-  WARN: 'warn',
-  WARNING: 'warn',
-  ERROR: 'error',
-  FATAL: 'fatal',
-  CRITICAL: 'fatal',
-};
 
 /**
  * The CloudSage level of an OpenTelemetry severity: by `severityNumber` (1-4 trace, 5-8 debug, 9-12
- * info, 13-16 warn, 17-20 error, 21-24 fatal; logs data model), else by `severityText`, else info.
+ * info, 13-16 warn, 17-20 error, 21-24 fatal; logs data model), else by `severityText` (any name the
+ * level vocabulary knows, in any case, with or without its number: `WARN2`), else info.
  *
  * @example
  * levelOf(17, undefined); // 'error'
  */
 export function levelOf(severityNumber: number | undefined, severityText: string | undefined): Level {
-  if (typeof severityNumber === 'number' && severityNumber >= 1) {
-    if (severityNumber <= 4) return 'trace';
-    if (severityNumber <= 8) return 'debug';
-    if (severityNumber <= 12) return 'info';
-    if (severityNumber <= 16) return 'warn';
-    if (severityNumber <= 20) return 'error';
-    return 'fatal';
-  }
-  const text = typeof severityText === 'string' ? severityText.toUpperCase().replace(/\d+$/, '') : '';
-  return BY_TEXT[text] ?? 'info';
+  const byNumber = typeof severityNumber === 'number' ? levelFromSeverityNumber(severityNumber) : undefined;
+  if (byNumber) return byNumber;
+  return (typeof severityText === 'string' && levelFromName(severityText)) || 'info';
 }
 
 const INVALID_ID = /^0+$/;

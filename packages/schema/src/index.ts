@@ -27,15 +27,19 @@ export { IngestEvent, ProjectEvent } from './events.js';
 export { Feedback, FeedbackRequest } from './feedback.js';
 export { Forecast, ForecastBasis, ForecastPoint, GeneratedBy } from './forecast.js';
 export { IngestEnvelope, IngestError, IngestResponse } from './ingest.js';
-export { LIMITS, TRUNCATED_ATTRIBUTE } from './limits.js';
-export { LEVEL_RANK, LEVELS, Level, LogRecord } from './log-record.js';
-export { LogsPage } from './logs-page.js';
 export {
+  isLevel,
+  LEVEL_RANK,
+  LEVELS,
+  Level,
   levelFromName,
   levelFromPinoNumber,
   levelFromSeverityNumber,
-  levelFromText,
-} from './normalize/level.js';
+} from './level.js';
+export { LIMITS, TRUNCATED_ATTRIBUTE } from './limits.js';
+export { LogRecord } from './log-record.js';
+export { LogsPage } from './logs-page.js';
+export { levelFromText } from './normalize/level.js';
 export type { NormalizeResult } from './normalize/normalize-record.js';
 export {
   normalizeLine,

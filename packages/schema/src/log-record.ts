@@ -1,21 +1,5 @@
 import { z } from 'zod';
-
-/** The six levels CloudSage stores, lowest first. */
-export const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
-
-/** A log level as stored. */
-export const Level = z.enum(LEVELS);
-export type Level = z.infer<typeof Level>;
-
-/** Numeric rank of each level (pino's numbers), for comparisons such as "warn and above". */
-export const LEVEL_RANK: Readonly<Record<Level, number>> = Object.freeze({
-  trace: 10,
-  debug: 20,
-  info: 30,
-  warn: 40,
-  error: 50,
-  fatal: 60,
-});
+import { Level } from './level.js';
 
 /**
  * One log record as stored and as sent to the worker.

@@ -1,9 +1,8 @@
+import { isLevel } from '@cloudsage/node';
+
 // triple-beam's symbols: the level before colorize, and the line the finishing format rendered.
 const LEVEL = Symbol.for('level');
 const MESSAGE = Symbol.for('message');
-
-// winston levels that are CloudSage levels under the same name: their line needs no level mapping.
-const SAME_NAME = new Set(['trace', 'debug', 'info', 'warn', 'error', 'fatal']);
 
 /**
  * The line winston's `json()` format already rendered for this record, made into a CloudSage line
@@ -26,7 +25,8 @@ export function formattedLine(
   const level = info[LEVEL];
   if (typeof line !== 'string' || typeof message !== 'string' || typeof level !== 'string') return undefined;
   if (line.charCodeAt(0) !== 123 || line.charCodeAt(line.length - 1) !== 125) return undefined;
-  if (info.level !== level || !SAME_NAME.has(level)) return undefined;
+  // A winston level that is a CloudSage level under the same name needs no mapping.
+  if (info.level !== level || !isLevel(level)) return undefined;
   if (info.exception === true || info.rejection === true) return undefined;
   for (const key in info) if (info[key] instanceof Error) return undefined;
   const head = service === undefined ? '' : `"service":${JSON.stringify(service)},`;

@@ -1,7 +1,8 @@
+import { isStandardPinoNumber, type Level, levelFromName, levelFromSeverityNumber } from '../level.js';
 import { LIMITS, TRUNCATED_ATTRIBUTE } from '../limits.js';
-import type { Level, LogRecord } from '../log-record.js';
+import type { LogRecord } from '../log-record.js';
 import { isoFromMs } from './iso-time.js';
-import { isStandardPinoNumber, levelFromName, levelFromSeverityNumber, levelFromUnknown } from './level.js';
+import { levelFromUnknown } from './level.js';
 import { fromAnyValue, fromKeyValues, isOtelRecord } from './otel.js';
 import { type Budget, fitKey, fitString, isSafeKey, readKey, safeString, toJsonValue, UNREADABLE } from './sanitize.js';
 import { cleanLine, textLineToRecord } from './text-line.js';

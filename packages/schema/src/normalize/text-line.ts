@@ -1,4 +1,5 @@
-import type { Level, LogRecord } from '../log-record.js';
+import type { Level } from '../level.js';
+import type { LogRecord } from '../log-record.js';
 import { isoFromMs } from './iso-time.js';
 import { levelFromText } from './level.js';
 import { leadingTimestamp } from './time.js';
