@@ -38,3 +38,5 @@ export { backoffDelay, isRetryableStatus, parseRetryAfter } from './retry-policy
 export type { IngestSenderOptions, Sender, SendResult, Transport } from './send.js';
 export { createIngestSender } from './send.js';
 export type { ClientStats } from './shipper.js';
+export type { TraceContextApi, TraceIds } from './trace-context.js';
+export { isTraceContextApi, loadTraceContextApi, readTraceContext, traceIdsOf } from './trace-context.js';

@@ -1,4 +1,4 @@
-import { type Level, type LogInput, levelFromName, levelFromSeverityNumber } from '@cloudsage/node';
+import { type Level, type LogInput, levelFromName, levelFromSeverityNumber, traceIdsOf } from '@cloudsage/node';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 
 /**
@@ -15,7 +15,6 @@ export function levelOf(severityNumber: number | undefined, severityText: string
   return (typeof severityText === 'string' && levelFromName(severityText)) || 'info';
 }
 
-const INVALID_ID = /^0+$/;
 // The SDK's default resource names an unknown service like this: not a name worth storing.
 const UNKNOWN_SERVICE = 'unknown_service';
 
@@ -72,10 +71,10 @@ export function toRecord(log: ReadableLogRecord, options: ToRecordOptions = {}):
     record.resource = rest;
   }
 
-  const sc = log.spanContext;
-  if (sc && !INVALID_ID.test(sc.traceId) && !INVALID_ID.test(sc.spanId)) {
-    record.traceId = sc.traceId;
-    record.spanId = sc.spanId;
+  const ids = traceIdsOf(log.spanContext);
+  if (ids) {
+    record.traceId = ids.traceId;
+    record.spanId = ids.spanId;
   }
   const scope = log.instrumentationScope?.name;
   if (scope) record['otel.scope'] = scope;

@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { isTraceContextApi, loadTraceContextApi, readTraceContext } from '@cloudsage/node';
 import type * as OtelApi from '@opentelemetry/api';
 import { z } from 'zod';
 import { invalidOptions } from './errors.js';
@@ -22,31 +22,10 @@ export interface TraceFields {
 
 const Schema = z
   .object({
-    api: z
-      .custom<TraceApi>(
-        (v) =>
-          typeof (v as TraceApi | null)?.trace?.getSpanContext === 'function' &&
-          typeof (v as TraceApi | null)?.context?.active === 'function',
-        { message: 'api must be the @opentelemetry/api module' },
-      )
-      .optional(),
+    api: z.custom<TraceApi>(isTraceContextApi, { message: 'api must be the @opentelemetry/api module' }).optional(),
     mixin: z.custom<CloudSageMixinOptions['mixin']>((v) => typeof v === 'function').optional(),
   })
   .strict();
-
-const INVALID_TRACE = /^0+$/;
-
-/**
- * Loads `@opentelemetry/api` (an optional peer) if the app has it. The API keeps its state on a global,
- * so the CommonJS copy found here sees the same active context as the app's own import.
- */
-function loadApi(): TraceApi | undefined {
-  try {
-    return createRequire(import.meta.url)('@opentelemetry/api') as TraceApi;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * A pino `mixin` that stamps `traceId` and `spanId` from the active OpenTelemetry span. It
@@ -61,20 +40,12 @@ function loadApi(): TraceApi | undefined {
 export function cloudsageMixin(options: CloudSageMixinOptions = {}): (mergeObject: object, level: number) => object {
   const parsed = Schema.safeParse(options ?? {});
   if (!parsed.success) throw invalidOptions('cloudsageMixin()', parsed.error);
-  const api = parsed.data.api ?? loadApi();
+  // Loaded from here, where @opentelemetry/api is declared (an optional peer).
+  const api = parsed.data.api ?? loadTraceContextApi(import.meta.url);
   const inner = parsed.data.mixin;
   // pino's merge strategy assigns the log call's fields INTO the object a mixin returns: every call
   // needs a fresh object, never a shared (or frozen) one.
-  const traceFields = (): TraceFields => {
-    if (!api) return {};
-    try {
-      const sc = api.trace.getSpanContext(api.context.active());
-      if (!sc || INVALID_TRACE.test(sc.traceId) || INVALID_TRACE.test(sc.spanId)) return {};
-      return { traceId: sc.traceId, spanId: sc.spanId };
-    } catch {
-      return {};
-    }
-  };
+  const traceFields = (): TraceFields => readTraceContext(api) ?? {};
   if (!inner) return traceFields;
   return (mergeObject, level) => {
     let extra: object | undefined;

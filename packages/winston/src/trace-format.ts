@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { isTraceContextApi, loadTraceContextApi, readTraceContext } from '@cloudsage/node';
 import type * as OtelApi from '@opentelemetry/api';
 import { type Format, format } from 'logform';
 import { z } from 'zod';
@@ -15,30 +15,9 @@ export interface TraceFormatOptions {
 
 const Schema = z
   .object({
-    api: z
-      .custom<TraceApi>(
-        (v) =>
-          typeof (v as TraceApi | null)?.trace?.getSpanContext === 'function' &&
-          typeof (v as TraceApi | null)?.context?.active === 'function',
-        { message: 'api must be the @opentelemetry/api module' },
-      )
-      .optional(),
+    api: z.custom<TraceApi>(isTraceContextApi, { message: 'api must be the @opentelemetry/api module' }).optional(),
   })
   .strict();
-
-const INVALID_ID = /^0+$/;
-
-/**
- * Loads `@opentelemetry/api` (an optional peer) if the app has it. The API keeps its state on a global,
- * so the CommonJS copy found here sees the same active context as the app's own import.
- */
-function loadApi(): TraceApi | undefined {
-  try {
-    return createRequire(import.meta.url)('@opentelemetry/api') as TraceApi;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * A winston format that adds `traceId` and `spanId` of the active OpenTelemetry span to each record.
@@ -56,17 +35,13 @@ function loadApi(): TraceApi | undefined {
 export function cloudsageTraceFormat(options: TraceFormatOptions = {}): Format {
   const parsed = Schema.safeParse(options ?? {});
   if (!parsed.success) throw invalidOptions('cloudsageTraceFormat()', parsed.error);
-  const api = parsed.data.api ?? loadApi();
+  // Loaded from here, where @opentelemetry/api is declared (an optional peer).
+  const api = parsed.data.api ?? loadTraceContextApi(import.meta.url);
   return format((info) => {
-    if (!api) return info;
-    try {
-      const sc = api.trace.getSpanContext(api.context.active());
-      if (sc && !INVALID_ID.test(sc.traceId) && !INVALID_ID.test(sc.spanId)) {
-        info.traceId = sc.traceId;
-        info.spanId = sc.spanId;
-      }
-    } catch {
-      // A broken API must not cost the record.
+    const ids = readTraceContext(api);
+    if (ids) {
+      info.traceId = ids.traceId;
+      info.spanId = ids.spanId;
     }
     return info;
   })();
