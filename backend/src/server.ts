@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { buildApp, REDACT_PATHS } from './app.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
+import { countSkippedInput } from './instrumentation/metrics.js';
 import { Alerter } from './services/alerts/alerter.js';
 import { Dispatcher } from './services/dispatch/dispatcher.js';
 import type { EventBus } from './services/events/event-bus.js';
@@ -87,6 +88,7 @@ async function main(): Promise<void> {
       await app.events.publish(projectId, { type: 'score', data: point });
       await alerter.onScore(projectId, point);
     },
+    onSkipped: countSkippedInput(app.metrics, 'scoring'),
   });
 
   let closing: Promise<void> | undefined;

@@ -39,30 +39,50 @@ abstract class Metric {
   abstract render(): string;
 }
 
+/** One number per label set, rendered as `type`. */
+abstract class SingleValueMetric extends Metric {
+  protected readonly values = new Map<string, { values: string[]; value: number }>();
+  protected abstract readonly type: 'counter' | 'gauge';
+
+  /** The current value for a label set (tests and readiness use it). */
+  get(labels?: Labels): number {
+    return this.values.get(this.keyOf(labels).key)?.value ?? 0;
+  }
+
+  protected update(labels: Labels | undefined, next: (current: number) => number): void {
+    const { key, values } = this.keyOf(labels);
+    const entry = this.values.get(key);
+    if (entry) entry.value = next(entry.value);
+    else this.values.set(key, { values, value: next(0) });
+  }
+
+  render(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} ${this.type}`];
+    for (const { values, value } of this.values.values()) {
+      lines.push(`${this.name}${labelText(this.labelNames, values)} ${formatNumber(value)}`);
+    }
+    return lines.join('\n');
+  }
+}
+
 /** A monotonically increasing count per label set. */
-export class Counter extends Metric {
-  private readonly counts = new Map<string, { values: string[]; value: number }>();
+export class Counter extends SingleValueMetric {
+  protected readonly type = 'counter';
 
   /** Adds `by` (default 1); negative amounts are ignored, as counters only go up. */
   inc(labels?: Labels, by = 1): void {
     if (!(by >= 0)) return;
-    const { key, values } = this.keyOf(labels);
-    const entry = this.counts.get(key);
-    if (entry) entry.value += by;
-    else this.counts.set(key, { values, value: by });
+    this.update(labels, (current) => current + by);
   }
+}
 
-  /** The current value for a label set (tests and readiness use it). */
-  get(labels?: Labels): number {
-    return this.counts.get(this.keyOf(labels).key)?.value ?? 0;
-  }
+/** A value per label set that goes up and down, set when known (e.g. read from SQL at scrape time). */
+export class Gauge extends SingleValueMetric {
+  protected readonly type = 'gauge';
 
-  render(): string {
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
-    for (const { values, value } of this.counts.values()) {
-      lines.push(`${this.name}${labelText(this.labelNames, values)} ${formatNumber(value)}`);
-    }
-    return lines.join('\n');
+  set(labels: Labels | undefined, value: number): void {
+    if (!Number.isFinite(value)) return;
+    this.update(labels, () => value);
   }
 }
 
@@ -128,6 +148,12 @@ export interface Metrics {
   ingestBytes: Counter;
   ingestRejected: Counter;
   storeLatency: Histogram;
+  /** Torn or foreign lines of batch objects left out, by reader (`logs`, `scoring`, `forecast`). */
+  batchLinesSkipped: Counter;
+  /** Batch objects that could not be read at all (not gzip text), by reader. */
+  batchObjectsUnreadable: Counter;
+  /** Scoring windows parked (tried `MAX_WINDOW_TRIES` times), all projects; set from SQL when scraped. */
+  scoringParkedWindows: Gauge;
   /** The whole registry in Prometheus text format. */
   render(): string;
 }
@@ -152,14 +178,48 @@ export function createMetrics(): Metrics {
     'store',
     'op',
   ]);
-  const all: Metric[] = [httpRequests, httpDuration, ingestRecords, ingestBytes, ingestRejected, storeLatency];
-  return {
+  const batchLinesSkipped = new Counter(
+    'cloudsage_batch_lines_skipped_total',
+    'Torn or foreign lines of batch objects left out by a reader.',
+    ['reader'],
+  );
+  const batchObjectsUnreadable = new Counter(
+    'cloudsage_batch_objects_unreadable_total',
+    'Batch objects a reader could not read at all.',
+    ['reader'],
+  );
+  const scoringParkedWindows = new Gauge(
+    'cloudsage_scoring_parked_windows',
+    'Scoring windows given up on after their tries because their data cannot be read.',
+    [],
+  );
+  const series = {
     httpRequests,
     httpDuration,
     ingestRecords,
     ingestBytes,
     ingestRejected,
     storeLatency,
-    render: () => `${all.map((m) => m.render()).join('\n')}\n`,
+    batchLinesSkipped,
+    batchObjectsUnreadable,
+    scoringParkedWindows,
+  };
+  const all: Metric[] = Object.values(series);
+  return { ...series, render: () => `${all.map((m) => m.render()).join('\n')}\n` };
+}
+
+/**
+ * A hook for the batch readers' `onSkipped` that counts what a scan left out under `reader`.
+ *
+ * @example
+ * await queryLogs(db, bucket, projectId, query, countSkippedInput(app.metrics, 'logs'));
+ */
+export function countSkippedInput(
+  metrics: Metrics,
+  reader: 'logs' | 'scoring' | 'forecast',
+): (skipped: { lines: number; unreadableObjects: number }) => void {
+  return (skipped) => {
+    metrics.batchLinesSkipped.inc({ reader }, skipped.lines);
+    metrics.batchObjectsUnreadable.inc({ reader }, skipped.unreadableObjects);
   };
 }

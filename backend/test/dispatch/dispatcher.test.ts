@@ -5,6 +5,8 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Dispatcher } from '../../src/services/dispatch/dispatcher.js';
 import { claimJob } from '../../src/services/dispatch/job-queue.js';
+import { MAX_WINDOW_TRIES, parkWindow, scoringState } from '../../src/services/dispatch/parked-windows.js';
+import type { SkippedInput } from '../../src/services/logs/batch-reader.js';
 import { DirBucket } from '../../src/store/bucket/dir-bucket.js';
 import { openTestSql, SQL_DIALECTS, type TestSql } from '../support/sql-stores.js';
 import { FakeWorker } from './fake-worker.js';
@@ -58,8 +60,16 @@ describe.each(SQL_DIALECTS)('dispatcher on %s', (dialect) => {
     });
   }
 
-  /** Writes a batch the way ingest does: object in the bucket, then its row. */
-  async function addBatch(projectId: string, receivedAt: number, levels: LogRecord['level'][]): Promise<void> {
+  /**
+   * Writes a batch the way ingest does: object in the bucket, then its row. `body` replaces the
+   * object's bytes (a torn or corrupt object), `lines` its lines.
+   */
+  async function addBatch(
+    projectId: string,
+    receivedAt: number,
+    levels: LogRecord['level'][],
+    damage: { lines?: (lines: string[]) => string[]; body?: Buffer } = {},
+  ): Promise<void> {
     const id = `b_${Math.random().toString(36).slice(2)}`;
     const records = levels.map((level, i) => ({
       time: new Date(receivedAt + i).toISOString(),
@@ -67,7 +77,8 @@ describe.each(SQL_DIALECTS)('dispatcher on %s', (dialect) => {
       msg: `${level} ${i}`,
     }));
     const key = `logs/${projectId}/x/${id}.ndjson.gz`;
-    await bucket.put(key, await gzipAsync(records.map((r) => JSON.stringify(r)).join('\n') + '\n'));
+    const lines = (damage.lines ?? ((x) => x))(records.map((r) => JSON.stringify(r)));
+    await bucket.put(key, damage.body ?? (await gzipAsync(lines.join('\n') + '\n')));
     const count = (l: string) => levels.filter((x) => x === l).length;
     await t.store.db
       .insertInto('ingest_batches')
@@ -282,6 +293,78 @@ describe.each(SQL_DIALECTS)('dispatcher on %s', (dialect) => {
     expect(call?.logs.length).toBeGreaterThan(190);
     expect(call?.metadata.totalRecords).toBe(1_000);
     expect(call?.metadata.samplingRatio).toBeCloseTo((200 - severe) / (1_000 - severe), 5);
+  });
+
+  it('scores a window without its torn line and tells onSkipped', async () => {
+    // Line 1 torn mid-write; line 3 some other writer's line.
+    await addBatch('p1', T0 + 1_000, ['error', 'error', 'error', 'info'], {
+      lines: (l) => [l[0]!, l[1]!.slice(0, 12), l[2]!, '{"note":"not a record"}'],
+    });
+    await addJob('p1', T0, T0 + MIN);
+    now = T0 + 2 * MIN;
+    const skipped: SkippedInput[] = [];
+    await dispatcher({ onSkipped: (s) => skipped.push(s) }).runOnce();
+    expect(worker.calls.map((c) => c.logs.map((l) => l.msg))).toEqual([['error 0', 'error 2']]);
+    expect((await history()).map((r) => r.score)).toEqual([2]);
+    expect(skipped).toEqual([{ lines: 2, unreadableObjects: 0 }]);
+  });
+
+  it(`parks a window whose object cannot be read after ${MAX_WINDOW_TRIES} tries and scores the later windows`, async () => {
+    await addBatch('p1', T0 + 1_000, ['error'], { body: Buffer.from('not gzip: a corrupt object') });
+    await addBatch('p1', T0 + MIN + 1_000, ['error', 'error']);
+    await addJob('p1', T0, T0 + 2 * MIN);
+    now = T0 + 3 * MIN;
+    const d = dispatcher();
+    for (let tries = 1; tries < MAX_WINDOW_TRIES; tries++) {
+      expect(await d.runOnce()).toBe(true);
+      const [job] = await jobs();
+      expect(job).toMatchObject({ status: 'pending', window_start: T0, window_failures: tries });
+      expect(job?.last_error).toMatch(/unreadable/);
+      expect(await history()).toEqual([]);
+      now = job!.due_at;
+    }
+    expect(await d.runOnce()).toBe(true);
+    const parked = (await jobs()).filter((j) => j.status === 'parked');
+    expect(parked).toEqual([
+      expect.objectContaining({ window_start: T0, window_end: T0 + MIN, window_failures: MAX_WINDOW_TRIES }),
+    ]);
+    expect(parked[0]?.last_error).toMatch(/unreadable/);
+    // The next window of the project was scored in the same run, and the job is done.
+    expect((await history()).map((r) => [r.window_start - T0, r.score])).toEqual([[MIN, 2]]);
+    expect((await jobs()).filter((j) => j.status !== 'parked').map((j) => j.status)).toEqual(['done']);
+    expect(worker.calls.length).toBe(1);
+    // A parked window is not claimed again.
+    now += 10 * MIN;
+    expect(await d.runOnce()).toBe(false);
+    expect(await scoringState(t.store.db, 'p1')).toEqual({ parkedWindows: 1, lastError: parked[0]?.last_error });
+    expect(await scoringState(t.store.db, 'p2')).toEqual({ parkedWindows: 0 });
+  });
+
+  it('keeps one parked row when a window is parked twice, and moves the job past it', async () => {
+    await addJob('p1', T0, T0 + 3 * MIN);
+    now = T0 + 4 * MIN;
+    const job = await claimJob(t.store.db, t.store.dialect, 'd_test', now, 60_000);
+    await parkWindow(t.store.db, job!, T0, MIN, MAX_WINDOW_TRIES, 'unreadable: first', now);
+    await parkWindow(t.store.db, job!, T0, MIN, MAX_WINDOW_TRIES, 'unreadable: again', now + 1);
+    const rows = await jobs();
+    expect(rows.filter((j) => j.status === 'parked').map((j) => j.last_error)).toEqual(['unreadable: first']);
+    expect(rows.find((j) => j.id === job!.id)).toMatchObject({ window_start: T0 + MIN, window_failures: 0 });
+  });
+
+  it('does not count worker outages as tries of a window', async () => {
+    worker.mode = 'error500';
+    await addBatch('p1', T0 + 1_000, ['error']);
+    await addJob('p1', T0, T0 + MIN);
+    now = T0 + 2 * MIN;
+    const d = dispatcher();
+    for (let i = 0; i < MAX_WINDOW_TRIES + 1; i++) {
+      await d.runOnce();
+      now = (await jobs())[0]!.due_at;
+    }
+    expect(await jobs()).toEqual([expect.objectContaining({ status: 'pending', window_failures: 0 })]);
+    worker.mode = 'ok';
+    await d.runOnce();
+    expect((await history()).length).toBe(1);
   });
 
   it('lets several dispatchers run at once and still scores every window exactly once', async () => {

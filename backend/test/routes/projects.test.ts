@@ -90,7 +90,8 @@ describe.each(SQL_DIALECTS)('project routes on %s', (dialect) => {
     for (const p of list.body) Project.parse(p);
 
     const got = await call(url, 'GET', `/api/projects/${first.id}`, { auth });
-    expect(got.body).toEqual(first);
+    // One project also tells how its scoring stands (no windows parked yet).
+    expect(got.body).toEqual({ ...first, scoring: { parkedWindows: 0 } });
 
     clock.advance(5000);
     const renamed = await call(url, 'PUT', `/api/projects/${first.id}`, { auth, json: { name: 'Checkout' } });

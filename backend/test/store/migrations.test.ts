@@ -1,4 +1,6 @@
+import { Migrator } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
+import { migrationProvider } from '../../src/store/sql/migrations/index.js';
 import { migrate } from '../../src/store/sql/open-sql.js';
 import { openTestSql, SQL_DIALECTS, type TestSql } from '../support/sql-stores.js';
 
@@ -69,5 +71,17 @@ describe.each(SQL_DIALECTS)('migrations on %s', (dialect) => {
     await db.insertInto('scoring_jobs').values(job('j1', 'pending')).execute();
     await db.insertInto('scoring_jobs').values(job('j2', 'done')).execute();
     await expect(db.insertInto('scoring_jobs').values(job('j3', 'pending')).execute()).rejects.toThrow();
+  });
+
+  it('rolls the parked-windows migration back and forward', async () => {
+    t = await openTestSql(dialect);
+    const migrator = new Migrator({ db: t.store.db, provider: migrationProvider });
+    const columns = async () =>
+      (await t!.store.db.introspection.getTables()).find((x) => x.name === 'scoring_jobs')?.columns.map((c) => c.name);
+    expect(await columns()).toContain('window_failures');
+    expect((await migrator.migrateDown()).error).toBeUndefined();
+    expect(await columns()).not.toContain('window_failures');
+    expect((await migrator.migrateToLatest()).error).toBeUndefined();
+    expect(await columns()).toContain('window_failures');
   });
 });

@@ -20,6 +20,7 @@ import {
   UpdateProjectRequest,
 } from '@cloudsage/schema';
 import { z } from 'zod';
+import { ScoringState } from '../../services/dispatch/parked-windows.js';
 
 type Schema = z.ZodType;
 type Auth = 'none' | 'user' | 'read' | 'ingest';
@@ -102,10 +103,10 @@ const OPERATIONS: Operation[] = [
   {
     method: 'get',
     path: '/api/projects/{projectId}',
-    summary: 'One project',
+    summary: 'One project, with its scoring state (windows parked because their logs cannot be read)',
     auth: 'user',
     tag: 'projects',
-    ok: { status: 200, schema: Project },
+    ok: { status: 200, schema: Project.extend({ scoring: ScoringState }) },
     errors: [401, 404],
   },
   {

@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import { countSkippedInput } from '../../instrumentation/metrics.js';
 import { Alerter } from '../../services/alerts/alerter.js';
 import { builtinForecaster } from '../../services/forecast/builtin-forecaster.js';
 import type { Forecaster } from '../../services/forecast/forecaster.js';
 import { gatherFacts } from '../../services/forecast/gather-facts.js';
 import { LlmForecaster } from '../../services/forecast/llm-forecaster.js';
+import type { SkippedInput } from '../../services/logs/batch-reader.js';
 import { ForecastStore } from '../../store/forecast-store.js';
 import { forecastRoutes } from './index.js';
 
@@ -21,6 +23,7 @@ export interface ForecastPluginOptions {
  */
 export default async function forecastPlugin(app: FastifyInstance, options: ForecastPluginOptions = {}): Promise<void> {
   const log = app.log.child({ module: 'forecast' });
+  const countSkipped = countSkippedInput(app.metrics, 'forecast');
   const llm = app.config.llm;
   const forecaster: Forecaster = llm
     ? new LlmForecaster({ url: llm.url, model: llm.model, apiKey: llm.apiKey, log })
@@ -40,8 +43,13 @@ export default async function forecastPlugin(app: FastifyInstance, options: Fore
     bucket: app.bucket,
     log,
     now: app.now,
-    generate: async (projectId, now) =>
-      forecaster.forecast(await gatherFacts({ db: app.sql.db, bucket: app.bucket }, projectId, now)),
+    generate: async (projectId, now) => {
+      const onSkipped = (skipped: SkippedInput) => {
+        countSkipped(skipped);
+        log.warn({ projectId, ...skipped }, 'forecast left out raw lines or objects it cannot read');
+      };
+      return forecaster.forecast(await gatherFacts({ db: app.sql.db, bucket: app.bucket, onSkipped }, projectId, now));
+    },
     // A forecast made before the project had any risk point says nothing; the first points replace it.
     isStale: async (projectId, forecast) =>
       forecast.basis.historyPoints === 0 &&

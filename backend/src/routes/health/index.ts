@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors.js';
+import { countParkedWindows } from '../../services/dispatch/parked-windows.js';
 
 /** How long a readiness probe waits for a store before calling it down. */
 export const READY_TIMEOUT_MS = 2_000;
@@ -24,7 +25,8 @@ async function probe(ping: () => Promise<void>): Promise<Check> {
 
 /**
  * `GET /healthz` (liveness: the process answers), `GET /readyz` (both stores answer; 503
- * `store_unavailable` naming the store otherwise) and `GET /metrics` (Prometheus text).
+ * `store_unavailable` naming the store otherwise) and `GET /metrics` (Prometheus text, with the
+ * parked scoring windows counted from SQL at each scrape).
  */
 export default async function healthRoutes(app: FastifyInstance): Promise<void> {
   app.get('/healthz', async () => ({ status: 'ok' }));
@@ -45,7 +47,14 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
     return { status: 'ready', checks };
   });
 
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', async (request, reply) => {
+    try {
+      // From SQL, so every replica tells the same number, also after a restart.
+      app.metrics.scoringParkedWindows.set(undefined, await countParkedWindows(app.sql.db));
+    } catch (err) {
+      // The rest of the registry still answers; the gauge keeps its last value.
+      request.log.warn({ err }, 'could not count parked scoring windows');
+    }
     return reply.type('text/plain; version=0.0.4; charset=utf-8').send(app.metrics.render());
   });
 }

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
 import { parseQuery } from '../../http/validation.js';
+import { countSkippedInput } from '../../instrumentation/metrics.js';
 import { authorizeProject } from '../../services/auth/project-access.js';
 import { decodeCursor } from '../../services/logs/logs-cursor.js';
 import { queryLogs } from '../../services/logs/logs-query.js';
@@ -31,6 +32,7 @@ const LogsQueryParams = z.object({
 
 /** `GET /api/projects/:id/logs?from&to&level&q&limit&cursor`: newest first, paged (user or read key). */
 export default async function logsRoutes(app: FastifyInstance): Promise<void> {
+  const countSkipped = countSkippedInput(app.metrics, 'logs');
   app.get<{ Params: { id: string } }>('/api/projects/:id/logs', async (request) => {
     const project = await authorizeProject(app.sql.db, request.identity, request.params.id, 'read');
     const params = parseQuery(LogsQueryParams, request.query);
@@ -41,13 +43,10 @@ export default async function logsRoutes(app: FastifyInstance): Promise<void> {
     if (params.cursor !== undefined && !cursor) {
       throw new AppError('invalid_query', 'cursor: not a cursor this API gave out', { details: { field: 'cursor' } });
     }
-    return queryLogs(app.sql.db, app.bucket, project.id, {
-      from: params.from,
-      to: params.to,
-      level: params.level,
-      q: params.q,
-      limit: params.limit,
-      cursor,
+    const query = { from: params.from, to: params.to, level: params.level, q: params.q, limit: params.limit, cursor };
+    return queryLogs(app.sql.db, app.bucket, project.id, query, (skipped) => {
+      countSkipped(skipped);
+      request.log.warn({ projectId: project.id, ...skipped }, 'logs page left out lines or objects it cannot read');
     });
   });
 }

@@ -9,8 +9,8 @@ import {
   createProject,
   deleteProject,
   listProjects,
+  projectDetail,
   refuseLiteralPrivateWebhook,
-  toProject,
   updateProject,
 } from '../../services/projects/projects.js';
 
@@ -37,7 +37,7 @@ export default async function projectRoutes(app: FastifyInstance): Promise<void>
 
   app.get<IdParams>('/api/projects/:id', async (request) => {
     const row = await authorizeProject(app.sql.db, request.identity, request.params.id, 'read');
-    return toProject(row);
+    return projectDetail(app.sql.db, row);
   });
 
   app.put<IdParams>('/api/projects/:id', async (request) => {

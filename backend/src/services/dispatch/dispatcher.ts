@@ -4,7 +4,9 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Bucket } from '../../store/bucket/bucket.js';
 import { type Memory, sqlMemory } from '../../store/memory.js';
 import type { SqlStore } from '../../store/sql/open-sql.js';
+import type { ReportSkipped } from '../logs/batch-reader.js';
 import { claimJob, completeJob, type Job, renewLease, retryJob } from './job-queue.js';
+import { MAX_WINDOW_TRIES, parkWindow } from './parked-windows.js';
 import { BASELINE_KEY, storeScore } from './store-score.js';
 import { readWindowRecords } from './window-records.js';
 import { callWorker, type WorkerClientOptions } from './worker-client.js';
@@ -28,6 +30,22 @@ export interface DispatcherOptions {
   random?: () => number;
   /** Called after a new risk point is stored (events, alerts). Errors are logged, not thrown. */
   onScore?: (projectId: string, point: RiskPoint) => void | Promise<void>;
+  /** Told when a window's objects held lines that are not records (left out of its score), or one could not be read. */
+  onSkipped?: ReportSkipped;
+}
+
+/** What scoring one window came to. */
+type WindowOutcome =
+  | { kind: 'ok' }
+  /** The window's own data cannot be read: a try toward `MAX_WINDOW_TRIES`. */
+  | { kind: 'unreadable'; error: string }
+  /** Something outside the window failed (the worker): retry later, no try counted. */
+  | { kind: 'retry'; error: string };
+
+/** Where a job's run stands: the window in hand and its failed tries so far. */
+interface Progress {
+  window: number;
+  failures: number;
 }
 
 /**
@@ -36,7 +54,8 @@ export interface DispatcherOptions {
  * nothing is scored twice (see `claimJob` and `storeScore`).
  */
 export class Dispatcher {
-  readonly #o: Required<Omit<DispatcherOptions, 'onScore'>> & Pick<DispatcherOptions, 'onScore'>;
+  readonly #o: Required<Omit<DispatcherOptions, 'onScore' | 'onSkipped'>> &
+    Pick<DispatcherOptions, 'onScore' | 'onSkipped'>;
   readonly #memory: Memory;
   readonly #claimer = `d_${randomUUID()}`;
   #timer: NodeJS.Timeout | undefined;
@@ -98,24 +117,29 @@ export class Dispatcher {
     const { sql, leaseMs, now } = this.#o;
     const job = await claimJob(sql.db, sql.dialect, this.#claimer, now(), leaseMs);
     if (!job) return false;
+    const at: Progress = { window: job.window_start, failures: job.window_failures };
     try {
-      await this.#runJob(job);
+      await this.#runJob(job, at);
     } catch (err) {
       // A store error mid-job: hand the job back with a backoff rather than leave it running
       // until its lease runs out (two minutes by default) with the project's scoring stalled.
+      // It resumes at the window in hand: the ones before it are scored or parked.
       this.#o.log.error({ err, projectId: job.project_id, jobId: job.id }, 'scoring job failed, will retry');
-      await retryJob(sql.db, job, job.window_start, now() + this.#backoff(job.attempts), String(err), now()).catch(
-        (e: unknown) =>
-          this.#o.log.error({ err: e, jobId: job.id }, 'could not hand back a failed job; its lease will'),
+      const retryAt = now() + this.#backoff(job.attempts);
+      await retryJob(sql.db, job, at.window, retryAt, String(err), now(), at.failures).catch((e: unknown) =>
+        this.#o.log.error({ err: e, jobId: job.id }, 'could not hand back a failed job; its lease will'),
       );
     }
     return true;
   }
 
-  async #runJob(job: Job): Promise<void> {
+  async #runJob(job: Job, at: Progress): Promise<void> {
     const { windowMs, graceMs, now, sql } = this.#o;
-    let w = Math.floor(job.window_start / windowMs) * windowMs;
-    for (; w < job.window_end; w += windowMs) {
+    const first = Math.floor(job.window_start / windowMs) * windowMs;
+    for (let w = first; w < job.window_end; w += windowMs) {
+      // The job's count of failed tries is its first window's; a later window starts afresh.
+      at.window = w;
+      at.failures = w === first ? job.window_failures : 0;
       if (w + windowMs > now() - graceMs) {
         // The rest is not complete yet: wait for it (or merge into a newer pending job). Waiting is
         // no failure, so the attempts restart: else a job that waits once a window under steady
@@ -124,14 +148,17 @@ export class Dispatcher {
         return;
       }
       const outcome = await this.#scoreWindow(job.project_id, w);
-      if (outcome !== 'ok') {
-        const delay = this.#backoff(job.attempts);
-        this.#o.log.warn(
-          { projectId: job.project_id, window: w, attempts: job.attempts, error: outcome },
-          'scoring failed, will retry',
-        );
-        await retryJob(sql.db, job, w, now() + delay, outcome, now());
-        return;
+      if (outcome.kind !== 'ok') {
+        const failures = outcome.kind === 'unreadable' ? at.failures + 1 : at.failures;
+        const about = { projectId: job.project_id, window: w, attempts: job.attempts, failures, error: outcome.error };
+        if (failures < MAX_WINDOW_TRIES) {
+          this.#o.log.warn(about, 'scoring failed, will retry');
+          await retryJob(sql.db, job, w, now() + this.#backoff(job.attempts), outcome.error, now(), failures);
+          return;
+        }
+        // Its data will read the same next time: keep the window aside and go on with the later ones.
+        await parkWindow(sql.db, job, w, windowMs, failures, outcome.error, now());
+        this.#o.log.error(about, 'scoring window parked after its tries; later windows go on');
       }
       await renewLease(sql.db, job, this.#claimer, now() + this.#o.leaseMs);
     }
@@ -144,8 +171,8 @@ export class Dispatcher {
     return Math.max(100, Math.floor(this.#o.random() * ceiling));
   }
 
-  /** Scores one window; answers 'ok' (also when already scored or empty) or the error. */
-  async #scoreWindow(projectId: string, windowStart: number): Promise<'ok' | string> {
+  /** Scores one window; 'ok' also when it was already scored, is empty, or the worker rejects it. */
+  async #scoreWindow(projectId: string, windowStart: number): Promise<WindowOutcome> {
     const { sql, bucket, windowMs, now } = this.#o;
     const done = await sql.db
       .selectFrom('risk_history')
@@ -153,7 +180,7 @@ export class Dispatcher {
       .where('project_id', '=', projectId)
       .where('window_start', '=', windowStart)
       .executeTakeFirst();
-    if (done) return 'ok';
+    if (done) return { kind: 'ok' };
     const records = await readWindowRecords(
       sql.db,
       bucket,
@@ -162,7 +189,18 @@ export class Dispatcher {
       windowStart + windowMs,
       this.#o.maxRecordsPerWindow,
     );
-    if (records.totalRecords === 0) return 'ok';
+    if (!records.ok) {
+      this.#o.onSkipped?.({ lines: 0, unreadableObjects: 1 });
+      return { kind: 'unreadable', error: records.error };
+    }
+    if (records.skippedLines > 0) {
+      this.#o.log.warn(
+        { projectId, window: windowStart, skippedLines: records.skippedLines },
+        'window objects held lines that are not records; scored without them',
+      );
+      this.#o.onSkipped?.({ lines: records.skippedLines, unreadableObjects: 0 });
+    }
+    if (records.totalRecords === 0) return { kind: 'ok' };
     const stored = await this.#memory.get<unknown>(projectId, BASELINE_KEY);
     const baseline = Baseline.safeParse(stored);
     const outcome = await callWorker(this.#o.worker, {
@@ -180,9 +218,9 @@ export class Dispatcher {
           { projectId, window: windowStart, error: outcome.error },
           'worker rejected a window; skipped',
         );
-        return 'ok';
+        return { kind: 'ok' };
       }
-      return outcome.error;
+      return { kind: 'retry', error: outcome.error };
     }
     const point = await storeScore(sql.db, this.#memory, projectId, windowStart, outcome.result, now());
     if (point && this.#o.onScore) {
@@ -192,6 +230,6 @@ export class Dispatcher {
         this.#o.log.error({ err, projectId }, 'onScore hook failed');
       }
     }
-    return 'ok';
+    return { kind: 'ok' };
   }
 }

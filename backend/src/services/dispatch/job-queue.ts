@@ -60,8 +60,10 @@ export async function completeJob(db: Kysely<Database>, job: Job, now: number): 
 }
 
 /**
- * Puts a failed job back to wait for `retryAt`, keeping its unscored windows. If new batches made
- * a fresh pending job for the project meanwhile, the two merge (one pending job per project).
+ * Puts a failed job back to wait for `retryAt`, keeping its unscored windows from `fromWindow`
+ * on, with `windowFailures` failed tries of that window on its own data (see `parkWindow`). If new
+ * batches made a fresh pending job for the project meanwhile, the two merge (one pending job per
+ * project).
  */
 export async function retryJob(
   db: Kysely<Database>,
@@ -70,6 +72,7 @@ export async function retryJob(
   retryAt: number,
   error: string,
   now: number,
+  windowFailures = 0,
 ): Promise<void> {
   const handBack = () =>
     db.transaction().execute(async (tx) => {
@@ -87,6 +90,8 @@ export async function retryJob(
             window_end: Math.max(pending.window_end, job.window_end),
             due_at: Math.max(pending.due_at, retryAt),
             attempts: job.attempts,
+            // The tries belong to `fromWindow`; they carry over only while it stays the first window.
+            window_failures: pending.window_start < fromWindow ? 0 : windowFailures,
             last_error: error,
             updated_at: now,
           })
@@ -102,6 +107,7 @@ export async function retryJob(
           window_start: fromWindow,
           due_at: retryAt,
           attempts: job.attempts,
+          window_failures: windowFailures,
           claimed_by: null,
           lease_until: null,
           last_error: error,

@@ -1,26 +1,36 @@
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
 import { LEVEL_RANK, type LogRecord } from '@cloudsage/schema';
 import type { Kysely } from 'kysely';
 import type { Bucket } from '../../store/bucket/bucket.js';
 import type { Database } from '../../store/sql/database.js';
+import { readBatchObject, SkippedTally } from '../logs/batch-reader.js';
 
-const gunzipAsync = promisify(gunzip);
 const WARN = LEVEL_RANK.warn;
 
 /** A scoring window's records, sampled down to a bound when huge. */
 export interface WindowRecords {
+  ok: true;
   logs: LogRecord[];
-  /** Records in the window before sampling. */
+  /** Records in the window before sampling, as ingest counted them. */
   totalRecords: number;
   /** Fraction of info-and-below records kept (1 = all); warn and above are always all kept. */
   samplingRatio: number;
+  /** Torn or foreign lines of the window's objects, left out. */
+  skippedLines: number;
+}
+
+/** A window one of whose objects cannot be read: retrying reads the same bytes. */
+export interface UnreadableWindow {
+  ok: false;
+  error: string;
 }
 
 /**
  * Reads the records of batches ingested in `[from, to)` from their bucket objects. When there are
  * more than `maxRecords`, every warn-and-above record is kept and the rest sampled evenly, so the
  * worker still sees every error line (its template counts stay exact) and is told the ratio.
+ * Torn or foreign lines are left out and counted; an object that is not gzip text makes the
+ * window unreadable (an object gone from the bucket is skipped: it was lost outside our write
+ * path, so score what exists). A bucket that fails to answer throws.
  */
 export async function readWindowRecords(
   db: Kysely<Database>,
@@ -29,7 +39,7 @@ export async function readWindowRecords(
   from: number,
   to: number,
   maxRecords: number,
-): Promise<WindowRecords> {
+): Promise<WindowRecords | UnreadableWindow> {
   const batches = await db
     .selectFrom('ingest_batches')
     .select(['object_key', 'records', 'count_warn', 'count_error', 'count_fatal'])
@@ -51,28 +61,27 @@ export async function readWindowRecords(
   // window after a crash send the worker the same records.
   const ratio = total <= maxRecords || mild === 0 ? 1 : Math.max(0, Math.min(1, (maxRecords - severe) / mild));
   const logs: LogRecord[] = [];
+  const skipped = new SkippedTally();
   let acc = 0;
   for (const b of batches) {
-    const body = await bucket.get(b.object_key);
-    if (!body) continue; // A missing object was lost outside our write path; score what exists.
-    const text = Buffer.from(await gunzipAsync(body)).toString('utf8');
-    let start = 0;
-    while (start < text.length) {
-      let end = text.indexOf('\n', start);
-      if (end < 0) end = text.length;
-      if (end > start) {
-        const record = JSON.parse(text.slice(start, end)) as LogRecord;
-        if (ratio >= 1 || LEVEL_RANK[record.level] >= WARN) logs.push(record);
-        else {
-          acc += ratio;
-          if (acc >= 1) {
-            acc -= 1;
-            logs.push(record);
-          }
+    const read = await readBatchObject(bucket, b.object_key);
+    if (read.status === 'unreadable') return { ok: false, error: read.error };
+    for (const { record } of skipped.recordsOf(read)) {
+      if (ratio >= 1 || LEVEL_RANK[record.level] >= WARN) logs.push(record);
+      else {
+        acc += ratio;
+        if (acc >= 1) {
+          acc -= 1;
+          logs.push(record);
         }
       }
-      start = end + 1;
     }
   }
-  return { logs, totalRecords: total, samplingRatio: ratio >= 1 ? 1 : Math.max(ratio, 1e-6) };
+  return {
+    ok: true,
+    logs,
+    totalRecords: total,
+    samplingRatio: ratio >= 1 ? 1 : Math.max(ratio, 1e-6),
+    skippedLines: skipped.lines,
+  };
 }

@@ -10,6 +10,7 @@ import type { Bucket } from '../../store/bucket/bucket.js';
 import { sqlMemory } from '../../store/memory.js';
 import type { Database } from '../../store/sql/database.js';
 import { BASELINE_KEY } from '../dispatch/store-score.js';
+import type { ReportSkipped } from '../logs/batch-reader.js';
 import type { FactPoint, FeedbackFact, ForecastFacts, InputFacts, TemplateFact } from './facts.js';
 import { forecastPattern } from './forecast-pattern.js';
 import { labelFacts } from './label-facts.js';
@@ -95,14 +96,15 @@ async function feedbackFacts(db: Kysely<Database>, projectId: string, now: numbe
 }
 
 /**
- * Everything the forecasters need about a project at `now`.
+ * Everything the forecasters need about a project at `now`. Raw lines the template context could
+ * not read are told to `stores.onSkipped`.
  *
  * @example
  * const facts = await gatherFacts({ db, bucket }, 'p1', Date.now());
  * facts.templates[0]?.pattern; // 'db timeout after <NUM>ms'
  */
 export async function gatherFacts(
-  stores: { db: Kysely<Database>; bucket: Bucket },
+  stores: { db: Kysely<Database>; bucket: Bucket; onSkipped?: ReportSkipped },
   projectId: string,
   now: number,
 ): Promise<ForecastFacts> {
@@ -183,7 +185,7 @@ export async function gatherFacts(
   const parsedBaseline = Baseline.safeParse(await memory.get<unknown>(projectId, BASELINE_KEY));
   const baseline = parsedBaseline.success ? parsedBaseline.data : undefined;
   const ranked = topTemplates(baseline, recentTemplates);
-  const origins = await templateOrigins(db, bucket, projectId, ranked, now - DAY_MS);
+  const origins = await templateOrigins(db, bucket, projectId, ranked, now - DAY_MS, undefined, stores.onSkipped);
   const templates: TemplateFact[] = ranked.map((t) => ({
     ...t,
     services: origins.get(t.id)?.services ?? [],

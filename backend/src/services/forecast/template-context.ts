@@ -4,15 +4,12 @@
  * wrote it; an action that names the service and endpoint is one a person can act on.
  */
 
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
 import { LEVEL_RANK, type LogRecord } from '@cloudsage/schema';
 import type { Kysely } from 'kysely';
 import type { Bucket } from '../../store/bucket/bucket.js';
 import type { Database } from '../../store/sql/database.js';
+import { type ReportSkipped, readBatchObject, SkippedTally } from '../logs/batch-reader.js';
 import type { NameCount } from './facts.js';
-
-const gunzipAsync = promisify(gunzip);
 
 /** Bounds on the scan: a forecast reads a few recent objects, never a day of a busy project. */
 export interface ScanLimits {
@@ -96,7 +93,8 @@ function top(counts: Map<string, number>): NameCount[] {
 
 /**
  * Reads the newest batches with warn-and-above records since `from` and counts, per template, the
- * services and endpoints of the lines that match it.
+ * services and endpoints of the lines that match it. Torn or foreign lines and unreadable objects
+ * are left out and told to `onSkipped`: the origins are a hint, not worth failing a forecast over.
  *
  * @example
  * const origins = await templateOrigins(db, bucket, 'p1', templates, Date.now() - 86_400_000);
@@ -109,6 +107,7 @@ export async function templateOrigins(
   templates: readonly { id: string; pattern: string }[],
   from: number,
   limits: ScanLimits = { maxBatches: 40, maxRecords: 50_000 },
+  onSkipped?: ReportSkipped,
 ): Promise<TemplateOrigins> {
   const out: TemplateOrigins = new Map();
   if (templates.length === 0) return out;
@@ -125,21 +124,13 @@ export async function templateOrigins(
     .limit(limits.maxBatches)
     .execute();
   let scanned = 0;
+  const skipped = new SkippedTally();
   for (const b of batches) {
     if (scanned >= limits.maxRecords) break;
-    const body = await bucket.get(b.object_key);
-    if (!body) continue;
-    const text = Buffer.from(await gunzipAsync(body)).toString('utf8');
-    for (const line of text.split('\n')) {
-      if (!line || scanned >= limits.maxRecords) continue;
+    for (const { record } of skipped.recordsOf(await readBatchObject(bucket, b.object_key))) {
+      if (scanned >= limits.maxRecords) break;
       scanned++;
-      let record: LogRecord;
-      try {
-        record = JSON.parse(line) as LogRecord;
-      } catch {
-        continue;
-      }
-      if (!(LEVEL_RANK[record.level] >= LEVEL_RANK.warn) || typeof record.msg !== 'string') continue;
+      if (!(LEVEL_RANK[record.level] >= LEVEL_RANK.warn)) continue;
       const hit = matchers.find((m) => m.match(record.msg));
       if (!hit) continue;
       const service = serviceOf(record);
@@ -148,6 +139,7 @@ export async function templateOrigins(
       if (endpoint) bump(endpoints, hit.id, endpoint);
     }
   }
+  skipped.report(onSkipped);
   for (const t of templates) {
     out.set(t.id, {
       services: top(services.get(t.id) ?? new Map()),

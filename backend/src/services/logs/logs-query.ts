@@ -1,9 +1,8 @@
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
 import { LEVEL_RANK, type Level, type LogRecord, type LogsPage } from '@cloudsage/schema';
 import type { Kysely } from 'kysely';
 import type { Bucket } from '../../store/bucket/bucket.js';
 import type { Database } from '../../store/sql/database.js';
+import { type ReportSkipped, readBatchObject, SkippedTally } from './batch-reader.js';
 import { compareNewestFirst, encodeCursor, type LogCursor, WHOLE_BATCH } from './logs-cursor.js';
 
 /** A logs request after validation; times are epoch ms. */
@@ -27,24 +26,6 @@ const BATCH_ROWS_PER_QUERY = 50;
 interface Candidate {
   key: LogCursor;
   record: LogRecord;
-}
-
-// Off the main thread (zlib's pool): a batch object can inflate to tens of MiB.
-const gunzipAsync = promisify(gunzip);
-
-async function decodeBatch(body: Uint8Array): Promise<LogRecord[]> {
-  const text = (await gunzipAsync(body)).toString('utf8');
-  const records: LogRecord[] = [];
-  for (const line of text.split('\n')) {
-    if (!line) continue;
-    try {
-      records.push(JSON.parse(line) as LogRecord);
-    } catch {
-      // A torn or foreign line must not hide the rest of the batch; keep the index aligned.
-      records.push(undefined as unknown as LogRecord);
-    }
-  }
-  return records;
 }
 
 function matcher(query: LogsQuery): (record: LogRecord, time: number) => boolean {
@@ -80,13 +61,15 @@ function matchesText(record: LogRecord, needle: string): boolean {
  * batch could hold, so a page costs a few objects, not the whole range. A selective filter may
  * end a page early (after `maxBatches` objects) with fewer records and a cursor to go on; every
  * such cursor is strictly older than the one given, so paging always ends. Batches that overlap
- * the cursor's time are all read, whatever the budget.
+ * the cursor's time are all read, whatever the budget. Torn or foreign lines, and objects that
+ * cannot be read at all, are left out (a missing object likewise) and told to `onSkipped`.
  */
 export async function queryLogs(
   db: Kysely<Database>,
   bucket: Bucket,
   projectId: string,
   query: LogsQuery,
+  onSkipped?: ReportSkipped,
 ): Promise<LogsPage> {
   const matches = matcher(query);
   const upper = Math.min(query.to ?? Number.POSITIVE_INFINITY, query.cursor?.time ?? Number.POSITIVE_INFINITY);
@@ -94,6 +77,7 @@ export async function queryLogs(
   let scanned = 0;
   let after: { maxTime: number; id: string } | undefined;
   let stoppedAt: LogCursor | undefined;
+  const skipped = new SkippedTally();
 
   scan: while (true) {
     let rows = db
@@ -122,16 +106,13 @@ export async function queryLogs(
         break scan;
       }
       scanned += 1;
-      const body = await bucket.get(batch.object_key);
-      if (!body) continue;
-      (await decodeBatch(body)).forEach((record, index) => {
-        if (!record) return;
+      for (const { index, record } of skipped.recordsOf(await readBatchObject(bucket, batch.object_key))) {
         const time = Date.parse(record.time);
-        if (!Number.isFinite(time) || !matches(record, time)) return;
+        if (!Number.isFinite(time) || !matches(record, time)) continue;
         const key = { time, batchId: batch.id, index };
-        if (query.cursor && compareNewestFirst(key, query.cursor) <= 0) return;
+        if (query.cursor && compareNewestFirst(key, query.cursor) <= 0) continue;
         kept.push({ key, record });
-      });
+      }
       kept.sort((a, b) => compareNewestFirst(a.key, b.key));
       kept = kept.slice(0, query.limit + 1);
     }
@@ -139,6 +120,7 @@ export async function queryLogs(
     const last = batches[batches.length - 1];
     if (last) after = { maxTime: last.max_time, id: last.id };
   }
+  skipped.report(onSkipped);
 
   if (stoppedAt) {
     // Records older than the unread batches' ceiling may not be the newest left: keep them for later.

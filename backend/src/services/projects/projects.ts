@@ -7,6 +7,7 @@ import type { Identity } from '../../identity.js';
 import type { Bucket } from '../../store/bucket/bucket.js';
 import type { Database, ProjectsTable } from '../../store/sql/database.js';
 import { isPrivateAddress } from '../alerts/private-address.js';
+import { type ScoringState, scoringState } from '../dispatch/parked-windows.js';
 
 /** Points compared for a list item's trend: the newest half against the older half. */
 const TREND_POINTS = 6;
@@ -30,6 +31,14 @@ export function toProject(row: Selectable<ProjectsTable>): Project {
         ? { url: row.alert_url, threshold: row.alert_threshold }
         : null,
   };
+}
+
+/** One project as `GET /api/projects/:id` answers it: with how its scoring stands. */
+export type ProjectDetail = Project & { scoring: ScoringState };
+
+/** The API shape of one project with its scoring state (parked windows). */
+export async function projectDetail(db: Kysely<Database>, row: Selectable<ProjectsTable>): Promise<ProjectDetail> {
+  return { ...toProject(row), scoring: await scoringState(db, row.id) };
 }
 
 /**

@@ -94,11 +94,12 @@ export interface MinuteMetricsTable {
   bytes: number;
 }
 
-export type JobStatus = 'pending' | 'running' | 'done' | 'failed';
+export type JobStatus = 'pending' | 'running' | 'done' | 'failed' | 'parked';
 
 /**
  * The scoring outbox. One pending job per project (a partial unique index): later batches join it
- * by widening `window_end`. Windows are aligned by ingest time.
+ * by widening `window_end`. Windows are aligned by ingest time. A `parked` row is one window that
+ * could not be read after its tries, kept with its last error and never claimed again.
  */
 export interface ScoringJobsTable {
   id: string;
@@ -107,6 +108,8 @@ export interface ScoringJobsTable {
   window_end: number;
   status: JobStatus;
   attempts: number;
+  /** Failed tries of the first window caused by its own data; at `MAX_WINDOW_TRIES` it is parked. */
+  window_failures: Generated<number>;
   due_at: number;
   claimed_by: string | null;
   lease_until: number | null;

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001-initial.js';
+import * as m0002 from './0002-parked-windows.js';
 
 /**
  * Migrations are imported statically (not read from a folder at run time) so the bundled server
@@ -7,6 +8,6 @@ import * as m0001 from './0001-initial.js';
  */
 export const migrationProvider: MigrationProvider = {
   async getMigrations(): Promise<Record<string, Migration>> {
-    return { '0001-initial': m0001 };
+    return { '0001-initial': m0001, '0002-parked-windows': m0002 };
   },
 };
