@@ -1,5 +1,13 @@
 import type { DropCounts } from '@cloudsage/schema';
-import { gzipLines } from './gzip.js';
+
+/**
+ * Turns a batch's lines into its gzip NDJSON body, at `level` where the runtime can choose one:
+ * `node:zlib` on Node (off the main thread), `CompressionStream` on Workers, Edge and Deno.
+ */
+export type BodyEncoder = (lines: readonly string[], level?: number) => Promise<Uint8Array>;
+
+// The encoder each batch was made with, so that its halves after a 413 encode the same way.
+const encoders = new WeakMap<Batch, BodyEncoder>();
 
 /**
  * One batch of serialized records on its way to the backend. Its `idempotencyKey` stays the same on
@@ -25,32 +33,36 @@ export interface Batch {
 }
 
 /**
- * Creates a {@link Batch}.
+ * Creates a {@link Batch} whose body `encode` makes (each entry point exports `createBatch` with its
+ * runtime's encoder).
  *
  * @example
- * createBatch(randomUUID(), lines, rawBytes, emptyDropCounts());
+ * newBatch(crypto.randomUUID(), lines, rawBytes, emptyDropCounts(), gzipLines);
  */
-export function createBatch(
+export function newBatch(
   idempotencyKey: string,
   lines: readonly string[],
   rawBytes: number,
   dropped: DropCounts,
+  encode: BodyEncoder,
 ): Batch {
   let body: Promise<Uint8Array> | undefined;
   let bodyLevel: number | undefined;
-  return {
+  const batch: Batch = {
     idempotencyKey,
     lines,
     rawBytes,
     dropped,
     body(level) {
       if (!body || level !== bodyLevel) {
-        body = gzipLines(lines, level);
+        body = encode(lines, level);
         bodyLevel = level;
       }
       return body;
     },
   };
+  encoders.set(batch, encode);
+  return batch;
 }
 
 /**
@@ -61,13 +73,15 @@ export function createBatch(
  * const [a, b] = splitBatch(batch);
  */
 export function splitBatch(batch: Batch): [Batch, Batch] {
+  const encode = encoders.get(batch);
+  if (!encode) throw new TypeError('splitBatch takes a batch made by createBatch');
   const mid = Math.ceil(batch.lines.length / 2);
   const left = batch.lines.slice(0, mid);
   const right = batch.lines.slice(mid);
   const size = (ls: readonly string[]) => ls.reduce((n, l) => n + l.length + 1, 0);
   const none = { overflow: 0, oversize: 0, before_send: 0 };
   return [
-    createBatch(`${batch.idempotencyKey}.0`, left, size(left), batch.dropped),
-    createBatch(`${batch.idempotencyKey}.1`, right, size(right), none),
+    newBatch(`${batch.idempotencyKey}.0`, left, size(left), batch.dropped, encode),
+    newBatch(`${batch.idempotencyKey}.1`, right, size(right), none, encode),
   ];
 }

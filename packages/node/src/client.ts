@@ -1,15 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { type Feedback, type Forecast, isLevel, type Level, type Project, type RiskHistory } from '@cloudsage/schema';
 import { type Clock, systemClock } from './clock.js';
 import { CloudSageError } from './errors.js';
-import { registerExitHooks } from './exit-hooks.js';
 import type { FlushResult } from './flush.js';
 import type { HttpClient } from './http.js';
 import { createFetchHttp } from './http-fetch.js';
-import { createUndiciHttp } from './http-undici.js';
 import { type CloudSageOptions, type LogInput, type ResolvedOptions, resolveOptions } from './options.js';
 import { ReadApi, type RiskHistoryOptions, type SendFeedbackInput } from './read-api.js';
 import { createRedactor, type Redactor } from './redact.js';
+import type { Runtime } from './runtime.js';
 import { createIngestSender } from './send.js';
 import { levelRank, lineLevelRank, serializeRecord } from './serialize.js';
 import { type ClientStats, Shipper } from './shipper.js';
@@ -31,8 +29,9 @@ function levelName(level: unknown): Level {
 }
 
 /**
- * The CloudSage client: ships logs in gzip NDJSON batches without slowing or crashing the host, and
- * reads forecasts and risk history. Logging calls are synchronous and never throw.
+ * The client on any runtime: ships logs in gzip NDJSON batches without slowing or crashing the host,
+ * and reads forecasts and risk history. Logging calls are synchronous and never throw. Each entry
+ * point exports it as `CloudSage` with its runtime (Node's, or the web one for Workers, Edge and Deno).
  *
  * @example
  * const client = new CloudSage({ endpoint: 'http://127.0.0.1:3001', apiKey: process.env.CLOUDSAGE_KEY! });
@@ -40,7 +39,7 @@ function levelName(level: unknown): Level {
  * const forecast = await client.getForecast();
  * await client.shutdown();
  */
-export class CloudSage {
+export class CloudSageCore {
   private readonly options: ResolvedOptions;
   private readonly clock: Clock;
   private readonly redactor: Redactor;
@@ -49,18 +48,21 @@ export class CloudSage {
   private readonly http: HttpClient | undefined;
   private readonly closing = new AbortController();
   private readonly rawFastPath: boolean;
-  private unregisterExit: (() => void) | undefined;
-  private readonly onProcessExit: (() => void) | undefined;
+  private readonly unregisterExit: (() => void) | undefined;
+  private readonly removeHardExit: (() => void) | undefined;
   private shutdownPromise: Promise<FlushResult> | undefined;
 
-  constructor(options: CloudSageOptions) {
+  constructor(options: CloudSageOptions, runtime: Runtime) {
     this.options = resolveOptions(options);
     const o = this.options;
+    if (o.spoolDir && !runtime.openSpool) {
+      throw new CloudSageError('invalid_options', 'spoolDir needs a file system: this runtime has none');
+    }
     this.clock = o.clock ?? systemClock;
     this.redactor = createRedactor(o.redact);
     this.rawFastPath = !this.redactor.hasPaths && !o.beforeSend;
     if (o.endpoint)
-      this.http = o.fetch ? createFetchHttp(o.endpoint, o.fetch) : createUndiciHttp(o.endpoint, o.concurrency + 2);
+      this.http = o.fetch ? createFetchHttp(o.endpoint, o.fetch) : runtime.http(o.endpoint, o.concurrency + 2);
     const sender =
       o.sender ??
       o.transport ??
@@ -76,9 +78,10 @@ export class CloudSage {
       sender,
       clock: this.clock,
       random: o.random ?? Math.random,
-      newId: o.idGenerator ?? randomUUID,
+      newId: o.idGenerator ?? (() => crypto.randomUUID()),
       report: (e) => this.report(e),
-      stderr: o.stderr ?? process.stderr,
+      stderr: o.stderr ?? runtime.stderr,
+      runtime,
     });
     this.readApi = new ReadApi({
       http: this.http,
@@ -90,12 +93,11 @@ export class CloudSage {
     if (o.spoolDir) {
       // A hard exit (process.exit, the end of the event loop mid-retry) leaves no time for async
       // work: what is still unsent goes to the spool synchronously.
-      this.onProcessExit = () => this.shipper.spill();
-      process.on('exit', this.onProcessExit);
+      this.removeHardExit = runtime.onHardExit?.(() => this.shipper.spill());
     }
     if (o.exitHooks) {
       const timeoutMs = o.exitHooks.timeoutMs;
-      this.unregisterExit = registerExitHooks({
+      this.unregisterExit = runtime.registerExitHooks?.({
         flushForExit: () =>
           this.shipper.flush(timeoutMs, true).then((result) => {
             // The deadline passed with records unsent: a signal exit would lose them, so spool them.
@@ -286,7 +288,7 @@ export class CloudSage {
     this.shutdownPromise ??= (async () => {
       const result = await this.flush({ timeoutMs: this.deadline(options) });
       this.shipper.spill();
-      if (this.onProcessExit) process.removeListener('exit', this.onProcessExit);
+      this.removeHardExit?.();
       this.unregisterExit?.();
       this.closing.abort();
       await this.shipper.stop();

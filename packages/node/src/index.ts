@@ -12,13 +12,13 @@ export type {
 // The one level vocabulary, for the integrations to map their loggers' levels through.
 export { isLevel, levelFromName, levelFromSeverityNumber } from '@cloudsage/schema';
 export type { Batch } from './batch.js';
-export { createBatch, splitBatch } from './batch.js';
+export { splitBatch } from './batch.js';
 export type { DropPolicy } from './buffer.js';
 export { BURST_BUFFER_DEFAULTS, withBurstBufferDefaults } from './burst-defaults.js';
-export type { FlushOptions } from './client.js';
-export { CloudSage } from './client.js';
+export type { CloudSageCore, FlushOptions } from './client.js';
 export type { Clock, TimerHandle } from './clock.js';
 export { systemClock } from './clock.js';
+export { CloudSage, createBatch } from './cloudsage-node.js';
 export type { CloudSageErrorCode, CloudSageErrorInit } from './errors.js';
 export { CloudSageError, ERROR_CODES } from './errors.js';
 export type { FlushResult } from './flush.js';

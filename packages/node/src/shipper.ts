@@ -1,5 +1,5 @@
 import { type DropCounts, type DropReason, emptyDropCounts } from '@cloudsage/schema';
-import { type Batch, createBatch } from './batch.js';
+import { type Batch, newBatch } from './batch.js';
 import { RecordBuffer } from './buffer.js';
 import type { Clock, TimerHandle } from './clock.js';
 import { batchFailedError, deliver } from './deliver.js';
@@ -8,9 +8,10 @@ import { CloudSageError } from './errors.js';
 import { type FlushResult, SharedRun, withDeadline } from './flush.js';
 import type { ResolvedOptions } from './options.js';
 import { RoomWaiters } from './room-waiters.js';
+import type { Runtime } from './runtime.js';
 import type { Sender } from './send.js';
 import { type ResendResult, resendResult, SpoolReplayer } from './spool/spool-replay.js';
-import { SpoolStore } from './spool/spool-store.js';
+import type { SpoolStore } from './spool/spool-store.js';
 
 /** The client's counters since it was created; see `CloudSage.stats()`. */
 export interface ClientStats {
@@ -49,6 +50,8 @@ export interface ShipperDeps {
   newId: () => string;
   report: (error: CloudSageError) => void;
   stderr: { write(line: string): unknown };
+  /** The platform: how a batch's body is encoded, and the spool where there is a file system. */
+  runtime: Pick<Runtime, 'encode' | 'openSpool'>;
 }
 
 /**
@@ -92,11 +95,12 @@ export class Shipper {
     });
     this.warning = new DropWarning(deps.clock, deps.stderr, deps.report);
     this.room = new RoomWaiters(deps.clock, (chars) => this.buffer.fits(chars));
-    if (o.spoolDir) {
+    if (o.spoolDir && deps.runtime.openSpool) {
       const { maxBytes, maxAgeMs, retryIntervalMs } = o.spool;
-      this.spool = new SpoolStore(o.spoolDir, { maxBytes, maxAgeMs }, () => deps.clock.now(), deps.report);
+      this.spool = deps.runtime.openSpool(o.spoolDir, { maxBytes, maxAgeMs }, () => deps.clock.now(), deps.report);
       this.replayer = new SpoolReplayer({
         store: this.spool,
+        encode: deps.runtime.encode,
         clock: deps.clock,
         intervalMs: retryIntervalMs,
         resend: (batch) => this.resend(batch),
@@ -193,7 +197,13 @@ export class Shipper {
       for (;;) {
         const taken = this.buffer.take(b.maxRecords, b.maxBytes, Number.MAX_SAFE_INTEGER);
         if (!taken) break;
-        const batch = createBatch(this.deps.newId(), taken.lines, taken.rawBytes, this.takeDrops());
+        const batch = newBatch(
+          this.deps.newId(),
+          taken.lines,
+          taken.rawBytes,
+          this.takeDrops(),
+          this.deps.runtime.encode,
+        );
         if (!this.spoolBatch(batch)) this.totals.failed += taken.lines.length;
         this.buffer.release(taken.held);
       }
@@ -256,7 +266,13 @@ export class Shipper {
       while (!this.stopped && inflight.size < concurrency) {
         const taken = this.buffer.take(b.maxRecords, b.maxBytes, this.forceSeq);
         if (!taken) break;
-        const batch = createBatch(this.deps.newId(), taken.lines, taken.rawBytes, this.takeDrops());
+        const batch = newBatch(
+          this.deps.newId(),
+          taken.lines,
+          taken.rawBytes,
+          this.takeDrops(),
+          this.deps.runtime.encode,
+        );
         this.inFlight += taken.lines.length;
         const p: Promise<void> = this.send(batch, taken.held).finally(() => inflight.delete(p));
         inflight.add(p);

@@ -1,12 +1,9 @@
 import { TRUNCATED_ATTRIBUTE } from '@cloudsage/schema';
+import { utf8Length } from './utf8-length.js';
 
 const MARK = '…[truncated]';
 // Room kept for the marker attribute and JSON punctuation added after cutting.
 const SLACK = 64;
-
-function byteLength(s: string): number {
-  return Buffer.byteLength(s, 'utf8');
-}
 
 /**
  * Cuts the largest values of `value` until its JSON fits `budget` bytes: strings are shortened with a
@@ -14,7 +11,7 @@ function byteLength(s: string): number {
  */
 function shrink(value: unknown, budget: number, depth: number): unknown {
   if (typeof value === 'string') {
-    const bytes = byteLength(JSON.stringify(value));
+    const bytes = utf8Length(JSON.stringify(value));
     if (bytes <= budget) return value;
     // Cutting n UTF-16 units removes at least n bytes of JSON, so this always fits.
     const keep = Math.max(0, value.length - (bytes - budget) - MARK.length * 3);
@@ -25,7 +22,7 @@ function shrink(value: unknown, budget: number, depth: number): unknown {
   const entries: Array<[string, unknown, number]> = Object.entries(value).map(([k, v]) => [
     k,
     v,
-    byteLength(JSON.stringify(v) ?? ''),
+    utf8Length(JSON.stringify(v) ?? ''),
   ]);
   let total = entries.reduce((n, [k, , size]) => n + size + k.length + 4, 2);
   const order = entries.map((_, i) => i).sort((a, b) => entries[b]![2] - entries[a]![2]);
@@ -35,7 +32,7 @@ function shrink(value: unknown, budget: number, depth: number): unknown {
     if (k === 'time' || k === 'level') continue;
     const target = Math.max(16, size - (total - budget));
     const cut = shrink(v, target, depth + 1);
-    const newSize = byteLength(JSON.stringify(cut) ?? '');
+    const newSize = utf8Length(JSON.stringify(cut) ?? '');
     entries[i] = [k, cut, newSize];
     total -= size - newSize;
   }
@@ -63,7 +60,7 @@ export function truncateLine(line: string, maxBytes: number): string | undefined
   if (cut === null || typeof cut !== 'object') return undefined;
   cut[TRUNCATED_ATTRIBUTE] = true;
   const out = JSON.stringify(cut);
-  return byteLength(out) <= maxBytes ? out : undefined;
+  return utf8Length(out) <= maxBytes ? out : undefined;
 }
 
 /**
@@ -74,6 +71,6 @@ export function truncateLine(line: string, maxBytes: number): string | undefined
  */
 export function oversizeBytes(line: string, maxBytes: number): number {
   if (line.length * 3 <= maxBytes) return 0;
-  const bytes = byteLength(line);
+  const bytes = utf8Length(line);
   return bytes > maxBytes ? bytes : 0;
 }

@@ -1,8 +1,8 @@
 import { gunzipSync } from 'node:zlib';
 import { emptyDropCounts } from '@cloudsage/schema';
 import { describe, expect, it } from 'vitest';
-import { createBatch } from '../src/batch.js';
 import { encodeLines, gzipLines } from '../src/gzip.js';
+import { createBatch } from '../src/index.js';
 
 // The body as the straightforward join would make it: the reference encodeLines must match byte for byte.
 const reference = (lines: readonly string[]) => Buffer.from(lines.map((l) => `${l}\n`).join(''), 'utf8');

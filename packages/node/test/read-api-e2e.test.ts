@@ -6,30 +6,14 @@ import { promisify } from 'node:util';
 import { Forecast, RiskHistory } from '@cloudsage/schema';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { CloudSage, CloudSageError, type Feedback, type Project } from '../src/index.js';
+import { json, startTestBackend, type TestBackend } from './helpers/backend.js';
 
-interface Harness {
-  url: string;
-  app: { bucket: unknown };
-  sql: { store: { db: any } };
-  close(): Promise<void>;
-}
-
-// Loaded by path at run time (vitest compiles them) rather than imported statically: this package's
+// Loaded by path at run time (vitest compiles it) rather than imported statically: this package's
 // typecheck must not follow into the backend's sources, which the backend's own typecheck covers.
-const HARNESS = new URL('../../../backend/test/support/app.ts', import.meta.url).href;
 const EXAMPLE = fileURLToPath(new URL('../../../examples/forecast-script/index.mjs', import.meta.url));
 const FIXTURE = new URL('../../../backend/test/forecast/store-fixture.ts', import.meta.url).href;
 
-async function json<T>(url: string, init: RequestInit & { token?: string } = {}): Promise<T> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (init.token) headers.authorization = `Bearer ${init.token}`;
-  const res = await fetch(url, { ...init, headers });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${url} answered ${res.status}: ${text}`);
-  return JSON.parse(text) as T;
-}
-
-let backend: Harness;
+let backend: TestBackend;
 let token: string;
 let projectId: string;
 let otherProjectId: string;
@@ -43,30 +27,16 @@ function client(apiKey: string): CloudSage {
 }
 
 beforeAll(async () => {
-  const harness = (await import(HARNESS)) as { startTestApp(): Promise<Harness> };
   const fixture = (await import(FIXTURE)) as {
     seedRiskHistory(db: unknown, projectId: string, now: number, hours?: number): Promise<void>;
   };
-  backend = await harness.startTestApp();
-  const url = backend.url;
-  const credentials = { email: `sdk-${Math.random().toString(36).slice(2)}@example.com`, password: 'correct horse' };
-  await json(`${url}/api/auth/register`, { method: 'POST', body: JSON.stringify(credentials) });
-  ({ token } = await json<{ token: string }>(`${url}/api/auth/login`, {
-    method: 'POST',
-    body: JSON.stringify(credentials),
-  }));
-  projectId = (await json<{ id: string }>(`${url}/api/projects`, { method: 'POST', token, body: '{"name":"shop"}' }))
-    .id;
-  otherProjectId = (await json<{ id: string }>(`${url}/api/projects`, { method: 'POST', token, body: '{"name":"b"}' }))
-    .id;
-  readKey = (
-    await json<{ key: string }>(`${url}/api/projects/${projectId}/keys`, {
-      method: 'POST',
-      token,
-      body: JSON.stringify({ name: 'reader', scopes: ['read'] }),
-    })
-  ).key;
-  await fixture.seedRiskHistory(backend.sql.store.db, projectId, Date.now(), 96);
+  backend = await startTestBackend();
+  ({ token, projectId } = backend);
+  otherProjectId = (
+    await json<{ id: string }>(`${backend.url}/api/projects`, { method: 'POST', token, body: '{"name":"b"}' })
+  ).id;
+  readKey = await backend.key(['read']);
+  await fixture.seedRiskHistory(backend.harness.sql.store.db, projectId, Date.now(), 96);
 });
 
 afterAll(async () => {
@@ -108,7 +78,7 @@ describe('read API against the real backend', () => {
     const fb = await c.sendFeedback({ forecastId: f.id, accurate: false, comment: 'recovered by noon' });
     expectTypeOf(fb).toEqualTypeOf<Feedback>();
     expect(fb).toMatchObject({ forecastId: f.id, accurate: false, comment: 'recovered by noon' });
-    const row = await backend.sql.store.db
+    const row = await backend.harness.sql.store.db
       .selectFrom('forecast_feedback')
       .selectAll()
       .where('id', '=', fb.id)

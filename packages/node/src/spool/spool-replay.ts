@@ -1,4 +1,4 @@
-import { type Batch, createBatch } from '../batch.js';
+import { type Batch, type BodyEncoder, newBatch } from '../batch.js';
 import type { Clock, TimerHandle } from '../clock.js';
 import type { DeliveryOutcome } from '../deliver.js';
 import { SharedRun } from '../flush.js';
@@ -22,6 +22,8 @@ export function resendResult(outcome: DeliveryOutcome, aborted: boolean): Resend
 /** What the replayer needs. */
 export interface ReplayDeps {
   store: SpoolStore;
+  /** Encodes a re-sent batch's body, as the client's own batches are. */
+  encode: BodyEncoder;
   clock: Clock;
   /** Pause between passes while segments remain (the backend is still down). */
   intervalMs: number;
@@ -85,7 +87,8 @@ export class SpoolReplayer {
       if (!claimed) continue;
       const b = claimed.batch;
       const rawBytes = b.lines.reduce((n, l) => n + l.length + 1, 0);
-      const result = await this.deps.resend(createBatch(b.idempotencyKey, b.lines, rawBytes, b.dropped));
+      const batch = newBatch(b.idempotencyKey, b.lines, rawBytes, b.dropped, this.deps.encode);
+      const result = await this.deps.resend(batch);
       if (result === 'retry') {
         await store.unclaim(name);
         this.more = true;
