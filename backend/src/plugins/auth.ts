@@ -6,14 +6,13 @@ import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE } from '../http/session-cookie
 import type { Identity } from '../identity.js';
 import { looksLikeApiKey, resolveApiKey } from '../services/auth/api-key-lookup.js';
 import { csrfTokenFor, safeEqual, verifyToken } from '../services/auth/jwt.js';
+import { refuseAnonymous } from './route-access.js';
 
 /** Options of the auth plugin. */
 export interface AuthOptions {
   /** The HS256 secret user tokens are signed with. */
   jwtSecret: string;
 }
-
-type UserIdentity = Extract<Identity, { kind: 'user' }>;
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -30,33 +29,9 @@ declare module 'fastify' {
   }
 }
 
+type UserIdentity = Extract<Identity, { kind: 'user' }>;
+
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-
-/**
- * The user behind the request: 401 `unauthorized` without credentials, 403 `insufficient_scope`
- * for an API key (it is authenticated, but only a user may do this).
- *
- * @example
- * const user = requireUser(request); // user.userId
- */
-export function requireUser(request: FastifyRequest): UserIdentity {
-  const identity = request.identity;
-  if (identity?.kind === 'key')
-    throw new AppError('insufficient_scope', 'an API key cannot do this; sign in as a user');
-  if (identity?.kind !== 'user') throw new AppError('unauthorized', 'sign in as a user to do this');
-  return identity;
-}
-
-/**
- * An onRequest hook for route plugins whose every route needs credentials: refuses anonymous
- * requests with 401 before their bodies are read (the auth hook itself leaves them through).
- *
- * @example
- * app.addHook('onRequest', requireCredentials);
- */
-export async function requireCredentials(request: FastifyRequest): Promise<void> {
-  if (!request.identity) throw new AppError('unauthorized');
-}
 
 function presentedKey(request: FastifyRequest): string | undefined {
   const header = request.headers['x-cloudsage-key'];
@@ -106,51 +81,59 @@ async function keyIdentity(app: FastifyInstance, key: string): Promise<Identity>
 
 /**
  * Resolves `request.identity` before anything else runs (onRequest, so bodies of unauthenticated
- * requests are never parsed). Order: `Authorization: Bearer` (a JWT, or a `csk_` key), then
- * `x-cloudsage-key` or (on routes with `keyInQuery`) `?key=`, then the session cookie. Presented but invalid credentials answer
- * 401; none leaves the identity null, for routes to refuse as they see fit.
+ * requests are never parsed), then refuses a caller without credentials on a route whose declared
+ * `config.auth` is not `public`. Presented but invalid credentials answer 401 on every route; kinds
+ * and scopes are checked by the handlers through `plugins/route-access.ts`, after the project is known.
  */
 async function auth(app: FastifyInstance, options: AuthOptions): Promise<void> {
   await app.register(fastifyCookie);
   const secret = options.jwtSecret;
 
-  app.addHook('onRequest', async (request) => {
-    const authorization = request.headers.authorization;
-    if (typeof authorization === 'string' && authorization) {
-      const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-      if (!match) throw new AppError('invalid_token', 'the Authorization header must be "Bearer <token>"');
-      const credential = match[1] as string;
-      if (looksLikeApiKey(credential)) {
-        request.identity = await keyIdentity(app, credential);
-        return;
-      }
-      const user = await userFromToken(app, secret, credential, 'bearer');
-      if (!user) throw new AppError('invalid_token');
-      request.identity = user;
-      return;
-    }
-    const key = presentedKey(request);
-    if (key) {
-      request.identity = await keyIdentity(app, key);
-      return;
-    }
-    const cookie = request.cookies[SESSION_COOKIE];
-    if (!cookie || request.routeOptions.config?.ignoreSessionCookie) return;
-    // A stale cookie is ignored rather than refused: it must not lock the browser out of the
-    // login page. Routes that need a user still answer 401 `unauthorized`.
-    const user = await userFromToken(app, secret, cookie, 'cookie');
-    if (!user) return;
-    if (WRITE_METHODS.has(request.method)) {
-      const header = request.headers[CSRF_HEADER];
-      const echoed = typeof header === 'string' ? header : '';
-      const cookieValue = request.cookies[CSRF_COOKIE] ?? '';
-      const expected = csrfTokenFor(secret, user.tokenId);
-      if (!echoed || !safeEqual(echoed, cookieValue) || !safeEqual(echoed, expected)) {
-        throw new AppError('csrf_failed');
-      }
-    }
-    request.identity = user;
+  // Every route says who may call it; one that does not would be open to anyone by omission.
+  app.addHook('onRoute', (route) => {
+    if (route.config?.auth === undefined) throw new Error(`${route.method} ${route.url}: declare config.auth`);
   });
+
+  app.addHook('onRequest', async (request) => {
+    request.identity = await identify(app, secret, request);
+    refuseAnonymous(request);
+  });
+}
+
+/**
+ * Who presented which credentials. Order: `Authorization: Bearer` (a JWT, or a `csk_` key), then
+ * `x-cloudsage-key` or (on routes with `keyInQuery`) `?key=`, then the session cookie. Presented but
+ * invalid credentials throw 401; none answers null.
+ */
+async function identify(app: FastifyInstance, secret: string, request: FastifyRequest): Promise<Identity | null> {
+  const authorization = request.headers.authorization;
+  if (typeof authorization === 'string' && authorization) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    if (!match) throw new AppError('invalid_token', 'the Authorization header must be "Bearer <token>"');
+    const credential = match[1] as string;
+    if (looksLikeApiKey(credential)) return keyIdentity(app, credential);
+    const user = await userFromToken(app, secret, credential, 'bearer');
+    if (!user) throw new AppError('invalid_token');
+    return user;
+  }
+  const key = presentedKey(request);
+  if (key) return keyIdentity(app, key);
+  const cookie = request.cookies[SESSION_COOKIE];
+  if (!cookie || request.routeOptions.config?.ignoreSessionCookie) return null;
+  // A stale cookie is ignored rather than refused: it must not lock the browser out of the
+  // login page. Routes that need a user still answer 401 `unauthorized`.
+  const user = await userFromToken(app, secret, cookie, 'cookie');
+  if (!user) return null;
+  if (WRITE_METHODS.has(request.method)) {
+    const header = request.headers[CSRF_HEADER];
+    const echoed = typeof header === 'string' ? header : '';
+    const cookieValue = request.cookies[CSRF_COOKIE] ?? '';
+    const expected = csrfTokenFor(secret, user.tokenId);
+    if (!echoed || !safeEqual(echoed, cookieValue) || !safeEqual(echoed, expected)) {
+      throw new AppError('csrf_failed');
+    }
+  }
+  return user;
 }
 
 export default fp(auth, { name: 'auth', dependencies: ['error-handler'] });

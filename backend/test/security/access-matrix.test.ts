@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetchDoc, operationsByShape, shapeOf, UNDOCUMENTED_ROUTES } from '../docs/documented-operations.js';
 import { call, newKey, newProject, type Session, signUp, uniqueEmail } from '../routes/support/client.js';
 import { SQL_DIALECTS } from '../support/sql-stores.js';
 import { expectedFor, ROUTE_KINDS } from './access-policy.js';
@@ -24,6 +25,10 @@ describe.each(SQL_DIALECTS)('access-control matrix on %s', (dialect) => {
   let routes: RouteEntry[];
   /** Every error answer the matrix saw, for the secrets check. */
   const errorBodies: string[] = [];
+  /** Every status each route answered in the matrix, for the documented-statuses check. */
+  const statusesSeen = new Map<string, Set<number>>();
+  const see = (route: string, status: number) =>
+    statusesSeen.set(route, (statusesSeen.get(route) ?? new Set()).add(status));
 
   beforeAll(async () => {
     // Decoding on the main thread: the matrix is about who may call, not about the ingest pool.
@@ -126,6 +131,7 @@ describe.each(SQL_DIALECTS)('access-control matrix on %s', (dialect) => {
           body: bodyFor(name, { email: owner.email, password: PASSWORD, forecastId }),
         });
         cells++;
+        see(name, reply.status);
         if (reply.status >= 400) errorBodies.push(reply.text);
         const got = reply.status < 300 ? { ok: true } : { ok: false, status: reply.status, code: reply.code };
         if (JSON.stringify(got) !== JSON.stringify(expected)) {
@@ -180,6 +186,7 @@ describe.each(SQL_DIALECTS)('access-control matrix on %s', (dialect) => {
           },
         );
         errorBodies.push(reply.text);
+        see(name, reply.status);
         // Register and login never act as the session's user, so they ignore the cookie entirely.
         const expected = kind === 'signin' ? 'ok' : '403 csrf_failed';
         const got = reply.status < 300 ? 'ok' : `${reply.status} ${reply.code}`;
@@ -189,6 +196,23 @@ describe.each(SQL_DIALECTS)('access-control matrix on %s', (dialect) => {
     expect(mismatches).toEqual([]);
     const after = await call(url, 'GET', '/api/projects', { auth: { bearer: owner.token } });
     expect(after.body).toEqual(before.body);
+  });
+
+  it('answers only statuses /api/docs documents for the route, its success status included', async () => {
+    const ops = operationsByShape(await fetchDoc(url));
+    const undocumented: string[] = [];
+    for (const [route, statuses] of statusesSeen) {
+      if (UNDOCUMENTED_ROUTES.has(route)) continue;
+      const [method, path] = route.split(' ') as [string, string];
+      const documented = Object.keys(ops.get(shapeOf(method, path))?.responses ?? {});
+      for (const status of statuses) if (!documented.includes(String(status))) undocumented.push(`${route} ${status}`);
+    }
+    // Every route answered its success status to someone, and the cells covered every route.
+    for (const route of routes) {
+      const name = `${route.method} ${route.url}`;
+      if (![...(statusesSeen.get(name) ?? [])].some((s) => s < 300)) undocumented.push(`${name}: no success seen`);
+    }
+    expect(undocumented).toEqual([]);
   });
 
   it('writes no password, API key, JWT, CSRF token or the JWT secret to the log or an error body', () => {

@@ -1,10 +1,10 @@
-import { Credentials, type LoginResponse, type MeResponse, type RegisterResponse } from '@cloudsage/schema';
-import type { FastifyInstance } from 'fastify';
+import { Credentials, LoginResponse, MeResponse, RegisterResponse } from '@cloudsage/schema';
+import type { FastifyContextConfig, FastifyInstance } from 'fastify';
 import { AppError } from '../../errors.js';
 import { acceptJsonOnly } from '../../http/json-body.js';
 import { clearSessionCookies, setSessionCookies } from '../../http/session-cookies.js';
 import { parseBody } from '../../http/validation.js';
-import { requireUser } from '../../plugins/auth.js';
+import { requireAccess } from '../../plugins/route-access.js';
 import { findUser, login, register, revokeToken, type Session } from '../../services/auth/accounts.js';
 
 /** Options of the auth routes. */
@@ -16,9 +16,19 @@ export interface AuthRoutesOptions {
 export default async function authRoutes(app: FastifyInstance, options: AuthRoutesOptions): Promise<void> {
   const secure = app.config.secureCookies;
   acceptJsonOnly(app);
-  const signIn = { config: { ignoreSessionCookie: true } };
-
-  app.post('/api/auth/register', signIn, async (request, reply) => {
+  const signUp: FastifyContextConfig = {
+    auth: 'public',
+    ignoreSessionCookie: true,
+    openapi: {
+      summary: 'Create an account; sets the session cookie',
+      tag: 'auth',
+      body: Credentials,
+      status: 201,
+      response: RegisterResponse,
+      errors: [409, 429],
+    },
+  };
+  app.post('/api/auth/register', { config: signUp }, async (request, reply) => {
     const credentials = parseBody(Credentials, request.body);
     const perHour = app.config.limits.registerRatePerHour;
     const limit = perHour > 0 ? { ip: request.ip, rule: { limit: perHour, windowMs: 60 * 60_000 } } : undefined;
@@ -36,7 +46,18 @@ export default async function authRoutes(app: FastifyInstance, options: AuthRout
     return reply.status(201).send(body);
   });
 
-  app.post('/api/auth/login', signIn, async (request, reply) => {
+  const signIn: FastifyContextConfig = {
+    auth: 'public',
+    ignoreSessionCookie: true,
+    openapi: {
+      summary: 'Log in: a JWT for API clients and the session cookie',
+      tag: 'auth',
+      body: Credentials,
+      response: LoginResponse,
+      errors: [429],
+    },
+  };
+  app.post('/api/auth/login', { config: signIn }, async (request, reply) => {
     const credentials = parseBody(Credentials, request.body);
     let session: Session;
     try {
@@ -53,20 +74,28 @@ export default async function authRoutes(app: FastifyInstance, options: AuthRout
     return body;
   });
 
-  app.post('/api/auth/logout', async (request, reply) => {
+  const signOut: FastifyContextConfig = {
+    auth: 'public',
+    openapi: { summary: 'Revoke the presented token, if any, and clear the cookies', tag: 'auth', status: 204 },
+  };
+  app.post('/api/auth/logout', { config: signOut }, async (request, reply) => {
     const identity = request.identity;
     if (identity?.kind === 'user') await revokeToken(app.sql.db, identity.tokenId, identity.expiresAt, app.now());
     clearSessionCookies(reply, secure);
     return reply.status(204).send();
   });
 
-  app.get('/api/auth/me', async (request) => {
-    const identity = request.identity;
-    if (identity?.kind === 'key') {
+  const whoAmI: FastifyContextConfig = {
+    auth: ['user', 'key'],
+    openapi: { summary: 'The caller: a user, or a key with its project and scopes', tag: 'auth', response: MeResponse },
+  };
+  app.get('/api/auth/me', { config: whoAmI }, async (request) => {
+    const identity = requireAccess(request);
+    if (identity.kind === 'key') {
       const body: MeResponse = { key: { projectId: identity.projectId, scopes: identity.scopes } };
       return body;
     }
-    const user = await findUser(app.sql.db, requireUser(request).userId);
+    const user = await findUser(app.sql.db, identity.userId);
     if (!user) throw new AppError('invalid_token', 'the account no longer exists');
     const body: MeResponse = { user };
     return body;

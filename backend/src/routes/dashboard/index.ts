@@ -95,7 +95,8 @@ export default async function dashboardRoutes(app: FastifyInstance, options: Das
   const index = assets.get('/index.html');
   if (!index) app.log.warn({ root }, 'dashboard: no build found; / answers a page saying how to build it');
 
-  app.get('/*', async (request, reply) => {
+  // The dashboard's files and its SPA fallback: not part of the API, so not in the OpenAPI document.
+  app.get('/*', { config: { auth: 'public', openapi: false } }, async (request, reply) => {
     const path = new URL(request.url, 'http://localhost').pathname;
     if (API_PREFIXES.some((p) => path.startsWith(p))) throw new AppError('not_found', 'route not found');
     let asset = assets.get(path);

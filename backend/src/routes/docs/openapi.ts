@@ -1,281 +1,101 @@
-import {
-  ApiKey,
-  CreateApiKeyRequest,
-  CreatedApiKey,
-  CreateProjectRequest,
-  Credentials,
-  ErrorBody,
-  Feedback,
-  FeedbackRequest,
-  Forecast,
-  IngestEnvelope,
-  IngestResponse,
-  LoginResponse,
-  LogRecord,
-  LogsPage,
-  MeResponse,
-  Project,
-  RegisterResponse,
-  RiskHistory,
-  UpdateProjectRequest,
-} from '@cloudsage/schema';
+import { ErrorBody, LogRecord } from '@cloudsage/schema';
+import type { FastifyContextConfig, FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ScoringState } from '../../services/dispatch/parked-windows.js';
+import { keyScopeOf, type RouteAuth } from '../../plugins/route-access.js';
+import { type DocBody, type RouteDoc, TAGS } from './route-doc.js';
 
-type Schema = z.ZodType;
-type Auth = 'none' | 'user' | 'read' | 'ingest';
-
-/** One operation of the API table, described by the same zod schemas the code validates with. */
-interface Operation {
-  method: 'get' | 'post' | 'put' | 'delete';
-  path: string;
-  summary: string;
-  auth: Auth;
-  tag: string;
-  body?: Schema | { [contentType: string]: Schema | 'binary' | 'text' };
-  query?: Record<string, { schema: Schema; description: string }>;
-  /** Also takes an API key as `?key=` (the events stream: EventSource cannot set headers). */
-  keyInQuery?: boolean;
-  ok: { status: number; schema?: Schema; description?: string; contentType?: string };
-  errors: number[];
+/** One method of one registered route, with what the route declared about itself. */
+export interface DocumentedRoute {
+  method: string;
+  url: string;
+  auth: RouteAuth;
+  config: FastifyContextConfig;
+  doc: RouteDoc;
 }
 
-const projectId = { name: 'projectId', in: 'path', required: true, schema: { type: 'string' } } as const;
+/**
+ * Collects every route registered after it in this scope (and its children) that describes itself
+ * in `config.openapi`. A route without a description fails to register, so none can be left out;
+ * `openapi: false` keeps what is not part of the API (the dashboard's files) out on purpose.
+ *
+ * @example
+ * const routes = collectRoutes(app); // then register the route plugins; buildOpenApi(routes, version)
+ */
+export function collectRoutes(app: FastifyInstance): DocumentedRoute[] {
+  const routes: DocumentedRoute[] = [];
+  app.addHook('onRoute', (route) => {
+    const config = route.config ?? {};
+    const methods = [route.method].flat().filter((m) => m !== 'HEAD');
+    if (config.openapi === undefined && methods.length > 0) {
+      throw new Error(
+        `${methods.join(',')} ${route.url}: describe the route in config.openapi (false to leave it out)`,
+      );
+    }
+    if (!config.openapi) return;
+    const auth = config.auth;
+    if (auth === undefined) throw new Error(`${methods.join(',')} ${route.url}: declare config.auth`);
+    for (const method of methods) routes.push({ method, url: route.url, auth, config, doc: config.openapi });
+  });
+  return routes;
+}
 
-const OPERATIONS: Operation[] = [
-  {
-    method: 'post',
-    path: '/api/auth/register',
-    summary: 'Create an account; sets the session cookie',
-    auth: 'none',
-    tag: 'auth',
-    body: Credentials,
-    ok: { status: 201, schema: RegisterResponse },
-    errors: [400, 409, 413, 415, 429],
-  },
-  {
-    method: 'post',
-    path: '/api/auth/login',
-    summary: 'Log in: a JWT for API clients and the session cookie',
-    auth: 'none',
-    tag: 'auth',
-    body: Credentials,
-    ok: { status: 200, schema: LoginResponse },
-    errors: [400, 401, 415, 429],
-  },
-  {
-    method: 'post',
-    path: '/api/auth/logout',
-    summary: 'Revoke the token and clear the cookie',
-    auth: 'user',
-    tag: 'auth',
-    ok: { status: 204 },
-    errors: [401],
-  },
-  {
-    method: 'get',
-    path: '/api/auth/me',
-    summary: 'Who is calling: a user, or a key with its project and scopes',
-    auth: 'read',
-    tag: 'auth',
-    ok: { status: 200, schema: MeResponse },
-    errors: [401],
-  },
-  {
-    method: 'get',
-    path: '/api/projects',
-    summary: 'Your projects with their latest score and trend',
-    auth: 'user',
-    tag: 'projects',
-    ok: { status: 200, schema: z.array(Project) },
-    errors: [401],
-  },
-  {
-    method: 'post',
-    path: '/api/projects',
-    summary: 'Create a project',
-    auth: 'user',
-    tag: 'projects',
-    body: CreateProjectRequest,
-    ok: { status: 201, schema: Project },
-    errors: [400, 401, 413, 415],
-  },
-  {
-    method: 'get',
-    path: '/api/projects/{projectId}',
-    summary: 'One project, with its scoring state (windows parked because their logs cannot be read)',
-    auth: 'user',
-    tag: 'projects',
-    ok: { status: 200, schema: Project.extend({ scoring: ScoringState }) },
-    errors: [401, 404],
-  },
-  {
-    method: 'put',
-    path: '/api/projects/{projectId}',
-    summary: 'Rename a project or set its alert webhook',
-    auth: 'user',
-    tag: 'projects',
-    body: UpdateProjectRequest,
-    ok: { status: 200, schema: Project },
-    errors: [400, 401, 404, 415],
-  },
-  {
-    method: 'delete',
-    path: '/api/projects/{projectId}',
-    summary: 'Delete a project with its logs, history and keys',
-    auth: 'user',
-    tag: 'projects',
-    ok: { status: 204 },
-    errors: [401, 404],
-  },
-  {
-    method: 'get',
-    path: '/api/projects/{projectId}/keys',
-    summary: 'The project API keys (never the secret)',
-    auth: 'user',
-    tag: 'keys',
-    ok: { status: 200, schema: z.array(ApiKey) },
-    errors: [401, 404],
-  },
-  {
-    method: 'post',
-    path: '/api/projects/{projectId}/keys',
-    summary: 'Create a key; the secret `key` is shown only here',
-    auth: 'user',
-    tag: 'keys',
-    body: CreateApiKeyRequest,
-    ok: { status: 201, schema: CreatedApiKey },
-    errors: [400, 401, 404, 415],
-  },
-  {
-    method: 'delete',
-    path: '/api/projects/{projectId}/keys/{keyId}',
-    summary: 'Revoke a key',
-    auth: 'user',
-    tag: 'keys',
-    ok: { status: 204 },
-    errors: [401, 404],
-  },
-  {
-    method: 'post',
-    path: '/api/ingest',
-    summary: 'Ingest a batch of logs (gzip allowed; Idempotency-Key makes a retry count once)',
-    auth: 'ingest',
-    tag: 'ingest',
-    body: {
-      'application/x-ndjson': 'text',
-      'application/json': z.union([z.array(z.record(z.string(), z.unknown())), IngestEnvelope]),
-      'text/plain': 'text',
-    },
-    query: { projectId: { schema: z.string(), description: 'the project (required with a user token)' } },
-    ok: { status: 202, schema: IngestResponse },
-    errors: [400, 401, 403, 404, 413, 415, 429, 503],
-  },
-  {
-    method: 'post',
-    path: '/v1/logs',
-    summary: 'OpenTelemetry OTLP/HTTP logs (protobuf or JSON), with partial-success answers',
-    auth: 'ingest',
-    tag: 'ingest',
-    body: { 'application/x-protobuf': 'binary', 'application/json': z.record(z.string(), z.unknown()) },
-    ok: { status: 200, description: 'ExportLogsServiceResponse' },
-    errors: [400, 401, 413, 415, 429, 503],
-  },
-  {
-    method: 'get',
-    path: '/api/projects/{projectId}/logs',
-    summary: 'Recent logs, newest first, paged by cursor',
-    auth: 'read',
-    tag: 'read',
-    query: {
-      from: { schema: z.string(), description: 'ISO-8601 start' },
-      to: { schema: z.string(), description: 'ISO-8601 end' },
-      level: { schema: z.string(), description: 'minimum level' },
-      q: { schema: z.string(), description: 'text search' },
-      limit: { schema: z.number().int(), description: 'page size' },
-      cursor: { schema: z.string(), description: 'from the previous page' },
-    },
-    ok: { status: 200, schema: LogsPage },
-    errors: [400, 401, 404],
-  },
-  {
-    method: 'get',
-    path: '/api/risk-history/{projectId}',
-    summary: 'Risk points, oldest first',
-    auth: 'read',
-    tag: 'read',
-    query: { days: { schema: z.number().int(), description: 'days back (default 30)' } },
-    ok: { status: 200, schema: RiskHistory },
-    errors: [400, 401, 404],
-  },
-  {
-    method: 'get',
-    path: '/api/forecast/{projectId}',
-    summary: "Today's forecast, cached per project and UTC day",
-    auth: 'read',
-    tag: 'read',
-    query: { refresh: { schema: z.enum(['1']), description: 'make a new forecast' } },
-    ok: { status: 200, schema: Forecast },
-    errors: [401, 404],
-  },
-  {
-    method: 'post',
-    path: '/api/forecast/{projectId}/feedback',
-    summary: 'Vote on a forecast',
-    auth: 'read',
-    tag: 'read',
-    body: FeedbackRequest,
-    ok: { status: 201, schema: Feedback },
-    errors: [400, 401, 404, 415],
-  },
-  {
-    method: 'get',
-    path: '/api/projects/{projectId}/events',
-    summary: 'Server-Sent Events: score, forecast, ingest',
-    auth: 'read',
-    keyInQuery: true,
-    tag: 'read',
-    ok: { status: 200, contentType: 'text/event-stream', description: 'an event stream' },
-    errors: [401, 404],
-  },
-  { method: 'get', path: '/healthz', summary: 'Liveness', auth: 'none', tag: 'ops', ok: { status: 200 }, errors: [] },
-  {
-    method: 'get',
-    path: '/readyz',
-    summary: 'Readiness: the stores answer',
-    auth: 'none',
-    tag: 'ops',
-    ok: { status: 200 },
-    errors: [503],
-  },
-  {
-    method: 'get',
-    path: '/metrics',
-    summary: 'Prometheus metrics',
-    auth: 'none',
-    tag: 'ops',
-    ok: { status: 200, contentType: 'text/plain' },
-    errors: [],
-  },
-];
+// `:id` is the project in every `/api/projects/:id` route: the document names it `projectId`, as the
+// forecast and risk-history routes do, so a client sees one name for one thing.
+const PATH_PARAMETERS: Record<string, { name: string; description: string }> = {
+  id: { name: 'projectId', description: 'the project' },
+  projectId: { name: 'projectId', description: 'the project' },
+  keyId: { name: 'keyId', description: 'the API key' },
+};
+
+function pathParameter(name: string): { name: string; description: string } {
+  const known = PATH_PARAMETERS[name];
+  if (!known) throw new Error(`path parameter :${name} has no description in PATH_PARAMETERS`);
+  return known;
+}
+
+/** The route's URL as an OpenAPI path: `/api/projects/:id/keys/:keyId` -> `/api/projects/{projectId}/keys/{keyId}`. */
+export function documentedPath(url: string): string {
+  if (url.includes('*')) throw new Error(`${url}: a wildcard route cannot be documented`);
+  return url.replace(/:(\w+)/g, (_, name: string) => `{${pathParameter(name).name}}`);
+}
 
 const ERROR_TEXT: Record<number, string> = {
   400: 'invalid input, naming the field',
-  401: 'missing or invalid credentials',
-  403: 'the key lacks the scope',
+  401: 'missing or invalid credentials (credentials that do not verify answer 401 on every route)',
+  403: 'the API key lacks the scope, or a cookie-authenticated write lacks its X-CSRF-Token',
   404: 'not found, or not yours',
   409: 'conflict',
   413: 'too large',
-  415: 'unsupported content type',
+  415: 'unsupported content type or encoding',
   429: 'rate limited; see Retry-After',
   503: 'a store is down; see Retry-After',
 };
 
-function json(schema: Schema, io: 'input' | 'output'): unknown {
-  return z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' });
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * The error statuses a route's declaration implies, whatever its handler does: 401 everywhere (the
+ * auth hook refuses credentials that do not verify on public routes too); 403 where the route takes
+ * no key of any scope, and on writes that read the session cookie (CSRF); 404 where a path parameter
+ * names a resource; 400 for a query or body, and 413/415 for a body.
+ */
+function impliedErrors(route: DocumentedRoute): number[] {
+  const { auth, config, doc } = route;
+  const statuses = [401];
+  const takesAnyKey = auth !== 'public' && auth.includes('key');
+  const csrf = WRITE_METHODS.has(route.method) && !config.ignoreSessionCookie;
+  if ((auth !== 'public' && !takesAnyKey) || csrf) statuses.push(403);
+  if (route.url.includes(':')) statuses.push(404);
+  if (doc.query || doc.body) statuses.push(400);
+  if (doc.body) statuses.push(413, 415);
+  return statuses;
 }
 
-function requestBody(body: NonNullable<Operation['body']>): unknown {
+function json(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  return z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+}
+
+function requestBody(body: DocBody): unknown {
   const entries = body instanceof z.ZodType ? { 'application/json': body } : body;
   const content: Record<string, unknown> = {};
   for (const [type, s] of Object.entries(entries)) {
@@ -287,51 +107,82 @@ function requestBody(body: NonNullable<Operation['body']>): unknown {
   return { required: true, content };
 }
 
-function security(auth: Auth, keyInQuery = false): unknown[] {
-  if (auth === 'none') return [];
-  if (auth === 'user') return [{ bearer: [] }, { cookie: [] }];
-  return [{ bearer: [] }, { cookie: [] }, { apiKey: [] }, ...(keyInQuery ? [{ apiKeyInQuery: [] }] : [])];
+function parameters(route: DocumentedRoute): unknown[] {
+  const params: unknown[] = [];
+  for (const m of route.url.matchAll(/:(\w+)/g)) {
+    params.push({ ...pathParameter(m[1] as string), in: 'path', required: true, schema: { type: 'string' } });
+  }
+  if (!route.doc.query) return params;
+  const query = json(route.doc.query, 'input') as { properties?: Record<string, unknown>; required?: string[] };
+  for (const [name, property] of Object.entries(query.properties ?? {})) {
+    const { description, ...schema } = property as { description?: string };
+    const required = query.required?.includes(name) ?? false;
+    params.push({ name, in: 'query', required, ...(description ? { description } : {}), schema });
+  }
+  return params;
 }
 
 /**
- * The OpenAPI 3.1 document of the HTTP API, generated from the same zod schemas the routes validate with,
- * so it cannot drift from them.
+ * The security requirements of a declared auth, any one of which suffices. A user signs in with a
+ * Bearer JWT or the session cookie; a key goes as a Bearer `csk_` token or in `x-cloudsage-key`
+ * (and as `?key=` on a `keyInQuery` route); a key's required scope is the requirement's role
+ * (OpenAPI 3.1, "Security Requirement Object").
+ */
+function security(auth: RouteAuth, keyInQuery = false): Record<string, string[]>[] {
+  if (auth === 'public') return [];
+  const out: Record<string, string[]>[] = [];
+  if (auth.includes('user')) out.push({ bearer: [] }, { cookie: [] });
+  if (auth.some((c) => c !== 'user')) {
+    const scope = keyScopeOf(auth);
+    const roles = auth.includes('key') || scope === undefined ? [] : [scope];
+    out.push({ keyBearer: roles }, { apiKey: roles });
+    if (keyInQuery) out.push({ apiKeyInQuery: roles });
+  }
+  return out;
+}
+
+function responses(route: DocumentedRoute): Record<string, unknown> {
+  const { status = 200, response, responseDescription = 'OK', errors = [], errorShape = 'ErrorBody' } = route.doc;
+  const content =
+    response === undefined
+      ? {}
+      : typeof response === 'string'
+        ? { content: { [response]: { schema: { type: 'string' } } } }
+        : { content: { 'application/json': { schema: json(response, 'output') } } };
+  const out: Record<string, unknown> = { [status]: { description: responseDescription, ...content } };
+  const errorRef = { schema: { $ref: `#/components/schemas/${errorShape}` } };
+  const errorContent =
+    errorShape === 'RpcStatus'
+      ? { 'application/json': errorRef, 'application/x-protobuf': errorRef }
+      : { 'application/json': errorRef };
+  const statuses = [...new Set([...impliedErrors(route), ...errors])].sort((a, b) => a - b);
+  for (const status of statuses) {
+    out[status] = { description: ERROR_TEXT[status] ?? 'error', content: errorContent };
+  }
+  return out;
+}
+
+/**
+ * The OpenAPI 3.1 document of the HTTP API, collected from the registered routes: paths, methods
+ * and auth are the routes' own, and shapes come from the zod schemas the handlers parse with, so
+ * the document cannot drift from the code.
  *
  * @example
- * const doc = buildOpenApi('0.1.0'); // doc.paths['/api/ingest'].post
+ * const doc = buildOpenApi(collected, '0.1.0'); // doc.paths['/api/ingest'].post
  */
-export function buildOpenApi(version: string): Record<string, unknown> {
+export function buildOpenApi(routes: readonly DocumentedRoute[], version: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const op of OPERATIONS) {
-    const params: unknown[] = [];
-    for (const m of op.path.matchAll(/\{(\w+)\}/g)) params.push({ ...projectId, name: m[1] });
-    for (const [name, q] of Object.entries(op.query ?? {})) {
-      params.push({ name, in: 'query', required: false, description: q.description, schema: json(q.schema, 'input') });
-    }
-    const responses: Record<string, unknown> = {
-      [op.ok.status]: {
-        description: op.ok.description ?? 'OK',
-        ...(op.ok.schema
-          ? { content: { 'application/json': { schema: json(op.ok.schema, 'output') } } }
-          : op.ok.contentType
-            ? { content: { [op.ok.contentType]: { schema: { type: 'string' } } } }
-            : {}),
-      },
-    };
-    for (const status of op.errors) {
-      responses[status] = {
-        description: ERROR_TEXT[status] ?? 'error',
-        content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } },
-      };
-    }
-    paths[op.path] ??= {};
-    paths[op.path]![op.method] = {
-      summary: op.summary,
-      tags: [op.tag],
-      security: security(op.auth, op.keyInQuery),
+  for (const route of routes) {
+    const params = parameters(route);
+    const path = documentedPath(route.url);
+    paths[path] ??= {};
+    paths[path][route.method.toLowerCase()] = {
+      summary: route.doc.summary,
+      tags: [route.doc.tag],
+      security: security(route.auth, route.config.keyInQuery),
       ...(params.length > 0 ? { parameters: params } : {}),
-      ...(op.body ? { requestBody: requestBody(op.body) } : {}),
-      responses,
+      ...(route.doc.body ? { requestBody: requestBody(route.doc.body) } : {}),
+      responses: responses(route),
     };
   }
   return {
@@ -343,17 +194,22 @@ export function buildOpenApi(version: string): Record<string, unknown> {
         'Ship logs, read the risk score, its history and the daily forecast. Errors are { error: { code, message, details? } }.',
     },
     servers: [{ url: '/' }],
-    tags: ['auth', 'projects', 'keys', 'ingest', 'read', 'ops'].map((name) => ({ name })),
+    tags: TAGS.map((name) => ({ name })),
     paths,
     components: {
-      schemas: { ErrorBody: json(ErrorBody, 'output'), LogRecord: json(LogRecord, 'output') },
-      securitySchemes: {
-        bearer: {
-          type: 'http',
-          scheme: 'bearer',
-          description: 'a user JWT from login, or a project API key (csk_...)',
+      schemas: {
+        ErrorBody: json(ErrorBody, 'output'),
+        LogRecord: json(LogRecord, 'output'),
+        RpcStatus: {
+          type: 'object',
+          description: 'google.rpc.Status in the request encoding; message is "<error code>: <message>"',
+          properties: { code: { type: 'integer' }, message: { type: 'string' } },
         },
-        apiKey: { type: 'apiKey', in: 'header', name: 'x-cloudsage-key' },
+      },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'a user JWT from login' },
+        keyBearer: { type: 'http', scheme: 'bearer', description: 'a project API key (csk_...)' },
+        apiKey: { type: 'apiKey', in: 'header', name: 'x-cloudsage-key', description: 'a project API key' },
         apiKeyInQuery: {
           type: 'apiKey',
           in: 'query',

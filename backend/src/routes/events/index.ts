@@ -1,7 +1,7 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
-import { authorizeProject } from '../../services/auth/project-access.js';
+import { authorizedProject } from '../../plugins/route-access.js';
 import type { BusEvent, EventBus } from '../../services/events/event-bus.js';
 
 const Params = z.object({ id: z.string().min(1).max(64) });
@@ -33,10 +33,21 @@ export async function eventsRoutes(app: FastifyInstance, options: EventsRouteOpt
     for (const end of [...open]) end();
   });
 
-  app.get('/api/projects/:id/events', { config: { keyInQuery: true } }, async (request, reply) => {
+  const config: FastifyContextConfig = {
+    auth: ['user', 'key:read'],
+    keyInQuery: true,
+    openapi: {
+      summary: 'Server-Sent Events: score, forecast, ingest',
+      tag: 'read',
+      response: 'text/event-stream',
+      responseDescription: 'an event stream',
+      errors: [400],
+    },
+  };
+  app.get('/api/projects/:id/events', { config }, async (request, reply) => {
     const params = Params.safeParse(request.params);
     if (!params.success) throw new AppError('invalid_query', 'invalid project id', { details: { field: 'id' } });
-    await authorizeProject(app.sql.db, request.identity, params.data.id, 'read');
+    await authorizedProject(request, params.data.id);
     const projectId = params.data.id;
     const lastId = request.headers['last-event-id'];
 

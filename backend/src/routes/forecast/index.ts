@@ -1,15 +1,17 @@
-import { FeedbackRequest } from '@cloudsage/schema';
-import type { FastifyInstance } from 'fastify';
+import { Feedback, FeedbackRequest, Forecast } from '@cloudsage/schema';
+import type { FastifyContextConfig, FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { notFound } from '../../errors.js';
 import { acceptJsonOnly } from '../../http/json-body.js';
 import { parseBody, parseQuery } from '../../http/validation.js';
-import { authorizeProject } from '../../services/auth/project-access.js';
+import { authorizedProject } from '../../plugins/route-access.js';
 import { recordFeedback } from '../../services/forecast/feedback.js';
 import type { ForecastStore } from '../../store/forecast-store.js';
 
 type ProjectParams = { Params: { projectId: string } };
-const Query = z.object({ refresh: z.enum(['0', '1', 'true', 'false']).optional() });
+const Query = z.object({
+  refresh: z.enum(['0', '1', 'true', 'false']).optional().describe('1 or true: make a new forecast'),
+});
 
 /**
  * `GET /api/forecast/:projectId` (today's forecast, `?refresh=1` for a new one) and
@@ -18,14 +20,22 @@ const Query = z.object({ refresh: z.enum(['0', '1', 'true', 'false']).optional()
 export async function forecastRoutes(app: FastifyInstance, options: { store: ForecastStore }): Promise<void> {
   acceptJsonOnly(app);
 
-  app.get<ProjectParams>('/api/forecast/:projectId', async (request) => {
+  const today: FastifyContextConfig = {
+    auth: ['user', 'key:read'],
+    openapi: { summary: "Today's forecast, cached per UTC day", tag: 'read', query: Query, response: Forecast },
+  };
+  app.get<ProjectParams>('/api/forecast/:projectId', { config: today }, async (request) => {
     const { refresh } = parseQuery(Query, request.query);
-    const project = await authorizeProject(app.sql.db, request.identity, request.params.projectId, 'read');
+    const project = await authorizedProject(request, request.params.projectId);
     return options.store.today(project.id, refresh === '1' || refresh === 'true');
   });
 
-  app.post<ProjectParams>('/api/forecast/:projectId/feedback', async (request, reply) => {
-    const project = await authorizeProject(app.sql.db, request.identity, request.params.projectId, 'read');
+  const feedback: FastifyContextConfig = {
+    auth: ['user', 'key:read'],
+    openapi: { summary: 'Vote on a forecast', tag: 'read', body: FeedbackRequest, status: 201, response: Feedback },
+  };
+  app.post<ProjectParams>('/api/forecast/:projectId/feedback', { config: feedback }, async (request, reply) => {
+    const project = await authorizedProject(request, request.params.projectId);
     const vote = parseBody(FeedbackRequest, request.body);
     // A forecast of another project answers 404 like a missing one.
     if (!(await options.store.byId(project.id, vote.forecastId))) throw notFound('forecast');

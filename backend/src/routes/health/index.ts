@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance } from 'fastify';
 import { AppError } from '../../errors.js';
 import { countParkedWindows } from '../../services/dispatch/parked-windows.js';
 
@@ -29,9 +29,17 @@ async function probe(ping: () => Promise<void>): Promise<Check> {
  * parked scoring windows counted from SQL at each scrape).
  */
 export default async function healthRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  const live: FastifyContextConfig = {
+    auth: 'public',
+    openapi: { summary: 'Liveness', tag: 'ops' },
+  };
+  app.get('/healthz', { config: live }, async () => ({ status: 'ok' }));
 
-  app.get('/readyz', async (request) => {
+  const ready: FastifyContextConfig = {
+    auth: 'public',
+    openapi: { summary: 'Readiness: the stores answer', tag: 'ops', errors: [503] },
+  };
+  app.get('/readyz', { config: ready }, async (request) => {
     const [sql, bucket] = await Promise.all([probe(() => app.sql.ping()), probe(() => app.bucket.ping())]);
     const checks = { sql, bucket };
     if (sql === 'down' || bucket === 'down') {
@@ -47,7 +55,11 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
     return { status: 'ready', checks };
   });
 
-  app.get('/metrics', async (request, reply) => {
+  const metrics: FastifyContextConfig = {
+    auth: 'public',
+    openapi: { summary: 'Prometheus metrics', tag: 'ops', response: 'text/plain' },
+  };
+  app.get('/metrics', { config: metrics }, async (request, reply) => {
     try {
       // From SQL, so every replica tells the same number, also after a restart.
       app.metrics.scoringParkedWindows.set(undefined, await countParkedWindows(app.sql.db));

@@ -1,5 +1,6 @@
-import { DROPPED_HEADER } from '@cloudsage/schema';
-import type { FastifyInstance } from 'fastify';
+import { DROPPED_HEADER, IngestEnvelope, IngestResponse } from '@cloudsage/schema';
+import type { FastifyContextConfig, FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { AppError } from '../../errors.js';
 import { ingestBatch } from '../../services/ingest/ingest-batch.js';
 import { IngestPool } from '../../services/ingest/ingest-pool.js';
@@ -34,11 +35,32 @@ export async function ingestRoutes(app: FastifyInstance): Promise<void> {
     onStoreError: (err: unknown, what: string) => app.log.error({ err }, `ingest: ${what} failed`),
   };
 
+  const config: FastifyContextConfig = {
+    auth: ['user', 'key:ingest'],
+    openapi: {
+      summary: 'Ingest a batch of logs (gzip allowed; Idempotency-Key makes a retry count once)',
+      tag: 'ingest',
+      query: z.object({
+        projectId: z
+          .string()
+          .optional()
+          .describe('the project (required with a user token, unless the envelope names it)'),
+      }),
+      body: {
+        'application/x-ndjson': 'text',
+        'application/json': z.union([z.array(z.record(z.string(), z.unknown())), IngestEnvelope]),
+        'text/plain': 'text',
+      },
+      status: 202,
+      response: IngestResponse,
+      errors: [404, 409, 429, 503],
+    },
+  };
   app.post(
     '/api/ingest',
     // The service enforces the real limits while streaming; Fastify's own check must never be the
     // stricter one, or it would answer first with its own message.
-    { bodyLimit: app.config.limits.maxBodyBytes + 1 },
+    { bodyLimit: app.config.limits.maxBodyBytes + 1, config },
     async (request, reply) => {
       const query = request.query as Record<string, unknown>;
       const header = request.headers;

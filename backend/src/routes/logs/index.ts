@@ -1,10 +1,10 @@
-import { Level } from '@cloudsage/schema';
-import type { FastifyInstance } from 'fastify';
+import { Level, LogsPage } from '@cloudsage/schema';
+import type { FastifyContextConfig, FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
 import { parseQuery } from '../../http/validation.js';
 import { countSkippedInput } from '../../instrumentation/metrics.js';
-import { authorizeProject } from '../../services/auth/project-access.js';
+import { authorizedProject } from '../../plugins/route-access.js';
 import { decodeCursor } from '../../services/logs/logs-cursor.js';
 import { queryLogs } from '../../services/logs/logs-query.js';
 
@@ -21,21 +21,25 @@ const TimeBound = z.union([
   z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)),
 ]);
 
-const LogsQueryParams = z.object({
-  from: TimeBound.optional(),
-  to: TimeBound.optional(),
-  level: Level.optional(),
-  q: z.string().min(1).max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(MAX_LOGS_LIMIT).default(DEFAULT_LOGS_LIMIT),
-  cursor: z.string().min(1).max(400).optional(),
+const LogsQuery = z.object({
+  from: TimeBound.optional().describe('start: ISO-8601 or epoch milliseconds'),
+  to: TimeBound.optional().describe('end: ISO-8601 or epoch milliseconds'),
+  level: Level.optional().describe('minimum level'),
+  q: z.string().min(1).max(200).optional().describe('text search'),
+  limit: z.coerce.number().int().min(1).max(MAX_LOGS_LIMIT).default(DEFAULT_LOGS_LIMIT).describe('page size'),
+  cursor: z.string().min(1).max(400).optional().describe('nextCursor of the previous page'),
 });
 
 /** `GET /api/projects/:id/logs?from&to&level&q&limit&cursor`: newest first, paged (user or read key). */
 export default async function logsRoutes(app: FastifyInstance): Promise<void> {
   const countSkipped = countSkippedInput(app.metrics, 'logs');
-  app.get<{ Params: { id: string } }>('/api/projects/:id/logs', async (request) => {
-    const project = await authorizeProject(app.sql.db, request.identity, request.params.id, 'read');
-    const params = parseQuery(LogsQueryParams, request.query);
+  const config: FastifyContextConfig = {
+    auth: ['user', 'key:read'],
+    openapi: { summary: 'Logs, newest first, paged by cursor', tag: 'read', query: LogsQuery, response: LogsPage },
+  };
+  app.get<{ Params: { id: string } }>('/api/projects/:id/logs', { config }, async (request) => {
+    const project = await authorizedProject(request, request.params.id);
+    const params = parseQuery(LogsQuery, request.query);
     if (params.from !== undefined && params.to !== undefined && params.from > params.to) {
       throw new AppError('invalid_query', 'from must not be after to', { details: { field: 'from' } });
     }

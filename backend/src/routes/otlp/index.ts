@@ -1,5 +1,6 @@
 import { DROPPED_HEADER } from '@cloudsage/schema';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { AppError } from '../../errors.js';
 import { IngestPool } from '../../services/ingest/ingest-pool.js';
 import { encodeLogsResponse, encodeStatus } from '../../services/ingest/otlp/otlp-proto.js';
@@ -99,7 +100,19 @@ export default async function otlpRoutes(app: FastifyInstance): Promise<void> {
     onStoreError: (err: unknown, what: string) => app.log.error({ err }, `otlp: ${what} failed`),
   };
 
-  app.post('/v1/logs', { bodyLimit: app.config.limits.maxBodyBytes + 1 }, async (request, reply) => {
+  const config: FastifyContextConfig = {
+    auth: ['key:ingest'],
+    openapi: {
+      summary: 'OpenTelemetry OTLP/HTTP logs (protobuf or JSON), with partial-success answers',
+      tag: 'ingest',
+      query: z.object({ projectId: z.string().optional().describe("the project; the key's own when not given") }),
+      body: { [PROTOBUF]: 'binary', [JSON_TYPE]: z.record(z.string(), z.unknown()) },
+      responseDescription: 'ExportLogsServiceResponse, in the request encoding',
+      errors: [404, 409, 429, 503],
+      errorShape: 'RpcStatus',
+    },
+  };
+  app.post('/v1/logs', { bodyLimit: app.config.limits.maxBodyBytes + 1, config }, async (request, reply) => {
     const header = request.headers;
     try {
       const encoding = otlpEncodingOf(header['content-type']);
