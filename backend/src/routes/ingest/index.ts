@@ -3,7 +3,7 @@ import type { FastifyContextConfig, FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
 import { ingestBatch } from '../../services/ingest/ingest-batch.js';
-import { IngestPool } from '../../services/ingest/ingest-pool.js';
+import { ingestDeps } from './ingest-deps.js';
 
 function oneValue(v: unknown, name: string): string | undefined {
   if (v === undefined) return undefined;
@@ -23,17 +23,7 @@ export async function ingestRoutes(app: FastifyInstance): Promise<void> {
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
 
   // Decoding and normalizing run on worker threads, so the main thread keeps answering.
-  const pool = new IngestPool(app.config.ingestWorkers);
-  app.addHook('onClose', () => pool.close());
-
-  const deps = {
-    prepare: pool.prepare.bind(pool),
-    sql: app.sql,
-    bucket: app.bucket,
-    config: app.config,
-    now: app.now,
-    onStoreError: (err: unknown, what: string) => app.log.error({ err }, `ingest: ${what} failed`),
-  };
+  const deps = ingestDeps(app, app.config.ingestWorkers, 'ingest');
 
   const config: FastifyContextConfig = {
     auth: ['user', 'key:ingest'],

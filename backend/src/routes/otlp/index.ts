@@ -2,7 +2,6 @@ import { DROPPED_HEADER } from '@cloudsage/schema';
 import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
-import { IngestPool } from '../../services/ingest/ingest-pool.js';
 import { encodeLogsResponse, encodeStatus } from '../../services/ingest/otlp/otlp-proto.js';
 import {
   type OtlpEncoding,
@@ -10,6 +9,7 @@ import {
   partialSuccessOf,
   receiveOtlpLogs,
 } from '../../services/ingest/otlp/receive-otlp.js';
+import { ingestDeps } from '../ingest/ingest-deps.js';
 
 const PROTOBUF = 'application/x-protobuf';
 const JSON_TYPE = 'application/json';
@@ -88,17 +88,7 @@ export default async function otlpRoutes(app: FastifyInstance): Promise<void> {
 
   // Normalizing and building the batch object run on worker threads, as for /api/ingest. A pool of
   // its own (at most 2 threads, started on first use) so an app that never receives OTLP starts none.
-  const pool = new IngestPool(Math.min(2, app.config.ingestWorkers));
-  app.addHook('onClose', () => pool.close());
-
-  const deps = {
-    prepare: pool.prepare.bind(pool),
-    sql: app.sql,
-    bucket: app.bucket,
-    config: app.config,
-    now: app.now,
-    onStoreError: (err: unknown, what: string) => app.log.error({ err }, `otlp: ${what} failed`),
-  };
+  const deps = ingestDeps(app, Math.min(2, app.config.ingestWorkers), 'otlp');
 
   const config: FastifyContextConfig = {
     auth: ['key:ingest'],
