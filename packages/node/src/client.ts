@@ -9,9 +9,10 @@ import { ReadApi, type RiskHistoryOptions, type SendFeedbackInput } from './read
 import { createRedactor, type Redactor } from './redact.js';
 import type { Runtime } from './runtime.js';
 import { createIngestSender } from './send.js';
-import { levelRank, lineLevelRank, serializeRecord } from './serialize.js';
+import { levelRank, lineLevelRank } from './serialize.js';
 import { type ClientStats, Shipper } from './shipper.js';
 import { oversizeBytes, truncateLine } from './truncate.js';
+import { serializeWithin } from './truncate-record.js';
 
 // How long `whenRoom` waits for a backend that settles no batch before it lets records in anyway.
 const DEFAULT_STALL_MS = 5000;
@@ -151,7 +152,7 @@ export class CloudSageCore {
         rec = out;
       }
       if (o.service !== undefined && !('service' in rec)) rec = { service: o.service, ...rec };
-      this.accept(serializeRecord(rec, now, level), levelRank(rec.level));
+      this.accept(serializeWithin(rec, now, level, o.maxRecordBytes, this.redactor), levelRank(rec.level), true);
     } catch (err) {
       this.report(new CloudSageError('internal_error', 'log() failed; the record was not buffered', { cause: err }));
     }
