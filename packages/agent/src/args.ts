@@ -9,6 +9,8 @@ export interface FlagSpec {
   type: 'string' | 'boolean';
   multiple?: boolean;
   key?: string;
+  /** A `--no-x` flag: given, it sets its setting to `false`. */
+  negate?: boolean;
   help: string;
 }
 
@@ -33,7 +35,16 @@ export const SHIP_FLAGS: readonly FlagSpec[] = [
   { flag: 'stats', type: 'boolean', key: 'stats', help: 'status line to stderr every --stats-interval' },
   { flag: 'stats-interval', type: 'string', key: 'statsIntervalMs', help: 'ms between status lines (60000)' },
   { flag: 'state-dir', type: 'string', key: 'stateDir', help: 'checkpoint directory' },
-  { flag: 'spool-dir', type: 'string', key: 'spoolDir', help: 'on-disk spool for unsent batches' },
+  { flag: 'spool-dir', type: 'string', key: 'spoolDir', help: 'spool directory for stdin (default: in the state dir)' },
+  { flag: 'no-spool', type: 'boolean', key: 'spool', negate: true, help: 'do not spool stdin to disk' },
+  { flag: 'max-line-bytes', type: 'string', key: 'maxLineBytes', help: 'longer lines become one cut record (1 MiB)' },
+  { flag: 'keep-going', type: 'boolean', key: 'keepGoing', help: 'files: keep retrying a refused key, not exit 3' },
+  {
+    flag: 'reprobe-interval',
+    type: 'string',
+    key: 'reprobeIntervalMs',
+    help: 'ms between tries while the key is refused (60000)',
+  },
   { flag: 'flush-timeout', type: 'string', key: 'flushTimeoutMs', help: 'ms to flush at exit (5000)' },
   { flag: 'poll-interval', type: 'string', key: 'pollIntervalMs', help: 'ms between file checks (250)' },
   { flag: 'rotate-wait', type: 'string', key: 'rotateWaitMs', help: 'ms a rotated file is still read (2000)' },
@@ -85,7 +96,7 @@ export function parseCommandArgs(argv: readonly string[], specs: readonly FlagSp
   for (const s of specs) {
     const v = parsed.values[s.flag];
     if (v === undefined || !s.key) continue;
-    values[s.key] = v;
+    values[s.key] = s.negate ? !v : v;
     flagOf[s.key] = `--${s.flag}`;
   }
   return {

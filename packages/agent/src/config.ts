@@ -56,7 +56,15 @@ export const ShipConfigSchema = z
     stats: z.boolean().default(false),
     statsIntervalMs: int(100, 86_400_000).default(60_000),
     stateDir: z.string().min(1).optional(),
+    /** Standard input is spooled to disk unless this is `false` (`--no-spool`). */
+    spool: z.boolean().default(true),
     spoolDir: z.string().min(1).optional(),
+    /** Longer lines are cut to one record of this many bytes (bounds the reader's memory, too). */
+    maxLineBytes: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
+    /** Keep running (files) while the backend refuses the key or project, instead of exiting 3. */
+    keepGoing: z.boolean().default(false),
+    /** Pause between tries while the backend refuses the key or project. */
+    reprobeIntervalMs: int(100, 3_600_000).default(60_000),
     flushTimeoutMs: int(0, 600_000).default(5000),
     pollIntervalMs: int(5, 60_000).default(250),
     rotateWaitMs: int(0, 600_000).default(2000),
@@ -173,6 +181,6 @@ export function resolveConfig<S extends z.ZodType>(schema: S, layers: readonly C
 }
 
 /** The state directory: the setting, else the default. */
-export function stateDirOf(config: ShipConfig): string {
-  return config.stateDir ?? defaultStateDir();
+export function stateDirOf(config: Pick<ShipConfig, 'stateDir'>, env: NodeJS.ProcessEnv = process.env): string {
+  return config.stateDir ?? defaultStateDir(env);
 }

@@ -16,4 +16,5 @@ export type { MultilineMode, RecordHandler } from './multiline.js';
 export { MultilineJoiner } from './multiline.js';
 export { toRecordLine } from './record.js';
 export { expandPattern } from './tail/glob.js';
+export type { LineHandler, OverLongLines } from './tail/line-splitter.js';
 export { LineSplitter } from './tail/line-splitter.js';

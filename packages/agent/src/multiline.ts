@@ -1,5 +1,8 @@
-/** Receives each finished record: its text (lines joined with `\n`) and the offset past its last line. */
-export type RecordHandler = (text: string, endOffset: number) => void;
+/**
+ * Receives each finished record: its text (lines joined with `\n`) and the offset past its last line;
+ * `originalBytes` for the start of an over-long line cut at the line limit (its true size).
+ */
+export type RecordHandler = (text: string, endOffset: number, originalBytes?: number) => void;
 
 /** `auto`: indentation and stack-trace heuristics; `off`: one line, one record; a RegExp: starts a record. */
 export type MultilineMode = 'auto' | 'off' | RegExp;
@@ -12,7 +15,7 @@ const PY_EXCEPTION_LINE = /^[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|War
  * Joins continuation lines onto the record they belong to: stack traces (`    at ...`, `Caused by: ...`,
  * Python tracebacks), indented lines, or with a start pattern, every line that does not match it.
  * A record is held until the next record starts, `idle()` finds it older than the timeout, or `flush()`.
- * JSON lines always stand alone.
+ * JSON lines and over-long lines (cut at the line limit) always stand alone.
  *
  * @example
  * const joiner = new MultilineJoiner('auto', 500, (text, end) => send(text));
@@ -39,8 +42,16 @@ export class MultilineJoiner {
     return this.count > 0;
   }
 
-  /** Takes one line (without its newline). Blank lines are skipped. */
-  push(line: string, endOffset: number, now: number): void {
+  /**
+   * Takes one line (without its newline). Blank lines are skipped. A line cut at the line limit
+   * (`originalBytes` set) is a record of its own: the held record goes first, then it.
+   */
+  push(line: string, endOffset: number, now: number, originalBytes?: number): void {
+    if (originalBytes !== undefined) {
+      this.flush();
+      this.emit(line, endOffset, originalBytes);
+      return;
+    }
     if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) return;
     if (this.mode === 'off') {
       this.emit(line, endOffset);

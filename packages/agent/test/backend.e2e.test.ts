@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,32 @@ import { type Backend, startBackend, startLosingProxy } from './support/backend.
 import { eventually } from './support/sink.js';
 
 let backend: Backend;
+
+/** How often each `<tag> seq=<n>` line of 0..n-1 is stored: { stored, missing, doubled } (-1: none). */
+async function storedOnce(tag: string, n: number) {
+  const counts = new Uint8Array(n);
+  let stored = 0;
+  for (const m of await backend.messages()) {
+    const seq = new RegExp(`${tag} seq=(\\d+)`).exec(m);
+    if (!seq) continue;
+    stored++;
+    counts[Number(seq[1])]!++;
+  }
+  return { stored, missing: counts.indexOf(0), doubled: counts.findIndex((c) => c > 1) };
+}
+
+async function eventuallyStored(tag: string, n: number) {
+  let got = { stored: 0, missing: 0, doubled: -1 };
+  await eventually(
+    () => got.stored >= n,
+    `${n} ${tag} lines stored`,
+    25_000,
+    async () => {
+      got = await storedOnce(tag, n);
+    },
+  );
+  return got;
+}
 
 beforeAll(async () => {
   backend = await startBackend();
@@ -77,5 +103,99 @@ describe('cloudsage against the real backend', () => {
     const agent = startAgent(['forecast'], { CLOUDSAGE_ENDPOINT: backend.url, CLOUDSAGE_API_KEY: 'csk_not_a_key' });
     expect((await agent.exited).code).toBe(1);
     expect(agent.stderrText()).toMatch(/getting the forecast failed: unauthorized \(HTTP 401\)/);
+  });
+
+  it('with a wrong key, exits 3 without moving the checkpoint; the restart with the right key stores every line once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cs-e2e-key-'));
+    const N = 2000;
+    writeFileSync(join(dir, 'app.log'), Array.from({ length: N }, (_, i) => `WARN refused-file seq=${i}\n`).join(''));
+    const args = ['ship', '--file', join(dir, '*.log'), '--state-dir', join(dir, 'state'), '--batch-size', '500'];
+    const wrong = startAgent([...args, '--from-start', '--poll-interval', '20'], {
+      CLOUDSAGE_ENDPOINT: backend.url,
+      CLOUDSAGE_API_KEY: 'csk_mistyped',
+    });
+    const { code } = await wrong.exited;
+    expect(code).toBe(3);
+    expect(wrong.stderrText()).toMatch(/"code":"ingest_unauthorized".*--api-key or CLOUDSAGE_API_KEY/);
+    const checkpoint = JSON.parse(readFileSync(join(dir, 'state', 'checkpoint.json'), 'utf8'));
+    expect(Object.values(checkpoint.files).map((f) => (f as { offset: number }).offset)).toEqual([0]);
+    expect(await storedOnce('refused-file', N)).toEqual({ stored: 0, missing: 0, doubled: -1 });
+
+    const right = startAgent([...args, '--poll-interval', '20', '--batch-wait', '50'], {
+      CLOUDSAGE_ENDPOINT: backend.url,
+      CLOUDSAGE_API_KEY: backend.ingestKey,
+    });
+    await eventuallyStored('refused-file', N);
+    right.child.kill('SIGTERM');
+    expect((await right.exited).code).toBe(0);
+    expect(await storedOnce('refused-file', N)).toEqual({ stored: N, missing: -1, doubled: -1 });
+  });
+
+  it('with a wrong key, keeps piped records in the default spool and exits 3; the right key sends them once', async () => {
+    const state = mkdtempSync(join(tmpdir(), 'cs-e2e-xdg-'));
+    const N = 1500;
+    const wrong = startAgent(['ship', '--quiet', '--batch-size', '200', '--batch-wait', '20'], {
+      CLOUDSAGE_ENDPOINT: backend.url,
+      CLOUDSAGE_API_KEY: 'csk_mistyped',
+      XDG_STATE_HOME: state,
+    });
+    wrong.child.stdin!.end(Array.from({ length: N }, (_, i) => `ERROR refused-stdin seq=${i}\n`).join(''));
+    expect((await wrong.exited).code).toBe(3);
+    expect(wrong.stderrText()).toMatch(/"code":"ingest_unauthorized"/);
+    const spool = join(state, 'cloudsage', 'spool');
+    const [dir] = readdirSync(spool);
+    expect(readdirSync(join(spool, dir!)).filter((f) => f.endsWith('.seg')).length).toBeGreaterThan(0);
+    expect(existsSync(join(spool, dir!, 'refused.json'))).toBe(true);
+
+    const right = startAgent(['ship', '--quiet'], {
+      CLOUDSAGE_ENDPOINT: backend.url,
+      CLOUDSAGE_API_KEY: backend.ingestKey,
+      XDG_STATE_HOME: state,
+    });
+    await eventuallyStored('refused-stdin', N);
+    right.child.stdin!.end();
+    expect((await right.exited).code).toBe(0);
+    expect(await storedOnce('refused-stdin', N)).toEqual({ stored: N, missing: -1, doubled: -1 });
+    // The wrong key's directory was taken over and is gone; only the right key's is left.
+    expect(readdirSync(spool)).toHaveLength(1);
+  });
+
+  it('stores a 5 MiB JSON line, piped or tailed, as one record with its level', async () => {
+    const big = (tag: string) =>
+      `{"level":50,"time":1764000000000,"msg":"${tag} ${'x'.repeat(5 * 1024 * 1024)}","req":"r1"}\n`;
+    const around = (tag: string) => `INFO ${tag} before\n${big(`${tag} big`)}INFO ${tag} after\n`;
+    const env = { CLOUDSAGE_ENDPOINT: backend.url, CLOUDSAGE_API_KEY: backend.ingestKey };
+    const piped = startAgent(['ship', '--quiet', '--batch-wait', '20'], env);
+    piped.child.stdin!.end(around('piped-long'));
+    expect((await piped.exited).code).toBe(0);
+    const dir = mkdtempSync(join(tmpdir(), 'cs-e2e-long-'));
+    writeFileSync(join(dir, 'app.log'), around('tailed-long'));
+    const tailed = startAgent(
+      ['ship', '--file', join(dir, '*.log'), '--state-dir', join(dir, 'state'), '--from-start', '--batch-wait', '20'],
+      env,
+    );
+    let logs: Awaited<ReturnType<Backend['logs']>> = [];
+    await eventually(
+      () => logs.filter((l) => l.msg.includes('tailed-long')).length >= 3,
+      'the tailed lines',
+      25_000,
+      async () => {
+        logs = await backend.logs();
+      },
+    );
+    tailed.child.kill('SIGTERM');
+    expect((await tailed.exited).code).toBe(0);
+    for (const tag of ['piped-long', 'tailed-long']) {
+      const mine = logs.filter((l) => l.msg.includes(tag));
+      // Three lines, three records: the 5 MiB line is one of them, not five.
+      expect(mine.map((l) => /before|after|big/.exec(l.msg)?.[0]).sort(), tag).toEqual(['after', 'before', 'big']);
+      const cut = mine.find((l) => l.msg.startsWith(`${tag} big`))!;
+      expect(cut.level).toBe('error');
+      expect(cut.attributes).toMatchObject({
+        'cloudsage.truncated': true,
+        // The line's true size, without its newline.
+        'cloudsage.original_bytes': Buffer.byteLength(big(`${tag} big`)) - 1,
+      });
+    }
   });
 });

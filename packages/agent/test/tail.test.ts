@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Checkpoint } from '../src/checkpoint.js';
-import { type AgentProcess, startAgent } from './support/agent.js';
+import { type AgentProcess, killRunning, startAgent } from './support/agent.js';
 import { CountingSink, eventually } from './support/sink.js';
 
 const KEY = 'csk_test_tail';
@@ -19,7 +19,7 @@ let sink: CountingSink | undefined;
 let agents: AgentProcess[] = [];
 
 afterEach(async () => {
-  for (const a of agents) if (a.child.exitCode === null && a.child.signalCode === null) a.child.kill('SIGKILL');
+  killRunning(agents);
   agents = [];
   await sink?.stop();
   sink = undefined;

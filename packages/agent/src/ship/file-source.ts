@@ -2,6 +2,7 @@ import type { CloudSage } from '@cloudsage/node';
 import type { Checkpoint } from '../checkpoint.js';
 import type { ShipConfig } from '../config.js';
 import { type TailedFile, Tailer } from '../tail/tailer.js';
+import { abortableSleep } from './abortable-sleep.js';
 import type { PlacedBatch } from './ack-tracker.js';
 import type { Pipeline, SourceLane } from './pipeline.js';
 
@@ -48,7 +49,7 @@ export class FileSource {
   constructor(private readonly deps: FileSourceDeps) {
     const { config, checkpoint } = deps;
     this.tailer = new Tailer(
-      { patterns: config.files, rotateWaitMs: config.rotateWaitMs },
+      { patterns: config.files, rotateWaitMs: config.rotateWaitMs, maxLineBytes: config.maxLineBytes },
       {
         startOffset: (id, head, size, initialScan) => {
           const known = checkpoint.state.files[id];
@@ -57,10 +58,10 @@ export class FileSource {
           return 0;
         },
         opened: (file) => this.opened(file),
-        line: (file, text, end) => {
-          this.bytesRead += text.length + 1;
+        line: (file, text, end, originalBytes) => {
+          this.bytesRead += (originalBytes ?? text.length) + 1;
           const entry = this.lanes.get(file.id);
-          if (entry) deps.pipeline.line(entry.lane, text, end);
+          if (entry) deps.pipeline.line(entry.lane, text, end, originalBytes);
         },
         ended: (file) => {
           const entry = this.lanes.get(file.id);
@@ -126,10 +127,10 @@ export class FileSource {
       pipeline.idle();
       if (more && !this.blocked) await new Promise((r) => setImmediate(r));
       else if (this.blocked)
-        await sleep(Math.min(BLOCKED_RETRY_MS, config.pollIntervalMs), signal, (wake) => {
+        await abortableSleep(Math.min(BLOCKED_RETRY_MS, config.pollIntervalMs), signal, (wake) => {
           this.wake = wake;
         });
-      else await sleep(config.pollIntervalMs, signal);
+      else await abortableSleep(config.pollIntervalMs, signal);
     }
   }
 
@@ -165,18 +166,4 @@ export class FileSource {
     }
     return budget;
   }
-}
-
-/** Waits `ms`, or until `signal` aborts, or until the function handed to `onWake` is called. */
-function sleep(ms: number, signal: AbortSignal, onWake?: (wake: () => void) => void): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    onWake?.(done);
-  });
 }

@@ -52,8 +52,8 @@ export class Pipeline {
   /** Opens a lane for a source whose next record starts at `startOffset`. */
   lane(source: Source, startOffset: number): SourceLane {
     const index = this.tracker.addSource(source, startOffset);
-    const joiner = new MultilineJoiner(this.mode, this.config.multilineMaxLines, (text, end) =>
-      this.record(index, text, end),
+    const joiner = new MultilineJoiner(this.mode, this.config.multilineMaxLines, (text, end, originalBytes) =>
+      this.record(index, text, end, originalBytes),
     );
     const lane = { index, joiner };
     this.lanes.add(lane);
@@ -66,10 +66,10 @@ export class Pipeline {
     this.lanes.delete(lane);
   }
 
-  /** One line read. */
-  line(lane: SourceLane, text: string, endOffset: number): void {
+  /** One line read (`originalBytes`: an over-long line, cut at the line limit). */
+  line(lane: SourceLane, text: string, endOffset: number, originalBytes?: number): void {
     this.counts.lines++;
-    lane.joiner.push(text, endOffset, this.now());
+    lane.joiner.push(text, endOffset, this.now(), originalBytes);
   }
 
   /** Emits records held longer than the multiline timeout; returns whether any is still held. */
@@ -85,9 +85,9 @@ export class Pipeline {
     for (const lane of this.lanes) lane.joiner.flush();
   }
 
-  private record(index: number, text: string, endOffset: number): void {
+  private record(index: number, text: string, endOffset: number, originalBytes?: number): void {
     const now = this.now();
-    const line = toRecordLine(text, now, this.config.service);
+    const line = toRecordLine(text, now, this.config.service, originalBytes);
     if (line === undefined) {
       this.counts.rejected++;
       return;

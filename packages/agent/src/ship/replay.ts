@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { type Batch, backoffDelay, createBatch, createRedactor, type Sender } from '@cloudsage/node';
+import { type Batch, createBatch, createRedactor, type Sender } from '@cloudsage/node';
 import { emptyDropCounts } from '@cloudsage/schema';
 import { type Checkpoint, fileId, type PendingRange } from '../checkpoint.js';
 import { MultilineJoiner, type MultilineMode } from '../multiline.js';
@@ -10,9 +10,12 @@ import { LineSplitter } from '../tail/line-splitter.js';
 /** What replaying needs. */
 export interface ReplayOptions {
   checkpoint: Checkpoint;
+  /** Retries until settled, and holds batches while the backend refuses the key (as the live path). */
   sender: Sender;
   mode: MultilineMode;
   maxLines: number;
+  /** The line limit the batches were read with: the same bytes must make the same records. */
+  maxLineBytes: number;
   service?: string | undefined;
   signal: AbortSignal;
   warn(message: string): void;
@@ -55,32 +58,17 @@ function readRange(range: PendingRange): Buffer | undefined {
   }
 }
 
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
-/** Sends one batch until the backend takes or refuses it; `false` when shut down first. */
-async function sendUntilSettled(sender: Sender, batch: Batch, options: ReplayOptions): Promise<boolean> {
-  for (let attempt = 1; !options.signal.aborted; attempt++) {
-    const result = await sender.send(batch, { signal: options.signal });
-    if (result.kind === 'sent') return true;
-    if (result.kind !== 'retryable') {
-      if (options.signal.aborted) return false;
-      options.warn(`re-sent batch ${batch.idempotencyKey} was refused (${result.message}); it is skipped`);
-      return true;
-    }
-    const wait = result.retryAfterMs ?? backoffDelay(attempt, { minDelayMs: 250, maxDelayMs: 30_000 }, Math.random);
-    await abortableSleep(wait, options.signal);
+/**
+ * Sends one re-read batch; `false` when shut down first. The sender retries what is retryable and holds
+ * what a refused key or project keeps back, so what comes back otherwise (400: unreadable) is skipped.
+ */
+async function sendOrSkip(batch: Batch, options: ReplayOptions): Promise<boolean> {
+  const result = await options.sender.send(batch, { signal: options.signal });
+  if (options.signal.aborted) return false;
+  if (result.kind !== 'sent') {
+    options.warn(`re-sent batch ${batch.idempotencyKey} was refused (${result.message}); it is skipped`);
   }
-  return false;
+  return true;
 }
 
 /**
@@ -107,21 +95,22 @@ export async function replayPending(options: ReplayOptions): Promise<number> {
         options.warn(`cannot re-read ${range.path} bytes ${range.start}-${range.end} of batch ${pending.key}; skipped`);
         continue;
       }
-      const joiner = new MultilineJoiner(options.mode, options.maxLines, (text) => {
-        const line = toRecordLine(text, now, options.service);
+      const joiner = new MultilineJoiner(options.mode, options.maxLines, (text, _end, originalBytes) => {
+        const line = toRecordLine(text, now, options.service, originalBytes);
         if (line === undefined) return;
         const out = redactor.redactLine(line);
         lines.push(out);
         rawBytes += out.length + 1;
       });
-      const splitter = new LineSplitter();
-      splitter.push(bytes, range.end, (text, end) => joiner.push(text, end, now));
-      splitter.end(range.end, (text, end) => joiner.push(text, end, now));
+      const splitter = new LineSplitter(options.maxLineBytes, 'truncate');
+      const onLine = (text: string, end: number, cut?: number) => joiner.push(text, end, now, cut);
+      splitter.push(bytes, range.end, onLine);
+      splitter.end(range.end, onLine);
       joiner.flush();
     }
     if (lines.length > 0) {
       const batch = createBatch(pending.key, lines, rawBytes, emptyDropCounts());
-      if (!(await sendUntilSettled(options.sender, batch, options))) return replayed;
+      if (!(await sendOrSkip(batch, options))) return replayed;
       replayed += lines.length;
     }
     for (const range of pending.ranges) {

@@ -28,12 +28,12 @@ export interface StdinSourceDeps {
 export function readStdin(deps: StdinSourceDeps): { done: Promise<void>; stop(): void } {
   const { config, pipeline, client, input, output } = deps;
   const lane = pipeline.lane({ id: 'stdin', path: '-', gen: 0 }, 0);
-  const splitter = new LineSplitter();
+  const splitter = new LineSplitter(config.maxLineBytes, 'truncate');
   let offset = 0;
   let outputWaiting = false;
   let fullWaiting = false;
   let idleTimer: NodeJS.Timeout | undefined;
-  const onLine = (text: string, end: number) => pipeline.line(lane, text, end);
+  const onLine = (text: string, end: number, originalBytes?: number) => pipeline.line(lane, text, end, originalBytes);
   const resumeIfClear = () => {
     if (!outputWaiting && !fullWaiting) input.resume();
   };

@@ -37,8 +37,8 @@ export interface TailerHooks {
   startOffset(id: string, head: string, size: number, initialScan: boolean): number;
   /** A file (or a new generation of it, after truncation) starts at `file.offset`. */
   opened(file: TailedFile): void;
-  /** One complete line and the offset past it. */
-  line(file: TailedFile, text: string, endOffset: number): void;
+  /** One complete line and the offset past it; `originalBytes` when it was cut at the line limit. */
+  line(file: TailedFile, text: string, endOffset: number, originalBytes?: number): void;
   /** The file's current generation ended (truncated or closed): emit what is held for it. */
   ended(file: TailedFile): void;
   /** The file was closed for good (rotated away and quiet for `rotateWaitMs`). */
@@ -52,6 +52,8 @@ export interface TailerHooks {
 export interface TailerOptions {
   patterns: readonly string[];
   rotateWaitMs: number;
+  /** Longer lines are cut to their first this many bytes, as one line (default 1 MiB). */
+  maxLineBytes?: number;
   now?: () => number;
 }
 
@@ -217,7 +219,7 @@ export class Tailer {
       orphanSince: undefined,
       lastGrowth: this.now(),
       drainAndClose: false,
-      splitter: new LineSplitter(),
+      splitter: new LineSplitter(this.options.maxLineBytes, 'truncate'),
     };
     this.files.set(id, file);
     this.hooks.opened(file);
@@ -262,10 +264,10 @@ export class Tailer {
     // The lines written before the truncation that we had not read are in the copy, if there is one.
     const copy = recoverFromCopy(f.path, f.head, f.offset);
     if (copy) {
-      f.splitter.push(copy.bytes, f.offset + copy.bytes.length, (text, end) => this.hooks.line(f, text, end));
+      f.splitter.push(copy.bytes, f.offset + copy.bytes.length, (text, end, cut) => this.hooks.line(f, text, end, cut));
       f.offset += copy.bytes.length;
     }
-    f.splitter.end(f.offset, (text, end) => this.hooks.line(f, text, end));
+    f.splitter.end(f.offset, (text, end, cut) => this.hooks.line(f, text, end, cut));
     this.hooks.ended(f);
     if (!copy) this.hooks.warn(`${f.path} was truncated; reading it again from the start`);
     f.splitter.reset();
@@ -286,7 +288,7 @@ export class Tailer {
       const chunk = this.buf.subarray(0, n);
       f.offset += n;
       left -= n;
-      f.splitter.push(chunk, f.offset, (text, end) => this.hooks.line(f, text, end));
+      f.splitter.push(chunk, f.offset, (text, end, cut) => this.hooks.line(f, text, end, cut));
       f.tailBytes =
         n >= FINGERPRINT
           ? Buffer.from(chunk.subarray(n - FINGERPRINT))
@@ -296,7 +298,7 @@ export class Tailer {
   }
 
   private close(f: TailedFile): void {
-    f.splitter.end(f.offset, (text, end) => this.hooks.line(f, text, end));
+    f.splitter.end(f.offset, (text, end, cut) => this.hooks.line(f, text, end, cut));
     this.hooks.ended(f);
     try {
       closeSync(f.fd);

@@ -1,4 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The built bin, as users run it. */
@@ -14,11 +17,15 @@ export interface AgentProcess {
   stderrText(): string;
 }
 
-/** Starts `node dist/cli.js <args>` with `env` added to a clean CloudSage environment. */
+/**
+ * Starts `node dist/cli.js <args>` with `env` added to a clean CloudSage environment. The per-user state
+ * directory (checkpoint, default spool) is a fresh temporary one unless `env` names `XDG_STATE_HOME`.
+ */
 export function startAgent(args: string[], env: Record<string, string> = {}): AgentProcess {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CLOUDSAGE_')));
+  const state = mkdtempSync(join(tmpdir(), 'cs-state-'));
   const child = spawn(process.execPath, [CLI, ...args], {
-    env: { ...clean, CLOUDSAGE_LOG_LEVEL: 'warn', ...env },
+    env: { ...clean, XDG_STATE_HOME: state, CLOUDSAGE_LOG_LEVEL: 'warn', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const stdout: Buffer[] = [];
@@ -36,4 +43,9 @@ export function startAgent(args: string[], env: Record<string, string> = {}): Ag
     stdoutText: () => Buffer.concat(stdout).toString('utf8'),
     stderrText: () => stderr.join(''),
   };
+}
+
+/** Kills (SIGKILL) the agents still running: what a test left behind when it failed. */
+export function killRunning(agents: readonly AgentProcess[]): void {
+  for (const a of agents) if (a.child.exitCode === null && a.child.signalCode === null) a.child.kill('SIGKILL');
 }

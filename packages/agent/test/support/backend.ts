@@ -12,6 +12,14 @@ interface TestApp {
 // backend's sources, which the backend's own typecheck covers.
 const HARNESS = new URL('../../../../backend/test/support/app.ts', import.meta.url).href;
 
+/** A stored record as the logs API answers it. */
+export interface StoredLog {
+  time: string;
+  level: string;
+  msg: string;
+  attributes?: Record<string, unknown>;
+}
+
 /** A running backend with one project and its keys. */
 export interface Backend {
   url: string;
@@ -20,6 +28,8 @@ export interface Backend {
   readKey: string;
   /** Every stored message of the project. */
   messages(): Promise<string[]>;
+  /** Every stored record of the project, newest first. */
+  logs(): Promise<StoredLog[]>;
   close(): Promise<void>;
 }
 
@@ -56,6 +66,20 @@ export async function startBackend(): Promise<Backend> {
         body: JSON.stringify({ name: scopes.join('+'), scopes }),
       })
     ).key;
+  const logs = async (): Promise<StoredLog[]> => {
+    const out: StoredLog[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+      const page: { logs: StoredLog[]; nextCursor: string | null } = await call(
+        `${url}/api/projects/${project.id}/logs?limit=1000${query}`,
+        { token },
+      );
+      out.push(...page.logs);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return out;
+  };
   const ingestKey = await key(['ingest']);
   const readKey = await key(['read']);
   return {
@@ -63,20 +87,8 @@ export async function startBackend(): Promise<Backend> {
     projectId: project.id,
     ingestKey,
     readKey,
-    async messages() {
-      const out: string[] = [];
-      let cursor: string | null = null;
-      do {
-        const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
-        const page: { logs: Array<{ msg: string }>; nextCursor: string | null } = await call(
-          `${url}/api/projects/${project.id}/logs?limit=1000${query}`,
-          { token },
-        );
-        out.push(...page.logs.map((l) => l.msg));
-        cursor = page.nextCursor;
-      } while (cursor);
-      return out;
-    },
+    messages: async () => (await logs()).map((l) => l.msg),
+    logs,
     close: () => app.close(),
   };
 }
