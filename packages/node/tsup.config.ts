@@ -11,8 +11,4 @@ export default defineConfig({
   sourcemap: false,
   clean: true,
   target: 'node20',
-  // p-retry and is-network-error ship ESM only. A CJS build that require()s them gets, on Node versions
-  // with require(esm), the module namespace as `default` ("pRetry is not a function"), and on older ones
-  // ERR_REQUIRE_ESM. pino loads transports through require.resolve, i.e. this CJS build: bundle them.
-  noExternal: ['p-retry', 'is-network-error'],
 });

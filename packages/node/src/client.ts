@@ -4,6 +4,7 @@ import { CloudSageError } from './errors.js';
 import type { FlushResult } from './flush.js';
 import type { HttpClient } from './http.js';
 import { createFetchHttp } from './http-fetch.js';
+import { Notices } from './notices.js';
 import { type CloudSageOptions, type LogInput, type ResolvedOptions, resolveOptions } from './options.js';
 import { ReadApi, type RiskHistoryOptions, type SendFeedbackInput } from './read-api.js';
 import { createRedactor, type Redactor } from './redact.js';
@@ -45,6 +46,7 @@ export class CloudSageCore {
   private readonly clock: Clock;
   private readonly redactor: Redactor;
   private readonly shipper: Shipper;
+  private readonly notices: Notices;
   private readonly readApi: ReadApi;
   private readonly http: HttpClient | undefined;
   private readonly closing = new AbortController();
@@ -60,6 +62,18 @@ export class CloudSageCore {
       throw new CloudSageError('invalid_options', 'spoolDir needs a file system: this runtime has none');
     }
     this.clock = o.clock ?? systemClock;
+    const stderr = o.stderr;
+    this.notices = new Notices(
+      this.clock,
+      stderr ? (message, code) => stderr.write(`[${code}] CloudSageWarning: ${message}\n`) : runtime.warn,
+      (error) => {
+        try {
+          o.onError?.(error);
+        } catch {
+          // A throwing onError must not reach the host.
+        }
+      },
+    );
     this.redactor = createRedactor(o.redact);
     this.rawFastPath = !this.redactor.hasPaths && !o.beforeSend;
     if (o.endpoint)
@@ -80,8 +94,7 @@ export class CloudSageCore {
       clock: this.clock,
       random: o.random ?? Math.random,
       newId: o.idGenerator ?? (() => crypto.randomUUID()),
-      report: (e) => this.report(e),
-      stderr: o.stderr ?? runtime.stderr,
+      notices: this.notices,
       runtime,
     });
     this.readApi = new ReadApi({
@@ -100,7 +113,7 @@ export class CloudSageCore {
       const timeoutMs = o.exitHooks.timeoutMs;
       this.unregisterExit = runtime.registerExitHooks?.({
         flushForExit: () =>
-          this.shipper.flush(timeoutMs, true).then((result) => {
+          this.shipper.flush(timeoutMs).then((result) => {
             // The deadline passed with records unsent: a signal exit would lose them, so spool them.
             if (result.pending > 0) this.shipper.spill();
             return result;
@@ -293,6 +306,7 @@ export class CloudSageCore {
       this.unregisterExit?.();
       this.closing.abort();
       await this.shipper.stop();
+      this.notices.flush();
       return result;
     })().catch(() => ({ sent: 0, dropped: 0, pending: 0 }));
     return this.shutdownPromise;
@@ -354,10 +368,6 @@ export class CloudSageCore {
   }
 
   private report(error: CloudSageError): void {
-    try {
-      this.options.onError?.(error);
-    } catch {
-      // A throwing onError must not reach the host.
-    }
+    this.notices.notify(error, 1);
   }
 }

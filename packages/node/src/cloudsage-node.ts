@@ -1,6 +1,7 @@
 import type { DropCounts } from '@cloudsage/schema';
 import { type Batch, newBatch } from './batch.js';
 import { CloudSageCore } from './client.js';
+import type { CloudSageErrorCode } from './errors.js';
 import { gzipLines } from './gzip.js';
 import type { CloudSageOptions } from './options.js';
 import { nodeRuntime } from './runtime-node.js';
@@ -37,4 +38,20 @@ export function createBatch(
   dropped: DropCounts,
 ): Batch {
   return newBatch(idempotencyKey, lines, rawBytes, dropped, gzipLines);
+}
+
+/**
+ * Says a problem the way the client does: a coded process warning (`[CLOUDSAGE_INVALID_OPTIONS]
+ * CloudSageWarning: ...`), written straight to stderr in a worker thread, where process warnings are
+ * lost at exit. For an integration that must report before a client exists.
+ *
+ * @example
+ * emitCloudSageWarning('@cloudsage/pino: apiKey is missing; nothing will be shipped', 'invalid_options');
+ */
+export function emitCloudSageWarning(message: string, code: CloudSageErrorCode): void {
+  try {
+    nodeRuntime.warn(message, `CLOUDSAGE_${code.toUpperCase()}`);
+  } catch {
+    // stderr closed: nowhere left to say it.
+  }
 }

@@ -1,8 +1,7 @@
-import pRetry from 'p-retry';
 import { type Batch, splitBatch } from './batch.js';
 import { type Clock, sleep } from './clock.js';
-import { CloudSageError } from './errors.js';
-import { backoffDelay, type RetryOptions } from './retry-policy.js';
+import { CloudSageError, type CloudSageErrorCode } from './errors.js';
+import { backoffDelay, isHeldStatus, type RetryOptions } from './retry-policy.js';
 import type { Sender, SendResult } from './send.js';
 
 /** How a batch ended after retries and splits. */
@@ -24,54 +23,107 @@ export interface DeliveryContext {
   signal: AbortSignal;
   /** Called before each retry (for the `retried` statistic). */
   onRetry(): void;
+  /** Called when the backend refused the batch for its key or project (401/403/404): it is kept. */
+  onHeld?(batch: Batch, result: Extract<SendResult, { kind: 'failed' }>): void;
   /**
-   * Offered a batch the backend could not take within the retry budget (or that a shutdown cut
+   * Offered a batch the backend could not take within the age limit (or that a shutdown cut
    * off); answers true when it kept the batch (the on-disk spool), which then is not given up.
    */
   spool?: (batch: Batch) => boolean;
 }
 
-class RetryableAttempt extends Error {
-  constructor(readonly result: Extract<SendResult, { kind: 'retryable' }>) {
-    super(result.message);
+/**
+ * One batch through the sender, tried again until it is taken, refused for good, or older than
+ * `retry.maxAgeMs`: full-jitter backoff (or `Retry-After`) after a retryable answer, `retry.reprobeMs`
+ * after a 401/403/404 (a setting to fix, reported through `onHeld`). Waits on the client's clock, and
+ * a shutdown's abort ends the wait.
+ */
+async function attemptUntilSettled(batch: Batch, ctx: DeliveryContext): Promise<SendResult> {
+  const { retry, signal } = ctx;
+  if (retry === false) return ctx.sender.send(batch, { signal });
+  const started = ctx.clock.now();
+  for (let attempt = 1; ; attempt++) {
+    const result = await ctx.sender.send(batch, { signal });
+    if (signal.aborted) return result;
+    let wait: number;
+    if (result.kind === 'retryable') {
+      if (retry.retries !== undefined && attempt > retry.retries) return result;
+      wait = result.retryAfterMs ?? backoffDelay(attempt, retry, ctx.random);
+    } else if (result.kind === 'failed' && isHeldStatus(result.status)) {
+      ctx.onHeld?.(batch, result);
+      wait = retry.reprobeMs;
+    } else {
+      return result;
+    }
+    if (ctx.clock.now() - started + wait > retry.maxAgeMs) return result;
+    await sleep(ctx.clock, wait, signal);
+    if (signal.aborted) return result;
+    ctx.onRetry();
   }
 }
 
-/** One batch through the sender with full-jitter retries (p-retry) inside the retry budget. */
-async function attemptWithRetries(batch: Batch, ctx: DeliveryContext): Promise<SendResult> {
-  const retry = ctx.retry;
-  if (retry === false) return ctx.sender.send(batch, { signal: ctx.signal });
-  const started = ctx.clock.now();
-  try {
-    return await pRetry(
-      async () => {
-        const result = await ctx.sender.send(batch, { signal: ctx.signal });
-        if (result.kind === 'retryable' && !ctx.signal.aborted) throw new RetryableAttempt(result);
-        return result;
-      },
-      {
-        retries: retry.retries,
-        // p-retry's own delay is off (0); the wait below is full jitter or Retry-After, on our clock.
-        minTimeout: 0,
-        factor: 1,
-        async onFailedAttempt({ error, attemptNumber, retriesLeft }) {
-          if (retriesLeft <= 0 || !(error instanceof RetryableAttempt)) return;
-          const wait = error.result.retryAfterMs ?? backoffDelay(attemptNumber, retry, ctx.random);
-          if (ctx.clock.now() - started + wait > retry.maxRetryTimeMs) throw error;
-          await sleep(ctx.clock, wait, ctx.signal);
-          if (ctx.signal.aborted) throw error;
-          ctx.onRetry();
-        },
-      },
-    );
-  } catch (err) {
-    if (err instanceof RetryableAttempt) return err.result;
-    return { kind: 'failed', message: err instanceof Error ? err.message : String(err) };
-  }
+/** Whether a batch that ended this way may go to the spool: it could still be taken later. */
+function worthKeeping(result: SendResult, aborted: boolean): boolean {
+  return aborted || result.kind === 'retryable' || (result.kind === 'failed' && isHeldStatus(result.status));
 }
 
 /**
- * The `batch_failed` error reported when records of a batch are given up.
+ * The code of a batch given up, by cause: what the user has to do differs for each.
+ *
+ * @example
+ * givenUpCode({ kind: 'failed', status: 401, message: 'bad key' }); // 'ingest_unauthorized'
+ */
+export function givenUpCode(failure: DeliveryOutcome['failure']): CloudSageErrorCode {
+  if (failure?.kind === 'retryable') return 'batch_expired';
+  const status = failure?.status;
+  if (status === 401 || status === 403) return 'ingest_unauthorized';
+  if (status === 404)
+    return failure?.kind === 'failed' && failure.serverCode ? 'project_not_found' : 'endpoint_not_cloudsage';
+  if (status === 422) return 'unstorable_value';
+  return 'batch_failed';
+}
+
+/** `250 ms`, `60 s`, `10 min`: a setting as a person reads it. */
+function duration(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
+  return `${Math.round(ms / 60_000)} min`;
+}
+
+/**
+ * The notice for a batch the backend refused for a setting (401/403/404): which setting to fix, and
+ * that the records are kept meanwhile.
+ *
+ * @example
+ * heldError(batch, { kind: 'failed', status: 401, message: 'The API key is invalid' }, options, false);
+ */
+export function heldError(
+  batch: Batch,
+  result: Extract<SendResult, { kind: 'failed' }>,
+  options: { endpoint?: string | undefined; retry: RetryOptions | false },
+  spooled: boolean,
+): CloudSageError {
+  const code = givenUpCode(result);
+  const fix =
+    code === 'ingest_unauthorized'
+      ? 'the backend refused the API key: set apiKey to a project key with the ingest scope'
+      : code === 'project_not_found'
+        ? 'the backend knows no such project for this key: check projectId, or use a key of that project'
+        : `${options.endpoint ?? 'the endpoint'} is not a CloudSage backend: set endpoint to its origin, e.g. http://127.0.0.1:3001`;
+  const retry = options.retry;
+  const kept =
+    retry === false
+      ? ''
+      : `; ${batch.lines.length} record(s) are kept and tried again every ${duration(retry.reprobeMs)} for up to ${duration(retry.maxAgeMs)}${spooled ? ', then spooled' : ' (set spoolDir to keep them longer)'}`;
+  return new CloudSageError(code, `${fix} (HTTP ${result.status}: ${result.message})${kept}`, {
+    ...(result.status === undefined ? {} : { status: result.status }),
+    ...(result.serverCode ? { serverCode: result.serverCode } : {}),
+    details: { idempotencyKey: batch.idempotencyKey, held: true },
+  });
+}
+
+/**
+ * The error reported when records of a batch are given up, coded by cause ({@link givenUpCode}).
  *
  * @example
  * if (outcome.failed > 0) report(batchFailedError(batch, outcome));
@@ -79,7 +131,7 @@ async function attemptWithRetries(batch: Batch, ctx: DeliveryContext): Promise<S
 export function batchFailedError(batch: Batch, outcome: DeliveryOutcome, spooled = false): CloudSageError {
   const f = outcome.failure;
   const what = spooled ? 'spooled record(s)' : 'record(s)';
-  return new CloudSageError('batch_failed', `gave up ${outcome.failed} ${what}: ${f?.message ?? 'unknown error'}`, {
+  return new CloudSageError(givenUpCode(f), `gave up ${outcome.failed} ${what}: ${f?.message ?? 'unknown error'}`, {
     ...(f?.status === undefined ? {} : { status: f.status }),
     ...(f && 'serverCode' in f && f.serverCode ? { serverCode: f.serverCode } : {}),
     details: { idempotencyKey: batch.idempotencyKey, kind: f?.kind, ...(spooled ? { spooled } : {}) },
@@ -96,7 +148,7 @@ export function batchFailedError(batch: Batch, outcome: DeliveryOutcome, spooled
 export async function deliver(batch: Batch, ctx: DeliveryContext): Promise<DeliveryOutcome> {
   let result: SendResult;
   try {
-    result = await attemptWithRetries(batch, ctx);
+    result = await attemptUntilSettled(batch, ctx);
   } catch (err) {
     result = { kind: 'failed', message: err instanceof Error ? err.message : String(err) };
   }
@@ -113,7 +165,6 @@ export async function deliver(batch: Batch, ctx: DeliveryContext): Promise<Deliv
     if (failure) out.failure = failure;
     return out;
   }
-  if ((result.kind === 'retryable' || ctx.signal.aborted) && ctx.spool?.(batch))
-    return { sent: 0, failed: 0, spooled: n };
+  if (worthKeeping(result, ctx.signal.aborted) && ctx.spool?.(batch)) return { sent: 0, failed: 0, spooled: n };
   return { sent: 0, failed: n, failure: result };
 }

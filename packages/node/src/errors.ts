@@ -24,7 +24,17 @@ export const ERROR_CODES = Object.freeze({
   buffer_overflow: 'Reported through `onError`: the buffer is full and records are being dropped.',
   record_oversize: 'Reported through `onError`: a record could not be truncated to the per-record limit.',
   before_send_failed: 'Reported through `onError`: `beforeSend` threw; the record was dropped.',
-  batch_failed: 'Reported through `onError`: a batch was given up (rejected, or out of retry budget).',
+  batch_failed: 'Reported through `onError`: a batch was given up: the backend refused it for good (e.g. 400).',
+  batch_expired:
+    'Reported through `onError`: a batch was given up after retrying for `retry.maxAgeMs` (default 10 min).',
+  ingest_unauthorized:
+    'Reported through `onError`: the backend refused the API key for ingest (401/403); the batch is kept and retried.',
+  project_not_found:
+    'Reported through `onError`: the backend knows no such project for this key (404); the batch is kept and retried.',
+  endpoint_not_cloudsage:
+    'Reported through `onError`: the endpoint answered 404 without a CloudSage error: it is not a CloudSage backend.',
+  unstorable_value:
+    'Reported through `onError`: the backend can never store a value in the batch (422); it was dropped.',
   internal_error: 'Reported through `onError`: an unexpected error inside the client; the host is unharmed.',
   spool_corrupt: 'Reported through `onError`: a spooled segment failed its checksum or was truncated; it was skipped.',
   spool_overflow:

@@ -41,15 +41,17 @@ export class SharedRun {
 }
 
 /**
- * Resolves `true` when `work` settles first, `false` at the deadline. The deadline timer is unref'd
- * unless `keepAlive` (exit hooks keep the process alive until the flush is done or the deadline passes).
+ * Resolves `true` when `work` settles first, `false` at the deadline. The deadline timer is the one
+ * ref'd timer of the client: an awaited `flush()` keeps the process alive until it settles (by the
+ * deadline at the latest) and no longer, where with every timer unref'd the event loop would empty
+ * first and the process exit with the promise pending ("unsettled top-level await", exit code 13).
  *
  * @example
  * const done = await withDeadline(drain.run(), 5000, systemClock);
  */
-export function withDeadline(work: Promise<unknown>, ms: number, clock: Clock, keepAlive = false): Promise<boolean> {
+export function withDeadline(work: Promise<unknown>, ms: number, clock: Clock): Promise<boolean> {
   return new Promise((resolve) => {
-    const handle = clock.setTimeout(() => resolve(false), ms, keepAlive);
+    const handle = clock.setTimeout(() => resolve(false), ms, true);
     work.then(
       () => {
         clock.clearTimeout(handle);

@@ -18,7 +18,7 @@ export { BURST_BUFFER_DEFAULTS, withBurstBufferDefaults } from './burst-defaults
 export type { CloudSageCore, FlushOptions } from './client.js';
 export type { Clock, TimerHandle } from './clock.js';
 export { systemClock } from './clock.js';
-export { CloudSage, createBatch } from './cloudsage-node.js';
+export { CloudSage, createBatch, emitCloudSageWarning } from './cloudsage-node.js';
 export type { CloudSageErrorCode, CloudSageErrorInit } from './errors.js';
 export { CloudSageError, ERROR_CODES } from './errors.js';
 export type { FlushResult } from './flush.js';

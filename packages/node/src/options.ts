@@ -4,6 +4,7 @@ import type { Clock } from './clock.js';
 import { CloudSageError } from './errors.js';
 import type { FetchLike } from './http-fetch.js';
 import type { RedactOptions } from './redact.js';
+import type { RetryOptions } from './retry-policy.js';
 import type { Sender } from './send.js';
 
 /** A record as given to `log()`: any JSON-able object; `time`, `level` and `msg` are the usual fields. */
@@ -19,7 +20,10 @@ export type BeforeSend = (record: LogInput) => LogInput | null | undefined;
  * const options: CloudSageOptions = { endpoint: 'http://127.0.0.1:3001', apiKey: process.env.CLOUDSAGE_KEY! };
  */
 export interface CloudSageOptions {
-  /** The backend's origin, e.g. `http://127.0.0.1:3001`; batches go to `${endpoint}/api/ingest`. */
+  /**
+   * The backend's origin, e.g. `http://127.0.0.1:3001`; batches go to `${endpoint}/api/ingest`. The full
+   * ingest URL works too (a trailing `/api/ingest` is dropped); another path prefix is kept.
+   */
   endpoint?: string;
   /** A project API key (`csk_...`), sent as `Authorization: Bearer`. */
   apiKey?: string;
@@ -37,8 +41,24 @@ export interface CloudSageOptions {
   dropPolicy?: 'oldest-low-first' | 'oldest' | 'newest';
   /** Per-record limit; longer records are truncated with a marker (default `LIMITS.maxRecordBytes`). */
   maxRecordBytes?: number;
-  /** Retry budget per batch, or `false` for a single attempt. */
-  retry?: false | { retries?: number; minDelayMs?: number; maxDelayMs?: number; maxRetryTimeMs?: number };
+  /**
+   * How long and how often a batch is retried, or `false` for a single attempt. By default a batch is
+   * retried with full-jitter backoff (250 ms doubling to 30 s, or as `Retry-After` says) for up to
+   * `maxAgeMs` (10 min); 401/403/404 every `reprobeMs` (60 s). `retries` and `maxRetryTimeMs` (the old
+   * budget) are still accepted: deprecated, prefer `maxAgeMs`.
+   */
+  retry?:
+    | false
+    | {
+        minDelayMs?: number;
+        maxDelayMs?: number;
+        maxAgeMs?: number;
+        reprobeMs?: number;
+        /** @deprecated Bound retrying by `maxAgeMs`. */
+        retries?: number;
+        /** @deprecated The former name of `maxAgeMs`. */
+        maxRetryTimeMs?: number;
+      };
   /** Timeout of one HTTP request (default 30 s). */
   requestTimeoutMs?: number;
   /** Batches in flight at once (default 2). */
@@ -60,15 +80,20 @@ export interface CloudSageOptions {
   /** Default deadline of `flush()` and `shutdown()` (default 10 s). */
   flushTimeoutMs?: number;
   /**
-   * Directory of the on-disk spool (off by default). Batches that cannot be sent (the backend down
-   * past the retry budget, or the process exiting first) are written there, one checksummed segment
-   * file each, and re-sent with their original Idempotency-Key at the next start.
+   * Directory of the on-disk spool (off by default), or `'auto'`: a directory of its own per user,
+   * backend and key under `$XDG_STATE_HOME/cloudsage/spool` (`~/.local/state/...`). Batches that cannot
+   * be sent (the backend down past `retry.maxAgeMs`, a refused key, or the process exiting first) are
+   * written there, one checksummed segment file each, and re-sent with their original Idempotency-Key
+   * at the next start.
    */
   spoolDir?: string;
   /** Spool caps: total bytes (default 256 MiB), age (default and at most 23 h, inside the backend's
    *  24 h idempotency window), and the pause between re-send passes while the backend is down (30 s). */
   spool?: { maxBytes?: number; maxAgeMs?: number; retryIntervalMs?: number };
-  /** Injected for tests: time, randomness, batch ids, and where the stderr warning goes. */
+  /**
+   * Injected for tests: time, randomness, batch ids, and where the warning lines go (by default
+   * `process.emitWarning`, or stderr directly in a worker thread).
+   */
   clock?: Clock;
   random?: () => number;
   idGenerator?: () => string;
@@ -77,6 +102,9 @@ export interface CloudSageOptions {
 
 // Below the backend's 24 h idempotency window, so a re-sent batch it already has still counts once.
 const SPOOL_MAX_AGE_MS = 23 * 3_600_000;
+
+// A batch is retried this long by default: longer than a backend restart or a deploy takes.
+const DEFAULT_MAX_AGE_MS = 10 * 60_000;
 
 const fn = <T>(name: string) =>
   z.custom<T>((v) => typeof v === 'function', { message: `${name} must be a function` }).optional();
@@ -92,7 +120,9 @@ const Schema = z
   .object({
     endpoint: z
       .url({ protocol: /^https?$/, message: 'endpoint must be an http(s) URL such as http://127.0.0.1:3001' })
-      .transform((u) => u.replace(/\/+$/, ''))
+      // The origin is what the client wants; a pasted ingest URL (`.../api/ingest`) means the same backend.
+      // Other path prefixes are kept: a backend behind a reverse proxy at `/cloudsage`.
+      .transform((u) => u.replace(/\/+$/, '').replace(/\/api\/ingest$/, ''))
       .optional(),
     apiKey: z.string().min(1).optional(),
     projectId: z.string().min(1).max(64).optional(),
@@ -111,12 +141,24 @@ const Schema = z
     retry: z
       .union([
         z.literal(false),
-        z.object({
-          retries: int(0, 100).default(5),
-          minDelayMs: int(0, 600_000).default(250),
-          maxDelayMs: int(0, 3_600_000).default(30_000),
-          maxRetryTimeMs: int(0, 24 * 3_600_000).default(60_000),
-        }),
+        z
+          .object({
+            retries: int(0, 1_000_000).optional(),
+            minDelayMs: int(0, 600_000).default(250),
+            maxDelayMs: int(0, 3_600_000).default(30_000),
+            maxAgeMs: int(0, 24 * 3_600_000).optional(),
+            maxRetryTimeMs: int(0, 24 * 3_600_000).optional(),
+            reprobeMs: int(10, 3_600_000).default(60_000),
+          })
+          .transform(
+            ({ retries, minDelayMs, maxDelayMs, maxAgeMs, maxRetryTimeMs, reprobeMs }): RetryOptions => ({
+              retries,
+              minDelayMs,
+              maxDelayMs,
+              maxAgeMs: maxAgeMs ?? maxRetryTimeMs ?? DEFAULT_MAX_AGE_MS,
+              reprobeMs,
+            }),
+          ),
       ])
       .prefault({}),
     requestTimeoutMs: int(1, 3_600_000).default(30_000),

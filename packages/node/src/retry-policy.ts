@@ -4,7 +4,8 @@
  */
 
 /**
- * True for statuses a retry can fix: 408, 429 and 5xx. Never 400/401/403 (the same request fails again).
+ * True for statuses a retry can fix: 408, 429 and 5xx. Never 400/401/403/404 (the same request fails
+ * again until someone changes a setting: see {@link isHeldStatus}).
  *
  * @example
  * isRetryableStatus(503); // true
@@ -12,6 +13,20 @@
  */
 export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || (status >= 500 && status <= 599);
+}
+
+/**
+ * True for the answers that name a setting to fix rather than a bad batch: 401/403 (the API key) and
+ * 404 (the project, or an endpoint that is not CloudSage). The batch is kept and tried again every
+ * `retry.reprobeMs`, so the records arrive once the setting is fixed (within `retry.maxAgeMs`, or
+ * later from the spool).
+ *
+ * @example
+ * isHeldStatus(401); // true
+ * isHeldStatus(400); // false
+ */
+export function isHeldStatus(status: number | undefined): boolean {
+  return status === 401 || status === 403 || status === 404;
 }
 
 /**
@@ -28,16 +43,24 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-/** The `retry` option. */
+/** The `retry` option, after defaults. */
 export interface RetryOptions {
-  /** Retries after the first attempt. Default 5. */
-  retries: number;
+  /**
+   * Retries after the first attempt. Unset by default: the age limit governs.
+   * @deprecated Bound retrying by `maxAgeMs`; a count runs out in seconds during a restart.
+   */
+  retries?: number | undefined;
   /** Base of the exponential backoff. Default 250 ms. */
   minDelayMs: number;
   /** Cap of one backoff step. Default 30 s. */
   maxDelayMs: number;
-  /** Total time a batch may spend retrying (the budget). Default 60 s. */
-  maxRetryTimeMs: number;
+  /**
+   * How long a batch is retried before its records count as lost (or go to the spool). Default 10 min:
+   * a backend restart or a short outage is ridden out; the buffer bounds bound the memory meanwhile.
+   */
+  maxAgeMs: number;
+  /** Pause between tries of a batch refused for its key or project (401/403/404). Default 60 s. */
+  reprobeMs: number;
 }
 
 /**

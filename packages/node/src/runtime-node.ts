@@ -1,3 +1,8 @@
+import { createHash } from 'node:crypto';
+import { writeSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import { registerExitHooks } from './exit-hooks.js';
 import { gzipLines } from './gzip.js';
 import { createFetchHttp } from './http-fetch.js';
@@ -17,13 +22,26 @@ export const nodeRuntime: Runtime = {
     'Bun' in globalThis
       ? createFetchHttp(endpoint, (input, init) => globalThis.fetch(input, init))
       : createUndiciHttp(endpoint, connections),
-  get stderr() {
-    return process.stderr;
+  warn(message, code) {
+    // In the app's thread Node prints it (and `--no-warnings`, `--trace-warnings` and 'warning'
+    // listeners apply). In a worker thread (pino's transport) process warnings travel to the app over
+    // an async pipe and the last ones before exit are lost: write the same line to fd 2 at once.
+    if (isMainThread) process.emitWarning(message, { type: 'CloudSageWarning', code });
+    else writeSync(2, `(node:${process.pid}) [${code}] CloudSageWarning: ${message}\n`);
   },
   registerExitHooks,
   onHardExit(fn) {
     process.on('exit', fn);
     return () => process.removeListener('exit', fn);
+  },
+  autoSpoolDir(identity) {
+    // XDG's state directory (logs, history: data that outlives a run but is not precious), or its
+    // Windows counterpart.
+    const base =
+      process.env.XDG_STATE_HOME ||
+      (process.platform === 'win32' && process.env.LOCALAPPDATA) ||
+      join(homedir(), '.local', 'state');
+    return join(base, 'cloudsage', 'spool', createHash('sha256').update(identity).digest('hex').slice(0, 16));
   },
   openSpool: (dir, limits, now, report) => new SpoolStore(dir, limits, now, report),
 };

@@ -23,8 +23,6 @@ export async function gzipLinesWeb(lines: readonly string[]): Promise<Uint8Array
 export const webRuntime: Runtime = {
   encode: gzipLinesWeb,
   http: (endpoint) => createFetchHttp(endpoint, (input, init) => globalThis.fetch(input, init)),
-  stderr: {
-    // A Worker's only output; the line is already rate-limited.
-    write: (line: string) => console.warn(line.trimEnd()),
-  },
+  // A Worker's only output; Notices already limits it to one line per code, then a summary a minute.
+  warn: (message, code) => console.warn(`[${code}] CloudSageWarning: ${message}`),
 };

@@ -2,6 +2,7 @@ import type { BodyEncoder } from './batch.js';
 import type { CloudSageError } from './errors.js';
 import type { ExitFlushable } from './exit-hooks.js';
 import type { HttpClient } from './http.js';
+import type { WarningSink } from './notices.js';
 import type { SpoolStore } from './spool/spool-store.js';
 
 /**
@@ -15,12 +16,17 @@ export interface Runtime {
   encode: BodyEncoder;
   /** The HTTP layer over the endpoint when no `fetch` option is given. */
   http(endpoint: string, connections: number): HttpClient;
-  /** Where the rate-limited warning goes when no `stderr` option is given. */
-  stderr: { write(line: string): unknown };
+  /** Where a coded warning goes when no `stderr` option is given (see `Notices`). */
+  warn: WarningSink;
   /** Flush on the process's exit signals; answers the function that removes the hooks. */
   registerExitHooks?(client: ExitFlushable): () => void;
   /** Runs `fn` synchronously when the process exits (the spool's last write); answers its remover. */
   onHardExit?(fn: () => void): () => void;
+  /**
+   * The directory `spoolDir: 'auto'` means for this client: one per user and per backend, key and
+   * project (`identity`), so that two apps on one machine never re-send each other's batches.
+   */
+  autoSpoolDir?(identity: string): string;
   /** The on-disk spool; a runtime without a file system has none (`spoolDir` is refused there). */
   openSpool?(
     dir: string,

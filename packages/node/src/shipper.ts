@@ -2,10 +2,10 @@ import { type DropCounts, type DropReason, emptyDropCounts } from '@cloudsage/sc
 import { type Batch, newBatch } from './batch.js';
 import { RecordBuffer } from './buffer.js';
 import type { Clock, TimerHandle } from './clock.js';
-import { batchFailedError, deliver } from './deliver.js';
-import { DropWarning } from './drop-warning.js';
-import { CloudSageError } from './errors.js';
+import { batchFailedError, deliver, heldError } from './deliver.js';
+import { CloudSageError, type CloudSageErrorCode } from './errors.js';
 import { type FlushResult, SharedRun, withDeadline } from './flush.js';
+import type { Notices } from './notices.js';
 import type { ResolvedOptions } from './options.js';
 import { RoomWaiters } from './room-waiters.js';
 import type { Runtime } from './runtime.js';
@@ -21,8 +21,12 @@ export interface ClientStats {
   dropped: DropCounts;
   /** Retries made (attempts after the first). */
   retried: number;
-  /** Records given up after sending failed (rejected, or out of retry budget). */
+  /** Records given up after sending failed (refused for good, or older than `retry.maxAgeMs`). */
   failed: number;
+  /** The same records by cause: the code `onError` got (`batch_expired`, `ingest_unauthorized`, ...). */
+  failedBy: Partial<Record<CloudSageErrorCode, number>>;
+  /** Records in batches the backend refused for the key or project (401/403/404), kept and re-tried. */
+  held: number;
   /** Records buffered or in flight now. */
   buffered: number;
   /** Memory those records hold (text plus per-record overhead), the figure `maxBufferBytes` bounds. */
@@ -41,6 +45,12 @@ interface Flight {
   spooled: boolean;
 }
 
+const DROP_CODES: Record<DropReason, CloudSageErrorCode> = {
+  overflow: 'buffer_overflow',
+  oversize: 'record_oversize',
+  before_send: 'before_send_failed',
+};
+
 /** What the shipper needs from the client. */
 export interface ShipperDeps {
   options: ResolvedOptions;
@@ -48,10 +58,10 @@ export interface ShipperDeps {
   clock: Clock;
   random: () => number;
   newId: () => string;
-  report: (error: CloudSageError) => void;
-  stderr: { write(line: string): unknown };
+  /** The one path for problems: `onError`, and the coded warning once, then a summary a minute. */
+  notices: Notices;
   /** The platform: how a batch's body is encoded, and the spool where there is a file system. */
-  runtime: Pick<Runtime, 'encode' | 'openSpool'>;
+  runtime: Pick<Runtime, 'encode' | 'openSpool' | 'autoSpoolDir'>;
 }
 
 /**
@@ -65,7 +75,12 @@ export interface ShipperDeps {
  */
 export class Shipper {
   readonly buffer: RecordBuffer;
-  private readonly warning: DropWarning;
+  // Drop reasons `onError` has heard of since the buffer last had room (then it hears again).
+  private readonly dropsHooked = new Set<DropReason>();
+  // Batches the backend refused for a setting, and how many records they hold.
+  private readonly held = new Map<Batch, number>();
+  // flush() calls waiting for the drain, woken when a batch becomes held (the drain may not end for it).
+  private readonly heldWaiters = new Set<() => void>();
   private readonly drain = new SharedRun(() => this.drainLoop());
   private readonly flights = new Map<Batch, Flight>();
   private readonly spool: SpoolStore | undefined;
@@ -80,6 +95,7 @@ export class Shipper {
     spooled: 0,
     replayed: 0,
     dropped: emptyDropCounts(),
+    failedBy: {} as Partial<Record<CloudSageErrorCode, number>>,
   };
   private inFlight = 0;
   private forceSeq = -1;
@@ -93,11 +109,19 @@ export class Shipper {
       maxBytes: o.maxBufferBytes,
       policy: o.dropPolicy,
     });
-    this.warning = new DropWarning(deps.clock, deps.stderr, deps.report);
     this.room = new RoomWaiters(deps.clock, (chars) => this.buffer.fits(chars));
     if (o.spoolDir && deps.runtime.openSpool) {
       const { maxBytes, maxAgeMs, retryIntervalMs } = o.spool;
-      this.spool = deps.runtime.openSpool(o.spoolDir, { maxBytes, maxAgeMs }, () => deps.clock.now(), deps.report);
+      const dir =
+        o.spoolDir === 'auto'
+          ? (deps.runtime.autoSpoolDir?.(`${o.endpoint} ${o.apiKey} ${o.projectId ?? ''}`) ?? o.spoolDir)
+          : o.spoolDir;
+      this.spool = deps.runtime.openSpool(
+        dir,
+        { maxBytes, maxAgeMs },
+        () => deps.clock.now(),
+        (e) => deps.notices.notify(e, 0),
+      );
       this.replayer = new SpoolReplayer({
         store: this.spool,
         encode: deps.runtime.encode,
@@ -143,7 +167,11 @@ export class Shipper {
   drop(reason: DropReason, count: number, message: string): void {
     this.pendingDrops[reason] += count;
     this.totals.dropped[reason] += count;
-    this.warning.dropped(reason, count, message);
+    const error = new CloudSageError(DROP_CODES[reason], `dropped ${count} log record(s): ${message}`, {
+      details: { reason },
+    });
+    this.deps.notices.notify(error, count, !this.dropsHooked.has(reason));
+    this.dropsHooked.add(reason);
   }
 
   stats(): ClientStats {
@@ -153,6 +181,8 @@ export class Shipper {
       dropped: { ...t.dropped },
       retried: t.retried,
       failed: t.failed,
+      failedBy: { ...t.failedBy },
+      held: [...this.held.values()].reduce((a, b) => a + b, 0),
       buffered: this.buffer.size + this.inFlight,
       bytes: this.buffer.bytes + this.buffer.reserved,
       batches: t.batches,
@@ -161,16 +191,31 @@ export class Shipper {
     };
   }
 
-  /** Sends everything logged before the call; resolves by the deadline at the latest. Never rejects. */
-  async flush(timeoutMs: number, keepAlive = false): Promise<FlushResult> {
+  /**
+   * Sends everything logged before the call; resolves by the deadline at the latest. Never rejects.
+   * Batches held for a setting (401/403/404) do not hold it up: they wait for someone to fix the key,
+   * and count as `pending` (a shutdown then spools them, or gives them up).
+   */
+  async flush(timeoutMs: number): Promise<FlushResult> {
     const before = this.settled();
     const target = this.buffer.lastSeq;
     this.forceSeq = Math.max(this.forceSeq, target);
     const work = (async () => {
-      while (!this.stopped && (this.buffer.firstSeq <= target || this.drain.running)) await this.drain.run();
+      while (!this.stopped && (this.buffer.firstSeq <= target || (this.drain.running && !this.onlyHeldInFlight()))) {
+        let wake = () => {};
+        const held = new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        this.heldWaiters.add(wake);
+        try {
+          await Promise.race([this.drain.run(), held]);
+        } finally {
+          this.heldWaiters.delete(wake);
+        }
+      }
       await this.replayer?.idle();
     })();
-    await withDeadline(work, timeoutMs, this.deps.clock, keepAlive);
+    await withDeadline(work, timeoutMs, this.deps.clock);
     const after = this.settled();
     return {
       sent: after.sent - before.sent,
@@ -209,7 +254,7 @@ export class Shipper {
       }
       spool.unclaimAllSync();
     } catch (err) {
-      this.deps.report(new CloudSageError('internal_error', 'spilling to the spool failed', { cause: err }));
+      this.deps.notices.notify(new CloudSageError('internal_error', 'spilling to the spool failed', { cause: err }), 0);
     }
   }
 
@@ -309,6 +354,12 @@ export class Shipper {
       onRetry: () => {
         this.totals.retried++;
       },
+      onHeld: (leaf, result) => {
+        const first = !this.held.has(leaf);
+        this.held.set(leaf, leaf.lines.length);
+        for (const wake of this.heldWaiters) wake();
+        this.deps.notices.notify(heldError(leaf, result, this.deps.options, !!this.spool), leaf.lines.length, first);
+      },
       // A spilled batch is on disk already; any other is offered to the spool when it cannot be sent.
       ...(this.spool && offer ? { spool: (leaf: Batch) => this.offerToSpool(batch, leaf, flight) } : {}),
     });
@@ -334,12 +385,36 @@ export class Shipper {
       const result = resendResult(outcome, flight.controller.signal.aborted);
       if (result === 'gave_up') {
         this.totals.failed += outcome.failed;
-        this.deps.report(batchFailedError(batch, outcome, true));
+        this.giveUp(batchFailedError(batch, outcome, true), outcome.failed);
       }
       return result;
     } finally {
       this.flights.delete(batch);
+      this.forgetHeld(batch);
     }
+  }
+
+  /** Whether every record in flight is in a batch held for a setting (so draining waits on a person). */
+  private onlyHeldInFlight(): boolean {
+    let held = 0;
+    for (const n of this.held.values()) held += n;
+    return this.inFlight > 0 && held >= this.inFlight;
+  }
+
+  /** Forgets the held halves of a settled batch (a 413 splits it into keys `<key>.0`, `<key>.1`, ...). */
+  private forgetHeld(batch: Batch): void {
+    if (this.held.size === 0) return;
+    const prefix = `${batch.idempotencyKey}.`;
+    for (const b of this.held.keys()) {
+      if (b.idempotencyKey === batch.idempotencyKey || b.idempotencyKey.startsWith(prefix)) this.held.delete(b);
+    }
+  }
+
+  /** Counts records given up by cause and says so. */
+  private giveUp(error: CloudSageError, count: number): void {
+    const code = error.code;
+    this.totals.failedBy[code] = (this.totals.failedBy[code] ?? 0) + count;
+    this.deps.notices.notify(error, count);
   }
 
   private async send(batch: Batch, held: number): Promise<void> {
@@ -355,17 +430,21 @@ export class Shipper {
         // The counts never reached the server: carry them to the next batch.
         for (const k of Object.keys(batch.dropped) as DropReason[]) this.pendingDrops[k] += batch.dropped[k];
       }
-      if (outcome.failure && outcome.failed > 0) this.deps.report(batchFailedError(batch, outcome));
+      if (outcome.failure && outcome.failed > 0) this.giveUp(batchFailedError(batch, outcome), outcome.failed);
     } catch (err) {
       this.totals.failed += n;
-      this.deps.report(new CloudSageError('internal_error', 'sending a batch failed unexpectedly', { cause: err }));
+      this.deps.notices.notify(
+        new CloudSageError('internal_error', 'sending a batch failed unexpectedly', { cause: err }),
+        n,
+      );
     } finally {
       this.flights.delete(batch);
+      this.forgetHeld(batch);
       this.totals.batches++;
       this.inFlight -= n;
       this.buffer.release(held);
       this.room.changed(true);
-      if (this.buffer.bytes + this.buffer.reserved < this.deps.options.maxBufferBytes / 2) this.warning.rearm();
+      if (this.buffer.bytes + this.buffer.reserved < this.deps.options.maxBufferBytes / 2) this.dropsHooked.clear();
     }
   }
 }

@@ -50,7 +50,7 @@ describe('with a pluggable fetch (msw)', () => {
     expect(batches[0]!.headers.get('authorization')).toBe('Bearer csk_fetch');
   });
 
-  it('retries 503 and keeps the Idempotency-Key, never retries 401', async () => {
+  it('retries 503 and keeps the Idempotency-Key, keeps a 401 batch for the next probe instead', async () => {
     const c = make();
     ingestStatuses = [503];
     c.info('a');
@@ -60,7 +60,7 @@ describe('with a pluggable fetch (msw)', () => {
     batches.length = 0;
     ingestStatuses = [401];
     c.info('b');
-    expect(await c.flush()).toEqual({ sent: 0, dropped: 1, pending: 0 });
+    expect(await c.flush({ timeoutMs: 200 })).toEqual({ sent: 0, dropped: 0, pending: 1 });
     expect(batches).toHaveLength(1);
   });
 

@@ -65,7 +65,7 @@ describe('never harms the host', () => {
     expect(result.pending).toBe(0);
     expect(c.stats().dropped.before_send).toBe(2);
     expect(c.stats().failed).toBeGreaterThanOrEqual(8);
-    expect(errors.map((e) => e.code)).toContain('batch_failed');
+    expect(errors.map((e) => e.code)).toContain('batch_expired');
     expect(errors.map((e) => e.code)).toContain('before_send_failed');
     await c.shutdown({ timeoutMs: 100 });
     await server.close();

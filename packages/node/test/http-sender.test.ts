@@ -108,23 +108,74 @@ describe('HTTP sender against a real node:http server', () => {
     expect(server.batches[2]!.records[0]!.msg).toBe('survives');
   });
 
-  it.each([400, 401, 403])(
-    'never retries %i, counts the records as failed and reports batch_failed',
-    async (status) => {
-      server = await startServer();
-      server.script.push({ status, body: { error: { code: 'nope', message: `status ${status}` } } });
+  it.each([
+    [400, 'batch_failed'],
+    [422, 'unstorable_value'],
+  ])('never retries %i, counts the records as failed and reports %s', async (status, code) => {
+    server = await startServer();
+    server.script.push({ status, body: { error: { code: 'nope', message: `status ${status}` } } });
+    const errors: CloudSageError[] = [];
+    const c = make({ onError: (e) => errors.push(e) });
+    c.info('a');
+    c.info('b');
+    expect(await c.flush()).toEqual({ sent: 0, dropped: 2, pending: 0 });
+    expect(server.batches).toHaveLength(1);
+    expect(c.stats()).toMatchObject({ failed: 2, retried: 0, failedBy: { [code]: 2 } });
+    expect(errors.map((e) => [e.code, e.status, e.serverCode])).toEqual([[code, status, 'nope']]);
+  });
+
+  it.each([
+    [401, { error: { code: 'invalid_key', message: 'The API key is invalid' } }, 'ingest_unauthorized', /apiKey/],
+    [403, { error: { code: 'insufficient_scope', message: 'no ingest' } }, 'ingest_unauthorized', /apiKey/],
+    [404, { error: { code: 'not_found', message: 'no such project' } }, 'project_not_found', /projectId/],
+    [404, '<html>Not Found</html>', 'endpoint_not_cloudsage', /not a CloudSage backend/],
+  ] as const)(
+    'keeps a batch answered %i, says which setting to fix, re-probes it, and delivers it once the setting is fixed',
+    async (status, body, code, fix) => {
+      let refuse = true;
+      server = await startServer(() => (refuse ? { status, body } : undefined));
       const errors: CloudSageError[] = [];
-      const c = make({ onError: (e) => errors.push(e) });
+      const c = make({ onError: (e) => errors.push(e), retry: { reprobeMs: 100, maxAgeMs: 60_000 } });
       c.info('a');
       c.info('b');
-      expect(await c.flush()).toEqual({ sent: 0, dropped: 2, pending: 0 });
-      expect(server.batches).toHaveLength(1);
-      expect(c.stats()).toMatchObject({ failed: 2, retried: 0 });
-      expect(errors.map((e) => [e.code, e.status, e.serverCode])).toEqual([['batch_failed', status, 'nope']]);
+      // Held, not given up: nothing counts as dropped, the records stay pending.
+      expect(await c.flush({ timeoutMs: 50 })).toEqual({ sent: 0, dropped: 0, pending: 2 });
+      expect(c.stats()).toMatchObject({ failed: 0, held: 2 });
+      expect(errors[0]).toMatchObject({ code, status });
+      expect(errors[0]!.message).toMatch(fix);
+      expect(errors[0]!.message).toMatch(/2 record\(s\) are kept and tried again every 100 ms for up to 60 s/);
+      await eventually(() => server!.batches.length >= 2, 'the re-probe');
+      refuse = false;
+      // flush() does not wait on a batch only a new setting can deliver; the next probe delivers it.
+      await eventually(() => c.stats().sent === 2, 'the delivery after the fix');
+      expect(c.stats()).toMatchObject({ sent: 2, failed: 0, held: 0 });
+      // The same Idempotency-Key on every probe: the backend stores the records once.
+      expect(new Set(server.batches.map((b) => b.headers['idempotency-key'])).size).toBe(1);
     },
   );
 
-  it('gives up when the retry budget is spent', async () => {
+  it('gives a held batch up past retry.maxAgeMs, counted by cause', async () => {
+    server = await startServer(() => ({ status: 401, body: { error: { code: 'invalid_key', message: 'bad key' } } }));
+    const errors: CloudSageError[] = [];
+    const c = make({ onError: (e) => errors.push(e), retry: { reprobeMs: 20, maxAgeMs: 200 } });
+    c.info('a');
+    await eventually(() => c.stats().failed === 1, 'the batch given up');
+    expect(server.batches.length).toBeGreaterThan(2);
+    expect(c.stats()).toMatchObject({ failed: 1, held: 0, failedBy: { ingest_unauthorized: 1 } });
+    expect(errors.at(-1)).toMatchObject({ code: 'ingest_unauthorized', message: /^gave up 1 record\(s\): bad key/ });
+  });
+
+  it('rides out an outage longer than the old budget with the default retry settings', async () => {
+    // Down for ~40 attempts' worth of fast backoff (the old default gave up after 5 retries).
+    let down = 12;
+    server = await startServer(() => (down-- > 0 ? { reset: true } : undefined));
+    const c = make({ retry: { minDelayMs: 1, maxDelayMs: 5 } });
+    c.info('a');
+    expect(await c.flush({ timeoutMs: 5000 })).toEqual({ sent: 1, dropped: 0, pending: 0 });
+    expect(c.stats()).toMatchObject({ retried: 12, failed: 0 });
+  });
+
+  it('gives up when the (deprecated) retry count is spent', async () => {
     server = await startServer(() => ({ status: 503 }));
     const c = make({ random: () => 0, retry: { retries: 2, minDelayMs: 0 } });
     c.info('x');

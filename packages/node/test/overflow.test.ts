@@ -76,7 +76,7 @@ describe('overflow in the client', () => {
     expect(c.stats().dropped.overflow).toBe(11);
     expect(errors.map((e) => e.code)).toEqual(['buffer_overflow']);
     expect(stderr).toHaveLength(1);
-    expect(stderr[0]).toMatch(/^\[cloudsage\] dropped 1 log record/);
+    expect(stderr[0]).toMatch(/^\[CLOUDSAGE_BUFFER_OVERFLOW\] CloudSageWarning: dropped 1 log record/);
     await clock.advance(60_000);
     c.info('one more');
     expect(stderr).toHaveLength(2);
@@ -109,7 +109,7 @@ describe('overflow in the client', () => {
 
   it('carries the counts of a batch that failed on to the next batch', async () => {
     const sink = new InMemorySink();
-    sink.respondWith({ kind: 'failed', status: 401, message: 'bad key' });
+    sink.respondWith({ kind: 'failed', status: 400, message: 'bad batch' });
     const c = new CloudSage({ transport: sink, exitHooks: false, maxBufferRecords: 1, stderr: { write: () => true } });
     c.info('a');
     c.info('b');

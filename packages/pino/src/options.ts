@@ -1,7 +1,6 @@
 import { type CloudSageOptions, withBurstBufferDefaults } from '@cloudsage/node';
 import { z } from 'zod';
 import { invalidOptions } from './errors.js';
-import { createWarningReporter } from './worker-warnings.js';
 
 /**
  * Options of the pino transport: every `CloudSageOptions` field (validated by `@cloudsage/node`), plus
@@ -57,8 +56,6 @@ export function resolvePinoOptions(options: CloudSagePinoOptions | undefined, in
   for (const key of PINO_ADDED_KEYS) delete (client as Record<string, unknown>)[key];
   if (inWorker && client.exitHooks === undefined) client.exitHooks = false;
   if (client.batch?.maxRecords === undefined) client.batch = { ...client.batch, maxRecords: DEFAULT_BATCH_RECORDS };
-  // No function crosses into the worker, so there is never an onError there: report as warnings.
-  if (inWorker && client.onError === undefined) client.onError = createWarningReporter();
   // pino hands over bursts of small lines far faster than any backend takes them.
   return { shutdownTimeoutMs, client: withBurstBufferDefaults(client) };
 }

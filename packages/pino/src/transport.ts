@@ -1,7 +1,7 @@
-import type { Transform } from 'node:stream';
+import { type Transform, Writable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { isMainThread } from 'node:worker_threads';
-import { CloudSage, type FlushResult } from '@cloudsage/node';
+import { CloudSage, emitCloudSageWarning, type FlushResult } from '@cloudsage/node';
 import { LineStream } from './line-stream.js';
 import { type CloudSagePinoOptions, resolvePinoOptions } from './options.js';
 
@@ -69,5 +69,13 @@ function buildStream(options: CloudSagePinoOptions, backpressure: boolean): Clou
  * });
  */
 export default async function cloudsageTransport(options: CloudSagePinoOptions): Promise<CloudSageStream> {
-  return buildStream(options, true);
+  if (isMainThread) return buildStream(options, true);
+  try {
+    return buildStream(options, true);
+  } catch (err) {
+    // Thrown in pino's worker, the error would reach the app as an "Unhandled 'error' event" from
+    // thread-stream and end it. Say it once on stderr instead, and let the app log on, shipping nothing.
+    emitCloudSageWarning(`@cloudsage/pino: ${(err as Error).message}; no log is shipped`, 'invalid_options');
+    return new Writable({ write: (_chunk, _encoding, done) => done() }) as unknown as CloudSageStream;
+  }
 }

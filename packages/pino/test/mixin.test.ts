@@ -5,7 +5,6 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { cloudsageMixin, type TraceApi, type TraceFields } from '../src/index.js';
 import { resolvePinoOptions } from '../src/options.js';
-import { createWarningReporter } from '../src/worker-warnings.js';
 
 const SPAN = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: 1 };
 const inSpan = <T>(fn: () => T, sc = SPAN): T => context.with(trace.setSpanContext(ROOT_CONTEXT, sc), fn);
@@ -107,7 +106,6 @@ describe('transport options', () => {
       maxBufferRecords: 1_000_000,
       maxBufferBytes: 128 * 1024 * 1024,
       batch: { maxRecords: 5000 },
-      onError: expect.any(Function),
     });
     expect(resolved.shutdownTimeoutMs).toBe(8000);
   });
@@ -125,33 +123,5 @@ describe('transport options', () => {
     expect(batch()).toEqual({ maxRecords: 5000 });
     expect(batch({ maxWaitMs: 200 })).toEqual({ maxRecords: 5000, maxWaitMs: 200 });
     expect(batch({ maxRecords: 100 })).toEqual({ maxRecords: 100 });
-  });
-});
-
-describe('createWarningReporter()', () => {
-  it('emits one coded warning per code a minute', () => {
-    const warnings: Array<[string, { type: string; code: string }]> = [];
-    let now = 0;
-    const report = createWarningReporter(
-      (m, o) => warnings.push([m, o]),
-      () => now,
-    );
-    const failed = new CloudSageError('batch_failed', 'gave up 3 record(s): bad key', { status: 401 });
-    report(failed);
-    report(failed);
-    report(new CloudSageError('buffer_overflow', 'full'));
-    now = 60_000;
-    report(failed);
-    expect(warnings).toEqual([
-      [
-        '@cloudsage/pino: gave up 3 record(s): bad key (HTTP 401)',
-        { type: 'CloudSageWarning', code: 'CLOUDSAGE_BATCH_FAILED' },
-      ],
-      ['@cloudsage/pino: full', { type: 'CloudSageWarning', code: 'CLOUDSAGE_BUFFER_OVERFLOW' }],
-      [
-        '@cloudsage/pino: gave up 3 record(s): bad key (HTTP 401)',
-        { type: 'CloudSageWarning', code: 'CLOUDSAGE_BATCH_FAILED' },
-      ],
-    ]);
   });
 });

@@ -87,10 +87,26 @@ describe("pino({ transport: { target: '@cloudsage/pino' } })", () => {
   });
 
   it('says on stderr, as a coded warning, when the backend refuses the batches (a wrong key)', async () => {
+    const started = Date.now();
     const { id, exit } = await run('bad-key', backend.url, { apiKey: 'csk_not_a_real_key' });
     expect(exit.code).toBe(0);
-    expect(exit.stderr).toContain('[CLOUDSAGE_BATCH_FAILED] CloudSageWarning: @cloudsage/pino: gave up 1 record(s)');
-    expect(exit.stderr).toContain('(HTTP 401)');
+    // Said when the key was refused (which setting to fix), and again at exit (what was lost).
+    expect(exit.stderr).toMatch(
+      /\[CLOUDSAGE_INGEST_UNAUTHORIZED\] CloudSageWarning: the backend refused the API key: set apiKey .*\(HTTP 401/,
+    );
+    expect(exit.stderr).toMatch(/\[CLOUDSAGE_INGEST_UNAUTHORIZED\] CloudSageWarning: .*gave up 1 record\(s\)/);
+    // The exit does not wait out the flush deadline for a batch that only a new key can deliver.
+    expect(Date.now() - started).toBeLessThan(8000);
+    expect(await recordsOf(id)).toEqual([]);
+  });
+
+  it('says once on stderr that the key is missing, and never ends the app with an unhandled error', async () => {
+    const { id, exit } = await run('bad-key', backend.url, { apiKey: undefined });
+    expect(exit.code).toBe(0);
+    expect(
+      exit.stderr.match(/\[CLOUDSAGE_INVALID_OPTIONS\] CloudSageWarning: @cloudsage\/pino: .*apiKey/g),
+    ).toHaveLength(1);
+    expect(exit.stderr).not.toContain('Unhandled');
     expect(await recordsOf(id)).toEqual([]);
   });
 

@@ -2,6 +2,7 @@ import { type Batch, type BodyEncoder, newBatch } from '../batch.js';
 import type { Clock, TimerHandle } from '../clock.js';
 import type { DeliveryOutcome } from '../deliver.js';
 import { SharedRun } from '../flush.js';
+import { isHeldStatus } from '../retry-policy.js';
 import type { SpoolStore } from './spool-store.js';
 
 /** How re-sending one spooled batch ended. */
@@ -16,7 +17,9 @@ export type ResendResult = 'sent' | 'retry' | 'gave_up';
  */
 export function resendResult(outcome: DeliveryOutcome, aborted: boolean): ResendResult {
   if (outcome.failed === 0) return 'sent';
-  return aborted || outcome.failure?.kind === 'retryable' ? 'retry' : 'gave_up';
+  const f = outcome.failure;
+  // A refused key or project is a setting to fix: the segment waits for it (up to the spool's age cap).
+  return aborted || f?.kind === 'retryable' || (f?.kind === 'failed' && isHeldStatus(f.status)) ? 'retry' : 'gave_up';
 }
 
 /** What the replayer needs. */
