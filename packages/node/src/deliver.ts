@@ -77,8 +77,12 @@ export function givenUpCode(failure: DeliveryOutcome['failure']): CloudSageError
   if (failure?.kind === 'retryable') return 'batch_expired';
   const status = failure?.status;
   if (status === 401 || status === 403) return 'ingest_unauthorized';
-  if (status === 404)
-    return failure?.kind === 'failed' && failure.serverCode ? 'project_not_found' : 'endpoint_not_cloudsage';
+  // The backend says "project not found" for a project the key cannot reach, "route not found" (same
+  // code) for a path it does not serve: an endpoint with a wrong path prefix is a wrong endpoint.
+  if (status === 404) {
+    const project = failure?.kind === 'failed' && failure.serverCode && /project/i.test(failure.message);
+    return project ? 'project_not_found' : 'endpoint_not_cloudsage';
+  }
   if (status === 422) return 'unstorable_value';
   return 'batch_failed';
 }

@@ -127,7 +127,8 @@ describe('HTTP sender against a real node:http server', () => {
   it.each([
     [401, { error: { code: 'invalid_key', message: 'The API key is invalid' } }, 'ingest_unauthorized', /apiKey/],
     [403, { error: { code: 'insufficient_scope', message: 'no ingest' } }, 'ingest_unauthorized', /apiKey/],
-    [404, { error: { code: 'not_found', message: 'no such project' } }, 'project_not_found', /projectId/],
+    [404, { error: { code: 'not_found', message: 'project not found' } }, 'project_not_found', /projectId/],
+    [404, { error: { code: 'not_found', message: 'route not found' } }, 'endpoint_not_cloudsage', /not a CloudSage/],
     [404, '<html>Not Found</html>', 'endpoint_not_cloudsage', /not a CloudSage backend/],
   ] as const)(
     'keeps a batch answered %i, says which setting to fix, re-probes it, and delivers it once the setting is fixed',

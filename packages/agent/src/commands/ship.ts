@@ -36,9 +36,9 @@ const WAIT_HEADROOM = 8 * 10_000 + 32_768 + 10_000;
 const FILE_BACKOFF = { minDelayMs: 250, maxDelayMs: 30_000 };
 // Standard input rides out an outage in memory (bounded by the buffer) for up to 10 minutes, retrying at
 // most 5 s apart so it catches up soon after the backend is back; what is left then, or at exit, goes to
-// the spool. The client's default (5 retries) ran out ~4 s into a backend restart: 292 of 990 piped
-// records were lost in a 30-second one without a spool.
-const STDIN_RETRY = { retries: 100, minDelayMs: 250, maxDelayMs: 5_000, maxRetryTimeMs: 10 * 60_000 };
+// the spool. (The client's old default, 5 retries, ran out ~4 s into a backend restart: 292 of 990 piped
+// records were lost in a 30-second one without a spool.)
+const STDIN_RETRY = { minDelayMs: 250, maxDelayMs: 5_000, maxAgeMs: 10 * 60_000 };
 
 /** Standard input's spool directory: none with `--no-spool` or `--dry-run`, else the setting or the default. */
 function spoolDirOf(config: ShipConfig, to: SpoolDestination | undefined): string | undefined {

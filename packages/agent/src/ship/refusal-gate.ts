@@ -1,4 +1,12 @@
-import { type Batch, type Clock, type Sender, type SendResult, systemClock } from '@cloudsage/node';
+import {
+  type Batch,
+  type Clock,
+  givenUpCode,
+  isHeldStatus,
+  type Sender,
+  type SendResult,
+  systemClock,
+} from '@cloudsage/node';
 import type { AgentErrorCode } from '../errors.js';
 
 /** The backend refused the batch for a setting of the agent (the key, the project, the endpoint). */
@@ -10,19 +18,16 @@ export interface Refusal {
 }
 
 /**
- * Which refusals name a setting to fix rather than a bad batch: 401 and 403 (the key), 404 (the project,
- * or an endpoint that is not CloudSage: the backend's 404 for a foreign project says "project not found").
+ * Which refusals name a setting to fix rather than a bad batch (the client's rule: 401/403 the key, 404
+ * the project or an endpoint that is not CloudSage), and which.
  *
  * @example
  * refusalOf({ kind: 'failed', status: 401, message: 'The API key is invalid or revoked.' })?.code; // 'ingest_unauthorized'
  */
 export function refusalOf(result: SendResult): Refusal | undefined {
-  if (result.kind !== 'failed' || result.status === undefined) return undefined;
-  const { status, message } = result;
-  if (status === 401 || status === 403) return { code: 'ingest_unauthorized', status, message };
-  if (status !== 404) return undefined;
-  const code = 'serverCode' in result && result.serverCode && /project/i.test(message);
-  return { code: code ? 'project_not_found' : 'endpoint_not_cloudsage', status, message };
+  if (result.kind !== 'failed' || result.status === undefined || !isHeldStatus(result.status)) return undefined;
+  const code = givenUpCode(result) as Refusal['code'];
+  return { code, status: result.status, message: result.message };
 }
 
 /** What the gate does with a batch while the backend refuses. */
