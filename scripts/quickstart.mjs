@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runPnpm } from './pnpm.mjs';
@@ -50,13 +51,26 @@ function secretFile(name, make) {
 }
 const workerKey = secretFile('worker-key', () => randomBytes(24).toString('hex'));
 
+/** Whether nothing listens on `port` yet (another CloudSage, or anything else, would answer there). */
+function portFree(port) {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(Number(port), '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
 const children = [];
 function start(name, script, env) {
   const child = spawn(process.execPath, [join(root, script)], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
+    // Its own process group: Ctrl-C in the terminal reaches this script alone, which then stops the
+    // children in order (the demo service flushes to a backend that is still up).
+    detached: true,
   });
+  child.name = name;
   child.on('exit', (code, signal) => {
     if (!stopping) {
       say(`${name} exited (${signal ?? code}); stopping.`);
@@ -96,26 +110,38 @@ async function demoLogin() {
 }
 
 let stopping = false;
+/** Stops the children one by one, the last started first: the demo service, the backend, the worker. */
 async function stop(code = 0) {
   if (stopping) return;
   stopping = true;
   say('stopping...');
-  await Promise.all(
-    children.map(
-      (c) =>
-        new Promise((r) => {
-          if (c.exitCode !== null || c.signalCode !== null) return r();
-          c.once('exit', r);
-          c.kill('SIGTERM');
-          setTimeout(() => c.kill('SIGKILL'), 10_000).unref();
-        }),
-    ),
-  );
+  for (const c of [...children].reverse()) {
+    await new Promise((r) => {
+      if (c.exitCode !== null || c.signalCode !== null) return r();
+      c.once('exit', r);
+      c.kill('SIGTERM');
+      setTimeout(() => c.kill('SIGKILL'), 10_000).unref();
+    });
+  }
   say('stopped.');
   process.exit(code);
 }
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
+// Detached children outlive this script unless told: on any other exit, take them along.
+process.on('exit', () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
+});
+
+for (const [port, what] of [
+  [flags.port, '--port <n> or PORT=<n>'],
+  [flags['worker-port'], '--worker-port <n> or WORKER_PORT=<n>'],
+]) {
+  if (!(await portFree(port))) {
+    say(`port ${port} is in use (another CloudSage instance?): stop it, or choose another port with ${what}`);
+    process.exit(1);
+  }
+}
 
 try {
   start('worker', 'worker/dist/server.js', { WORKER_PORT: flags['worker-port'], WORKER_API_KEY: workerKey });
