@@ -28,6 +28,12 @@ export const FAULTS = {
   workerSlowMs: ms('CLOUDSAGE_FAULTS_WORKER_SLOW_MS', 3_000, 20_000),
   /** Socket idle timeout the slowloris case sets on its backend (production: 60 s). */
   idleTimeoutMs: ms('CLOUDSAGE_FAULTS_IDLE_TIMEOUT_MS', 1_500, 60_000),
+  /**
+   * How long the backend stays stopped while apps log through every integration with default options
+   * (backend outage case). Even the CI length outlasts a budget of 5 retries backing off from 250 ms,
+   * the client default that lost records in such an outage (issue #18).
+   */
+  backendOutageMs: ms('CLOUDSAGE_FAULTS_BACKEND_OUTAGE_MS', 15_000, 60_000),
 } as const;
 
 /** A test timeout that grows with the configured outage lengths. */
