@@ -56,6 +56,26 @@ const EnvSchema = z.object({
   /** Worker threads that decode and normalize ingest bodies; 0 runs them on the main thread. */
   CLOUDSAGE_INGEST_WORKERS: z.coerce.number().int().min(0).max(64).default(Math.min(4, availableParallelism())),
   CLOUDSAGE_SECURE_COOKIES: bool,
+  /** Open event streams per API key, per user, per client address and per server (replica); 0 = no cap. */
+  CLOUDSAGE_EVENTS_MAX_PER_KEY: z.coerce.number().int().min(0).default(100),
+  CLOUDSAGE_EVENTS_MAX_PER_USER: z.coerce.number().int().min(0).default(200),
+  CLOUDSAGE_EVENTS_MAX_PER_ADDRESS: z.coerce.number().int().min(0).default(500),
+  CLOUDSAGE_EVENTS_MAX_PER_SERVER: z.coerce.number().int().min(0).default(5000),
+  /** An event stream is closed after this long; EventSource reconnects with Last-Event-ID. */
+  CLOUDSAGE_EVENTS_MAX_AGE_MS: int(60 * 60 * 1000),
+  /** Wall time one logs page may scan for; past it the page ends early with a cursor. */
+  CLOUDSAGE_SEARCH_BUDGET_MS: int(2_000),
+  /** Uncompressed batch bytes one logs page may scan; past it the page ends early with a cursor. */
+  CLOUDSAGE_SEARCH_BUDGET_BYTES: int(64 * 1024 * 1024),
+  /** Logs reads a minute per caller (API key or user); 0 turns the limit off. */
+  CLOUDSAGE_SEARCH_RATE_PER_MIN: z.coerce.number().int().min(0).default(120),
+  /** Days of logs, minute metrics and risk history kept; 0 keeps everything. */
+  CLOUDSAGE_RETENTION_DAYS: z.coerce.number().int().min(0).default(30),
+  /** How often the retention job runs, and how many batches one run removes at most. */
+  CLOUDSAGE_RETENTION_INTERVAL_MS: int(10 * 60 * 1000),
+  CLOUDSAGE_RETENTION_BATCHES_PER_RUN: int(1_000),
+  /** Records a project may ingest a UTC day; 0 (the default) is no quota. */
+  CLOUDSAGE_DAILY_RECORDS_PER_PROJECT: z.coerce.number().int().min(0).default(0),
 });
 
 /** The backend's typed configuration; passed down, never read from process.env deeper in. */
@@ -88,6 +108,14 @@ export interface Config {
   /** Ingest worker threads (0 = decode and normalize on the main thread). */
   ingestWorkers: number;
   secureCookies: boolean;
+  /** Caps and lifetime of event streams (0 = no cap); see services/events/stream-budget.ts. */
+  events: { maxPerKey: number; maxPerUser: number; maxPerAddress: number; maxPerServer: number; maxAgeMs: number };
+  /** What one logs page may scan, and logs reads a minute per caller (0 = no limit). */
+  search: { budgetMs: number; budgetBytes: number; ratePerMin: number };
+  /** Retention of batches, minute metrics and risk history (days 0 = keep everything). */
+  retention: { days: number; intervalMs: number; batchesPerRun: number };
+  /** Records a project may ingest a UTC day (0 = no quota). */
+  dailyRecordsPerProject: number;
 }
 
 /** Thrown for a bad environment; its message names every bad variable. */
@@ -142,5 +170,23 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     scoreWindowMs: e.CLOUDSAGE_SCORE_WINDOW_MS,
     ingestWorkers: e.CLOUDSAGE_INGEST_WORKERS,
     secureCookies: e.CLOUDSAGE_SECURE_COOKIES,
+    events: {
+      maxPerKey: e.CLOUDSAGE_EVENTS_MAX_PER_KEY,
+      maxPerUser: e.CLOUDSAGE_EVENTS_MAX_PER_USER,
+      maxPerAddress: e.CLOUDSAGE_EVENTS_MAX_PER_ADDRESS,
+      maxPerServer: e.CLOUDSAGE_EVENTS_MAX_PER_SERVER,
+      maxAgeMs: e.CLOUDSAGE_EVENTS_MAX_AGE_MS,
+    },
+    search: {
+      budgetMs: e.CLOUDSAGE_SEARCH_BUDGET_MS,
+      budgetBytes: e.CLOUDSAGE_SEARCH_BUDGET_BYTES,
+      ratePerMin: e.CLOUDSAGE_SEARCH_RATE_PER_MIN,
+    },
+    retention: {
+      days: e.CLOUDSAGE_RETENTION_DAYS,
+      intervalMs: e.CLOUDSAGE_RETENTION_INTERVAL_MS,
+      batchesPerRun: e.CLOUDSAGE_RETENTION_BATCHES_PER_RUN,
+    },
+    dailyRecordsPerProject: e.CLOUDSAGE_DAILY_RECORDS_PER_PROJECT,
   };
 }

@@ -20,7 +20,13 @@ export const ERROR_CODES = {
   payload_too_large: { status: 413, message: 'The body is too large.' },
   too_many_records: { status: 413, message: 'The batch has too many records.' },
   unsupported_media_type: { status: 415, message: 'Unsupported content type or encoding.' },
+  unstorable_value: { status: 422, message: 'The batch holds a value the store cannot keep; do not retry it.' },
   rate_limited: { status: 429, message: 'Too many requests; retry after the given time.' },
+  too_many_streams: { status: 429, message: 'Too many open event streams; close one or retry after the given time.' },
+  daily_quota_exceeded: {
+    status: 429,
+    message: "The project's daily ingest quota is used up; retry the next UTC day.",
+  },
   internal: { status: 500, message: 'Internal error.' },
   store_unavailable: { status: 503, message: 'A store is unavailable; retry after the given time.' },
 } as const;

@@ -154,6 +154,22 @@ export interface Metrics {
   batchObjectsUnreadable: Counter;
   /** Scoring windows parked (tried `MAX_WINDOW_TRIES` times), all projects; set from SQL when scraped. */
   scoringParkedWindows: Gauge;
+  /** Event streams open now in this process. */
+  eventStreamsOpen: Gauge;
+  /** Event streams refused, by the cap they hit (`key`, `user`, `address`, `server`). */
+  eventStreamsRejected: Counter;
+  /** Event streams ended, by why (`client`, `max_age`, `slow_reader`, `shutdown`). */
+  eventStreamsClosed: Counter;
+  /** Logs reads answered, by outcome (`complete`, `partial`, `rate_limited`). */
+  logsReads: Counter;
+  /** Logs pages that stopped at a budget, by which (`time`, `bytes`, `objects`). */
+  logsReadsPartial: Counter;
+  /** Uncompressed batch bytes logs reads scanned. */
+  logsScannedBytes: Counter;
+  /** What the retention job removed, by kind (`batches`, `objects`, `minute_metrics`, `risk_history`). */
+  retentionRemoved: Counter;
+  /** Ingest requests refused by the daily per-project quota. */
+  ingestQuotaRejected: Counter;
   /** The whole registry in Prometheus text format. */
   render(): string;
 }
@@ -193,7 +209,47 @@ export function createMetrics(): Metrics {
     'Scoring windows given up on after their tries because their data cannot be read.',
     [],
   );
+  const eventStreamsOpen = new Gauge('cloudsage_event_streams_open', 'Event streams open now.', []);
+  const eventStreamsRejected = new Counter(
+    'cloudsage_event_streams_rejected_total',
+    'Event streams refused with 429 too_many_streams, by the cap they hit.',
+    ['cap'],
+  );
+  const eventStreamsClosed = new Counter('cloudsage_event_streams_closed_total', 'Event streams ended, by why.', [
+    'reason',
+  ]);
+  const logsReads = new Counter('cloudsage_logs_reads_total', 'Logs reads (and searches) answered, by outcome.', [
+    'outcome',
+  ]);
+  const logsReadsPartial = new Counter(
+    'cloudsage_logs_reads_partial_total',
+    'Logs pages that stopped scanning at a budget, by which budget.',
+    ['budget'],
+  );
+  const logsScannedBytes = new Counter(
+    'cloudsage_logs_scanned_bytes_total',
+    'Uncompressed batch bytes scanned by logs reads.',
+    [],
+  );
+  const retentionRemoved = new Counter(
+    'cloudsage_retention_removed_total',
+    'Rows and objects the retention job removed, by kind.',
+    ['kind'],
+  );
+  const ingestQuotaRejected = new Counter(
+    'cloudsage_ingest_quota_rejected_total',
+    'Ingest requests refused by the daily per-project quota.',
+    [],
+  );
   const series = {
+    eventStreamsOpen,
+    eventStreamsRejected,
+    eventStreamsClosed,
+    logsReads,
+    logsReadsPartial,
+    logsScannedBytes,
+    retentionRemoved,
+    ingestQuotaRejected,
     httpRequests,
     httpDuration,
     ingestRecords,
