@@ -4,8 +4,9 @@ import type { Forecast, RiskPoint } from '@cloudsage/schema';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Alerter } from '../../src/services/alerts/alerter.js';
-import { isPrivateAddress, refusePrivateTarget } from '../../src/services/alerts/private-address.js';
+import { isPrivateAddress } from '../../src/services/alerts/private-address.js';
 import { alertSecret, SIGNATURE_HEADER, verifySignature } from '../../src/services/alerts/signature.js';
+import { refusePrivateTarget } from '../../src/services/alerts/webhook-target.js';
 import { openTestSql, SQL_DIALECTS, type TestSql } from '../support/sql-stores.js';
 
 const SECRET = 'x'.repeat(40);

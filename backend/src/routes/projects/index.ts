@@ -4,13 +4,13 @@ import { z } from 'zod';
 import { acceptJsonOnly } from '../../http/json-body.js';
 import { parseBody } from '../../http/validation.js';
 import { authorizedProject, requireAccess, requireUser } from '../../plugins/route-access.js';
+import { refuseWebhookTarget } from '../../services/alerts/webhook-target.js';
 import { ScoringState } from '../../services/dispatch/parked-windows.js';
 import {
   createProject,
   deleteProject,
   listProjects,
   projectDetail,
-  refuseLiteralPrivateWebhook,
   updateProject,
 } from '../../services/projects/projects.js';
 
@@ -66,7 +66,7 @@ export default async function projectRoutes(app: FastifyInstance): Promise<void>
   app.put<IdParams>('/api/projects/:id', { config: update }, async (request) => {
     const row = await authorizedProject(request, request.params.id);
     const change = parseBody(UpdateProjectRequest, request.body);
-    if (change.alert) refuseLiteralPrivateWebhook(change.alert.url, app.config.allowPrivateWebhooks);
+    if (change.alert) await refuseWebhookTarget(change.alert.url, app.config.allowPrivateWebhooks);
     return updateProject(app.sql.db, row, change, app.now());
   });
 

@@ -28,3 +28,27 @@ export async function takeAlertSlot(
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
 }
+
+/**
+ * Takes the project's forecast alert for one UTC day (`date`, yyyy-mm-dd). A forecast is remade on
+ * `?refresh=1`, which a read key may ask for; this slot makes the day's forecast alert go out once,
+ * so refreshing cannot be used to send webhooks.
+ */
+export async function takeForecastAlertDay(
+  db: Kysely<Database>,
+  projectId: string,
+  date: string,
+  holder: string,
+  now: number,
+): Promise<boolean> {
+  const dayEnd = Date.parse(`${date}T00:00:00Z`) + 24 * 60 * 60 * 1000;
+  if (!Number.isFinite(dayEnd) || dayEnd <= now) return false;
+  const result = await db
+    .insertInto('leases')
+    .values({ name: `forecast-alert:${projectId}`, holder, expires_at: dayEnd })
+    .onConflict((oc) =>
+      oc.column('name').doUpdateSet({ holder, expires_at: dayEnd }).where('leases.expires_at', '<=', now),
+    )
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+}

@@ -3,9 +3,10 @@ import type { Forecast, RiskPoint } from '@cloudsage/schema';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/sql/database.js';
-import { ALERT_INTERVAL_MS, takeAlertSlot } from './alert-throttle.js';
-import { refusePrivateTarget } from './private-address.js';
+import { ALERT_INTERVAL_MS, takeAlertSlot, takeForecastAlertDay } from './alert-throttle.js';
 import { alertSecret, SIGNATURE_HEADER, signPayload } from './signature.js';
+import { postPinned, type WebhookPost } from './webhook-post.js';
+import { checkWebhookTarget, type ResolveHost, systemResolve, type WebhookTarget } from './webhook-target.js';
 
 /** Settings of the alerter; retry timing is a setting so tests run fast. */
 export interface AlerterOptions {
@@ -14,7 +15,10 @@ export interface AlerterOptions {
   allowPrivate: boolean;
   log: FastifyBaseLogger;
   now?: () => number;
-  fetch?: typeof fetch;
+  /** Sends to the checked, pinned address (default: node:http with a pinned lookup). */
+  post?: WebhookPost;
+  /** Resolves a webhook's host once per send (default: the system resolver). */
+  resolve?: ResolveHost;
   attempts?: number;
   retryBaseMs?: number;
   timeoutMs?: number;
@@ -41,13 +45,14 @@ export interface AlertEvent {
  * project per 15 minutes across replicas. Never throws: failures are logged.
  */
 export class Alerter {
-  readonly #o: Required<Omit<AlerterOptions, 'fetch'>> & { fetch: typeof fetch };
+  readonly #o: Required<AlerterOptions>;
   readonly #holder = `a_${randomUUID()}`;
 
   constructor(options: AlerterOptions) {
     this.#o = {
       now: Date.now,
-      fetch: options.fetch ?? fetch,
+      post: postPinned,
+      resolve: systemResolve,
       attempts: 4,
       retryBaseMs: 1_000,
       timeoutMs: 5_000,
@@ -81,10 +86,15 @@ export class Alerter {
     });
   }
 
-  /** Checks a new forecast; alerts when its predicted high reaches the threshold. */
+  /**
+   * Checks a new forecast; alerts when its predicted high reaches the threshold, at most once per
+   * project and UTC day: `?refresh=1` remakes the forecast and a read key may ask for it, so a
+   * refresh must not be a way to send webhooks.
+   */
   async onForecast(projectId: string, forecast: Forecast): Promise<boolean> {
     const project = await this.#project(projectId);
     if (!project || forecast.predicted.high < project.threshold) return false;
+    if (!(await takeForecastAlertDay(this.#o.db, projectId, forecast.date, this.#holder, this.#o.now()))) return false;
     return this.#send(project, {
       type: 'forecast.threshold_predicted',
       score: forecast.predicted.score,
@@ -110,9 +120,10 @@ export class Alerter {
   ): Promise<boolean> {
     const { log, now } = this.#o;
     try {
-      const refused = await refusePrivateTarget(project.url, this.#o.allowPrivate);
-      if (refused) {
-        log.warn({ projectId: project.id, reason: refused }, 'alert webhook refused');
+      // Resolved and checked once here; every attempt below connects to this same address.
+      const checked = await checkWebhookTarget(project.url, this.#o.allowPrivate, this.#o.resolve);
+      if (!checked.ok) {
+        log.warn({ projectId: project.id, reason: checked.reason }, 'alert webhook refused');
         return false;
       }
       if (!(await takeAlertSlot(this.#o.db, project.id, this.#holder, now(), this.#o.intervalMs))) return false;
@@ -124,33 +135,28 @@ export class Alerter {
         at: new Date(now()).toISOString(),
         ...event,
       } satisfies AlertEvent);
-      return await this.#deliver(project, body);
+      return await this.#deliver(project, checked.target, body);
     } catch (err) {
       log.error({ err, projectId: project.id }, 'alert failed');
       return false;
     }
   }
 
-  async #deliver(project: { id: string; url: string }, body: string): Promise<boolean> {
+  async #deliver(project: { id: string }, target: WebhookTarget, body: string): Promise<boolean> {
     const secret = alertSecret(this.#o.serverSecret, project.id);
     for (let attempt = 1; attempt <= this.#o.attempts; attempt++) {
       const signature = signPayload(secret, body, Math.floor(this.#o.now() / 1000));
       try {
-        const res = await this.#o.fetch(project.url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            [SIGNATURE_HEADER]: signature,
-            'user-agent': 'CloudSage-Webhook/1',
-          },
+        const status = await this.#o.post(
+          target,
           body,
-          redirect: 'manual',
-          signal: AbortSignal.timeout(this.#o.timeoutMs),
-        });
-        await res.body?.cancel().catch(() => {});
-        if (res.ok) return true;
-        if (res.status < 500 && res.status !== 408 && res.status !== 429) {
-          this.#o.log.warn({ projectId: project.id, status: res.status }, 'alert webhook rejected the event');
+          { 'content-type': 'application/json', [SIGNATURE_HEADER]: signature, 'user-agent': 'CloudSage-Webhook/1' },
+          this.#o.timeoutMs,
+        );
+        if (status >= 200 && status < 300) return true;
+        // A redirect is refused like a 4xx: following it would leave the checked address.
+        if (status < 500 && status !== 408 && status !== 429) {
+          this.#o.log.warn({ projectId: project.id, status }, 'alert webhook rejected the event');
           return false;
         }
       } catch {
