@@ -238,18 +238,11 @@ export class Shipper {
       for (const [batch, flight] of this.flights) {
         if (!flight.spooled) flight.spooled = this.spoolBatch(batch);
       }
-      const b = this.deps.options.batch;
       for (;;) {
-        const taken = this.buffer.take(b.maxRecords, b.maxBytes, Number.MAX_SAFE_INTEGER);
+        const taken = this.takeBatch(Number.MAX_SAFE_INTEGER);
         if (!taken) break;
-        const batch = newBatch(
-          this.deps.newId(),
-          taken.lines,
-          taken.rawBytes,
-          this.takeDrops(),
-          this.deps.runtime.encode,
-        );
-        if (!this.spoolBatch(batch)) this.totals.failed += taken.lines.length;
+        const { batch } = taken;
+        if (!this.spoolBatch(batch)) this.totals.failed += batch.lines.length;
         this.buffer.release(taken.held);
       }
       spool.unclaimAllSync();
@@ -298,6 +291,15 @@ export class Shipper {
     });
   }
 
+  /** The next batch from the buffer (a partial one only up to `forceSeq`), carrying the drop counts. */
+  private takeBatch(forceSeq: number): { batch: Batch; held: number } | undefined {
+    const b = this.deps.options.batch;
+    const taken = this.buffer.take(b.maxRecords, b.maxBytes, forceSeq);
+    if (!taken) return undefined;
+    const batch = newBatch(this.deps.newId(), taken.lines, taken.rawBytes, this.takeDrops(), this.deps.runtime.encode);
+    return { batch, held: taken.held };
+  }
+
   private takeDrops(): DropCounts {
     const d = this.pendingDrops;
     this.pendingDrops = emptyDropCounts();
@@ -306,19 +308,13 @@ export class Shipper {
 
   private async drainLoop(): Promise<void> {
     const inflight = new Set<Promise<void>>();
-    const { batch: b, concurrency } = this.deps.options;
+    const { concurrency } = this.deps.options;
     for (;;) {
       while (!this.stopped && inflight.size < concurrency) {
-        const taken = this.buffer.take(b.maxRecords, b.maxBytes, this.forceSeq);
+        const taken = this.takeBatch(this.forceSeq);
         if (!taken) break;
-        const batch = newBatch(
-          this.deps.newId(),
-          taken.lines,
-          taken.rawBytes,
-          this.takeDrops(),
-          this.deps.runtime.encode,
-        );
-        this.inFlight += taken.lines.length;
+        const { batch } = taken;
+        this.inFlight += batch.lines.length;
         const p: Promise<void> = this.send(batch, taken.held).finally(() => inflight.delete(p));
         inflight.add(p);
         this.room.changed(false);

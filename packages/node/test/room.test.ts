@@ -1,19 +1,9 @@
 // Backpressure as a client capability: hasRoom / whenRoom, woken by sends that settle (no polling).
 import { describe, expect, it } from 'vitest';
-import { type Batch, CloudSage, type Sender, type SendResult } from '../src/index.js';
+import { CloudSage, type Sender } from '../src/index.js';
+import { HeldSender } from './helpers/held-sender.js';
 import { eventually } from './helpers/ingest-server.js';
 import { ManualClock } from './helpers/manual-clock.js';
-
-/** A sender that holds every send until released: a backend that takes its time. */
-class HeldSender implements Sender {
-  readonly held: Array<{ batch: Batch; release: (r: SendResult) => void }> = [];
-  send(batch: Batch): Promise<SendResult> {
-    return new Promise((release) => this.held.push({ batch, release }));
-  }
-  releaseFirst(): void {
-    this.held.shift()?.release({ kind: 'sent', status: 202 });
-  }
-}
 
 /** A pino-like line of exactly `chars` characters. */
 function line(chars: number, i = 0): string {

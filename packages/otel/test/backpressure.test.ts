@@ -1,5 +1,4 @@
 // The exporter waits for the client's buffer room (hasRoom / whenRoom) instead of letting it drop.
-import type { Batch, SendResult } from '@cloudsage/node';
 import type { ExportResult } from '@opentelemetry/core';
 import {
   InMemoryLogRecordExporter,
@@ -8,6 +7,7 @@ import {
   SimpleLogRecordProcessor,
 } from '@opentelemetry/sdk-logs';
 import { describe, expect, it } from 'vitest';
+import { HeldSender } from '../../node/test/helpers/held-sender.js';
 import { CloudSageLogRecordExporter } from '../src/index.js';
 
 function sdkRecords(bodies: string[]): ReadableLogRecord[] {
@@ -20,17 +20,7 @@ function sdkRecords(bodies: string[]): ReadableLogRecord[] {
 
 describe('backpressure', () => {
   it('answers an export only once its records fit, so none is dropped, and delivers every record once, in order', async () => {
-    const held: Array<() => void> = [];
-    const delivered: string[] = [];
-    const sender = {
-      send: (batch: Batch) =>
-        new Promise<SendResult>((resolve) =>
-          held.push(() => {
-            for (const l of batch.lines) delivered.push((JSON.parse(l) as { msg: string }).msg);
-            resolve({ kind: 'sent', status: 202 });
-          }),
-        ),
-    };
+    const sender = new HeldSender();
     const exporter = new CloudSageLogRecordExporter({
       sender,
       exitHooks: false,
@@ -48,15 +38,15 @@ describe('backpressure', () => {
       }
     })();
     let flushed: Promise<void> | undefined;
-    while (delivered.length < sent.length) {
+    while (sender.delivered.length < sent.length) {
       await new Promise((r) => setImmediate(r));
-      held.shift()?.();
+      sender.releaseFirst();
       // The last records make a partial batch, which leaves with a flush (or the batch timer).
       if (results.length === 10) flushed ??= exporter.forceFlush();
     }
     await exports;
     await flushed;
-    expect(delivered).toEqual(sent);
+    expect(sender.delivered.map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual(sent);
     expect(results.every((r) => r.code === 0)).toBe(true);
     expect(exporter.client.stats().dropped.overflow).toBe(0);
     await exporter.shutdown();

@@ -1,6 +1,7 @@
 // The writable pino writes to, and the worker transport's backpressure, without a backend.
 import type { Batch, SendResult } from '@cloudsage/node';
 import { describe, expect, it } from 'vitest';
+import { HeldSender } from '../../node/test/helpers/held-sender.js';
 import cloudsageTransport, { createStream } from '../src/index.js';
 
 /** A transport that keeps each batch's lines and accepts it. */
@@ -65,32 +66,9 @@ describe('the stream pino writes to', () => {
   });
 });
 
-/** A sender that holds each batch until the test releases it: a backend that takes its time. */
-function heldSender() {
-  const held: Array<{ lines: readonly string[]; release: () => void }> = [];
-  const lines: string[] = [];
-  return {
-    held,
-    lines,
-    sender: {
-      send(batch: Batch): Promise<SendResult> {
-        return new Promise((resolve) =>
-          held.push({
-            lines: batch.lines,
-            release: () => {
-              lines.push(...batch.lines);
-              resolve({ kind: 'sent', status: 202 });
-            },
-          }),
-        );
-      },
-    },
-  };
-}
-
 describe('the worker transport’s backpressure (the client’s hasRoom / whenRoom)', () => {
   it('holds a write whose lines do not fit until a batch settles, then delivers every line once, in order, with no drop', async () => {
-    const { held, lines, sender } = heldSender();
+    const sender = new HeldSender();
     const stream = await cloudsageTransport({
       sender,
       exitHooks: false,
@@ -111,21 +89,21 @@ describe('the worker transport’s backpressure (the client’s hasRoom / whenRo
     // Let the stream hand over what fits: it stops at the buffer's bound, with one batch in flight.
     for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r));
     expect(written).toBe(false);
-    expect(held).toHaveLength(1);
+    expect(sender.held).toHaveLength(1);
     expect(stream.client.stats().dropped.overflow).toBe(0);
     // Each settled batch lets the stream go on.
     while (!written) {
-      held.shift()?.release();
+      sender.releaseFirst();
       await new Promise((r) => setImmediate(r));
     }
     const closed = new Promise((resolve) => stream.once('close', resolve));
     stream.end();
-    while (lines.length < sent.length) {
-      held.shift()?.release();
+    while (sender.delivered.length < sent.length) {
+      sender.releaseFirst();
       await new Promise((r) => setImmediate(r));
     }
     await closed;
-    expect(lines).toEqual(sent);
+    expect(sender.delivered).toEqual(sent);
     expect(stream.client.stats().dropped.overflow).toBe(0);
   });
 });

@@ -1,22 +1,13 @@
 // The transport waits for the client's buffer room (hasRoom / whenRoom) instead of letting it drop.
-import type { Batch, SendResult } from '@cloudsage/node';
 import { describe, expect, it } from 'vitest';
 import winston from 'winston';
+import { HeldSender } from '../../node/test/helpers/held-sender.js';
 import { CloudSageTransport } from '../src/index.js';
 
 describe('backpressure', () => {
   it('holds a burst larger than the buffer until batches settle, then delivers every record once, in order', async () => {
-    const held: Array<() => void> = [];
-    const delivered: string[] = [];
-    const sender = {
-      send: (batch: Batch) =>
-        new Promise<SendResult>((resolve) =>
-          held.push(() => {
-            for (const l of batch.lines) delivered.push((JSON.parse(l) as { message: string }).message);
-            resolve({ kind: 'sent', status: 202 });
-          }),
-        ),
-    };
+    const sender = new HeldSender();
+    const delivered = () => sender.delivered.map((l) => (JSON.parse(l) as { message: string }).message);
     const transport = new CloudSageTransport({
       sender,
       exitHooks: false,
@@ -32,12 +23,12 @@ describe('backpressure', () => {
     for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r));
     // The buffer filled to its bound; the rest waits in winston's stream, not dropped.
     expect(transport.client.stats().buffered).toBeLessThan(sent.length);
-    expect(held.length).toBe(1);
-    while (delivered.length < sent.length) {
-      held.shift()?.();
+    expect(sender.held.length).toBe(1);
+    while (sender.delivered.length < sent.length) {
+      sender.releaseFirst();
       await new Promise((r) => setImmediate(r));
     }
-    expect(delivered).toEqual(sent);
+    expect(delivered()).toEqual(sent);
     expect(transport.client.stats().dropped.overflow).toBe(0);
     await transport.close();
   });
