@@ -77,6 +77,11 @@ export function loggerOptions(level: string) {
   };
 }
 
+/** `trustProxy` as a hop count, spelled as the function fastify's types accept (proxy-addr's rule). */
+function trustHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
+}
+
 /**
  * Builds the backend app without listening (STYLE habit 9): tests call this and listen on port 0.
  *
@@ -95,6 +100,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
     },
     requestIdHeader: false,
+    // Behind a proxy every request comes from the proxy's address; rate limits need the client's.
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     // A stalled client must not hold a socket forever (slowloris): headers and body have deadlines.
     connectionTimeout: 60_000,
     requestTimeout: 60_000,

@@ -56,6 +56,16 @@ const EnvSchema = z.object({
   /** Worker threads that decode and normalize ingest bodies; 0 runs them on the main thread. */
   CLOUDSAGE_INGEST_WORKERS: z.coerce.number().int().min(0).max(64).default(Math.min(4, availableParallelism())),
   CLOUDSAGE_SECURE_COOKIES: bool,
+  /** Fastify's `trustProxy`: true, a hop count, or comma-separated proxy addresses/CIDRs. */
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v): boolean | number | string => {
+      const s = (v ?? '').trim();
+      if (s === '' || s === 'false') return false;
+      if (s === 'true') return true;
+      return /^\d+$/.test(s) ? Number(s) : s;
+    }),
   /** Open event streams per API key, per user, per client address and per server (replica); 0 = no cap. */
   CLOUDSAGE_EVENTS_MAX_PER_KEY: z.coerce.number().int().min(0).default(100),
   CLOUDSAGE_EVENTS_MAX_PER_USER: z.coerce.number().int().min(0).default(200),
@@ -108,6 +118,11 @@ export interface Config {
   /** Ingest worker threads (0 = decode and normalize on the main thread). */
   ingestWorkers: number;
   secureCookies: boolean;
+  /**
+   * Which proxies' `X-Forwarded-For` to believe (fastify `trustProxy`): false (default: the socket
+   * address is the client), true, a hop count, or proxy addresses. Login and sign-up limits key on it.
+   */
+  trustProxy: boolean | number | string;
   /** Caps and lifetime of event streams (0 = no cap); see services/events/stream-budget.ts. */
   events: { maxPerKey: number; maxPerUser: number; maxPerAddress: number; maxPerServer: number; maxAgeMs: number };
   /** What one logs page may scan, and logs reads a minute per caller (0 = no limit). */
@@ -170,6 +185,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     scoreWindowMs: e.CLOUDSAGE_SCORE_WINDOW_MS,
     ingestWorkers: e.CLOUDSAGE_INGEST_WORKERS,
     secureCookies: e.CLOUDSAGE_SECURE_COOKIES,
+    trustProxy: e.TRUST_PROXY,
     events: {
       maxPerKey: e.CLOUDSAGE_EVENTS_MAX_PER_KEY,
       maxPerUser: e.CLOUDSAGE_EVENTS_MAX_PER_USER,

@@ -8,7 +8,11 @@ import { isUniqueViolation } from '../../store/sql/unique-violation.js';
 import { csrfTokenFor, signToken } from './jwt.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords.js';
 
-/** Failed logins allowed per account and per client address before 429. */
+/**
+ * Failed logins allowed before 429: `account` counts one account's failures FROM ONE client
+ * address, `ip` all failures from one address. Guessing an account's password from one address
+ * therefore locks out only that address: the owner elsewhere still signs in (issue #22).
+ */
 export const LOGIN_LIMITS: { account: RateLimit; ip: RateLimit } = {
   account: { limit: 10, windowMs: 15 * 60_000 },
   ip: { limit: 50, windowMs: 15 * 60_000 },
@@ -72,11 +76,12 @@ export async function register(
 }
 
 /**
- * Checks credentials and signs in. Every attempt takes a slot per account and per client address
- * in the shared `rate_limits` table BEFORE any password work, so a parallel burst of guesses gets
- * at most the limit verified, whatever the timing; over either limit answers 429 with the wait.
- * A success then clears the account's failures and gives the address its slot back, so only
- * failures count.
+ * Checks credentials and signs in. Every attempt takes a slot per (account, client address) and
+ * per client address in the shared `rate_limits` table BEFORE any password work, so a parallel
+ * burst of guesses gets at most the limit verified, whatever the timing; over either limit answers
+ * 429 with the wait. A success then clears that pair's failures and gives the address its slot
+ * back, so only failures count. No limit is per account alone: one would let anyone lock the
+ * owner out by guessing. `ip` is the client address as fastify sees it behind `TRUST_PROXY`.
  */
 export async function login(
   db: Kysely<Database>,
@@ -85,7 +90,7 @@ export async function login(
   ip: string,
   now: number,
 ): Promise<Session> {
-  const accountKey = `login:account:${credentials.email}`;
+  const accountKey = `login:account-ip:${ip}:${credentials.email}`;
   const ipKey = `login:ip:${ip}`;
   const account = await hitRateLimit(db, accountKey, LOGIN_LIMITS.account, now);
   const address = await hitRateLimit(db, ipKey, LOGIN_LIMITS.ip, now);
