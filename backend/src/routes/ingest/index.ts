@@ -43,7 +43,7 @@ export async function ingestRoutes(app: FastifyInstance): Promise<void> {
       },
       status: 202,
       response: IngestResponse,
-      errors: [404, 409, 429, 503],
+      errors: [404, 409, 422, 429, 503],
     },
   };
   app.post(

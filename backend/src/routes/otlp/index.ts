@@ -23,6 +23,7 @@ const RPC_CODES: Record<number, number> = {
   409: 10, // ABORTED
   413: 8, // RESOURCE_EXHAUSTED
   415: 3, // INVALID_ARGUMENT
+  422: 3, // INVALID_ARGUMENT: the batch can never be stored, so no retry
   429: 8, // RESOURCE_EXHAUSTED
   503: 14, // UNAVAILABLE
 };
@@ -98,7 +99,7 @@ export default async function otlpRoutes(app: FastifyInstance): Promise<void> {
       query: z.object({ projectId: z.string().optional().describe("the project; the key's own when not given") }),
       body: { [PROTOBUF]: 'binary', [JSON_TYPE]: z.record(z.string(), z.unknown()) },
       responseDescription: 'ExportLogsServiceResponse, in the request encoding',
-      errors: [404, 409, 429, 503],
+      errors: [404, 409, 422, 429, 503],
       errorShape: 'RpcStatus',
     },
   };

@@ -45,8 +45,8 @@ export class BatchWriter {
   #text = Buffer.allocUnsafe(FIRST_BUFFER_BYTES);
   #used = 0;
 
-  /** Appends one record as a JSON line. */
-  add(record: LogRecord): void {
+  /** Appends one record as a JSON line; answers why a figure was left out of the metrics, if one was. */
+  add(record: LogRecord): string | undefined {
     const line = serializeLogRecord(record);
     // UTF-8 takes at most 3 bytes per UTF-16 unit, plus the newline.
     const room = line.length * 3 + 1;
@@ -58,7 +58,7 @@ export class BatchWriter {
     this.#used += this.#text.write(line, this.#used, 'utf8');
     this.#text[this.#used++] = 10;
     // String length stands in for bytes: exact for ASCII, and only used for figures.
-    this.summary.add(record, line.length + 1);
+    return this.summary.add(record, line.length + 1);
   }
 
   /** The gzip NDJSON object of the records added so far. */

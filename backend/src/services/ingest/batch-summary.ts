@@ -50,8 +50,11 @@ export class BatchSummary implements SummaryData {
   readonly counts = zeroCounts();
   readonly minutes = new Map<number, MinuteFigures>();
 
-  /** Adds one stored record and the length of its serialized line. */
-  add(record: LogRecord, bytes: number): void {
+  /**
+   * Adds one stored record and the length of its serialized line. Answers the reason when a
+   * figure of the record was out of range and left out of the metrics (see record-figures.ts).
+   */
+  add(record: LogRecord, bytes: number): string | undefined {
     const time = this.#timeOf(record.time);
     this.records++;
     this.bytes += bytes;
@@ -77,16 +80,21 @@ export class BatchSummary implements SummaryData {
     m.bytes += bytes;
     m.counts[record.level]++;
     const attrs = record.attributes;
+    let reason: string | undefined;
     if (attrs) {
-      const latency = latencyOf(attrs);
+      const onLeftOut = (why: string) => {
+        reason ??= why;
+      };
+      const latency = latencyOf(attrs, onLeftOut);
       if (latency !== undefined) {
         m.latencyCount++;
         m.latencySum += latency;
         if (latency > m.latencyMax) m.latencyMax = latency;
       }
-      const memory = memoryMbOf(attrs);
+      const memory = memoryMbOf(attrs, onLeftOut);
       if (memory !== undefined && memory > m.memoryMaxMb) m.memoryMaxMb = memory;
     }
+    return reason;
   }
 
   /**

@@ -1,12 +1,12 @@
 import type { Readable } from 'node:stream';
-import { type IngestResponse, parseDroppedHeader } from '@cloudsage/schema';
+import { type DropCounts, type IngestResponse, parseDroppedHeader } from '@cloudsage/schema';
 import type { Config } from '../../config.js';
 import { AppError } from '../../errors.js';
 import type { Identity } from '../../identity.js';
 import type { Bucket } from '../../store/bucket/bucket.js';
 import type { SqlStore } from '../../store/sql/open-sql.js';
 import { isUniqueViolation } from '../../store/sql/unique-violation.js';
-import { batchObjectKey, newBatchId } from './batch-object.js';
+import { BatchWriter, batchObjectKey, newBatchId } from './batch-object.js';
 import { BatchSummary, type SummaryData } from './batch-summary.js';
 import { bodyEncodingOf, bodyFormOf } from './body-form.js';
 import { commitBatchGrouped } from './commit-group.js';
@@ -14,6 +14,7 @@ import { findReplay, IDEMPOTENCY_WINDOW_MS, parseIdempotencyKey } from './idempo
 import { projectHint, resolveIngestProject } from './ingest-project.js';
 import { checkIngestRate } from './ingest-rate-limit.js';
 import { type PreparedBatch, type PrepareJob, prepareBatch } from './prepare-batch.js';
+import { isUnstorableValue } from './unstorable-value.js';
 
 /** What ingest works with: the stores, the configuration and the clock. */
 export interface IngestDeps {
@@ -134,6 +135,17 @@ interface WriteInput {
 
 const EMPTY_SUMMARY: SummaryData = new BatchSummary();
 
+function hasDrops(d: DropCounts): boolean {
+  return d.overflow > 0 || d.oversize > 0 || d.before_send > 0;
+}
+
+let emptyObject: Promise<Uint8Array> | undefined;
+/** The gzip of no records: one shared object body for batches that stored none. */
+function emptyBatchObject(): Promise<Uint8Array> {
+  emptyObject ??= new BatchWriter().finish().then((o) => o.body);
+  return emptyObject;
+}
+
 async function writeBatch(deps: IngestDeps, w: WriteInput): Promise<IngestOutcome> {
   const { prepared } = w;
   const batchId = newBatchId(w.receivedAt);
@@ -143,14 +155,21 @@ async function writeBatch(deps: IngestDeps, w: WriteInput): Promise<IngestOutcom
     rejected: prepared.rejected,
     errors: prepared.errors,
   };
-  let objectKey = '';
-  if (prepared.object) {
-    objectKey = batchObjectKey(w.projectId, batchId, w.receivedAt);
-    try {
-      await deps.bucket.put(objectKey, prepared.object, { contentType: 'application/x-ndjson' });
-    } catch (err) {
-      throw storeDown('bucket', err, deps);
-    }
+  const dropped = parseDroppedHeader(w.droppedHeader);
+  // An empty batch (`[]`, `{"resourceLogs":[]}`) has nothing to keep: no object, no row, so a
+  // reader never meets a batch without records or a key. Its 202 is not replayable, and needs
+  // not be: a retry stores nothing either.
+  if (prepared.accepted === 0 && prepared.rejected === 0 && !hasDrops(dropped)) {
+    return { response, replayed: false, projectId: w.projectId, bytes: prepared.bytes.inflated };
+  }
+  // A batch of rejections (or of drop counts) has a row for its figures and an object with no
+  // records, so every row names a readable object.
+  const object = prepared.object ?? (await emptyBatchObject());
+  const objectKey = batchObjectKey(w.projectId, batchId, w.receivedAt);
+  try {
+    await deps.bucket.put(objectKey, object, { contentType: 'application/x-ndjson' });
+  } catch (err) {
+    throw storeDown('bucket', err, deps);
   }
   try {
     await commitBatchGrouped(deps.sql, {
@@ -163,20 +182,23 @@ async function writeBatch(deps: IngestDeps, w: WriteInput): Promise<IngestOutcom
       receivedAt: w.receivedAt,
       summary: prepared.summary ?? EMPTY_SUMMARY,
       rejected: prepared.rejected,
-      dropped: parseDroppedHeader(w.droppedHeader),
+      dropped,
       response,
       scoreWindowMs: deps.config.scoreWindowMs,
     });
   } catch (err) {
     // The object is unreferenced now; removing it is tidiness, not correctness.
-    if (objectKey) {
-      deps.bucket.delete(objectKey).catch((e) => deps.onStoreError?.(e, 'orphan object cleanup'));
-    }
+    deps.bucket.delete(objectKey).catch((e) => deps.onStoreError?.(e, 'orphan object cleanup'));
     if (isUniqueViolation(err) && w.idempotencyKey !== undefined) {
       // A concurrent twin with the same key committed first: answer what it answered.
       const winner = await findReplay(deps.sql.db, w.projectId, w.idempotencyKey, w.cutoff);
       if (winner) return { response: winner, replayed: true, projectId: w.projectId, bytes: 0 };
       throw new AppError('idempotency_conflict');
+    }
+    if (isUnstorableValue(err)) {
+      throw new AppError('unstorable_value', 'the batch holds a value the database refuses; it is not stored', {
+        cause: err,
+      });
     }
     throw storeDown('database', err, deps);
   }

@@ -21,7 +21,8 @@ export class BatchNormalizer {
   constructor(
     private readonly receivedAt: number,
     private readonly maxRecordBytes: number,
-    private readonly onRecord: (record: LogRecord) => void,
+    /** Stores a record; answers a reason to report for it (a figure left out), if any. */
+    private readonly onRecord: (record: LogRecord) => string | undefined,
   ) {}
 
   /** Normalizes one line of NDJSON or text. */
@@ -39,7 +40,10 @@ export class BatchNormalizer {
     if (result.ok) {
       this.accepted++;
       if (result.truncated) this.truncated++;
-      this.onRecord(result.record);
+      const note = this.onRecord(result.record);
+      // The record is kept; the note names what of it was left out, under its index like a rejection.
+      if (note !== undefined && this.errors.length < LIMITS.maxReportedErrors)
+        this.errors.push({ index, message: note });
     } else {
       this.rejected++;
       if (this.errors.length < LIMITS.maxReportedErrors) this.errors.push({ index, message: result.reason });
