@@ -28,11 +28,13 @@ export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789abcdef0123456789';
 /** Builds the app on a fresh SQLite or PostgreSQL store and a temp-dir bucket, listening on 127.0.0.1:0. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const sql = await openTestSql(options.dialect ?? 'sqlite');
-  // Route suites sign up dozens of accounts from 127.0.0.1; the sign-up limit has its own test.
+  // Route suites sign up dozens of accounts from 127.0.0.1 and page logs hundreds of times a
+  // minute with one key; the sign-up and logs-read limits have their own tests.
   const config = loadConfig({
     CLOUDSAGE_DATA_DIR: sql.dataDir,
     LOG_LEVEL: 'silent',
     CLOUDSAGE_REGISTER_RATE_PER_HOUR: '0',
+    CLOUDSAGE_SEARCH_RATE_PER_MIN: '0',
     ...options.env,
   });
   const bucket = new DirBucket(`${sql.dataDir}/bucket`);

@@ -7,6 +7,7 @@ import { countSkippedInput } from '../../instrumentation/metrics.js';
 import { authorizedProject } from '../../plugins/route-access.js';
 import { decodeCursor } from '../../services/logs/logs-cursor.js';
 import { queryLogs } from '../../services/logs/logs-query.js';
+import { checkSearchRate } from '../../services/logs/search-rate-limit.js';
 
 /** Records a page answers when `limit` is not given, and the most it may ask for. */
 export const DEFAULT_LOGS_LIMIT = 100;
@@ -30,13 +31,24 @@ const LogsQuery = z.object({
   cursor: z.string().min(1).max(400).optional().describe('nextCursor of the previous page'),
 });
 
-/** `GET /api/projects/:id/logs?from&to&level&q&limit&cursor`: newest first, paged (user or read key). */
+/**
+ * `GET /api/projects/:id/logs?from&to&level&q&limit&cursor`: newest first, paged (user or read
+ * key). Each page scans within a time and byte budget (then answers what it found with
+ * `partial` and a cursor to go on), and each caller may read so many pages a minute.
+ */
 export default async function logsRoutes(app: FastifyInstance): Promise<void> {
   const countSkipped = countSkippedInput(app.metrics, 'logs');
   const config: FastifyContextConfig = {
     auth: ['user', 'key:read'],
-    openapi: { summary: 'Logs, newest first, paged by cursor', tag: 'read', query: LogsQuery, response: LogsPage },
+    openapi: {
+      summary: 'Logs, newest first, paged by cursor',
+      tag: 'read',
+      query: LogsQuery,
+      response: LogsPage,
+      errors: [400, 429],
+    },
   };
+  const { search } = app.config;
   app.get<{ Params: { id: string } }>('/api/projects/:id/logs', { config }, async (request) => {
     const project = await authorizedProject(request, request.params.id);
     const params = parseQuery(LogsQuery, request.query);
@@ -47,10 +59,38 @@ export default async function logsRoutes(app: FastifyInstance): Promise<void> {
     if (params.cursor !== undefined && !cursor) {
       throw new AppError('invalid_query', 'cursor: not a cursor this API gave out', { details: { field: 'cursor' } });
     }
-    const query = { from: params.from, to: params.to, level: params.level, q: params.q, limit: params.limit, cursor };
-    return queryLogs(app.sql.db, app.bucket, project.id, query, (skipped) => {
-      countSkipped(skipped);
-      request.log.warn({ projectId: project.id, ...skipped }, 'logs page left out lines or objects it cannot read');
-    });
+    // Counted once the request is valid: a 400 costs no scan.
+    const identity = request.identity;
+    const callerId = identity?.kind === 'key' ? `key:${identity.keyId}` : `user:${identity?.userId}`;
+    try {
+      await checkSearchRate(app.sql.db, callerId, search.ratePerMin, app.now());
+    } catch (err) {
+      app.metrics.logsReads.inc({ outcome: 'rate_limited' });
+      throw err;
+    }
+    const query = {
+      from: params.from,
+      to: params.to,
+      level: params.level,
+      q: params.q,
+      limit: params.limit,
+      cursor,
+      // The wall clock, not app.now: a budget of elapsed time (tests inject a clock into queryLogs).
+      budget: { maxMs: search.budgetMs, maxBytes: search.budgetBytes, now: performance.now.bind(performance) },
+    };
+    const page = await queryLogs(
+      app.sql.db,
+      app.bucket,
+      project.id,
+      query,
+      (skipped) => {
+        countSkipped(skipped);
+        request.log.warn({ projectId: project.id, ...skipped }, 'logs page left out lines or objects it cannot read');
+      },
+      (scan) => app.metrics.logsScannedBytes.inc(undefined, scan.bytes),
+    );
+    app.metrics.logsReads.inc({ outcome: page.partial ? 'partial' : 'complete' });
+    if (page.partial) app.metrics.logsReadsPartial.inc({ budget: page.partial.budget });
+    return page;
   });
 }

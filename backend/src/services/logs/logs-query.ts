@@ -17,6 +17,31 @@ export interface LogsQuery {
   cursor?: LogCursor | undefined;
   /** Batch objects a page may read before it ends early; defaults to `MAX_BATCHES_PER_PAGE`. */
   maxBatches?: number | undefined;
+  /** Wall time and uncompressed bytes a page may scan before it ends early (none when unset). */
+  budget?: ScanBudget | undefined;
+}
+
+/** What one page may spend scanning; `now` is the clock (tests inject one). */
+export interface ScanBudget {
+  maxMs: number;
+  maxBytes: number;
+  now: () => number;
+}
+
+/** The budget a page stopped at: its wall time, its bytes, or its batch objects. */
+export type StoppedBy = 'time' | 'bytes' | 'objects';
+
+/**
+ * A logs page as answered: `partial` is there when the scan stopped at a budget with fewer
+ * records than asked; `nextCursor` then goes on where it stopped (the Datadog/Axiom way).
+ */
+export type SearchPage = LogsPage & { partial?: { budget: StoppedBy } };
+
+/** What a page scanned, for metrics. */
+export interface ScanStats {
+  objects: number;
+  bytes: number;
+  stoppedBy: StoppedBy | undefined;
 }
 
 /** Batch objects read for one page at most; past it the page ends early with a cursor to go on. */
@@ -61,8 +86,11 @@ function matchesText(record: LogRecord, needle: string): boolean {
  * batch could hold, so a page costs a few objects, not the whole range. A selective filter may
  * end a page early (after `maxBatches` objects) with fewer records and a cursor to go on; every
  * such cursor is strictly older than the one given, so paging always ends. Batches that overlap
- * the cursor's time are all read, whatever the budget. Torn or foreign lines, and objects that
- * cannot be read at all, are left out (a missing object likewise) and told to `onSkipped`.
+ * the cursor's time are all read, whatever the budget. The same holds for `budget`: a search that
+ * matches nothing over 45 MB took 53 s and slowed /healthz 40x (issue #22), so past its time or
+ * bytes the page ends with what it found, a cursor and `partial`. Torn or foreign lines, and
+ * objects that cannot be read at all, are left out (a missing object likewise) and told to
+ * `onSkipped`; what was scanned is told to `onScanned`.
  */
 export async function queryLogs(
   db: Kysely<Database>,
@@ -70,19 +98,31 @@ export async function queryLogs(
   projectId: string,
   query: LogsQuery,
   onSkipped?: ReportSkipped,
-): Promise<LogsPage> {
+  onScanned?: (stats: ScanStats) => void,
+): Promise<SearchPage> {
   const matches = matcher(query);
+  const budget = query.budget;
+  const started = budget?.now();
+  let bytes = 0;
+  let stoppedBy: StoppedBy | undefined;
   const upper = Math.min(query.to ?? Number.POSITIVE_INFINITY, query.cursor?.time ?? Number.POSITIVE_INFINITY);
   let kept: Candidate[] = [];
   let scanned = 0;
   let after: { maxTime: number; id: string } | undefined;
   let stoppedAt: LogCursor | undefined;
   const skipped = new SkippedTally();
+  const overBudget = (objects: number, scannedBytes: number): StoppedBy | undefined => {
+    if (objects >= (query.maxBatches ?? MAX_BATCHES_PER_PAGE)) return 'objects';
+    if (!budget || objects === 0) return undefined;
+    if (scannedBytes >= budget.maxBytes) return 'bytes';
+    if (budget.now() - (started ?? 0) >= budget.maxMs) return 'time';
+    return undefined;
+  };
 
   scan: while (true) {
     let rows = db
       .selectFrom('ingest_batches')
-      .select(['id', 'object_key', 'min_time', 'max_time'])
+      .select(['id', 'object_key', 'min_time', 'max_time', 'bytes'])
       .where('project_id', '=', projectId);
     if (Number.isFinite(upper)) rows = rows.where('min_time', '<=', upper);
     if (query.from !== undefined) rows = rows.where('max_time', '>=', query.from);
@@ -101,11 +141,13 @@ export async function queryLogs(
       // (services shipping at once) may hold the next records, and stopping among them would hand
       // the same cursor back and page forever.
       const progress = !query.cursor || compareNewestFirst(query.cursor, ceiling) < 0;
-      if (scanned >= (query.maxBatches ?? MAX_BATCHES_PER_PAGE) && progress) {
+      stoppedBy = progress ? overBudget(scanned, bytes) : undefined;
+      if (stoppedBy) {
         stoppedAt = ceiling;
         break scan;
       }
       scanned += 1;
+      bytes += Number(batch.bytes);
       for (const { index, record } of skipped.recordsOf(await readBatchObject(bucket, batch.object_key))) {
         const time = Date.parse(record.time);
         if (!Number.isFinite(time) || !matches(record, time)) continue;
@@ -121,14 +163,18 @@ export async function queryLogs(
     if (last) after = { maxTime: last.max_time, id: last.id };
   }
   skipped.report(onSkipped);
+  onScanned?.({ objects: scanned, bytes, stoppedBy });
 
   if (stoppedAt) {
     // Records older than the unread batches' ceiling may not be the newest left: keep them for later.
     const stop = stoppedAt;
     const safe = kept.filter((c) => compareNewestFirst(c.key, stop) < 0).slice(0, query.limit);
     const lastShown = safe[safe.length - 1];
-    const next = safe.length === query.limit && lastShown ? lastShown.key : stop;
-    return { logs: safe.map((c) => c.record), nextCursor: encodeCursor(next) };
+    const full = safe.length === query.limit && lastShown;
+    const next = full ? lastShown.key : stop;
+    const page: SearchPage = { logs: safe.map((c) => c.record), nextCursor: encodeCursor(next) };
+    if (!full && stoppedBy) page.partial = { budget: stoppedBy };
+    return page;
   }
   const page = kept.slice(0, query.limit);
   const lastShown = page[page.length - 1];
