@@ -52,6 +52,7 @@ export const ROUTE_KINDS: Record<string, RouteKind> = {
   'GET /api/projects/:id/keys': 'manage',
   'POST /api/projects/:id/keys': 'manage',
   'DELETE /api/projects/:id/keys/:keyId': 'manage',
+  'POST /api/projects/:id/webhook-secret': 'manage',
   'GET /api/projects/:id/logs': 'read',
   'GET /api/projects/:id/events': 'events',
   'GET /api/risk-history/:projectId': 'read',

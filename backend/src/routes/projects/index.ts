@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { acceptJsonOnly } from '../../http/json-body.js';
 import { parseBody } from '../../http/validation.js';
 import { authorizedProject, requireAccess, requireUser } from '../../plugins/route-access.js';
+import { dropWebhookSecret, hasWebhookSecret, rotateWebhookSecret } from '../../services/alerts/webhook-secret.js';
 import { refuseWebhookTarget } from '../../services/alerts/webhook-target.js';
 import { ScoringState } from '../../services/dispatch/parked-windows.js';
 import {
@@ -15,6 +16,11 @@ import {
 } from '../../services/projects/projects.js';
 
 type IdParams = { Params: { id: string } };
+
+/** `PUT` answers the project, with `webhookSecret` the one time an alert's secret is generated. */
+const ProjectWithSecret = Project.extend({
+  webhookSecret: z.string().optional().describe('whsec_...: verifies x-cloudsage-signature; shown once'),
+});
 
 /** Project CRUD: `GET, POST /api/projects`, `GET, PUT, DELETE /api/projects/:id`. */
 export default async function projectRoutes(app: FastifyInstance): Promise<void> {
@@ -57,17 +63,38 @@ export default async function projectRoutes(app: FastifyInstance): Promise<void>
   const update: FastifyContextConfig = {
     auth: ['user'],
     openapi: {
-      summary: 'Rename a project or set its alert webhook',
+      summary: 'Rename a project or set its alert webhook; the first alert set answers its signing secret, once',
       tag: 'projects',
       body: UpdateProjectRequest,
-      response: Project,
+      response: ProjectWithSecret,
     },
   };
   app.put<IdParams>('/api/projects/:id', { config: update }, async (request) => {
     const row = await authorizedProject(request, request.params.id);
     const change = parseBody(UpdateProjectRequest, request.body);
     if (change.alert) await refuseWebhookTarget(change.alert.url, app.config.allowPrivateWebhooks);
-    return updateProject(app.sql.db, row, change, app.now());
+    const project = await updateProject(app.sql.db, row, change, app.now());
+    if (change.alert === null) await dropWebhookSecret(app.sql.db, row.id);
+    // Shown once, like an API key: when the alert gets its first stored secret (docs/deploy.md, "Alert webhooks").
+    if (change.alert && !(await hasWebhookSecret(app.sql.db, row.id))) {
+      return { ...project, webhookSecret: await rotateWebhookSecret(app.sql.db, row.id, app.now()) };
+    }
+    return project;
+  });
+
+  const rotate: FastifyContextConfig = {
+    auth: ['user'],
+    openapi: {
+      summary: 'Replace the webhook signing secret; answers the new one, once',
+      tag: 'projects',
+      response: z.object({ webhookSecret: z.string() }),
+    },
+  };
+  app.post<IdParams>('/api/projects/:id/webhook-secret', { config: rotate }, async (request) => {
+    const row = await authorizedProject(request, request.params.id);
+    const webhookSecret = await rotateWebhookSecret(app.sql.db, row.id, app.now());
+    request.log.info({ projectId: row.id }, 'webhook secret rotated');
+    return { webhookSecret };
   });
 
   const remove: FastifyContextConfig = {

@@ -4,8 +4,9 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/sql/database.js';
 import { ALERT_INTERVAL_MS, takeAlertSlot, takeForecastAlertDay } from './alert-throttle.js';
-import { alertSecret, SIGNATURE_HEADER, signPayload } from './signature.js';
+import { SIGNATURE_HEADER, signPayload } from './signature.js';
 import { postPinned, type WebhookPost } from './webhook-post.js';
+import { webhookSecretFor } from './webhook-secret.js';
 import { checkWebhookTarget, type ResolveHost, systemResolve, type WebhookTarget } from './webhook-target.js';
 
 /** Settings of the alerter; retry timing is a setting so tests run fast. */
@@ -143,7 +144,7 @@ export class Alerter {
   }
 
   async #deliver(project: { id: string }, target: WebhookTarget, body: string): Promise<boolean> {
-    const secret = alertSecret(this.#o.serverSecret, project.id);
+    const secret = await webhookSecretFor(this.#o.db, this.#o.serverSecret, project.id);
     for (let attempt = 1; attempt <= this.#o.attempts; attempt++) {
       const signature = signPayload(secret, body, Math.floor(this.#o.now() / 1000));
       try {

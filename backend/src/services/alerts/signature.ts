@@ -4,8 +4,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export const SIGNATURE_HEADER = 'x-cloudsage-signature';
 
 /**
- * Each project's webhook secret, derived from the server secret so nothing extra is stored; the
- * owner sees it in the project's `alert.secret`. HMAC is one-way, so it reveals nothing else.
+ * The webhook secret of a project whose alert predates stored secrets (webhook-secret.ts), derived
+ * from the server secret. HMAC is one-way, so it reveals nothing of the server secret.
  */
 export function alertSecret(serverSecret: string, projectId: string): string {
   return `whsec_${createHmac('sha256', serverSecret).update(`alert:${projectId}`).digest('base64url')}`;
