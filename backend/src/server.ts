@@ -10,13 +10,14 @@ import { Alerter } from './services/alerts/alerter.js';
 import { Dispatcher } from './services/dispatch/dispatcher.js';
 import type { EventBus } from './services/events/event-bus.js';
 import { pgBus } from './services/events/pg-bus.js';
+import { RetentionJob } from './services/retention/retention-job.js';
 import type { Bucket } from './store/bucket/bucket.js';
 import { openBucket } from './store/bucket/open-bucket.js';
 import { openSql, type SqlStore } from './store/sql/open-sql.js';
 
 /*
  * The backend's entry point (STYLE: `src/app.ts` builds, `src/server.ts` listens). It only wires:
- * configuration, stores, the app, the scoring dispatcher and the alerter, and a shutdown that
+ * configuration, stores, the app, the scoring dispatcher, the alerter and the retention job, and a shutdown that
  * runs once on SIGTERM/SIGINT.
  */
 
@@ -90,6 +91,20 @@ async function main(): Promise<void> {
     },
     onSkipped: countSkippedInput(app.metrics, 'scoring'),
   });
+  const retention = new RetentionJob({
+    db: sql.db,
+    bucket,
+    log: app.log,
+    days: config.retention.days,
+    intervalMs: config.retention.intervalMs,
+    maxBatchesPerRun: config.retention.batchesPerRun,
+    onSwept: (r) => {
+      app.metrics.retentionRemoved.inc({ kind: 'batches' }, r.batches);
+      app.metrics.retentionRemoved.inc({ kind: 'objects' }, r.objects);
+      app.metrics.retentionRemoved.inc({ kind: 'minute_metrics' }, r.minuteMetrics);
+      app.metrics.retentionRemoved.inc({ kind: 'risk_history' }, r.riskHistory);
+    },
+  });
 
   let closing: Promise<void> | undefined;
   const shutdown = (signal: string): Promise<void> => {
@@ -97,6 +112,7 @@ async function main(): Promise<void> {
     closing ??= (async () => {
       app.log.info({ signal }, 'shutting down');
       await dispatcher.stop();
+      await retention.stop();
       await app.close();
       await bucket.close();
       await sql.close();
@@ -112,6 +128,7 @@ async function main(): Promise<void> {
 
   await app.listen({ port: config.port, host: config.host });
   dispatcher.start();
+  retention.start();
 }
 
 main().catch((err) => {
