@@ -57,12 +57,17 @@ async function userFromToken(
 ): Promise<UserIdentity | undefined> {
   const claims = verifyToken(secret, token, app.now());
   if (!claims) return undefined;
-  const revoked = await app.sql.db
-    .selectFrom('revoked_tokens')
-    .select('jti')
-    .where('jti', '=', claims.jti)
+  // One query: the token is not revoked AND its account still exists. A deleted account's token
+  // must not authenticate anything (routes that trust `userId` would act for no one, or 500).
+  const live = await app.sql.db
+    .selectFrom('users')
+    .select('users.id')
+    .where('users.id', '=', claims.sub)
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('revoked_tokens').select('jti').where('jti', '=', claims.jti))),
+    )
     .executeTakeFirst();
-  if (revoked) return undefined;
+  if (!live) return undefined;
   return {
     kind: 'user',
     userId: claims.sub,
