@@ -49,7 +49,8 @@ export async function peekRateLimit(
  * Adds one hit to each key in the current window and answers their new states, in the keys'
  * order. One upsert statement for all of them, so replicas counting the same keys at once never
  * lose a hit and the keys move together; a row from an older window restarts at 1. The keys
- * must differ (PostgreSQL refuses to update one row twice in a statement).
+ * must differ (PostgreSQL refuses to update one row twice in a statement). `by` counts a hit as
+ * several (a quota of records rather than requests).
  *
  * @example
  * const [project, caller] = await hitRateLimits(db, ['ingest:project:p1', 'ingest:caller:key:k1'], rule, now);
@@ -59,18 +60,19 @@ export async function hitRateLimits(
   keys: readonly string[],
   rule: RateLimit,
   now: number,
+  by = 1,
 ): Promise<RateLimitState[]> {
   const start = windowStart(now, rule.windowMs);
   const rows = await db
     .insertInto('rate_limits')
-    .values(keys.map((key) => ({ key, window_start: start, count: 1 })))
+    .values(keys.map((key) => ({ key, window_start: start, count: by })))
     .onConflict((oc) =>
       oc.column('key').doUpdateSet((eb) => ({
         count: eb
           .case()
           .when('rate_limits.window_start', '=', start)
-          .then(eb('rate_limits.count', '+', 1))
-          .else(1)
+          .then(eb('rate_limits.count', '+', by))
+          .else(by)
           .end(),
         window_start: start,
       })),
