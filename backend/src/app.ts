@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import fastifyCors from '@fastify/cors';
 import Fastify, {
   type FastifyInstance,
   type FastifyReply,
@@ -134,6 +135,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(errorHandler);
   await app.register(httpMetrics);
+  // Before auth: a preflight carries no credentials and is answered in cors's onRequest hook, and
+  // its catch-all OPTIONS route predates auth's "every route declares config.auth" check.
+  if (config.corsOrigins.length > 0) {
+    await app.register(fastifyCors, {
+      origin: config.corsOrigins,
+      // Bearer tokens and API keys, not cookies: the session cookie stays same-site (SameSite=Lax).
+      credentials: false,
+      exposedHeaders: ['retry-after', 'x-request-id'],
+      maxAge: 600,
+    });
+  }
   await app.register(authPlugin, { jwtSecret: deps.jwtSecret });
   await app.register(registerRoutes, deps);
   return app;
