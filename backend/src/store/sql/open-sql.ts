@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
@@ -28,13 +28,18 @@ export interface SqlOptions {
 pg.types.setTypeParser(20, (v: string) => Number(v));
 
 function openSqlite(dataDir: string): SqlStore {
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = join(dataDir, 'cloudsage.db');
+  // The database holds password hashes and key hashes: owner-only. SQLite creates -wal and -shm
+  // with the database file's permissions, so creating (or fixing) this one covers all three.
+  closeSync(openSync(file, 'a', 0o600));
+  chmodSync(file, 0o600);
   const database = new SQLite(file);
-  // WAL lets readers run beside the single writer; NORMAL sync is durable across process crashes
-  // (only a power loss can drop the last transactions), which is what "killed right after" needs.
+  // WAL lets readers run beside the single writer. FULL syncs the WAL at every commit, so a 202
+  // means on disk, also across a power loss (docs/architecture.md, "Ingest path"); NORMAL would
+  // only survive a process crash. Group commit (up to 64 batches a transaction) keeps the cost down.
   database.pragma('journal_mode = WAL');
-  database.pragma('synchronous = NORMAL');
+  database.pragma('synchronous = FULL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(database) }) });
