@@ -62,6 +62,8 @@ const backend = startProcess('backend/dist/server.js', {
   WORKER_API_KEY: workerKey,
   CLOUDSAGE_SCORE_WINDOW_MS: '5000',
   CLOUDSAGE_INGEST_RATE_PER_MIN: '0',
+  // The read loop pages logs about 4 times a second, past the 120-a-minute default per caller.
+  CLOUDSAGE_SEARCH_RATE_PER_MIN: '0',
 });
 let stopping = false;
 const stopAll = () => {
