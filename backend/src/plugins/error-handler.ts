@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError, type ERROR_CODES } from '../errors.js';
@@ -41,6 +42,12 @@ function isStoreDown(err: unknown): boolean {
   );
 }
 
+/** Node's error for a request whose socket closed before its body ended (`abortIncoming`). */
+function clientAborted(err: unknown, raw: IncomingMessage): boolean {
+  const e = err as { code?: unknown; message?: unknown };
+  return raw.readableAborted || (e.code === 'ECONNRESET' && e.message === 'aborted');
+}
+
 /**
  * Answers every error as `{ error: { code, message, details? } }` with the right status, and
  * never leaks internals: unknown errors are logged with their stack and answered as a bare 500.
@@ -51,6 +58,11 @@ async function errorHandler(app: FastifyInstance): Promise<void> {
     if (err instanceof AppError) appError = err;
     else if (err.code && FASTIFY_CODES[err.code]) {
       appError = new AppError(FASTIFY_CODES[err.code] as keyof typeof ERROR_CODES, err.message);
+    } else if (clientAborted(err, request.raw)) {
+      // The client went away mid-body: nothing an operator must act on, and no stack to read.
+      // Checked before isStoreDown, which would take its ECONNRESET for a lost database.
+      request.log.info({ code: err.code }, 'client aborted the request');
+      appError = new AppError('invalid_body', 'the client closed the connection before the body ended');
     } else if (isStoreDown(err)) {
       request.log.error({ err }, 'store unavailable');
       appError = new AppError('store_unavailable', undefined, { retryAfter: 5 });
