@@ -29,6 +29,10 @@ export const ERROR_CODES = {
   },
   internal: { status: 500, message: 'Internal error.' },
   store_unavailable: { status: 503, message: 'A store is unavailable; retry after the given time.' },
+  search_budget_exceeded: {
+    status: 503,
+    message: 'This logs page cannot be answered within the scan budget: its batches overlap too much.',
+  },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

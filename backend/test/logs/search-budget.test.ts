@@ -164,3 +164,50 @@ describe('logs search rate limit', () => {
     expect((await call(t.url, 'GET', path, { auth: { key: a } })).status).toBe(200);
   });
 });
+
+describe('logs search over batches that all overlap', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      env: { CLOUDSAGE_INGEST_WORKERS: '0', CLOUDSAGE_SEARCH_BUDGET_BYTES: '200', CLOUDSAGE_INGEST_RATE_PER_MIN: '0' },
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('refuses with 503 search_budget_exceeded once forced re-reads pass twice the budget, not scanning on', async () => {
+    const owner = await signUp(t.url);
+    const projectId = await newProject(t.url, owner);
+    const { key } = await newKey(t.url, owner, projectId, ['ingest', 'read']);
+    // Every batch spans the same hour, so every page must re-read the batches before its cursor.
+    for (let b = 0; b < 12; b++) {
+      const lines = [T0, T0 + 3_600_000].map((at) =>
+        JSON.stringify({ time: new Date(at).toISOString(), level: 'info', msg: `batch ${b} ${'y'.repeat(60)}` }),
+      );
+      const r = await call(t.url, 'POST', '/api/ingest', {
+        auth: { key },
+        raw: `${lines.join('\n')}\n`,
+        contentType: 'application/x-ndjson',
+      });
+      expect(r.status).toBe(202);
+    }
+    const path = `/api/projects/${projectId}/logs?q=nothing`;
+    let cursor = '';
+    const statuses: number[] = [];
+    for (let page = 0; page < 12; page++) {
+      const r = await call(t.url, 'GET', `${path}${cursor}`, { auth: { key } });
+      statuses.push(r.status);
+      if (r.status !== 200) {
+        expectError(r, 503, 'search_budget_exceeded');
+        expect(r.body.error.details.scannedBytes).toBeLessThan(200 * 2 + 200);
+        break;
+      }
+      expect(r.body.partial).toEqual({ budget: 'bytes' });
+      cursor = `&cursor=${r.body.nextCursor}`;
+    }
+    expect(statuses.at(-1)).toBe(503);
+    expect(statuses.length).toBeGreaterThan(1);
+  });
+});

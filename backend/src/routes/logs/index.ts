@@ -45,7 +45,7 @@ export default async function logsRoutes(app: FastifyInstance): Promise<void> {
       tag: 'read',
       query: LogsQuery,
       response: LogsPage,
-      errors: [400, 429],
+      errors: [400, 429, 503],
     },
   };
   const { search } = app.config;

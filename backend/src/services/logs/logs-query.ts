@@ -1,5 +1,6 @@
 import { LEVEL_RANK, type Level, type LogRecord, type LogsPage } from '@cloudsage/schema';
 import type { Kysely } from 'kysely';
+import { AppError } from '../../errors.js';
 import type { Bucket } from '../../store/bucket/bucket.js';
 import type { Database } from '../../store/sql/database.js';
 import { type ReportSkipped, readBatchObject, SkippedTally } from './batch-reader.js';
@@ -43,6 +44,12 @@ export interface ScanStats {
   bytes: number;
   stoppedBy: StoppedBy | undefined;
 }
+
+/**
+ * How far past its budget a page may go reading batches it cannot stop among (those overlapping the
+ * cursor); past this it fails with 503 `search_budget_exceeded` rather than scan without bound.
+ */
+export const FORCED_SCAN_FACTOR = 2;
 
 /** Batch objects read for one page at most; past it the page ends early with a cursor to go on. */
 export const MAX_BATCHES_PER_PAGE = 200;
@@ -118,6 +125,17 @@ export async function queryLogs(
     if (budget.now() - (started ?? 0) >= budget.maxMs) return 'time';
     return undefined;
   };
+  // Batches that all overlap one another (written so on purpose) would make every page re-read
+  // those before it: a budgeted page refuses once that reaches FORCED_SCAN_FACTOR times its budget.
+  const refuseForcedScan = () => {
+    if (!budget) return;
+    const overBytes = bytes >= budget.maxBytes * FORCED_SCAN_FACTOR;
+    if (!overBytes && budget.now() - (started ?? 0) < budget.maxMs * FORCED_SCAN_FACTOR) return;
+    throw new AppError('search_budget_exceeded', undefined, {
+      details: { scannedObjects: scanned, scannedBytes: bytes },
+      retryAfter: 60,
+    });
+  };
 
   scan: while (true) {
     let rows = db
@@ -142,6 +160,7 @@ export async function queryLogs(
       // the same cursor back and page forever.
       const progress = !query.cursor || compareNewestFirst(query.cursor, ceiling) < 0;
       stoppedBy = progress ? overBudget(scanned, bytes) : undefined;
+      if (!progress) refuseForcedScan();
       if (stoppedBy) {
         stoppedAt = ceiling;
         break scan;
