@@ -45,9 +45,13 @@ const EnvSchema = z.object({
   CLOUDSAGE_ALLOW_PRIVATE_WEBHOOKS: bool,
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   CLOUDSAGE_MAX_BODY_BYTES: int(5 * 1024 * 1024),
-  CLOUDSAGE_MAX_INFLATED_BYTES: int(50 * 1024 * 1024),
+  CLOUDSAGE_MAX_INFLATED_BYTES: int(64 * 1024 * 1024),
   CLOUDSAGE_MAX_BATCH_RECORDS: int(10_000),
   CLOUDSAGE_MAX_RECORD_BYTES: int(256 * 1024),
+  /** Repeated elements (JSON array items, protobuf repeated entries) a request may hold, counted while decoding. */
+  CLOUDSAGE_MAX_ELEMENTS: int(100_000),
+  /** Nesting depth (JSON arrays/objects, protobuf messages) a request may reach, checked while decoding. */
+  CLOUDSAGE_MAX_DEPTH: int(32),
   /** Ingest requests a minute per project; 0 turns the limit off. */
   CLOUDSAGE_INGEST_RATE_PER_MIN: z.coerce.number().int().min(0).default(6000),
   /** Account sign-ups an hour per client address; 0 turns the limit off. */
@@ -110,6 +114,10 @@ export interface Config {
     maxInflatedBytes: number;
     maxBatchRecords: number;
     maxRecordBytes: number;
+    /** Repeated elements of any kind a request may hold (counted while decoding, before allocating). */
+    maxElements: number;
+    /** Nesting depth a request may reach (checked while decoding). */
+    maxDepth: number;
     ingestRatePerMin: number;
     /** Sign-ups an hour per client address (0 = no limit). */
     registerRatePerHour: number;
@@ -179,6 +187,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxInflatedBytes: e.CLOUDSAGE_MAX_INFLATED_BYTES,
       maxBatchRecords: e.CLOUDSAGE_MAX_BATCH_RECORDS,
       maxRecordBytes: e.CLOUDSAGE_MAX_RECORD_BYTES,
+      maxElements: e.CLOUDSAGE_MAX_ELEMENTS,
+      maxDepth: e.CLOUDSAGE_MAX_DEPTH,
       ingestRatePerMin: e.CLOUDSAGE_INGEST_RATE_PER_MIN,
       registerRatePerHour: e.CLOUDSAGE_REGISTER_RATE_PER_HOUR,
     },

@@ -1,7 +1,10 @@
 import { AppError } from '../../errors.js';
 
-/** How an ingest body is laid out: one record a line, one JSON document, or plain-text lines. */
-export type BodyForm = 'ndjson' | 'json' | 'text';
+/**
+ * How an ingest body is laid out: one record a line, one JSON document, plain-text lines, or an
+ * OTLP ExportLogsServiceRequest (`POST /v1/logs`) in protobuf or JSON.
+ */
+export type BodyForm = 'ndjson' | 'json' | 'text' | 'otlp-protobuf' | 'otlp-json';
 
 /** The two encodings ingest reads; anything else answers 415. */
 export type BodyEncoding = 'gzip' | 'identity';

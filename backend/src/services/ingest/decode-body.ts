@@ -2,7 +2,10 @@ import type { Readable } from 'node:stream';
 import { IngestEnvelope } from '@cloudsage/schema';
 import { AppError } from '../../errors.js';
 import type { BodyEncoding, BodyForm } from './body-form.js';
+import { JsonBounds } from './json-bounds.js';
 import { LineSplitter } from './line-splitter.js';
+import { decodeLogsRequest, logsRequestBounds } from './otlp/otlp-proto.js';
+import { flattenLogsRequest } from './otlp/otlp-records.js';
 import { type BodyBytes, type BodyLimits, readBody } from './read-body.js';
 
 /**
@@ -17,6 +20,30 @@ export type DecodedBody =
 export interface DecodeLimits extends BodyLimits {
   maxBatchRecords: number;
   maxRecordBytes: number;
+  /** Repeated elements a document may hold (config.ts: CLOUDSAGE_MAX_ELEMENTS). */
+  maxElements?: number;
+  /** Nesting a document may reach (config.ts: CLOUDSAGE_MAX_DEPTH). */
+  maxDepth?: number;
+}
+
+// The config defaults, for callers that build their own limits.
+const DEFAULT_MAX_ELEMENTS = 100_000;
+const DEFAULT_MAX_DEPTH = 32;
+
+/** A streaming bound on the document's shape, fed every inflated chunk before anything is parsed. */
+function boundsFor(form: BodyForm, limits: DecodeLimits): { push(chunk: Uint8Array): void; end?(): void } {
+  const maxElements = limits.maxElements ?? DEFAULT_MAX_ELEMENTS;
+  const maxDepth = limits.maxDepth ?? DEFAULT_MAX_DEPTH;
+  if (form === 'otlp-protobuf') return logsRequestBounds({ maxElements, maxDepth, maxRecords: limits.maxBatchRecords });
+  return new JsonBounds({ maxElements, maxDepth });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (err) {
+    throw new AppError('invalid_body', `the body is not valid JSON: ${(err as Error).message}`);
+  }
 }
 
 // A line longer than this is cut while streaming; the normalizer stores what fits anyway, so only
@@ -26,12 +53,7 @@ function maxLineBytes(limits: DecodeLimits): number {
 }
 
 function parseJsonDocument(text: string, limits: DecodeLimits): { values: unknown[]; projectId: string | undefined } {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch (err) {
-    throw new AppError('invalid_body', `the body is not valid JSON: ${(err as Error).message}`);
-  }
+  const doc = parseJson(text);
   let values: unknown[];
   let projectId: string | undefined;
   if (Array.isArray(doc)) values = doc;
@@ -60,8 +82,9 @@ function parseJsonDocument(text: string, limits: DecodeLimits): { values: unknow
 /**
  * Reads and decodes an ingest body in one pass with every limit checked while streaming. Lines
  * are split as bytes arrive, and handed to `onLine` as each completes (so a caller can normalize
- * a line while its bytes are fresh, keeping no array of lines or records); a JSON document is
- * necessarily parsed whole, within the inflated limit.
+ * a line while its bytes are fresh, keeping no array of lines or records); a JSON or OTLP
+ * document is parsed whole, but only after its every chunk passed a streaming bound on its
+ * elements and depth (`JsonBounds`, `ProtoBounds`), so no parser ever meets a bomb.
  *
  * @example
  * const decoded = await decodeBody(request.raw, 'ndjson', 'gzip', config.limits, (line) => normalizer.line(line));
@@ -74,14 +97,40 @@ export async function decodeBody(
   onLine: (line: string) => void,
   onRaw?: (rawBytes: number) => void,
 ): Promise<DecodedBody> {
-  if (form === 'json') {
+  if (form === 'json' || form === 'otlp-json' || form === 'otlp-protobuf') {
     const chunks: Buffer[] = [];
-    const bytes = await readBody(body, encoding, limits, (chunk) => chunks.push(chunk), onRaw);
-    const text = Buffer.concat(chunks, bytes.inflated).toString('utf8');
+    const bounds = boundsFor(form, limits);
+    const onChunk = (chunk: Buffer) => {
+      bounds.push(chunk);
+      chunks.push(chunk);
+    };
+    const bytes = await readBody(body, encoding, limits, onChunk, onRaw);
+    bounds.end?.();
+    const whole = Buffer.concat(chunks, bytes.inflated);
+    chunks.length = 0;
+    if (form === 'otlp-protobuf') {
+      const values = flattenLogsRequest(decodeLogsRequest(whole), 'base64', limits.maxBatchRecords);
+      return { kind: 'values', values, projectId: undefined, bytes };
+    }
+    const text = whole.toString('utf8');
+    if (form === 'otlp-json') {
+      const values = flattenLogsRequest(parseJson(text), 'hex', limits.maxBatchRecords);
+      return { kind: 'values', values, projectId: undefined, bytes };
+    }
     if (text.trim() === '') throw new AppError('invalid_body', 'the body is empty');
     return { kind: 'values', ...parseJsonDocument(text, limits), bytes };
   }
-  const splitter = new LineSplitter(limits.maxBatchRecords, maxLineBytes(limits), onLine);
+  // Each line is parsed on its own, but its items count against the request's bound too. Its depth
+  // does not refuse the request: a line is at most `maxLineBytes`, and the normalizer cuts a deep
+  // record at its own depth limit and keeps it, marked (as before these bounds).
+  const lineBounds = new JsonBounds({
+    maxElements: limits.maxElements ?? DEFAULT_MAX_ELEMENTS,
+    maxDepth: Number.POSITIVE_INFINITY,
+  });
+  const splitter = new LineSplitter(limits.maxBatchRecords, maxLineBytes(limits), (line) => {
+    lineBounds.line(line);
+    onLine(line);
+  });
   const bytes = await readBody(body, encoding, limits, (chunk) => splitter.push(chunk), onRaw);
   splitter.end();
   return { kind: 'lines', bytes };

@@ -8,7 +8,7 @@ import type { SqlStore } from '../../store/sql/open-sql.js';
 import { isUniqueViolation } from '../../store/sql/unique-violation.js';
 import { BatchWriter, batchObjectKey, newBatchId } from './batch-object.js';
 import { BatchSummary, type SummaryData } from './batch-summary.js';
-import { bodyEncodingOf, bodyFormOf } from './body-form.js';
+import { type BodyForm, bodyEncodingOf, bodyFormOf } from './body-form.js';
 import { commitBatchGrouped } from './commit-group.js';
 import { findReplay, IDEMPOTENCY_WINDOW_MS, parseIdempotencyKey } from './idempotency.js';
 import { projectHint, resolveIngestProject } from './ingest-project.js';
@@ -33,6 +33,8 @@ export interface IngestInput {
   body: Readable;
   identity: Identity | null;
   contentType: string | undefined;
+  /** The body's form when the route knows it (OTLP); else read from `contentType`. */
+  form?: BodyForm;
   contentEncoding: string | undefined;
   contentLength: string | undefined;
   projectIdQuery: string | undefined;
@@ -69,7 +71,7 @@ export async function ingestBatch(deps: IngestDeps, input: IngestInput): Promise
   const { limits } = deps.config;
   if (!input.identity) throw new AppError('unauthorized');
   const encoding = bodyEncodingOf(input.contentEncoding);
-  const form = bodyFormOf(input.contentType);
+  const form = input.form ?? bodyFormOf(input.contentType);
   const declared = input.contentLength === undefined ? Number.NaN : Number(input.contentLength);
   if (declared > limits.maxBodyBytes) {
     throw new AppError('payload_too_large', `the request body exceeds ${limits.maxBodyBytes} bytes`, {

@@ -1,5 +1,6 @@
 import protobuf from 'protobufjs/light.js';
 import { AppError } from '../../../errors.js';
+import { type ProtoBoundLimits, ProtoBounds } from './proto-bounds.js';
 
 /**
  * The OTLP logs messages (opentelemetry-proto v1: collector/logs/v1/logs_service.proto,
@@ -115,6 +116,16 @@ export function decodeLogsRequest(bytes: Uint8Array): Record<string, unknown> {
     );
   }
   return RequestType.toObject(message, { longs: String, enums: Number, bytes: String, oneofs: false });
+}
+
+/**
+ * A wire-format walker that bounds an ExportLogsServiceRequest while it streams in (see ProtoBounds).
+ *
+ * @example
+ * const bounds = logsRequestBounds({ maxElements: 100_000, maxDepth: 32, maxRecords: 10_000 });
+ */
+export function logsRequestBounds(limits: ProtoBoundLimits): ProtoBounds {
+  return new ProtoBounds(RequestType, limits);
 }
 
 /** Encodes an ExportLogsServiceResponse; `partialSuccess` only when something was rejected. */

@@ -1,12 +1,8 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { IngestResponse } from '@cloudsage/schema';
 import { AppError } from '../../../errors.js';
 import type { Identity } from '../../../identity.js';
-import { bodyEncodingOf } from '../body-form.js';
 import { type IngestDeps, type IngestOutcome, ingestBatch } from '../ingest-batch.js';
-import { readBody } from '../read-body.js';
-import { decodeLogsRequest } from './otlp-proto.js';
-import { flattenLogsRequest } from './otlp-records.js';
 
 /** The two OTLP/HTTP encodings (OTLP spec, "OTLP/HTTP Request"). */
 export type OtlpEncoding = 'protobuf' | 'json';
@@ -42,32 +38,10 @@ export function otlpEncodingOf(contentType: string | undefined): OtlpEncoding {
   );
 }
 
-function parseJson(bytes: Buffer): unknown {
-  try {
-    return JSON.parse(bytes.toString('utf8'));
-  } catch (err) {
-    throw new AppError('invalid_body', `the body is not valid JSON: ${(err as Error).message}`);
-  }
-}
-
-/**
- * The flattened records as the JSON body ingest reads. JSON.parse accepts nesting deeper than
- * JSON.stringify can write back (V8 recurses on the stack there), so a value nested thousands
- * deep is refused as input here instead of failing as a 500.
- */
-function recordsJson(records: unknown[]): Buffer {
-  try {
-    return Buffer.from(JSON.stringify(records));
-  } catch (err) {
-    if (!(err instanceof RangeError)) throw err;
-    throw new AppError('invalid_body', 'the body is nested too deeply', { cause: err });
-  }
-}
-
 /**
  * Receives one OTLP/HTTP ExportLogsServiceRequest: reads the body within the ingest limits
- * (gzip inflated while streaming), decodes protobuf or JSON, flattens it into OTLP log records
- * and stores them through the same durable ingest path as `POST /api/ingest` (which normalizes
+ * (gzip inflated and every element counted while streaming), decodes protobuf or JSON on an ingest
+ * worker thread, flattens it into OTLP log records and stores them through the same durable ingest path as `POST /api/ingest` (which normalizes
  * them with @cloudsage/schema's OpenTelemetry-aware normalizer). Only ingest API keys may send.
  *
  * @example
@@ -78,43 +52,20 @@ export async function receiveOtlpLogs(deps: IngestDeps, input: OtlpInput): Promi
   if (identity?.kind !== 'key') {
     throw new AppError('unauthorized', 'send an ingest API key as "Authorization: Bearer csk_..." or x-cloudsage-key');
   }
-  const { limits } = deps.config;
-  const compression = bodyEncodingOf(input.contentEncoding);
-  const declared = input.contentLength === undefined ? Number.NaN : Number(input.contentLength);
-  if (declared > limits.maxBodyBytes) {
-    throw new AppError('payload_too_large', `the request body exceeds ${limits.maxBodyBytes} bytes`, {
-      details: { limit: limits.maxBodyBytes },
-    });
-  }
-  const chunks: Buffer[] = [];
-  const bytes = await readBody(input.body, compression, limits, (chunk) => chunks.push(chunk));
-  const raw = Buffer.concat(chunks, bytes.inflated);
-  const records =
-    input.encoding === 'protobuf'
-      ? flattenLogsRequest(decodeLogsRequest(raw), 'base64', limits.maxBatchRecords)
-      : flattenLogsRequest(parseJson(raw), 'hex', limits.maxBatchRecords);
-
-  // The wire limits were enforced on the request as sent; the re-encoded batch below is ours,
-  // so only the record limits still apply to it.
-  const unbounded = Number.MAX_SAFE_INTEGER;
-  const outcome = await ingestBatch(
-    {
-      ...deps,
-      config: { ...deps.config, limits: { ...limits, maxBodyBytes: unbounded, maxInflatedBytes: unbounded } },
-    },
-    {
-      body: Readable.from([recordsJson(records)]),
-      identity,
-      contentType: 'application/json',
-      contentEncoding: undefined,
-      contentLength: undefined,
-      projectIdQuery: input.projectIdQuery,
-      projectIdHeader: input.projectIdHeader,
-      idempotencyKey: input.idempotencyKey,
-      droppedHeader: input.droppedHeader,
-    },
-  );
-  return { ...outcome, bytes: outcome.replayed ? 0 : bytes.inflated };
+  // Decoding runs where /api/ingest's does (the ingest pool's worker threads), with every
+  // repeated entry and nesting level counted while the body streams (ProtoBounds, JsonBounds).
+  return ingestBatch(deps, {
+    body: input.body,
+    identity,
+    contentType: undefined,
+    form: input.encoding === 'protobuf' ? 'otlp-protobuf' : 'otlp-json',
+    contentEncoding: input.contentEncoding,
+    contentLength: input.contentLength,
+    projectIdQuery: input.projectIdQuery,
+    projectIdHeader: input.projectIdHeader,
+    idempotencyKey: input.idempotencyKey,
+    droppedHeader: input.droppedHeader,
+  });
 }
 
 /**
