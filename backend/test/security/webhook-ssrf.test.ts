@@ -165,6 +165,25 @@ describe('webhook delivery connects to the address that was checked', () => {
     expect(hits).toEqual([`rebind.example:${port}`]);
   });
 
+  it('tries the next checked address when the first refuses (a name with ::1 and 127.0.0.1)', async () => {
+    await project(`http://both.example:${port}/hook`);
+    const alerter = new Alerter({
+      db: t.store.db,
+      serverSecret: 'x'.repeat(40),
+      allowPrivate: true,
+      log: pino({ level: 'silent' }),
+      // The receiver listens on 127.0.0.1 only; ::1 refuses.
+      resolve: async () => [
+        { address: '::1', family: 6 },
+        { address: '127.0.0.1', family: 4 },
+      ],
+      attempts: 1,
+    });
+    hits.length = 0;
+    expect(await alerter.onScore('p1', point)).toBe(true);
+    expect(hits).toHaveLength(1);
+  });
+
   it('refuses a private target at send time and never connects', async () => {
     await project(`http://[::ffff:127.0.0.1]:${port}/hook`);
     const alerter = new Alerter({

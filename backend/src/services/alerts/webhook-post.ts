@@ -12,15 +12,16 @@ export type WebhookPost = (
 ) => Promise<number>;
 
 /**
- * The default WebhookPost: node:http(s) with a `lookup` that only ever answers the address that
- * was checked, so the socket goes where the check looked (no second DNS query to rebind). TLS
+ * The default WebhookPost: node:http(s) with a `lookup` that only ever answers the addresses that
+ * were checked, so the socket goes where the check looked (no second DNS query to rebind). TLS
  * still verifies the certificate against the host name. Redirects are not followed: a 3xx is
  * just a status, which the alerter treats as a refusal.
  */
 export const postPinned: WebhookPost = (target, body, headers, timeoutMs) =>
   new Promise((resolve, reject) => {
     const pinned: LookupFunction = (_hostname, options, callback) => {
-      if (options.all) callback(null, [{ address: target.address, family: target.family }]);
+      // Every answer was checked; offering them all lets Node try the next (Happy Eyeballs) when one refuses.
+      if (options.all) callback(null, target.addresses);
       else callback(null, target.address, target.family);
     };
     const { url } = target;

@@ -13,8 +13,10 @@ export interface WebhookTarget {
   url: URL;
   /** The host name as written (brackets stripped); TLS verifies the certificate against it. */
   host: string;
+  /** The first checked address; `addresses` holds them all (each one checked). */
   address: string;
   family: 4 | 6;
+  addresses: Array<{ address: string; family: 4 | 6 }>;
 }
 
 export type TargetCheck = { ok: true; target: WebhookTarget } | { ok: false; reason: string; unresolved?: boolean };
@@ -57,8 +59,9 @@ export async function checkWebhookTarget(
     if (bad)
       return { ok: false, reason: `webhook target ${host} is or resolves to a private address (${bad.address})` };
   }
-  const first = addresses[0] as { address: string; family: number };
-  return { ok: true, target: { url, host, address: first.address, family: first.family === 6 ? 6 : 4 } };
+  const checked = addresses.map((a) => ({ address: a.address, family: a.family === 6 ? (6 as const) : (4 as const) }));
+  const first = checked[0] as { address: string; family: 4 | 6 };
+  return { ok: true, target: { url, host, address: first.address, family: first.family, addresses: checked } };
 }
 
 /**
