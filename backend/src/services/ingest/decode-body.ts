@@ -127,10 +127,17 @@ export async function decodeBody(
     maxElements: limits.maxElements ?? DEFAULT_MAX_ELEMENTS,
     maxDepth: Number.POSITIVE_INFINITY,
   });
-  const splitter = new LineSplitter(limits.maxBatchRecords, maxLineBytes(limits), (line) => {
-    lineBounds.line(line);
-    onLine(line);
-  });
+  const splitter = new LineSplitter(
+    limits.maxBatchRecords,
+    maxLineBytes(limits),
+    (line) => {
+      lineBounds.line(line);
+      onLine(line);
+    },
+    // A quarter of the record limit a field: a cut msg then leaves the normalizer room for the
+    // fields after it, instead of taking the whole record budget and dropping them.
+    Math.max(1024, Math.floor(limits.maxRecordBytes / 4)),
+  );
   const bytes = await readBody(body, encoding, limits, (chunk) => splitter.push(chunk), onRaw);
   splitter.end();
   return { kind: 'lines', bytes };
