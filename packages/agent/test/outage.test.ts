@@ -99,7 +99,9 @@ describe('a backend outage while piping 10 records/s', () => {
     const app = tenPerSecond();
     const first = start(state, ['--flush-timeout', '500']);
     app.pipeTo(first);
-    await sleep(1000);
+    // Up and shipping (a loaded machine may take seconds to start it) before the backend goes away, so
+    // the SIGTERM below reaches an agent that handles it.
+    await eventually(() => sink!.batches.length > 0, "the first agent's first batch", 20_000);
     await sink.stop();
     await sleep(1000);
     // The restart: the app's lines go to the next agent from now on (what it wrote is read by then).
