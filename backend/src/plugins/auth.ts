@@ -1,3 +1,4 @@
+import { API_KEY_HEADER } from '@cloudsage/schema';
 import fastifyCookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -34,7 +35,7 @@ type UserIdentity = Extract<Identity, { kind: 'user' }>;
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 function presentedKey(request: FastifyRequest): string | undefined {
-  const header = request.headers['x-cloudsage-key'];
+  const header = request.headers[API_KEY_HEADER];
   if (typeof header === 'string' && header) return header;
   const query = request.query as Record<string, unknown> | undefined;
   const fromQuery = query?.key;

@@ -1,4 +1,10 @@
-import { DROPPED_HEADER, IngestEnvelope, IngestResponse } from '@cloudsage/schema';
+import {
+  DROPPED_HEADER,
+  IDEMPOTENCY_KEY_HEADER,
+  IngestEnvelope,
+  IngestResponse,
+  PROJECT_HEADER,
+} from '@cloudsage/schema';
 import type { FastifyContextConfig, FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
@@ -62,8 +68,8 @@ export async function ingestRoutes(app: FastifyInstance): Promise<void> {
           contentEncoding: header['content-encoding'],
           contentLength: header['content-length'],
           projectIdQuery: oneValue(query.projectId, 'projectId'),
-          projectIdHeader: oneValue(header['x-cloudsage-project'], 'x-cloudsage-project'),
-          idempotencyKey: header['idempotency-key'],
+          projectIdHeader: oneValue(header[PROJECT_HEADER], PROJECT_HEADER),
+          idempotencyKey: header[IDEMPOTENCY_KEY_HEADER],
           droppedHeader: oneValue(header[DROPPED_HEADER], DROPPED_HEADER),
         });
         if (!outcome.replayed) {

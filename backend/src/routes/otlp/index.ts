@@ -1,4 +1,4 @@
-import { DROPPED_HEADER } from '@cloudsage/schema';
+import { DROPPED_HEADER, IDEMPOTENCY_KEY_HEADER, PROJECT_HEADER } from '@cloudsage/schema';
 import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
@@ -114,8 +114,8 @@ export default async function otlpRoutes(app: FastifyInstance): Promise<void> {
         contentEncoding: oneHeader(header['content-encoding']),
         contentLength: oneHeader(header['content-length']),
         projectIdQuery: oneValue((request.query as Record<string, unknown>).projectId),
-        projectIdHeader: oneHeader(header['x-cloudsage-project']),
-        idempotencyKey: header['idempotency-key'],
+        projectIdHeader: oneHeader(header[PROJECT_HEADER]),
+        idempotencyKey: header[IDEMPOTENCY_KEY_HEADER],
         droppedHeader: oneHeader(header[DROPPED_HEADER] as string | string[] | undefined),
       });
       const { accepted, rejected } = outcome.response;
