@@ -11,6 +11,8 @@ export const RISK_LABELS = [
   'New Error Pattern',
   'Error Pattern Spike',
   'Crash Loop',
+  /** The project stopped sending while it usually sends (set by the backend, not the worker). */
+  'No Data',
 ] as const;
 
 /** Numeric readings behind a score, keyed by signal name (e.g. `errorRate`, `latencyP95Ms`). */
