@@ -6,6 +6,7 @@ import type { Identity } from '../../identity.js';
 import type { Bucket } from '../../store/bucket/bucket.js';
 import type { SqlStore } from '../../store/sql/open-sql.js';
 import { isUniqueViolation } from '../../store/sql/unique-violation.js';
+import type { DailyQuotaHook } from '../quota/daily-ingest-quota.js';
 import { BatchWriter, batchObjectKey, newBatchId } from './batch-object.js';
 import { BatchSummary, type SummaryData } from './batch-summary.js';
 import { type BodyForm, bodyEncodingOf, bodyFormOf } from './body-form.js';
@@ -26,6 +27,8 @@ export interface IngestDeps {
   prepare?: (body: Readable, job: PrepareJob) => Promise<PreparedBatch>;
   /** Told about failures that are answered as 503 or cleaned up in the background. */
   onStoreError?: (err: unknown, what: string) => void;
+  /** The per-project daily record quota: asked before the body is read, told what was stored. */
+  quota?: DailyQuotaHook;
 }
 
 /** One ingest request as the route hands it over: the raw body stream and the headers that matter. */
@@ -88,6 +91,7 @@ export async function ingestBatch(deps: IngestDeps, input: IngestInput): Promise
   // then costs no decoding. Only an envelope naming the project must be read first.
   const admit = async (projectId: string): Promise<IngestResponse | undefined> => {
     await resolveIngestProject(deps.sql.db, input.identity, projectId, undefined);
+    await deps.quota?.beforeIngest(projectId);
     await checkIngestRate(deps.sql.db, { projectId, callerId }, limits.ingestRatePerMin, receivedAt);
     return idempotencyKey === undefined ? undefined : findReplay(deps.sql.db, projectId, idempotencyKey, cutoff);
   };
@@ -114,7 +118,7 @@ export async function ingestBatch(deps: IngestDeps, input: IngestInput): Promise
   // No lock is taken on the key: of two concurrent twins both may write an object, but the unique
   // index on (project, key) lets one commit only, and the other answers the winner's 202 body. A
   // lock would outlive a killed process and refuse the SDK's retry of that very batch.
-  return writeBatch(deps, {
+  const outcome = await writeBatch(deps, {
     projectId,
     prepared,
     receivedAt,
@@ -123,6 +127,13 @@ export async function ingestBatch(deps: IngestDeps, input: IngestInput): Promise
     keyId: input.identity.kind === 'key' ? input.identity.keyId : null,
     droppedHeader: input.droppedHeader,
   });
+  // Counted once stored: a failure to count must not turn an acknowledged batch into an error.
+  if (!outcome.replayed && deps.quota !== undefined) {
+    await deps.quota
+      .afterIngest(projectId, outcome.response.accepted)
+      .catch((err: unknown) => deps.onStoreError?.(err, 'daily quota count'));
+  }
+  return outcome;
 }
 
 interface WriteInput {
