@@ -237,16 +237,39 @@ describe('hostile objects', () => {
     expect(rec.attributes).toEqual({ 'cloudsage.level': '{}', 'cloudsage.time': '{}' });
   });
 
-  it('does not let __proto__ or constructor keys pollute or reach attributes', () => {
+  it('drops __proto__ keys and keeps constructor and prototype as plain fields, polluting nothing', () => {
     const input = JSON.parse(
       '{"msg":"pp","__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":2}},"prototype":{"x":1},' +
         '"nested":{"__proto__":{"polluted":3},"ok":1},"attributes":{"__proto__":{"polluted":4},"a":1}}',
     );
     const rec = ok(input).record;
-    expect(rec.attributes).toEqual({ nested: { ok: 1 }, a: 1 });
+    const kept = {
+      constructor: { prototype: { polluted: 2 } },
+      prototype: { x: 1 },
+      nested: { ok: 1 },
+      a: 1,
+    };
+    expect(rec.attributes).toEqual(kept);
     expect(Object.getPrototypeOf(rec.attributes)).toBe(Object.prototype);
+    expect(Object.hasOwn(rec.attributes ?? {}, 'constructor')).toBe(true);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(JSON.parse(JSON.stringify(rec)).attributes).toEqual(kept);
     const line = normalizeLine(JSON.stringify(input).replace('"msg"', '"__proto__":{"polluted":5},"msg"'), RECEIVED);
-    expect(line.ok && line.record.attributes).toEqual({ nested: { ok: 1 }, a: 1 });
+    expect(line.ok && line.record.attributes).toEqual(kept);
+  });
+
+  it('keeps OTLP attributes named constructor and prototype, drops __proto__', () => {
+    const rec = ok({
+      timeUnixNano: '1767225600000000000',
+      body: { stringValue: 'otlp names' },
+      attributes: [
+        { key: 'constructor', value: { stringValue: 'Foo' } },
+        { key: 'prototype', value: { intValue: '1' } },
+        { key: '__proto__', value: { kvlistValue: { values: [{ key: 'polluted', value: { intValue: '6' } }] } } },
+      ],
+    }).record;
+    expect(rec.attributes).toEqual({ constructor: 'Foo', prototype: 1 });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   it('keeps user attributes named like Object.prototype members', () => {

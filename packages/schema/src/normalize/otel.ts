@@ -5,6 +5,8 @@
  * These helpers read both.
  */
 
+import { isSafeKey } from './sanitize.js';
+
 /** True when the object looks like an OpenTelemetry log record rather than a pino or winston one. */
 export function isOtelRecord(obj: Record<string, unknown>): boolean {
   return (
@@ -54,7 +56,7 @@ export function fromKeyValues(list: unknown, depth = 0): Record<string, unknown>
   for (const kv of list) {
     if (kv && typeof kv === 'object' && typeof (kv as { key?: unknown }).key === 'string') {
       const key = (kv as { key: string }).key;
-      if (key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
+      if (!isSafeKey(key)) continue;
       out[key] = fromAnyValue((kv as { value?: unknown }).value, depth);
     }
   }

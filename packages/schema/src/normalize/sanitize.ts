@@ -1,5 +1,9 @@
-/** Keys that would change an object's prototype or shadow its constructor when assigned. */
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/**
+ * The one key that assignment on a plain object does not store: `obj.__proto__ = v` swaps the
+ * object's prototype. `constructor` and `prototype` are stored as ordinary own fields (they are
+ * real field names in logs, and assigning them changes nothing shared), so only this one is dropped.
+ */
+const FORBIDDEN_KEY = '__proto__';
 
 /** Deepest nesting kept in attributes; deeper values become the string "[Depth]". */
 export const MAX_DEPTH = 10;
@@ -51,13 +55,13 @@ export function readKey(obj: Record<string, unknown>, key: string): unknown {
 
 /** True for a key that is safe to assign on a plain object. */
 export function isSafeKey(key: string): boolean {
-  return !FORBIDDEN_KEYS.has(key);
+  return key !== FORBIDDEN_KEY;
 }
 
 /**
  * Copies any value into plain JSON: cycles become "[Circular]", nesting past MAX_DEPTH "[Depth]",
  * Errors `{ type, message, stack, cause }`, bigints strings, functions and symbols dropped,
- * prototype-pollution keys dropped, and strings cut to the record's budget. Never throws on
+ * `__proto__` keys dropped, and strings cut to the record's budget. Never throws on
  * hostile getters or proxies: such a value becomes "[Unreadable]".
  */
 export function toJsonValue(value: unknown, budget: Budget, depth = 0, seen?: Set<object>): unknown {
