@@ -79,9 +79,60 @@ describe.each(SQL_DIALECTS)('migrations on %s', (dialect) => {
     const columns = async () =>
       (await t!.store.db.introspection.getTables()).find((x) => x.name === 'scoring_jobs')?.columns.map((c) => c.name);
     expect(await columns()).toContain('window_failures');
-    expect((await migrator.migrateDown()).error).toBeUndefined();
+    expect((await migrator.migrateTo('0001-initial')).error).toBeUndefined();
     expect(await columns()).not.toContain('window_failures');
     expect((await migrator.migrateToLatest()).error).toBeUndefined();
     expect(await columns()).toContain('window_failures');
+  });
+
+  it('removes the batch rows that empty batches stored before issue #22, and only those', async () => {
+    t = await openTestSql(dialect);
+    const { db } = t.store;
+    const migrator = new Migrator({ db, provider: migrationProvider });
+    expect((await migrator.migrateTo('0002-parked-windows')).error).toBeUndefined();
+    const now = 1_767_225_600_000;
+    await db.insertInto('users').values({ id: 'u1', email: 'a@b.c', password_hash: 'x', created_at: now }).execute();
+    await db
+      .insertInto('projects')
+      .values({
+        id: 'p1',
+        user_id: 'u1',
+        name: 'p',
+        alert_url: null,
+        alert_threshold: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    const base = {
+      project_id: 'p1',
+      key_id: null,
+      idempotency_key: null,
+      received_at: now,
+      min_time: now,
+      max_time: now,
+      rejected: 0,
+      bytes: 0,
+      count_trace: 0,
+      count_debug: 0,
+      count_info: 0,
+      count_warn: 0,
+      count_error: 0,
+      count_fatal: 0,
+      dropped_overflow: 0,
+      dropped_oversize: 0,
+      dropped_before_send: 0,
+      response: '{}',
+    };
+    await db
+      .insertInto('ingest_batches')
+      .values([
+        { ...base, id: 'empty', object_key: '', records: 0 },
+        { ...base, id: 'full', object_key: 'logs/p1/2026/01/01/full.ndjson.gz', records: 3 },
+      ])
+      .execute();
+    expect((await migrator.migrateToLatest()).error).toBeUndefined();
+    const left = await db.selectFrom('ingest_batches').select('id').execute();
+    expect(left.map((r) => r.id)).toEqual(['full']);
   });
 });

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-parked-windows.js';
+import * as m0003 from './0003-empty-batch-rows.js';
 
 /**
  * Migrations are imported statically (not read from a folder at run time) so the bundled server
@@ -8,6 +9,6 @@ import * as m0002 from './0002-parked-windows.js';
  */
 export const migrationProvider: MigrationProvider = {
   async getMigrations(): Promise<Record<string, Migration>> {
-    return { '0001-initial': m0001, '0002-parked-windows': m0002 };
+    return { '0001-initial': m0001, '0002-parked-windows': m0002, '0003-empty-batch-rows': m0003 };
   },
 };
