@@ -25,7 +25,15 @@ export {
 export { ErrorBody } from './error-body.js';
 export { IngestEvent, ProjectEvent } from './events.js';
 export { Feedback, FeedbackRequest } from './feedback.js';
-export { Forecast, ForecastBasis, ForecastPoint, GeneratedBy } from './forecast.js';
+export {
+  ActionEvidence,
+  Forecast,
+  ForecastBasis,
+  ForecastNow,
+  ForecastPoint,
+  GeneratedBy,
+  ScoreContribution,
+} from './forecast.js';
 export { IngestEnvelope, IngestError, IngestResponse } from './ingest.js';
 export {
   isLevel,
@@ -38,7 +46,7 @@ export {
 } from './level.js';
 export { LIMITS, TRUNCATED_ATTRIBUTE } from './limits.js';
 export { LogRecord } from './log-record.js';
-export { LogsPage } from './logs-page.js';
+export { LogsPage, ScanBudget } from './logs-page.js';
 export { levelFromText } from './normalize/level.js';
 export type { NormalizeResult } from './normalize/normalize-record.js';
 export {

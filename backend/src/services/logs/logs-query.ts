@@ -1,4 +1,4 @@
-import { LEVEL_RANK, type Level, type LogRecord, type LogsPage } from '@cloudsage/schema';
+import { LEVEL_RANK, type Level, type LogRecord, type LogsPage, type ScanBudget as StopReason } from '@cloudsage/schema';
 import type { Kysely } from 'kysely';
 import { AppError } from '../../errors.js';
 import type { Bucket } from '../../store/bucket/bucket.js';
@@ -29,14 +29,14 @@ export interface ScanBudget {
   now: () => number;
 }
 
-/** The budget a page stopped at: its wall time, its bytes, or its batch objects. */
-export type StoppedBy = 'time' | 'bytes' | 'objects';
+/** The budget a page stopped at (the schema's `ScanBudget`). */
+export type StoppedBy = StopReason;
 
 /**
  * A logs page as answered: `partial` is there when the scan stopped at a budget with fewer
  * records than asked; `nextCursor` then goes on where it stopped (the Datadog/Axiom way).
  */
-export type SearchPage = LogsPage & { partial?: { budget: StoppedBy } };
+export type SearchPage = LogsPage;
 
 /** What a page scanned, for metrics. */
 export interface ScanStats {
