@@ -1,4 +1,10 @@
-import { LEVEL_RANK, type Level, type LogRecord, type LogsPage, type ScanBudget as StopReason } from '@cloudsage/schema';
+import {
+  LEVEL_RANK,
+  type Level,
+  type LogRecord,
+  type LogsPage,
+  type ScanBudget as StopReason,
+} from '@cloudsage/schema';
 import type { Kysely } from 'kysely';
 import { AppError } from '../../errors.js';
 import type { Bucket } from '../../store/bucket/bucket.js';
