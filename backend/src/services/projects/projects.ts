@@ -1,12 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { isIP } from 'node:net';
 import type { Project, Trend } from '@cloudsage/schema';
 import type { Kysely, Selectable } from 'kysely';
-import { AppError } from '../../errors.js';
 import type { Identity } from '../../identity.js';
 import type { Bucket } from '../../store/bucket/bucket.js';
 import type { Database, ProjectsTable } from '../../store/sql/database.js';
-import { isPrivateAddress } from '../alerts/private-address.js';
 import { type ScoringState, scoringState } from '../dispatch/parked-windows.js';
 
 /** Points compared for a list item's trend: the newest half against the older half. */
@@ -78,22 +75,6 @@ export async function listProjects(db: Kysely<Database>, identity: Identity): Pr
       : query.where('id', '=', identity.projectId);
   const rows = await query.orderBy('created_at', 'desc').orderBy('id').execute();
   return Promise.all(rows.map((row) => withScores(db, row)));
-}
-
-/**
- * Refuses (400) an alert URL whose host is plainly private (`localhost`, a private IP literal)
- * unless private webhooks are allowed. Names are resolved and checked again at send time, where
- * DNS rebinding cannot get past; this check only tells the user early, without DNS.
- */
-export function refuseLiteralPrivateWebhook(url: string, allowPrivate: boolean): void {
-  if (allowPrivate) return;
-  const host = new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  const isLocalName = host === 'localhost' || host.endsWith('.localhost');
-  if (isLocalName || (isIP(host) !== 0 && isPrivateAddress(host))) {
-    throw new AppError('invalid_body', 'alert.url: webhooks to private addresses are not allowed', {
-      details: { field: 'alert.url' },
-    });
-  }
 }
 
 /** Creates a project owned by the user. */
