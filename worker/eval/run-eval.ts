@@ -1,52 +1,97 @@
 /**
- * `pnpm eval:scoring`: scores the generated evaluation set and prints ROC AUC per incident kind and
- * overall, next to the trivial baseline "fraction of error lines" computed in the same run.
- * Options: `--seed N`, `--instances N`, `--verbose` (per-case scores and labels).
+ * `pnpm eval:scoring [--set lab|public|generated|all] [--json FILE] [--only NAME,...] [--draws N] [--seed N]`
+ *
+ * Replays real recordings through the real backend and worker in time order and reports how well the
+ * stored scores tell fault windows from healthy ones, beside trivial detectors computed in the same
+ * run on the same windows. See worker/eval/README.md for what is measured and how to read it.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_OPTIONS } from './dataset.js';
-import { evaluate, type KindResult } from './evaluate.js';
+import { DEFAULT_DRAWS } from './metrics/bootstrap.js';
+import { type LabelledReplay, type SetFigures, summarizeSet } from './metrics/summarize.js';
+import { replayAll, startWorker } from './replay-client.js';
+import { RULES, reportSet } from './report.js';
+import { type GeneratedFigures, runGenerated } from './sets/generated-set.js';
+import { labRecordings, type RecordingRef, readLabels } from './sets/labels.js';
+import { SAMPLES, writePublicRecording } from './sets/public-set.js';
 
+const SETS = ['lab', 'public', 'generated'] as const;
 const { values } = parseArgs({
   options: {
+    set: { type: 'string', default: 'all' },
+    json: { type: 'string' },
+    only: { type: 'string' },
+    draws: { type: 'string' },
     seed: { type: 'string' },
-    instances: { type: 'string' },
-    verbose: { type: 'boolean', default: false },
   },
 });
-const options = {
-  ...DEFAULT_OPTIONS,
-  seed: values.seed ? Number(values.seed) : DEFAULT_OPTIONS.seed,
-  instances: values.instances ? Number(values.instances) : DEFAULT_OPTIONS.instances,
-};
+const chosen = values.set === 'all' ? [...SETS] : (values.set ?? '').split(',');
+for (const s of chosen) {
+  if (!(SETS as readonly string[]).includes(s)) {
+    process.stderr.write(`unknown set "${s}": use lab, public, generated or all\n`);
+    process.exit(2);
+  }
+}
+const only = values.only ? new Set(values.only.split(',')) : undefined;
+const draws = Math.max(1000, Number(values.draws ?? DEFAULT_DRAWS));
+const seed = Number(values.seed ?? 1);
 
 const started = performance.now();
-const e = evaluate(options, (r) => {
-  if (values.verbose) {
-    console.log(
-      `${r.profile.padEnd(13)} ${r.kind.padEnd(15)} ${r.score.toFixed(1).padStart(5)}  ${r.labels.join(', ')}`,
-    );
+const tmp = mkdtempSync(join(tmpdir(), 'cs-public-'));
+const print = (lines: string[]) => process.stdout.write(`${lines.join('\n')}\n`);
+const figures: { sets: SetFigures[]; generated?: GeneratedFigures; seconds?: number; date: string; draws: number } = {
+  sets: [],
+  date: new Date().toISOString(),
+  draws,
+};
+try {
+  const refs: RecordingRef[] = [];
+  if (chosen.includes('lab')) {
+    const lab = labRecordings();
+    if (lab.length === 0) print(['(set lab: no recordings in worker/eval/lab/recordings yet)', '']);
+    refs.push(...lab);
   }
-});
-const fmt = (x: number) => (Number.isNaN(x) ? '  n/a' : x.toFixed(3));
-const line = (k: KindResult) =>
-  console.log(
-    `| ${k.kind.padEnd(15)} | ${String(k.n).padStart(4)} | ${fmt(k.auc)} | ${fmt(k.naiveAuc).padEnd(18)} ` +
-      `| ${`${k.detected}/${k.n}`.padStart(11)} |`,
-  );
-const healthyCount = e.rows.filter((r) => !r.incident).length;
-console.log(
-  `seed ${options.seed}: ${e.rows.length} held-out windows (${healthyCount} healthy), ${e.records.toLocaleString('en-US')} records`,
-);
-console.log('| kind            |    n | AUC   | error-fraction AUC | score >= 30 |');
-console.log('|-----------------|------|-------|--------------------|-------------|');
-for (const k of e.kinds) line(k);
-line(e.overall);
-console.log(`healthy windows scoring >= 30: ${e.falseAlarms} of ${healthyCount}`);
-for (const h of e.healthy) console.log(`  ${h.variant}: mean score ${h.mean.toFixed(1)}, max ${h.max.toFixed(1)}`);
-const worse = e.kinds.filter((k) => !(k.auc > k.naiveAuc)).map((k) => k.kind);
-console.log(
-  `target: overall AUC >= 0.95 (${e.overall.auc >= 0.95 ? 'met' : 'MISSED'}), above the baseline for every kind ` +
-    `(${worse.length === 0 ? 'met' : `MISSED: ${worse.join(', ')}`})`,
-);
-console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s including warm-up)`);
+  if (chosen.includes('public')) {
+    for (const sample of SAMPLES) {
+      const dir = writePublicRecording(sample, tmp);
+      refs.push({ set: 'public', name: sample.name, dir, labels: readLabels(dir) });
+    }
+  }
+  const picked = only ? refs.filter((r) => only.has(r.name)) : refs;
+  print(['## Scoring evaluation', '', ...RULES.map((r) => `> ${r}`), '']);
+  if (picked.length > 0) {
+    const worker = await startWorker();
+    try {
+      const replays = await replayAll(
+        worker,
+        picked.map((r) => ({ name: r.name, dir: r.dir })),
+        (line) => process.stderr.write(`${line}\n`),
+      );
+      for (const set of ['lab', 'public']) {
+        const of: LabelledReplay[] = [];
+        picked.forEach((r, i) => {
+          if (r.set === set)
+            of.push({ set, labelled: r.labels.labelled !== false, faults: r.labels.faults, replay: replays[i]! });
+        });
+        if (of.length === 0) continue;
+        const s = summarizeSet(set, of, draws, seed);
+        figures.sets.push(s);
+        print(reportSet(s));
+      }
+    } finally {
+      await worker.close();
+    }
+  }
+  if (chosen.includes('generated')) {
+    const g = runGenerated();
+    figures.generated = g.figures;
+    print(g.lines);
+  }
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}
+figures.seconds = (performance.now() - started) / 1000;
+print([`(${figures.seconds.toFixed(1)} s, ${draws} bootstrap draws, seed ${seed})`]);
+if (values.json) writeFileSync(values.json, JSON.stringify(figures, null, 2));

@@ -1,0 +1,83 @@
+/**
+ * Prints a set's figures as Markdown tables (the README keeps the latest ones).
+ */
+import type { AucInterval } from './metrics/bootstrap.js';
+import type { KindFigures, SetFigures } from './metrics/summarize.js';
+import { TRIVIAL } from './metrics/trivial-baselines.js';
+import { RECOVERY_WINDOWS } from './metrics/window-truth.js';
+
+const f3 = (x: number) => (Number.isNaN(x) ? 'n/a' : x.toFixed(3));
+const ci = (a: AucInterval) => (Number.isNaN(a.auc) ? 'n/a' : `${f3(a.auc)} [${f3(a.lo)}, ${f3(a.hi)}]`);
+const pct = (n: number, d: number) => (d === 0 ? 'n/a' : `${((100 * n) / d).toFixed(1)}%`);
+
+function kindRow(k: KindFigures): string {
+  const verdict = k.traceless ? 'no trace in logs' : k.met === null ? 'n/a' : k.met ? 'met' : 'MISSED';
+  return (
+    `| ${k.kind} | ${k.faultWindows} | ${k.healthyWindows} | ${ci(k.score)} | ${ci(k.fresh)} | ` +
+    `${TRIVIAL.map((t) => f3(k.trivial[t])).join(' | ')} | ${f3(k.target)} | ${verdict} |`
+  );
+}
+
+/** The report of one replayed set, as lines. */
+export function reportSet(s: SetFigures): string[] {
+  const out: string[] = [`### Set \`${s.set}\``, ''];
+  out.push('| recording | records | accepted | rejected | windows | unscored | stray points | replay s |');
+  out.push('|---|---|---|---|---|---|---|---|');
+  for (const a of s.alignment) {
+    out.push(
+      `| ${a.recording} | ${a.records} | ${a.accepted} | ${a.rejected} | ${a.windows} | ${a.unscored} | ${a.stray} | ${a.seconds.toFixed(1)} |`,
+    );
+  }
+  out.push('');
+  if (s.kinds.length > 0) {
+    out.push(
+      '| kind | fault win | healthy win | score AUC [95% CI] | fresh AUC [95% CI] | err-fraction | err-count | line-change | new-templates | target | verdict |',
+    );
+    out.push('|---|---|---|---|---|---|---|---|---|---|---|');
+    for (const k of s.kinds) out.push(kindRow(k));
+    if (s.overall) out.push(kindRow(s.overall));
+    out.push('');
+  } else {
+    out.push(
+      s.labelled
+        ? 'No fault windows in this set (its labels mark none): false alarms only.'
+        : 'Unlabelled: counts only for false alarms and odd formats.',
+      '',
+    );
+  }
+  out.push(
+    '| recording | windows | healthy | fault | excluded | healthy >= 30 | healthy >= 60 | fresh >= 30 | labels on healthy >= 30 |',
+  );
+  out.push('|---|---|---|---|---|---|---|---|---|');
+  for (const a of s.falseAlarms) {
+    out.push(
+      `| ${a.recording} | ${a.windows} | ${a.healthy} | ${a.faultWindows} | ${a.excluded} | ${a.ge30} (${pct(a.ge30, a.healthy)}) | ` +
+        `${a.ge60} (${pct(a.ge60, a.healthy)}) | ${a.freshGe30} (${pct(a.freshGe30, a.healthy)}) | ` +
+        `${a.topLabels.map(([l, n]) => `${l} ${n}`).join(', ')} |`,
+    );
+  }
+  out.push('');
+  if (s.detections.length > 0) {
+    out.push('| recording | fault | service | from | minutes to first >= 60 | fresh |');
+    out.push('|---|---|---|---|---|---|');
+    const m = (x: number | null) => (x === null ? 'never' : x.toFixed(1));
+    for (const d of s.detections) {
+      out.push(
+        `| ${d.recording} | ${d.kind}${d.counted ? '' : ' (not counted)'} | ${d.service} | ${d.from.slice(11, 19)} | ${m(d.minutes)} | ${m(d.freshMinutes)} |`,
+      );
+    }
+    out.push('');
+  }
+  for (const t of s.targets) out.push(`- ${t.met ? 'met' : 'MISSED'}: ${t.name}: ${t.value}`);
+  out.push('');
+  return out;
+}
+
+/** How windows are labelled, printed once above the tables. */
+export const RULES = [
+  'Windows: one minute of ingest time, cut and scored by the real dispatcher. A window is a fault window of kind K',
+  "when it overlaps K's interval by at least half a window (half the fault if shorter); one overlapping less is",
+  `left out, as are the ${RECOVERY_WINDOWS} window(s) right after a fault (recovery); windows of benign events are healthy.`,
+  'score = the dispatcher (with the baseline it kept), fresh = the same window alone with no baseline.',
+  'AUC = fault windows of the kind vs every healthy window of the set; 95% CI from a seeded stratified bootstrap.',
+];

@@ -1,0 +1,155 @@
+/**
+ * The `public` set: loghub's 2k samples (worker/eval/public/) turned into recordings of the lab's
+ * format, so they replay through the same path. Each line arrives at its own timestamp (parsed per
+ * format below) as the agent would ship a plain-text line (`normalizeLine`, stamped with the sample's
+ * name as service). Thunderbird marks alert lines with a category in its first column; that column
+ * is taken off the shipped line and consecutive alerts become faults of kind `alert`.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { normalizeLine } from '@cloudsage/schema';
+import type { Fault, Labels } from './labels.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** Where the samples are committed. */
+export const PUBLIC_DIR = join(here, '..', 'public');
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const month = (name: string) => MONTHS.indexOf(name);
+
+/** One sample: how to read a line's time (ms, UTC), and what of the line is shipped. */
+interface Sample {
+  name: string;
+  /** The line's own time, or undefined when it has none (it then arrives with the line before). */
+  time(line: string): number | undefined;
+  /** The text shipped (the line itself, except Thunderbird's label column). */
+  text?(line: string): string;
+  /** The alert category a line is labelled with, if the sample labels lines. */
+  alert?(line: string): string | undefined;
+}
+
+function utc(y: number, mo: number, d: number, h: number, mi: number, s: number, ms = 0): number {
+  return Date.UTC(y, mo, d, h, mi, s, ms);
+}
+
+/** The samples and their time formats. OpenSSH's syslog lines carry no year: 2015 is assumed. */
+export const SAMPLES: readonly Sample[] = [
+  {
+    name: 'Thunderbird',
+    // "- 1131566461 2005.11.09 dn228 Nov 9 12:01:01 ...": label column, then epoch seconds.
+    time: (l) => {
+      const m = /^\S+ (\d{9,11}) /.exec(l);
+      return m ? Number(m[1]) * 1000 : undefined;
+    },
+    text: (l) => l.slice(l.indexOf(' ') + 1),
+    alert: (l) => {
+      const label = l.slice(0, l.indexOf(' '));
+      return label === '-' || label === '' ? undefined : label;
+    },
+  },
+  {
+    name: 'HDFS',
+    // "081109 203615 148 INFO ...": yyMMdd HHmmss.
+    time: (l) => {
+      const m = /^(\d\d)(\d\d)(\d\d) (\d\d)(\d\d)(\d\d) /.exec(l);
+      return m ? utc(2000 + +m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) : undefined;
+    },
+  },
+  {
+    name: 'Apache',
+    // "[Sun Dec 04 04:47:44 2005] [notice] ...".
+    time: (l) => {
+      const m = /^\[\w{3} (\w{3}) (\d\d) (\d\d):(\d\d):(\d\d) (\d{4})\]/.exec(l);
+      return m ? utc(+m[6]!, month(m[1]!), +m[2]!, +m[3]!, +m[4]!, +m[5]!) : undefined;
+    },
+  },
+  {
+    name: 'OpenSSH',
+    // "Dec 10 06:55:46 LabSZ sshd[24200]: ...".
+    time: (l) => {
+      const m = /^(\w{3}) +(\d{1,2}) (\d\d):(\d\d):(\d\d) /.exec(l);
+      return m ? utc(2015, month(m[1]!), +m[2]!, +m[3]!, +m[4]!, +m[5]!) : undefined;
+    },
+  },
+  {
+    name: 'Zookeeper',
+    // "2015-07-29 17:41:44,747 - INFO ...".
+    time: (l) => isoish(l),
+  },
+  {
+    name: 'Spark',
+    // "17/06/09 20:10:40 INFO ...": yy/MM/dd.
+    time: (l) => {
+      const m = /^(\d\d)\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d) /.exec(l);
+      return m ? utc(2000 + +m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) : undefined;
+    },
+  },
+  {
+    name: 'Hadoop',
+    // "2015-10-18 18:01:47,978 INFO ...".
+    time: (l) => isoish(l),
+  },
+];
+
+function isoish(l: string): number | undefined {
+  const m = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d),(\d{3})/.exec(l);
+  return m ? utc(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, +m[7]!) : undefined;
+}
+
+/** Alerts closer than this belong to one fault. */
+const ALERT_GAP_MS = 60_000;
+
+/**
+ * Writes the sample as a recording (`records.ndjson.gz`, `labels.json`) under `outDir/<name>` and
+ * answers that folder. Lines are ordered by their time (stable); a line without one keeps the time
+ * of the line before it.
+ */
+export function writePublicRecording(sample: Sample, outDir: string): string {
+  const raw = gunzipSync(readFileSync(join(PUBLIC_DIR, `${sample.name}_2k.log.gz`))).toString('utf8');
+  const lines = raw.split('\n').filter((l) => l.trim() !== '');
+  let last = 0;
+  const timed = lines.map((line, i) => {
+    const t = sample.time(line);
+    if (t === undefined && i === 0) throw new Error(`${sample.name}: the first line has no time: ${line}`);
+    last = t ?? last;
+    return { at: last, line, i };
+  });
+  timed.sort((a, b) => a.at - b.at || a.i - b.i);
+  let out = '';
+  const faults: Fault[] = [];
+  for (const { at, line } of timed) {
+    const text = sample.text ? sample.text(line) : line;
+    const result = normalizeLine(text, at);
+    if (result.ok) out += `${JSON.stringify({ at, record: { ...result.record, service: sample.name } })}\n`;
+    const alert = sample.alert?.(line);
+    if (alert !== undefined) {
+      const open = faults[faults.length - 1];
+      const to = at + 1000;
+      if (open && Date.parse(open.to) + ALERT_GAP_MS >= at) open.to = new Date(to).toISOString();
+      else {
+        faults.push({
+          kind: 'alert',
+          service: sample.name,
+          from: new Date(at).toISOString(),
+          to: new Date(to).toISOString(),
+          note: `alert category ${alert}`,
+        });
+      }
+    }
+  }
+  const dir = join(outDir, sample.name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'records.ndjson.gz'), gzipSync(out));
+  const labels: Labels = {
+    name: sample.name,
+    startedAt: new Date(timed[0]!.at).toISOString(),
+    endedAt: new Date(timed[timed.length - 1]!.at).toISOString(),
+    services: [sample.name],
+    faults,
+    labelled: sample.alert !== undefined,
+  };
+  writeFileSync(join(dir, 'labels.json'), JSON.stringify(labels, null, 2));
+  return dir;
+}
