@@ -1,10 +1,158 @@
-import { describe, expect, it } from 'vitest';
+/**
+ * Checks the scoring evaluation's harness itself, not the scorer's quality: the smallest recording
+ * replays through the real backend (a child process) against the built worker with every window
+ * scored once and aligned with the recording's own ingest times; fault intervals map to the windows
+ * the rule says; AUC and its bootstrap interval behave on orderings whose answer is known.
+ * Needs `pnpm --dir worker build` (worker/dist) like the whole-stack test.
+ */
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rocAuc } from '../eval/auc.js';
 import { DEFAULT_OPTIONS } from '../eval/dataset.js';
 import { evaluate } from '../eval/evaluate.js';
+import { aucInterval } from '../eval/metrics/bootstrap.js';
+import { type Replayed, summarizeSet } from '../eval/metrics/summarize.js';
+import { trivialScores } from '../eval/metrics/trivial-baselines.js';
+import { windowTruth } from '../eval/metrics/window-truth.js';
+import { type RunningWorker, replayAll, startWorker } from '../eval/replay-client.js';
+import { type Labels, labRecordings, readLabels } from '../eval/sets/labels.js';
+import { SAMPLES, writePublicRecording } from '../eval/sets/public-set.js';
 
-// A small slice of `pnpm eval:scoring` (one instance per profile) on two seeds, so a change that
-// breaks detection or starts flagging healthy windows fails CI; the full run is the script.
-describe.each([DEFAULT_OPTIONS.seed, 9001])('evaluation set, seed %i', (seed) => {
+const MIN = 60_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The smallest lab recording; the Hadoop public sample stands in when the lab has none yet. */
+function smallestRecording(): { name: string; dir: string; labels: Labels } {
+  const lab = labRecordings().sort(
+    (a, b) => statSync(join(a.dir, 'records.ndjson.gz')).size - statSync(join(b.dir, 'records.ndjson.gz')).size,
+  );
+  if (lab[0]) return lab[0];
+  const sample = SAMPLES.find((x) => x.name === 'Hadoop')!;
+  const dir = writePublicRecording(sample, mkdtempSync(join(tmpdir(), 'cs-eval-test-')));
+  return { name: 'Hadoop', dir, labels: readLabels(dir) };
+}
+
+describe('metrics on known answers', () => {
+  it('AUC is 1 for a perfect ordering, 0 reversed, 0.5 for ties', () => {
+    expect(rocAuc([3, 4], [1, 2])).toBe(1);
+    expect(rocAuc([1, 2], [3, 4])).toBe(0);
+    expect(rocAuc([5, 5], [5, 5, 5])).toBe(0.5);
+    // One of the four pairs is mis-ordered.
+    expect(rocAuc([2, 4], [1, 3])).toBe(0.75);
+  });
+
+  it('bootstrap intervals contain the point estimate, repeat for a seed and narrow with more windows', () => {
+    const pos = [0.9, 0.7, 0.6, 0.4, 0.85, 0.3];
+    const neg = [0.1, 0.5, 0.2, 0.35, 0.05, 0.45, 0.65, 0.15];
+    const a = aucInterval(pos, neg, 1000, 7);
+    expect(a.lo).toBeLessThanOrEqual(a.auc);
+    expect(a.hi).toBeGreaterThanOrEqual(a.auc);
+    expect(a.hi - a.lo).toBeGreaterThan(0);
+    expect(aucInterval(pos, neg, 1000, 7)).toEqual(a);
+    const times = (xs: number[], k: number) => Array.from({ length: k }, () => xs).flat();
+    const big = aucInterval(times(pos, 10), times(neg, 10), 1000, 7);
+    expect(big.auc).toBeCloseTo(a.auc, 10);
+    expect(big.hi - big.lo).toBeLessThan(a.hi - a.lo);
+  });
+
+  it('labels windows by half overlap, leaves partial and recovery windows out, keeps benign ones healthy', () => {
+    const t0 = Date.UTC(2026, 0, 1);
+    const starts = Array.from({ length: 8 }, (_, i) => t0 + i * MIN);
+    const truth = windowTruth(starts, MIN, [
+      // 1:40 to 4:00: window 1 overlaps 20 s (left out), 2 and 3 are fault windows, 4 is recovery.
+      { kind: 'cpu', service: 'a', from: iso(t0 + MIN + 40_000), to: iso(t0 + 4 * MIN) },
+      { kind: 'noisy-batch', service: 'a', from: iso(t0 + 6 * MIN), to: iso(t0 + 7 * MIN), benign: true },
+    ]);
+    expect(truth.map((t) => t.state)).toEqual([
+      'healthy',
+      'excluded',
+      'fault',
+      'fault',
+      'excluded',
+      'healthy',
+      'healthy',
+      'healthy',
+    ]);
+    expect(truth[2]!.kinds).toEqual(['cpu']);
+    expect(truth[6]!.benign).toEqual(['noisy-batch']);
+  });
+
+  it('trivial detectors see only earlier windows', () => {
+    const w = (records: number, error: number, severe: string[]) => ({ records, error, fatal: 0, severe });
+    const t = trivialScores([w(100, 0, []), w(100, 1, ['db 1 down']), w(300, 10, ['db 2 down', 'disk full'])]);
+    expect(t.map((x) => x.newTemplates)).toEqual([0, 1, 1]);
+    expect(t.map((x) => x.lineChange)).toEqual([0, 0, 2]);
+    expect(t[2]!.errorFraction).toBeCloseTo(10 / 300, 10);
+  });
+});
+
+describe('replay of the smallest recording through the real backend', () => {
+  let worker: RunningWorker;
+  let replay: Replayed;
+  const rec = smallestRecording();
+
+  beforeAll(async () => {
+    worker = await startWorker();
+    [replay] = (await replayAll(worker, [{ name: rec.name, dir: rec.dir }])) as [Replayed];
+  }, 90_000);
+
+  afterAll(async () => {
+    await worker?.close();
+  });
+
+  it('scores every window that holds records exactly once, at the ingest minutes of the recording', () => {
+    const text = gunzipSync(readFileSync(join(rec.dir, 'records.ndjson.gz'))).toString('utf8');
+    const ats = text
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => (JSON.parse(l) as { at: number }).at);
+    const minutes = [...new Set(ats.map((at) => Math.floor(at / MIN) * MIN))].sort((a, b) => a - b);
+    expect(replay.windowMs).toBe(MIN);
+    expect(replay.records).toBe(ats.length);
+    expect(replay.accepted + replay.rejected).toBe(ats.length);
+    expect(replay.windows.map((w) => w.start)).toEqual(minutes);
+    expect(replay.strayPoints).toEqual([]);
+    for (const w of replay.windows) {
+      expect({ at: iso(w.start), scored: w.score !== null }).toEqual({ at: iso(w.start), scored: true });
+      expect(w.score).toBeGreaterThanOrEqual(0);
+      expect(w.fresh).toBeGreaterThanOrEqual(0);
+    }
+    const counted = replay.windows.reduce((n, w) => n + w.records, 0);
+    expect(counted).toBe(replay.accepted);
+  });
+
+  it('maps the labelled faults onto the replayed windows by the rule', () => {
+    const figures = summarizeSet('test', [{ set: 'test', labelled: true, faults: rec.labels.faults, replay }], 1000, 3);
+    const total = figures.falseAlarms.at(-1)!;
+    expect(total.windows).toBe(replay.windows.length);
+    expect(total.healthy + total.faultWindows + total.excluded).toBe(total.windows);
+    for (const f of rec.labels.faults.filter((x) => !x.benign)) {
+      const from = Date.parse(f.from);
+      const to = Date.parse(f.to);
+      const truth = windowTruth(
+        replay.windows.map((w) => w.start),
+        MIN,
+        rec.labels.faults,
+      );
+      replay.windows.forEach((w, i) => {
+        // A window wholly inside the fault is a fault window of its kind.
+        if (w.start >= from && w.start + MIN <= to) expect(truth[i]!.kinds).toContain(f.kind);
+      });
+    }
+    for (const k of figures.kinds) {
+      if (Number.isNaN(k.score.auc)) continue;
+      expect(k.score.lo).toBeLessThanOrEqual(k.score.auc);
+      expect(k.score.hi).toBeGreaterThanOrEqual(k.score.auc);
+    }
+  });
+});
+
+// The generated set (a small slice of `pnpm eval:scoring --set generated`): it tests the scorer's code
+// paths on our own generator's windows, not its quality on real logs.
+describe.each([DEFAULT_OPTIONS.seed, 9001])('generated set, seed %i', (seed) => {
   const e = evaluate({ ...DEFAULT_OPTIONS, seed, instances: 1 });
 
   it('separates incidents from healthy windows: overall AUC >= 0.95', () => {
@@ -27,4 +175,4 @@ it('generates the same set for the same seed', () => {
   const a = evaluate({ ...DEFAULT_OPTIONS, instances: 1, perKind: 1 });
   const b = evaluate({ ...DEFAULT_OPTIONS, instances: 1, perKind: 1 });
   expect(a.rows.map((r) => r.score)).toEqual(b.rows.map((r) => r.score));
-});
+}, 60_000);

@@ -20,7 +20,7 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 const month = (name: string) => MONTHS.indexOf(name);
 
 /** One sample: how to read a line's time (ms, UTC), and what of the line is shipped. */
-interface Sample {
+export interface Sample {
   name: string;
   /** The line's own time, or undefined when it has none (it then arrives with the line before). */
   time(line: string): number | undefined;
