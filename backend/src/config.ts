@@ -57,6 +57,8 @@ const EnvSchema = z.object({
   /** Account sign-ups an hour per client address; 0 turns the limit off. */
   CLOUDSAGE_REGISTER_RATE_PER_HOUR: z.coerce.number().int().min(0).default(20),
   CLOUDSAGE_SCORE_WINDOW_MS: int(60_000),
+  /** Usual send intervals a project may miss before a "No Data" point; 0 turns the signal off. */
+  CLOUDSAGE_NO_DATA_WINDOWS: z.coerce.number().int().min(0).default(5),
   /** Worker threads that decode and normalize ingest bodies; 0 runs them on the main thread. */
   CLOUDSAGE_INGEST_WORKERS: z.coerce.number().int().min(0).max(64).default(Math.min(4, availableParallelism())),
   CLOUDSAGE_SECURE_COOKIES: bool,
@@ -123,6 +125,8 @@ export interface Config {
     registerRatePerHour: number;
   };
   scoreWindowMs: number;
+  /** Usual send intervals missed before a "No Data" point (0 = off). */
+  noDataWindows: number;
   /** Ingest worker threads (0 = decode and normalize on the main thread). */
   ingestWorkers: number;
   secureCookies: boolean;
@@ -193,6 +197,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       registerRatePerHour: e.CLOUDSAGE_REGISTER_RATE_PER_HOUR,
     },
     scoreWindowMs: e.CLOUDSAGE_SCORE_WINDOW_MS,
+    noDataWindows: e.CLOUDSAGE_NO_DATA_WINDOWS,
     ingestWorkers: e.CLOUDSAGE_INGEST_WORKERS,
     secureCookies: e.CLOUDSAGE_SECURE_COOKIES,
     trustProxy: e.TRUST_PROXY,

@@ -85,6 +85,7 @@ async function main(): Promise<void> {
     worker: { url: config.workerUrl, apiKey: config.workerApiKey, timeoutMs: 30_000 },
     log: app.log,
     windowMs: config.scoreWindowMs,
+    noDataWindows: config.noDataWindows,
     onScore: async (projectId, point) => {
       await app.events.publish(projectId, { type: 'score', data: point });
       await alerter.onScore(projectId, point);

@@ -166,6 +166,37 @@ describe.each(SQL_DIALECTS)('alert webhooks on %s', (dialect) => {
     expect(receiver.got).toHaveLength(2);
   });
 
+  it('sends "resolved" once when the score falls back under the threshold after an alert went out', async () => {
+    await store(point('r0', 10, T0 - 60_000));
+    expect(await alerter().onScore('p1', await store(point('r1', 80, T0)))).toBe(true);
+    expect(await alerter().onScore('p1', await store(point('r2', 75, T0 + 60_000)))).toBe(false);
+    now = T0 + 120_000; // within the alert's 15-minute slot: "resolved" is not held back by it
+    expect(await alerter().onScore('p1', await store(point('r3', 20, now)))).toBe(true);
+    expect(await alerter().onScore('p1', await store(point('r4', 10, now + 60_000)))).toBe(false);
+    expect(receiver.got.map((g) => JSON.parse(g.body).type)).toEqual(['score.threshold_crossed', 'score.resolved']);
+    const resolved = JSON.parse(receiver.got[1]!.body);
+    expect(resolved).toMatchObject({ projectId: 'p1', score: 20, threshold: 60 });
+    expect(resolved.text).toContain('checkout resolved');
+    expect(
+      verifySignature(
+        alertSecret(SECRET, 'p1'),
+        receiver.got[1]!.body,
+        receiver.got[1]!.headers[SIGNATURE_HEADER] as string,
+        Math.floor(now / 1000),
+      ),
+    ).toBe(true);
+  });
+
+  it('sends no "resolved" for an alert that was held back by the throttle', async () => {
+    await store(point('r0', 10, T0 - 60_000));
+    expect(await alerter().onScore('p1', await store(point('r1', 70, T0)))).toBe(true);
+    expect(await alerter().onScore('p1', await store(point('r2', 10, T0 + 60_000)))).toBe(true);
+    now = T0 + 120_000;
+    expect(await alerter().onScore('p1', await store(point('r3', 70, now)))).toBe(false);
+    expect(await alerter().onScore('p1', await store(point('r4', 10, now + 60_000)))).toBe(false);
+    expect(receiver.got.map((g) => JSON.parse(g.body).type)).toEqual(['score.threshold_crossed', 'score.resolved']);
+  });
+
   it('retries a failing receiver with backoff until it accepts', async () => {
     receiver.failFirst = 2;
     await store(point('r0', 10, T0 - 60_000));

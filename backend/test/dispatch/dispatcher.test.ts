@@ -172,6 +172,54 @@ describe.each(SQL_DIALECTS)('dispatcher on %s', (dialect) => {
     expect(worker.calls.length).toBe(3);
   });
 
+  it('writes a No Data point when a project that usually sends misses five windows, once a window', async () => {
+    for (let m = 0; m < 12; m++) await addBatch('p1', T0 + m * MIN + 5_000, ['info', 'info']);
+    for (let m = 0; m < 3; m++) await addBatch('p2', T0 + m * MIN + 5_000, ['info']);
+    await addJob('p1', T0, T0 + 12 * MIN);
+    await addJob('p2', T0, T0 + 3 * MIN);
+    const told: { projectId: string; labels: string[]; score: number }[] = [];
+    now = T0 + 12 * MIN + 5_000;
+    const d = dispatcher({
+      onScore: (projectId, p) => void told.push({ projectId, labels: p.labels, score: p.score }),
+    });
+    while (await d.runOnce()) {}
+    expect((await history('p1')).length).toBe(12);
+    told.length = 0;
+
+    now = T0 + 16 * MIN + 1_500; // four windows quiet after the last batch
+    expect(await d.sweepNoData()).toBe(0);
+    now = T0 + 17 * MIN + 1_500; // five
+    expect(await d.sweepNoData()).toBe(1);
+    expect(await d.sweepNoData()).toBe(0); // the same window is written once
+    expect(told).toEqual([{ projectId: 'p1', labels: ['No Data'], score: 60 }]);
+    const [point] = (await history('p1')).slice(-1);
+    expect(point?.window_start).toBe(T0 + 16 * MIN);
+    expect(JSON.parse(point?.explanations ?? '[]')[0].message).toBe(
+      'No records for 5 minutes; this project usually sends every minute',
+    );
+    now += MIN;
+    expect(await d.sweepNoData()).toBe(1);
+    // p2 has too little history for its silence to mean anything.
+    expect((await history('p2')).every((r) => !r.labels.includes('No Data'))).toBe(true);
+
+    // Back to sending: no more No Data points.
+    await addBatch('p1', now - 2_000, ['info']);
+    now += MIN;
+    expect(await d.sweepNoData()).toBe(0);
+  });
+
+  it('reads the usual cadence: a project sending every ten minutes is not silent after five', async () => {
+    for (let m = 0; m < 12; m++) await addBatch('p1', T0 + m * 10 * MIN + 5_000, ['info']);
+    await addJob('p1', T0, T0 + 120 * MIN);
+    now = T0 + 120 * MIN + 5_000;
+    const d = dispatcher();
+    while (await d.runOnce()) {}
+    now = T0 + 160 * MIN + 1_500;
+    expect(await d.sweepNoData()).toBe(0);
+    now = T0 + 162 * MIN + 1_500;
+    expect(await d.sweepNoData()).toBe(1);
+  });
+
   it('keeps jobs while the worker is down and scores every window once it is back', async () => {
     const port = worker.port;
     await worker.stop();

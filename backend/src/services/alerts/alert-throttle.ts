@@ -52,3 +52,33 @@ export async function takeForecastAlertDay(
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
 }
+
+/** How long an alert stays open without a score below its threshold (then no "resolved" is sent). */
+const OPEN_ALERT_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** Marks that a threshold alert went out for the project, so its recovery sends "resolved" once. */
+export async function markAlertOpen(
+  db: Kysely<Database>,
+  projectId: string,
+  holder: string,
+  now: number,
+): Promise<void> {
+  await db
+    .insertInto('leases')
+    .values({ name: `alert-open:${projectId}`, holder, expires_at: now + OPEN_ALERT_MS })
+    .onConflict((oc) => oc.column('name').doUpdateSet({ holder, expires_at: now + OPEN_ALERT_MS }))
+    .execute();
+}
+
+/**
+ * Closes the project's open alert; answers true for the one caller (of all replicas) that closed
+ * it, which then sends "resolved". False when no alert was open (or it expired).
+ */
+export async function closeOpenAlert(db: Kysely<Database>, projectId: string, now: number): Promise<boolean> {
+  const result = await db
+    .deleteFrom('leases')
+    .where('name', '=', `alert-open:${projectId}`)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows ?? 0) === 1;
+}

@@ -3,7 +3,13 @@ import type { Forecast, RiskPoint } from '@cloudsage/schema';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/sql/database.js';
-import { ALERT_INTERVAL_MS, takeAlertSlot, takeForecastAlertDay } from './alert-throttle.js';
+import {
+  ALERT_INTERVAL_MS,
+  closeOpenAlert,
+  markAlertOpen,
+  takeAlertSlot,
+  takeForecastAlertDay,
+} from './alert-throttle.js';
 import { SIGNATURE_HEADER, signPayload } from './signature.js';
 import { postPinned, type WebhookPost } from './webhook-post.js';
 import { webhookSecretFor } from './webhook-secret.js';
@@ -26,10 +32,18 @@ export interface AlerterOptions {
   intervalMs?: number;
 }
 
+/** A project with an alert set, as the alerter reads it. */
+interface AlertProject {
+  id: string;
+  name: string;
+  url: string;
+  threshold: number;
+}
+
 /** The JSON body POSTed to a project's webhook. `text` makes it a valid Slack incoming-webhook message. */
 export interface AlertEvent {
   id: string;
-  type: 'score.threshold_crossed' | 'forecast.threshold_predicted';
+  type: 'score.threshold_crossed' | 'score.resolved' | 'forecast.threshold_predicted';
   projectId: string;
   projectName: string;
   threshold: number;
@@ -62,10 +76,14 @@ export class Alerter {
     };
   }
 
-  /** Checks a newly stored risk point; answers whether an alert went out. */
+  /**
+   * Checks a newly stored risk point; answers whether an event went out: an alert when the score
+   * crosses the threshold upward, and "resolved" when it falls back below after an alert was sent.
+   */
   async onScore(projectId: string, point: RiskPoint): Promise<boolean> {
     const project = await this.#project(projectId);
-    if (!project || point.score < project.threshold) return false;
+    if (!project) return false;
+    if (point.score < project.threshold) return this.#resolve(project, point);
     const previous = await this.#o.db
       .selectFrom('risk_history')
       .select('score')
@@ -78,13 +96,31 @@ export class Alerter {
     // Only the crossing alerts, not every point of a long incident.
     if (previous && previous.score >= project.threshold) return false;
     const details = point.explanations.slice(0, 3).map((e) => e.message);
-    return this.#send(project, {
+    const sent = await this.#send(project, {
       type: 'score.threshold_crossed',
       score: point.score,
       labels: point.labels,
       details,
       text: `CloudSage: ${project.name} risk ${Math.round(point.score)} crossed ${project.threshold}${point.labels.length ? ` (${point.labels.join(', ')})` : ''}`,
     });
+    if (sent) await markAlertOpen(this.#o.db, projectId, this.#holder, this.#o.now());
+    return sent;
+  }
+
+  /** Sends "resolved" once for an alert that went out, when the score is back under the threshold. */
+  async #resolve(project: AlertProject, point: RiskPoint): Promise<boolean> {
+    if (!(await closeOpenAlert(this.#o.db, project.id, this.#o.now()))) return false;
+    return this.#send(
+      project,
+      {
+        type: 'score.resolved',
+        score: point.score,
+        labels: point.labels,
+        details: [],
+        text: `CloudSage: ${project.name} resolved: risk ${Math.round(point.score)} is back under ${project.threshold}`,
+      },
+      { throttled: false },
+    );
   }
 
   /**
@@ -105,7 +141,7 @@ export class Alerter {
     });
   }
 
-  async #project(projectId: string): Promise<{ id: string; name: string; url: string; threshold: number } | undefined> {
+  async #project(projectId: string): Promise<AlertProject | undefined> {
     const row = await this.#o.db
       .selectFrom('projects')
       .select(['id', 'name', 'alert_url', 'alert_threshold'])
@@ -116,8 +152,9 @@ export class Alerter {
   }
 
   async #send(
-    project: { id: string; name: string; url: string; threshold: number },
+    project: AlertProject,
     event: Pick<AlertEvent, 'type' | 'score' | 'labels' | 'details' | 'text'>,
+    { throttled = true } = {},
   ): Promise<boolean> {
     const { log, now } = this.#o;
     try {
@@ -127,7 +164,10 @@ export class Alerter {
         log.warn({ projectId: project.id, reason: checked.reason }, 'alert webhook refused');
         return false;
       }
-      if (!(await takeAlertSlot(this.#o.db, project.id, this.#holder, now(), this.#o.intervalMs))) return false;
+      // "resolved" answers an alert that went out, so the alert's own slot must not hold it back.
+      if (throttled && !(await takeAlertSlot(this.#o.db, project.id, this.#holder, now(), this.#o.intervalMs))) {
+        return false;
+      }
       const body = JSON.stringify({
         id: `evt_${randomUUID()}`,
         projectId: project.id,

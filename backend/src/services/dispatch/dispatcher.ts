@@ -6,6 +6,7 @@ import { type Memory, sqlMemory } from '../../store/memory.js';
 import type { SqlStore } from '../../store/sql/open-sql.js';
 import type { ReportSkipped } from '../logs/batch-reader.js';
 import { claimJob, completeJob, type Job, renewLease, retryJob } from './job-queue.js';
+import { sweepNoData } from './no-data.js';
 import { MAX_WINDOW_TRIES, parkWindow } from './parked-windows.js';
 import { BASELINE_KEY, storeScore } from './store-score.js';
 import { readWindowRecords } from './window-records.js';
@@ -28,6 +29,8 @@ export interface DispatcherOptions {
   backoffCapMs?: number;
   now?: () => number;
   random?: () => number;
+  /** Expected windows a usually-sending project may miss before a "No Data" point (0: off; 5). */
+  noDataWindows?: number;
   /** Called after a new risk point is stored (events, alerts). Errors are logged, not thrown. */
   onScore?: (projectId: string, point: RiskPoint) => void | Promise<void>;
   /** Told when a window's objects held lines that are not records (left out of its score), or one could not be read. */
@@ -61,6 +64,7 @@ export class Dispatcher {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #stopped = true;
+  #noDataSweptAt = 0;
 
   constructor(options: DispatcherOptions) {
     this.#o = {
@@ -70,6 +74,7 @@ export class Dispatcher {
       maxRecordsPerWindow: 50_000,
       backoffBaseMs: 1_000,
       backoffCapMs: 60_000,
+      noDataWindows: 5,
       now: Date.now,
       random: Math.random,
       ...options,
@@ -106,10 +111,29 @@ export class Dispatcher {
     let worked = false;
     try {
       worked = await this.runOnce();
+      if (this.#o.now() - this.#noDataSweptAt >= this.#o.windowMs) await this.sweepNoData();
     } catch (err) {
       this.#o.log.error({ err }, 'dispatcher tick failed');
     }
     this.#schedule(worked ? 0 : this.#o.pollMs);
+  }
+
+  /** Writes "No Data" points for projects gone quiet (once a window); exposed for tests. */
+  async sweepNoData(): Promise<number> {
+    const { sql, windowMs, graceMs, noDataWindows, now } = this.#o;
+    this.#noDataSweptAt = now();
+    const written = await sweepNoData(sql.db, { windowMs, graceMs, windows: noDataWindows, now: now() });
+    for (const { projectId, point } of written) await this.#told(projectId, point);
+    return written.length;
+  }
+
+  async #told(projectId: string, point: RiskPoint): Promise<void> {
+    if (!this.#o.onScore) return;
+    try {
+      await this.#o.onScore(projectId, point);
+    } catch (err) {
+      this.#o.log.error({ err, projectId }, 'onScore hook failed');
+    }
   }
 
   /** Claims and runs one due job; answers whether there was one. Exposed for tests. */
@@ -223,13 +247,7 @@ export class Dispatcher {
       return { kind: 'retry', error: outcome.error };
     }
     const point = await storeScore(sql.db, this.#memory, projectId, windowStart, outcome.result, now());
-    if (point && this.#o.onScore) {
-      try {
-        await this.#o.onScore(projectId, point);
-      } catch (err) {
-        this.#o.log.error({ err, projectId }, 'onScore hook failed');
-      }
-    }
+    if (point) await this.#told(projectId, point);
     return { kind: 'ok' };
   }
 }
