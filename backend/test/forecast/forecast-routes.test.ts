@@ -216,7 +216,7 @@ describe.each(SQL_DIALECTS)('forecast routes on %s', (dialect) => {
     expect(next.basis.confidence).toBe('low');
     expect(next.text).toContain('1 earlier forecast like this one');
     expect(next.text).toContain('the incident was over by then');
-    expect(next.basis.notes?.some((n) => n.startsWith('feedback: 1 inaccurate vote(s)'))).toBe(true);
+    expect(next.basis.notes?.some((n) => n.startsWith('feedback: 1 inaccurate vote on'))).toBe(true);
     const width = (f: Forecast) => f.predicted.series.reduce((a, s) => a + s.high - s.low, 0);
     expect(width(next)).toBeGreaterThan(width(first));
   });

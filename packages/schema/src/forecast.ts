@@ -31,6 +31,38 @@ export const ForecastBasis = z.object({
 export type ForecastBasis = z.infer<typeof ForecastBasis>;
 
 /**
+ * The logs behind one action: a time range, and the service and template it names when known, so a
+ * reader can open exactly those lines (the dashboard links to its logs view filtered by them).
+ */
+export const ActionEvidence = z.object({
+  from: z.iso.datetime({ offset: true }),
+  to: z.iso.datetime({ offset: true }),
+  service: z.string().optional(),
+  /** The error template (`<NUM>`-style placeholders) the action is about. */
+  template: z.string().optional(),
+  /** The release (`version`/`release` field or a deploy line) the lines carry. */
+  release: z.string().optional(),
+});
+export type ActionEvidence = z.infer<typeof ActionEvidence>;
+
+/** What one label added to the current score; the parts of `ForecastNow.contributions` sum to its score. */
+export const ScoreContribution = z.object({
+  label: z.string(),
+  points: z.number(),
+});
+export type ScoreContribution = z.infer<typeof ScoreContribution>;
+
+/** The latest risk point the forecast starts from. */
+export const ForecastNow = z.object({
+  at: z.iso.datetime({ offset: true }),
+  score: Score,
+  labels: z.array(z.string()),
+  /** Whole points per label (plus "other signals" when the labelled ones do not cover it), summing to `round(score)`. */
+  contributions: z.array(ScoreContribution).optional(),
+});
+export type ForecastNow = z.infer<typeof ForecastNow>;
+
+/**
  * Today's forecast for a project (`GET /api/forecast/:projectId`, SSE `forecast`).
  *
  * @example
@@ -42,8 +74,18 @@ export const Forecast = z.object({
   projectId: z.string(),
   /** The UTC date (yyyy-mm-dd) the forecast is for. */
   date: z.iso.date(),
+  /** One sentence: risk now, what leads it, the next 24 h. Optional: forecasts before it lack it. */
+  headline: z.string().optional(),
+  /** The details: what changed, the outlook and how sure it is. */
   text: z.string(),
   actions: z.tuple([z.string(), z.string(), z.string()]),
+  /**
+   * The logs behind each action, index for index with `actions` (null: no logs to point at). A
+   * parallel array so `actions` stays three strings for older clients.
+   */
+  evidence: z.tuple([ActionEvidence.nullable(), ActionEvidence.nullable(), ActionEvidence.nullable()]).optional(),
+  /** The latest score the forecast starts from; regenerated when a score leaves `predicted.series[0]`'s band or the labels change. */
+  now: ForecastNow.optional(),
   predicted: z.object({
     score: Score,
     low: Score,

@@ -14,7 +14,8 @@ const Query = z.object({
 });
 
 /**
- * `GET /api/forecast/:projectId` (today's forecast, `?refresh=1` for a new one) and
+ * `GET /api/forecast/:projectId` (today's latest forecast, as the server keeps it in step with the
+ * scores; `?refresh=1` for a new one now) and
  * `POST /api/forecast/:projectId/feedback`. Both take a user or a read key.
  */
 export async function forecastRoutes(app: FastifyInstance, options: { store: ForecastStore }): Promise<void> {
@@ -22,7 +23,12 @@ export async function forecastRoutes(app: FastifyInstance, options: { store: For
 
   const today: FastifyContextConfig = {
     auth: ['user', 'key:read'],
-    openapi: { summary: "Today's forecast, cached per UTC day", tag: 'read', query: Query, response: Forecast },
+    openapi: {
+      summary: "Today's latest forecast, made again when a score leaves its band or the labels change",
+      tag: 'read',
+      query: Query,
+      response: Forecast,
+    },
   };
   app.get<ProjectParams>('/api/forecast/:projectId', { config: today }, async (request) => {
     const { refresh } = parseQuery(Query, request.query);

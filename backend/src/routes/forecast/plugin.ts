@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { countSkippedInput } from '../../instrumentation/metrics.js';
 import { Alerter } from '../../services/alerts/alerter.js';
+import { onScoreStored } from '../../services/dispatch/store-score.js';
 import { builtinForecaster } from '../../services/forecast/builtin-forecaster.js';
+import { ForecastRefresher } from '../../services/forecast/forecast-refresher.js';
 import type { Forecaster } from '../../services/forecast/forecaster.js';
 import { gatherFacts } from '../../services/forecast/gather-facts.js';
 import { LlmForecaster } from '../../services/forecast/llm-forecaster.js';
@@ -19,7 +21,9 @@ export interface ForecastPluginOptions {
  * GET /api/forecast/:projectId and its feedback route. Builds the forecast store over the app's
  * SQL store and bucket, with the LLM forecaster when CLOUDSAGE_LLM_URL is set (falling back to
  * the built-in one), publishes every new forecast as an SSE `forecast` event, and sends the
- * project's alert webhook when a forecast predicts its threshold.
+ * project's alert webhook when a forecast predicts its threshold. Each newly stored score is
+ * checked against today's forecast, which is made again on the server when the score leaves its
+ * band or the labels change (`ForecastRefresher`), so pages never ask for one per score.
  */
 export default async function forecastPlugin(app: FastifyInstance, options: ForecastPluginOptions = {}): Promise<void> {
   const log = app.log.child({ module: 'forecast' });
@@ -64,6 +68,12 @@ export default async function forecastPlugin(app: FastifyInstance, options: Fore
       // Not awaited: a slow webhook (retried with backoff) must not hold the GET.
       alerter?.onForecast(projectId, forecast).catch((err) => log.error({ err, projectId }, 'forecast alert failed'));
     },
+  });
+  const refresher = new ForecastRefresher({ db: app.sql.db, store, log, now: app.now });
+  const off = onScoreStored((projectId, point) => refresher.onScore(projectId, point));
+  app.addHook('onClose', async () => {
+    off();
+    await refresher.close();
   });
   await app.register(forecastRoutes, { store });
 }

@@ -8,6 +8,46 @@ import type { Database } from '../../store/sql/database.js';
 export const BASELINE_KEY = 'baseline';
 
 /**
+ * Told of each newly stored risk point, after its transaction committed (the forecast regenerates
+ * from it). It runs in the background: storeScore does not wait for it, so a slow forecast (an LLM
+ * call) never holds up scoring. It must handle its own errors; a rejection is dropped.
+ */
+export type ScoreStoredListener = (projectId: string, point: RiskPoint) => void | Promise<void>;
+
+// Module-wide: the dispatcher calls storeScore with its own database handle, the app's plugins hold
+// an instrumented copy of it, so there is no shared object to hang the listeners on. A listener
+// checks the project is in its own store (tests run several apps in one process).
+const listeners = new Set<ScoreStoredListener>();
+const running = new Set<Promise<void>>();
+
+/**
+ * Registers a listener for newly stored scores; answers a function that removes it.
+ *
+ * @example
+ * const off = onScoreStored((projectId, point) => refresher.onScore(projectId, point));
+ * app.addHook('onClose', async () => off());
+ */
+export function onScoreStored(listener: ScoreStoredListener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** Resolves once every listener call started so far has settled (shutdown, tests). */
+export async function scoreListenersSettled(): Promise<void> {
+  while (running.size > 0) await Promise.allSettled([...running]);
+}
+
+function notifyStored(projectId: string, point: RiskPoint): void {
+  for (const listener of listeners) {
+    const call = Promise.resolve()
+      .then(() => listener(projectId, point))
+      .catch(() => {});
+    running.add(call);
+    void call.finally(() => running.delete(call));
+  }
+}
+
+/**
  * Writes a window's score into risk_history and the updated baseline into Memory, in one
  * transaction. The unique (project_id, window_start) makes a second write of the same window a
  * no-op, so a job re-run after a crash can never score a window twice; the baseline is only
@@ -23,7 +63,7 @@ export async function storeScore(
 ): Promise<RiskPoint | undefined> {
   const id = `r_${randomUUID()}`;
   const timestamp = Date.parse(result.timestamp);
-  return db.transaction().execute(async (tx) => {
+  const point = await db.transaction().execute(async (tx): Promise<RiskPoint | undefined> => {
     const inserted = await tx
       .insertInto('risk_history')
       .values({
@@ -50,4 +90,6 @@ export async function storeScore(
       explanations: result.explanations,
     };
   });
+  if (point) notifyStored(projectId, point);
+  return point;
 }

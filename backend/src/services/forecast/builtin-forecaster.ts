@@ -4,12 +4,14 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { Forecast, type GeneratedBy } from '@cloudsage/schema';
+import { type ActionEvidence, Forecast, type GeneratedBy } from '@cloudsage/schema';
 import type { ForecastFacts } from './facts.js';
-import { forecastActions } from './forecast-actions.js';
+import { forecastActionPlan } from './forecast-actions.js';
+import { forecastHeadline, forecastNow } from './forecast-headline.js';
 import { type ForecastNumbers, forecastNumbers } from './forecast-numbers.js';
 import { forecastText } from './forecast-text.js';
 import type { Forecaster } from './forecaster.js';
+import { plural } from './format.js';
 import { MIN_TREND_POINTS } from './model/risk-model.js';
 
 /** A new forecast id. */
@@ -27,10 +29,11 @@ export function basisNotes(facts: ForecastFacts, n: ForecastNumbers): string[] {
   if (n.prediction.seasonal) notes.push('daily season fitted');
   if (n.feedback.lowered > 0) {
     notes.push(
-      `feedback: ${n.feedback.inaccurate} inaccurate vote(s) on pattern ${n.pattern}; confidence lowered ${n.feedback.lowered}, band x${n.feedback.widen}`,
+      `feedback: ${plural(n.feedback.inaccurate, 'inaccurate vote')} on pattern ${n.pattern}; confidence lowered ${n.feedback.lowered}, band x${n.feedback.widen}`,
     );
   }
-  if (facts.input.total > 0) notes.push(`input incomplete: ${facts.input.total} records dropped by SDKs in 7 days`);
+  if (facts.input.total > 0)
+    notes.push(`input incomplete: ${plural(facts.input.total, 'record')} dropped by SDKs in 7 days`);
   return notes;
 }
 
@@ -39,20 +42,27 @@ export function assembleForecast(
   facts: ForecastFacts,
   n: ForecastNumbers,
   parts: {
+    headline: string;
     text: string;
     actions: [string, string, string];
+    /** The logs behind each action, when the actions are the built-in ones. */
+    evidence?: [ActionEvidence | null, ActionEvidence | null, ActionEvidence | null];
     generatedBy: GeneratedBy;
     confidence?: ForecastNumbers['confidence'];
     extraNotes?: string[];
   },
 ): Forecast {
   const labels = facts.labels.filter((l) => l.last24h > 0).map((l) => l.label);
+  const now = forecastNow(facts);
   return Forecast.parse({
     id: newForecastId(),
     projectId: facts.projectId,
     date: new Date(facts.now).toISOString().slice(0, 10),
+    headline: parts.headline,
     text: parts.text,
     actions: parts.actions,
+    ...(parts.evidence ? { evidence: parts.evidence } : {}),
+    ...(now ? { now } : {}),
     predicted: n.predicted,
     basis: {
       historyPoints: n.hourly.values.length,
@@ -80,9 +90,13 @@ export function builtinForecast(
   options: { generatedBy?: 'builtin' | 'builtin-fallback'; note?: string; numbers?: ForecastNumbers } = {},
 ): Forecast {
   const n = options.numbers ?? forecastNumbers(facts);
+  const headline = forecastHeadline(facts, n);
+  const plan = forecastActionPlan(facts, n);
   return assembleForecast(facts, n, {
-    text: forecastText(facts, n),
-    actions: forecastActions(facts, n),
+    headline,
+    text: forecastText(facts, n, headline),
+    actions: plan.actions,
+    evidence: plan.evidence,
     generatedBy: options.generatedBy ?? 'builtin',
     ...(options.note ? { extraNotes: [options.note] } : {}),
   });

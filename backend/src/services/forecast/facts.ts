@@ -47,6 +47,24 @@ export interface TemplateFact {
   /** Services and endpoints of the matching lines in the recent raw logs, most first. */
   services: NameCount[];
   endpoints: NameCount[];
+  /** Releases (`version`/`release` fields) of the matching lines in the recent raw logs, most first. */
+  releases?: NameCount[];
+}
+
+/** A deploy seen in the recent raw logs: a line saying so, or the first line of a new `version`. */
+export interface DeployFact {
+  release: string;
+  at: number;
+  service?: string;
+}
+
+/** The latest risk point, as scored: the forecast's "now". */
+export interface LatestPoint {
+  timestamp: number;
+  score: number;
+  labels: string[];
+  /** Each labelled finding's share of the score, as the scorer gave it. */
+  contributions: { label: string; points: number }[];
 }
 
 /** Per-minute metrics summed over a period. */
@@ -114,6 +132,10 @@ export interface ForecastFacts {
    * resamples to hourly peaks either way.
    */
   points: FactPoint[];
+  /** The latest risk point (its score, not its hour's peak, is the forecast's "now"). */
+  latest?: LatestPoint;
+  /** Deploys seen in the last 24 h of raw logs, oldest first. */
+  deploys?: DeployFact[];
   /** Scored windows behind `points` (defaults to `points.length`). */
   scoredWindows?: number;
   labels: LabelFact[];

@@ -29,7 +29,7 @@ export interface ForecastNumbers {
   hourly: HourlySeries;
   prediction: RiskPrediction;
   predicted: Predicted;
-  /** The latest observed hour's score (undefined without history). */
+  /** The latest score (undefined without history): the forecast's "now", not its hour's peak. */
   current: number | undefined;
   /** Median hourly score of the last 7 days (undefined without history). */
   usual: number | undefined;
@@ -42,6 +42,19 @@ export interface ForecastNumbers {
 }
 
 const round1 = (v: number) => Math.round(v * 10) / 10;
+
+/**
+ * The points the model runs on: the stored hourly peaks, with the latest point's hour holding the
+ * latest score instead of its peak, so the forecast starts from where risk is now (after a
+ * recovery, 0 rather than the 100 of earlier in the hour).
+ */
+function withLatest(facts: ForecastFacts): ForecastFacts['points'] {
+  const latest = facts.latest;
+  if (!latest) return facts.points;
+  const hour = Math.floor(latest.timestamp / HOUR_MS);
+  const earlier = facts.points.filter((p) => Math.floor(p.timestamp / HOUR_MS) < hour);
+  return [...earlier, { timestamp: latest.timestamp, score: latest.score, labels: latest.labels }];
+}
 const clamp = (v: number) => Math.min(100, Math.max(0, v));
 
 /**
@@ -52,9 +65,10 @@ const clamp = (v: number) => Math.min(100, Math.max(0, v));
  * n.predicted.high; // 58.2
  */
 export function forecastNumbers(facts: ForecastFacts): ForecastNumbers {
+  const points = withLatest(facts);
   // Quiet trailing hours are filled up to the last complete hour; the current hour counts once it has a point.
-  const last = facts.points.length ? facts.points[facts.points.length - 1]!.timestamp : facts.now;
-  const hourly = resampleHourly(facts.points, { until: Math.max(last, facts.now - HOUR_MS) });
+  const last = points.length ? points[points.length - 1]!.timestamp : facts.now;
+  const hourly = resampleHourly(points, { until: Math.max(last, facts.now - HOUR_MS) });
   const prediction = predictRisk(hourly.values, { horizon: HORIZON_HOURS });
   // From the rounded scores the stored series keeps, so `forecastPattern(stored)` agrees exactly.
   const direction = directionOf(prediction.hours.map((h) => ({ score: round1(h.score) })));
@@ -64,17 +78,19 @@ export function forecastNumbers(facts: ForecastFacts): ForecastNumbers {
   const meanWidth = prediction.hours.reduce((a, h) => a + (h.high - h.low), 0) / Math.max(1, prediction.hours.length);
   const effect = applyFeedback(baseConfidence(hourly.values.length, meanWidth), facts.feedback, pattern);
   const base = hourFloor(facts.now);
+  const current = facts.latest?.score ?? (hourly.values.length ? hourly.values[hourly.values.length - 1] : undefined);
   const series: ForecastPoint[] = prediction.hours.map((h, i) => {
     const score = round1(h.score);
     // Feedback widens the band about the point, keeping low <= score <= high after rounding.
-    const low = round1(clamp(h.score - (h.score - h.low) * effect.widen));
-    const high = round1(clamp(h.score + (h.high - h.score) * effect.widen));
-    return {
-      at: new Date(base + (i + 1) * HOUR_MS).toISOString(),
-      score,
-      low: Math.min(low, score),
-      high: Math.max(high, score),
-    };
+    let low = Math.min(round1(clamp(h.score - (h.score - h.low) * effect.widen)), score);
+    let high = Math.max(round1(clamp(h.score + (h.high - h.score) * effect.widen)), score);
+    // The first hour starts at the score observed now, so its band holds it: a score that leaves
+    // this band is news (the server makes a new forecast), the score the forecast began from is not.
+    if (i === 0 && current !== undefined) {
+      low = Math.min(low, round1(current));
+      high = Math.max(high, round1(current));
+    }
+    return { at: new Date(base + (i + 1) * HOUR_MS).toISOString(), score, low, high };
   });
   const mean = series.reduce((a, p) => a + p.score, 0) / Math.max(1, series.length);
   const predicted: Predicted = {
@@ -91,7 +107,7 @@ export function forecastNumbers(facts: ForecastFacts): ForecastNumbers {
     hourly,
     prediction,
     predicted,
-    current: values.length ? values[values.length - 1] : undefined,
+    current,
     usual: values.length ? median(values.slice(-7 * 24)) : undefined,
     direction,
     pattern,

@@ -1,34 +1,27 @@
 /**
- * The forecast's text, written from the facts: where risk is and what is usual, what changed and
- * since when (labels with their numbers, the top template, the metrics), what the next 24 hours
- * look like, how sure that is and why, and whether the input was incomplete. With little
- * history it says so instead of describing a trend.
+ * The forecast's details, written from the facts, one short sentence a line: what changed and since
+ * when (labels with their numbers, the top template, the metrics), what the next 24 hours look
+ * like, how sure that is and why, and whether the input was incomplete. With little history it
+ * says so instead of describing a trend. `text` is the headline followed by these lines, so a
+ * client that prints only `text` still leads with the score now.
  */
 
 import type { ForecastFacts } from './facts.js';
 import type { ForecastNumbers } from './forecast-numbers.js';
-import { count, duration, pct, quote, score, utcTime } from './format.js';
+import { count, duration, pct, plural, quote, score, utcTime } from './format.js';
 import { MIN_TREND_POINTS } from './model/risk-model.js';
 
 const DAY_MS = 86_400_000;
-
-function nowSentence(facts: ForecastFacts, n: ForecastNumbers): string {
-  if (n.current === undefined) return `No risk scores yet for ${facts.projectName}: nothing has been scored.`;
-  const days = n.hourly.values.length / 24;
-  const usual =
-    n.usual !== undefined && days >= 1
-      ? ` (median ${score(n.usual)} over the last ${Math.min(7, Math.floor(days))} d)`
-      : '';
-  return `Risk for ${facts.projectName} is ${score(n.current)} now${usual}.`;
-}
 
 function changeSentences(facts: ForecastFacts): string[] {
   const out: string[] = [];
   const recent = facts.labels.filter((l) => l.last24h > 0).slice(0, 2);
   for (const l of recent) {
-    const fresh = l.previous6d === 0 ? 'new this week' : `also ${count(l.previous6d)} times in the 6 days before`;
+    const fresh = l.previous6d === 0 ? 'new this week' : `also ${plural(l.previous6d, 'time')} in the 6 days before`;
     const numbers = l.message ? `: ${l.message}` : '';
-    out.push(`${l.label} since ${utcTime(l.since)} (${count(l.last24h)} scored windows in 24 h, ${fresh})${numbers}.`);
+    out.push(
+      `${l.label} since ${utcTime(l.since)} (${plural(l.last24h, 'scored window')} in 24 h, ${fresh})${numbers}.`,
+    );
   }
   const t = facts.templates.find((x) => x.recentCount > 0) ?? facts.templates[0];
   if (t) {
@@ -36,15 +29,15 @@ function changeSentences(facts: ForecastFacts): string[] {
     const at = t.endpoints[0] ? ` on ${t.endpoints[0].name}` : '';
     const lines =
       t.recentCount > 0
-        ? `${count(t.recentCount)} lines in flagged windows of the last 24 h`
-        : `${count(t.count)} lines in all`;
+        ? `${plural(t.recentCount, 'line')} in flagged windows of the last 24 h`
+        : `${plural(t.count, 'line')} in all`;
     out.push(`Top ${t.level} template ${quote(t.pattern)}${from}${at}: ${lines}, first seen ${utcTime(t.firstSeen)}.`);
   }
   const m = facts.metrics;
   if (m.last24h.records > 0 || m.previous24h.records > 0) {
     const a = m.last24h;
     const b = m.previous24h;
-    let s = `Last 24 h: ${count(a.records)} records, ${count(a.errors)} errors (${pct(a.errorRate)})`;
+    let s = `Last 24 h: ${plural(a.records, 'record')}, ${plural(a.errors, 'error')} (${pct(a.errorRate)})`;
     if (b.records > 0) s += ` vs ${count(b.records)} and ${count(b.errors)} (${pct(b.errorRate)}) the day before`;
     if (a.latencyAvgMs !== undefined)
       s += `; latency avg ${count(a.latencyAvgMs)} ms, max ${count(a.latencyMaxMs ?? 0)} ms`;
@@ -84,9 +77,9 @@ function baselineSentence(facts: ForecastFacts): string | undefined {
   const l = b.signals.latencyP95Ms;
   if (l) parts.push(`p95 latency ${count(l.center)} ms`);
   const v = b.signals.volumePerMin;
-  if (v) parts.push(`${count(v.center)} records a minute`);
+  if (v) parts.push(`${plural(v.center, 'record')} a minute`);
   if (parts.length === 0) return undefined;
-  return `Usual for this project (baseline of ${count(b.windows)} windows): ${parts.join(', ')}.`;
+  return `Usual for this project (baseline of ${plural(b.windows, 'window')}): ${parts.join(', ')}.`;
 }
 
 function outlookSentence(n: ForecastNumbers): string {
@@ -114,9 +107,8 @@ function confidenceSentence(facts: ForecastFacts, n: ForecastNumbers): string {
   if (hours < 24) s += '; too little history to say more';
   const fb = n.feedback;
   if (fb.lowered > 0 || fb.inaccurate > 0) {
-    s += `; ${fb.inaccurate} earlier forecast${fb.inaccurate === 1 ? '' : 's'} like this one (${n.pattern.replace('|', ', ')}) marked inaccurate`;
-    if (fb.lowered > 0)
-      s += `, so confidence lowered ${fb.lowered} level${fb.lowered === 1 ? '' : 's'} and the band widened`;
+    s += `; ${plural(fb.inaccurate, 'earlier forecast')} like this one (${n.pattern.replace('|', ', ')}) marked inaccurate`;
+    if (fb.lowered > 0) s += `, so confidence lowered ${plural(fb.lowered, 'level')} and the band widened`;
   }
   const comment = facts.feedback.find((f) => !f.accurate && f.pattern === n.pattern && f.comment)?.comment;
   if (comment) s += ` (a reviewer said: "${comment.slice(0, 120)}")`;
@@ -134,30 +126,42 @@ export function inputNotes(facts: ForecastFacts): string[] {
       i.beforeSend ? `${count(i.beforeSend)} dropped by beforeSend` : '',
     ].filter(Boolean);
     out.push(
-      `Input incomplete: SDKs reported ${count(i.total)} dropped records in 7 days (${parts.join(', ')}) across ${count(i.batchesWithDrops)} batch${i.batchesWithDrops === 1 ? '' : 'es'}; counts above may be low.`,
+      `Input incomplete: SDKs reported ${plural(i.total, 'dropped record')} in 7 days (${parts.join(', ')}) across ${plural(i.batchesWithDrops, 'batch', 'batches')}; counts above may be low.`,
     );
   }
-  if (i.rejected > 0) out.push(`${count(i.rejected)} records were rejected at ingest in 7 days and are not counted.`);
+  if (i.rejected > 0) {
+    out.push(
+      `${plural(i.rejected, 'record')} ${i.rejected === 1 ? 'was' : 'were'} rejected at ingest in 7 days and ${i.rejected === 1 ? 'is' : 'are'} not counted.`,
+    );
+  }
   return out;
 }
 
 /**
- * The whole text.
+ * The details, one sentence a line (the headline is not repeated).
  *
  * @example
- * forecastText(facts, forecastNumbers(facts)); // 'Risk for shop is 42 now (median 15 ...'
+ * forecastDetails(facts, forecastNumbers(facts)); // 'High Error Rate since 2026-11-25 09:10 UTC (...'
  */
-export function forecastText(facts: ForecastFacts, n: ForecastNumbers): string {
+export function forecastDetails(facts: ForecastFacts, n: ForecastNumbers): string {
+  const last = facts.latest?.timestamp ?? facts.points[facts.points.length - 1]?.timestamp;
   const stale =
-    facts.points.length > 0 && facts.now - facts.points[facts.points.length - 1]!.timestamp > DAY_MS
-      ? [`The last score is ${duration(facts.now - facts.points[facts.points.length - 1]!.timestamp)} old.`]
-      : [];
+    last !== undefined && facts.now - last > DAY_MS ? [`The last score is ${duration(facts.now - last)} old.`] : [];
   return [
-    nowSentence(facts, n),
     ...stale,
     ...changeSentences(facts),
     outlookSentence(n),
     confidenceSentence(facts, n),
     ...inputNotes(facts),
-  ].join(' ');
+  ].join('\n');
+}
+
+/**
+ * The whole text: the headline, then the details a line each.
+ *
+ * @example
+ * forecastText(facts, forecastNumbers(facts), headline); // 'Risk for shop is 42 now (elevated ...'
+ */
+export function forecastText(facts: ForecastFacts, n: ForecastNumbers, headline: string): string {
+  return `${headline}\n${forecastDetails(facts, n)}`;
 }

@@ -6,6 +6,19 @@ export function count(n: number): string {
   return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
+/**
+ * A count with its noun, singular for exactly one: `1 line`, `2 lines`, `1,234 windows`. `many`
+ * defaults to `one` + "s"; pass it for irregular nouns (`batch`, `batches`).
+ *
+ * @example
+ * plural(1, 'line'); // '1 line'
+ * plural(3, 'batch', 'batches'); // '3 batches'
+ */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  const rounded = Math.round(n);
+  return `${count(rounded)} ${rounded === 1 ? one : many}`;
+}
+
 /** `12.5%` from a 0-1 ratio (two decimals under 1%). */
 export function pct(ratio: number): string {
   const p = ratio * 100;

@@ -11,11 +11,11 @@ import { sqlMemory } from '../../store/memory.js';
 import type { Database } from '../../store/sql/database.js';
 import { BASELINE_KEY } from '../dispatch/store-score.js';
 import type { ReportSkipped } from '../logs/batch-reader.js';
-import type { FactPoint, FeedbackFact, ForecastFacts, InputFacts, TemplateFact } from './facts.js';
+import type { FactPoint, FeedbackFact, ForecastFacts, InputFacts, LatestPoint, TemplateFact } from './facts.js';
 import { forecastPattern } from './forecast-pattern.js';
 import { labelFacts } from './label-facts.js';
 import { metricsFacts } from './metrics-facts.js';
-import { templateOrigins } from './template-context.js';
+import { scanRecentLogs } from './template-context.js';
 import { type RecentTemplate, topTemplates } from './top-templates.js';
 
 const HOUR_MS = 3_600_000;
@@ -59,6 +59,31 @@ async function inputFacts(db: Kysely<Database>, projectId: string, now: number):
   }
   f.total = f.overflow + f.oversize + f.beforeSend;
   return f;
+}
+
+/** The latest risk point at or before `now`, with each labelled finding's share of its score. */
+async function latestPoint(db: Kysely<Database>, projectId: string, now: number): Promise<LatestPoint | undefined> {
+  const row = await db
+    .selectFrom('risk_history')
+    .select(['timestamp', 'score', 'labels', 'explanations'])
+    .where('project_id', '=', projectId)
+    .where('timestamp', '<=', now)
+    .orderBy('timestamp', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const contributions: LatestPoint['contributions'] = [];
+  for (const e of parseJson<Explanation[]>(row.explanations, [])) {
+    if (typeof e?.label === 'string' && typeof e.contribution === 'number' && Number.isFinite(e.contribution)) {
+      contributions.push({ label: e.label, points: e.contribution });
+    }
+  }
+  return {
+    timestamp: Number(row.timestamp),
+    score: Number(row.score),
+    labels: parseJson<unknown[]>(row.labels, []).filter((l): l is string => typeof l === 'string'),
+    contributions,
+  };
 }
 
 async function feedbackFacts(db: Kysely<Database>, projectId: string, now: number): Promise<FeedbackFact[]> {
@@ -185,12 +210,22 @@ export async function gatherFacts(
   const parsedBaseline = Baseline.safeParse(await memory.get<unknown>(projectId, BASELINE_KEY));
   const baseline = parsedBaseline.success ? parsedBaseline.data : undefined;
   const ranked = topTemplates(baseline, recentTemplates);
-  const origins = await templateOrigins(db, bucket, projectId, ranked, now - DAY_MS, undefined, stores.onSkipped);
+  const { origins, deploys } = await scanRecentLogs(
+    db,
+    bucket,
+    projectId,
+    ranked,
+    now - DAY_MS,
+    undefined,
+    stores.onSkipped,
+  );
   const templates: TemplateFact[] = ranked.map((t) => ({
     ...t,
     services: origins.get(t.id)?.services ?? [],
     endpoints: origins.get(t.id)?.endpoints ?? [],
+    releases: origins.get(t.id)?.releases ?? [],
   }));
+  const latest = await latestPoint(db, projectId, now);
 
   const facts: ForecastFacts = {
     projectId,
@@ -203,7 +238,9 @@ export async function gatherFacts(
     metrics: await metricsFacts(db, projectId, now),
     input: await inputFacts(db, projectId, now),
     feedback: await feedbackFacts(db, projectId, now),
+    deploys,
   };
+  if (latest) facts.latest = latest;
   if (baseline) {
     facts.baseline = {
       windows: baseline.windows,

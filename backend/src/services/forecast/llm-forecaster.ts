@@ -10,6 +10,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { z } from 'zod';
 import { assembleForecast, builtinForecast } from './builtin-forecaster.js';
 import type { ForecastFacts } from './facts.js';
+import { forecastHeadline } from './forecast-headline.js';
 import { type ForecastNumbers, forecastNumbers } from './forecast-numbers.js';
 import type { Forecaster } from './forecaster.js';
 import { factsPrompt, SYSTEM_PROMPT } from './llm-prompt.js';
@@ -135,7 +136,10 @@ export class LlmForecaster implements Forecaster {
       const answer = await this.ask(facts, n);
       const cap = CONFIDENCE_LEVELS.indexOf(n.confidence);
       const said = CONFIDENCE_LEVELS.indexOf(answer.confidence ?? n.confidence);
+      // The headline is the model's numbers in one sentence; the LLM words the details and actions
+      // (no evidence: its actions are its own, not the ones the evidence was found for).
       return assembleForecast(facts, n, {
+        headline: forecastHeadline(facts, n),
         text: answer.text,
         actions: answer.actions,
         generatedBy: 'llm',

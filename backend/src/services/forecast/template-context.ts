@@ -9,7 +9,8 @@ import type { Kysely } from 'kysely';
 import type { Bucket } from '../../store/bucket/bucket.js';
 import type { Database } from '../../store/sql/database.js';
 import { type ReportSkipped, readBatchObject, SkippedTally } from '../logs/batch-reader.js';
-import type { NameCount } from './facts.js';
+import type { DeployFact, NameCount } from './facts.js';
+import { DeployTally, releaseOf } from './release-facts.js';
 
 /** Bounds on the scan: a forecast reads a few recent objects, never a day of a busy project. */
 export interface ScanLimits {
@@ -17,8 +18,14 @@ export interface ScanLimits {
   maxRecords: number;
 }
 
-/** Services and endpoints per template id. */
-export type TemplateOrigins = Map<string, { services: NameCount[]; endpoints: NameCount[] }>;
+/** Services, endpoints and releases per template id. */
+export type TemplateOrigins = Map<string, { services: NameCount[]; endpoints: NameCount[]; releases: NameCount[] }>;
+
+/** What a scan of the recent raw logs found: each template's origins, and the deploys. */
+export interface RecentLogs {
+  origins: TemplateOrigins;
+  deploys: DeployFact[];
+}
 
 // The worker's masks (<NUM>, <IP>, <HEX>, <UUID>, <ID>) and Drain's wildcard stand for any text.
 const PLACEHOLDER = /<(?:NUM|IP|HEX|UUID|ID|\*)>/;
@@ -109,11 +116,32 @@ export async function templateOrigins(
   limits: ScanLimits = { maxBatches: 40, maxRecords: 50_000 },
   onSkipped?: ReportSkipped,
 ): Promise<TemplateOrigins> {
+  return (await scanRecentLogs(db, bucket, projectId, templates, from, limits, onSkipped)).origins;
+}
+
+/**
+ * {@link templateOrigins} and, from the same records, the deploys they show (any level: a deploy
+ * line is usually info) and each template's releases.
+ *
+ * @example
+ * const { origins, deploys } = await scanRecentLogs(db, bucket, 'p1', templates, Date.now() - 86_400_000);
+ * deploys.at(-1); // { release: 'v2.15.0', at: 1764000000000, service: 'checkout' }
+ */
+export async function scanRecentLogs(
+  db: Kysely<Database>,
+  bucket: Bucket,
+  projectId: string,
+  templates: readonly { id: string; pattern: string }[],
+  from: number,
+  limits: ScanLimits = { maxBatches: 40, maxRecords: 50_000 },
+  onSkipped?: ReportSkipped,
+): Promise<RecentLogs> {
   const out: TemplateOrigins = new Map();
-  if (templates.length === 0) return out;
+  const tally = new DeployTally();
   const matchers = templates.map((t) => ({ id: t.id, match: templateMatcher(t.pattern) }));
   const services = new Map<string, Map<string, number>>();
   const endpoints = new Map<string, Map<string, number>>();
+  const releases = new Map<string, Map<string, number>>();
   const batches = await db
     .selectFrom('ingest_batches')
     .select(['object_key'])
@@ -130,13 +158,16 @@ export async function templateOrigins(
     for (const { record } of skipped.recordsOf(await readBatchObject(bucket, b.object_key))) {
       if (scanned >= limits.maxRecords) break;
       scanned++;
+      const service = serviceOf(record);
+      tally.observe(record, service);
       if (!(LEVEL_RANK[record.level] >= LEVEL_RANK.warn)) continue;
       const hit = matchers.find((m) => m.match(record.msg));
       if (!hit) continue;
-      const service = serviceOf(record);
       const endpoint = endpointOf(record);
+      const release = releaseOf(record);
       if (service) bump(services, hit.id, service);
       if (endpoint) bump(endpoints, hit.id, endpoint);
+      if (release) bump(releases, hit.id, release);
     }
   }
   skipped.report(onSkipped);
@@ -144,9 +175,10 @@ export async function templateOrigins(
     out.set(t.id, {
       services: top(services.get(t.id) ?? new Map()),
       endpoints: top(endpoints.get(t.id) ?? new Map()),
+      releases: top(releases.get(t.id) ?? new Map()),
     });
   }
-  return out;
+  return { origins: out, deploys: tally.deploys() };
 }
 
 function bump(into: Map<string, Map<string, number>>, id: string, name: string): void {
