@@ -1,6 +1,6 @@
 import { MAX_BASELINE_TEMPLATES, type Template } from '@cloudsage/schema';
 import { describe, expect, it } from 'vitest';
-import { LEARNING_WINDOWS, updateBaseline, updateStat, updateTemplates, updateWeight } from '../src/score/baseline.js';
+import { MIN_WEIGHT, updateBaseline, updateStat, updateTemplates, updateWeight } from '../src/score/baseline.js';
 import { combine } from '../src/score/combine.js';
 import { healthy, score, warm } from './helpers.js';
 
@@ -21,11 +21,34 @@ describe('robust statistics', () => {
     expect(s.center).toBeGreaterThan(250);
   });
 
-  it('down-weights windows that scored high, after the learning windows', () => {
-    expect(updateWeight(80, 0)).toBe(1);
-    expect(updateWeight(80, LEARNING_WINDOWS)).toBeLessThan(0.1);
-    expect(updateWeight(45, LEARNING_WINDOWS)).toBeLessThan(1);
-    expect(updateWeight(10, LEARNING_WINDOWS)).toBe(1);
+  it('down-weights windows that scored high, from the first window on, falling with the score', () => {
+    expect(updateWeight(80)).toBeLessThan(0.1);
+    expect(updateWeight(45)).toBeLessThan(updateWeight(35));
+    expect(updateWeight(30)).toBe(1);
+    expect(updateWeight(35)).toBeLessThan(1);
+    expect(updateWeight(60)).toBeLessThan(updateWeight(45));
+    expect(updateWeight(100)).toBe(MIN_WEIGHT);
+    expect(updateWeight(10)).toBe(1);
+  });
+
+  it('counts a high-scoring window as a fraction of a window of history', () => {
+    const s = updateStat(updateStat(undefined, 0.4, 0.05), 0.4, 0.05);
+    expect(s.n).toBe(2);
+    expect(s.w).toBeCloseTo(0.1, 5);
+  });
+
+  it('comes back from a baseline learned during an incident within a few healthy windows', () => {
+    // Onboarded mid-incident: 40% errors for 20 windows, then healthy at 0.5%.
+    let s: ReturnType<typeof updateStat> | undefined;
+    for (let i = 0; i < 20; i++) s = updateStat(s, 0.4, updateWeight(85));
+    expect(s!.center).toBeCloseTo(0.4, 5);
+    for (let i = 0; i < 5; i++) s = updateStat(s, 0.005, 1);
+    expect(s!.center).toBeLessThan(0.02);
+  });
+
+  it('learns an old v1 statistic (no w) as n windows of history', () => {
+    const s = updateStat({ center: 100, spread: 5, n: 240 }, 100, 1);
+    expect(s.w).toBe(241);
   });
 });
 
@@ -41,10 +64,10 @@ describe('baseline update', () => {
     expect(res.baseline!.windows).toBe(b.windows + 1);
   });
 
-  it('does not found a statistic from an incident window once past learning', () => {
+  it('founds a statistic from an incident window with a twentieth of a window of weight', () => {
     const next = updateBaseline(b, { brandNew: 5 }, [], 90, '2026-03-01T13:00:00.000Z');
-    expect(next.signals['brandNew']).toBeUndefined();
-    expect(updateBaseline(b, { brandNew: 5 }, [], 10, '2026-03-01T13:00:00.000Z').signals['brandNew']?.center).toBe(5);
+    expect(next.signals['brandNew']?.w).toBe(MIN_WEIGHT);
+    expect(updateBaseline(b, { brandNew: 5 }, [], 10, '2026-03-01T13:00:00.000Z').signals['brandNew']?.w).toBe(1);
   });
 
   it('caps the template table, evicting the least recently seen', () => {

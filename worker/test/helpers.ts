@@ -34,14 +34,18 @@ export function healthy(o: HealthyOptions = {}): LogRecord[] {
   const out: LogRecord[] = [];
   for (let i = 0; i < n; i++) {
     const u = rnd();
+    // Spread over the minute, as a live service's records are.
+    const at = Math.floor((i * MINUTE) / n);
     if (u < (o.errorShare ?? 0.005))
-      out.push(rec('error', `Connection to 10.0.0.${1 + Math.floor(rnd() * 9)}:5432 reset`));
+      out.push(rec('error', `Connection to 10.0.0.${1 + Math.floor(rnd() * 9)}:5432 reset`, undefined, at));
     else
       out.push(
-        rec('info', 'request completed', {
-          res: { statusCode: 200 },
-          responseTime: Math.round((o.latencyMs ?? 40) * (0.6 + 0.8 * rnd())),
-        }),
+        rec(
+          'info',
+          'request completed',
+          { res: { statusCode: 200 }, responseTime: Math.round((o.latencyMs ?? 40) * (0.6 + 0.8 * rnd())) },
+          at,
+        ),
       );
   }
   for (let s = 0; s < 6; s++)
@@ -59,7 +63,11 @@ export function score(
 ): ScoreResponse {
   const from = new Date(T0 + minute * MINUTE).toISOString();
   const to = new Date(T0 + (minute + 1) * MINUTE).toISOString();
-  return scoreWindow({ projectId: 'p1', logs, metadata: { window: { from, to }, baseline, ...extra } });
+  // Crafted records are stamped from T0; move them into the window scored, as live records are.
+  const shift = minute * MINUTE;
+  const moved =
+    shift === 0 ? logs : logs.map((r) => ({ ...r, time: new Date(Date.parse(r.time) + shift).toISOString() }));
+  return scoreWindow({ projectId: 'p1', logs: moved, metadata: { window: { from, to }, baseline, ...extra } });
 }
 
 /** A baseline learned from `windows` healthy windows made by `make(i)`. */

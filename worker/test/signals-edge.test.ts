@@ -120,6 +120,8 @@ describe('error patterns, more cases', () => {
       windowMinutes: 1,
       totalRecords: 4,
       volumeRatio: 1,
+      backfillRecords: 0,
+      liveSpanMs: 0,
     });
     expect(out.findings).toEqual([]);
     expect(out.signals['activeTemplates']).toBe(1);

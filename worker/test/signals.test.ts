@@ -39,7 +39,7 @@ describe('error rate', () => {
     expect(labels(r)).toContain('High Error Rate');
     expect(r.score).toBeGreaterThanOrEqual(60);
     const e = r.explanations.find((x) => x.label === 'High Error Rate')!;
-    expect(e.message).toMatch(/^error rate \d+\.\d% \(\d+ of 506\) vs usual \d+\.\d%$/);
+    expect(e.message).toMatch(/^error rate \d+\.\d% \(\d+ of 506 lines\) vs usual \d+\.\d%$/);
     expect(e.contribution).toBeGreaterThan(0);
   });
 

@@ -16,6 +16,12 @@ export const RobustStat = z.object({
   center: z.number().finite(),
   spread: z.number().finite().nonnegative(),
   n: z.number().int().nonnegative(),
+  /**
+   * Effective number of windows behind the statistic: windows that scored high teach at a reduced
+   * weight, so this grows by less than one for them. Absent in baselines from before it was added
+   * (read as `n`).
+   */
+  w: z.number().finite().nonnegative().optional(),
 });
 export type RobustStat = z.infer<typeof RobustStat>;
 
@@ -30,6 +36,8 @@ export const Template = z.object({
   level: z.string().max(8).optional(),
   /** EWMA of the per-window count, for "template spiking". */
   rate: z.number().finite().nonnegative().optional(),
+  /** The service that logged it most recently, when records name one. */
+  service: z.string().max(64).optional(),
 });
 export type Template = z.infer<typeof Template>;
 

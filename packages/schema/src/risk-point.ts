@@ -31,6 +31,8 @@ export const Explanation = z.object({
   contribution: z.number().optional(),
   /** The template behind an error-pattern label. */
   template: Template.pick({ id: true, pattern: true, count: true }).optional(),
+  /** The service (or host) the finding is about, when one service stands out among several. */
+  service: z.string().optional(),
 });
 export type Explanation = z.infer<typeof Explanation>;
 

@@ -1,10 +1,11 @@
 /**
  * The project's baseline after a window: robust running statistics per signal and the template table.
  *
- * Each statistic is an EWMA of the value whose steps are clipped (a Huber update): one outlying window
- * moves the center by at most 3 sigmas times the learning rate, and the spread is an EWMA of the
- * clipped absolute deviation. Windows that scored high update with a small weight, so an incident
- * does not teach the baseline that it is normal; a lasting change is still learned, slowly.
+ * Each statistic is an EWMA of the value whose upward steps are clipped (a Huber update): one outlying
+ * window moves the center by at most 3 sigmas times the learning rate, and the spread is an EWMA of the
+ * clipped absolute deviation. Windows teach with a weight that falls with their score (from the first
+ * window on), so an incident does not teach the baseline that it is normal; steps toward health are
+ * learned fast, so a baseline founded in a bad period recovers; a lasting change is still learned.
  */
 import {
   BASELINE_VERSION,
@@ -14,47 +15,76 @@ import {
   type RobustStat,
   type Template,
 } from '@cloudsage/schema';
-import { SIGMA_PER_SPREAD } from './stats.js';
+import { history, SIGMA_PER_SPREAD } from './stats.js';
 import type { WindowTemplate } from './types.js';
 
-/** Slowest learning rate; the first windows learn faster (1 / (n + 1)) until they reach it. */
+/** Slowest learning rate; the first windows learn faster (weight / (history + weight)) until they reach it. */
 export const MIN_ALPHA = 0.05;
 /** Learning rate of a template's per-window rate. */
 const TEMPLATE_ALPHA = 0.1;
+/** Least a window teaches, however high it scored: a lasting change is still learned, slowly. */
+export const MIN_WEIGHT = 0.05;
+/** Least weight of a step toward the healthy side (the window was healthy in this signal at least). */
+const RECOVERY_WEIGHT = 0.5;
+/** Learning rate of a step far (over 3 sigmas) below the center: the way back from a bad period. */
+const FAR_RECOVERY_ALPHA = 0.5;
+/**
+ * Steps up are clipped at this many sigmas. Wider than the textbook 1.5-3 because counts are skewed
+ * (a rate of 0.3% is mostly windows of 0 errors and the odd 3): a tight clip would settle near the
+ * median and call the usual odd window an incident. Incidents are kept out by the score weight.
+ */
+const CLIP = 5;
+/** Windows of history before steps are clipped (before them there is no spread to clip by). */
+const YOUNG_WINDOWS = 3;
 
 /**
- * Windows a new baseline learns from at full weight whatever they score. Without this, a service whose
- * normal is unusual (a steady 10% of harmless errors) would score high forever and never be learned.
+ * How much a window teaches the baseline, from its score: 1 up to 30 (normal noise teaches fully, else
+ * the center would sit below the usual value), then falling as ((100 - score) / 70)^3 (45 -> 0.49,
+ * 60 -> 0.19, 75 -> 0.05), never under 0.05. There are
+ * no full-weight learning windows: a project onboarded during an incident learns the incident at a
+ * twentieth of a window each, and the first healthy stretch relearns (see {@link updateStat}).
  */
-export const LEARNING_WINDOWS = 10;
-
-/**
- * How much a window teaches the baseline, from its score: normal 1, elevated 0.3, high 0.05; every
- * window counts fully during the first {@link LEARNING_WINDOWS}.
- */
-export function updateWeight(score: number, windows: number): number {
-  if (windows < LEARNING_WINDOWS) return 1;
-  return score < 30 ? 1 : score < 60 ? 0.3 : 0.05;
+export function updateWeight(score: number): number {
+  if (score <= 30) return 1;
+  const f = (100 - score) / 70;
+  return Math.max(MIN_WEIGHT, f * f * f);
 }
 
 /**
- * Folds one value into a robust statistic.
+ * Folds one value into a robust statistic with the window's weight.
+ *
+ * A step up is clipped to 3 sigmas (a Huber step), so one outlying window moves the center little. For
+ * a signal where higher is worse (`symmetric` false: error rates, latency, crashes), a step down is a
+ * move toward health: it teaches with at least half weight, and one far below the center (over 3
+ * sigmas) halves the gap and the spread, so a baseline learned from a bad period (a project onboarded
+ * mid-incident) comes back within a few healthy windows.
  *
  * @example
- * let s = updateStat(undefined, 0.01, 1); // { center: 0.01, spread: 0, n: 1 }
+ * let s = updateStat(undefined, 0.01, 1); // { center: 0.01, spread: 0, n: 1, w: 1 }
  * s = updateStat(s, 0.5, 1); // the outlier moves the center by a clipped step only
  */
-export function updateStat(prev: RobustStat | undefined, x: number, weight: number): RobustStat {
-  if (!Number.isFinite(x)) return prev ?? { center: 0, spread: 0, n: 0 };
-  if (prev === undefined || prev.n === 0) return { center: x, spread: 0, n: 1 };
-  const alpha = weight * Math.max(1 / (prev.n + 1), MIN_ALPHA);
+export function updateStat(prev: RobustStat | undefined, x: number, weight: number, symmetric = false): RobustStat {
+  if (!Number.isFinite(x)) return prev ?? { center: 0, spread: 0, n: 0, w: 0 };
+  const h = history(prev);
+  if (prev === undefined || h === 0) return { center: x, spread: 0, n: (prev?.n ?? 0) + 1, w: weight };
+  const down = !symmetric && x < prev.center;
+  const wt = down ? Math.max(weight, RECOVERY_WEIGHT) : weight;
+  let alpha = Math.max(wt / (h + wt), MIN_ALPHA * wt);
   // The floor lets a signal that was flat (spread 0) still learn a lasting change.
   const scale = Math.max(SIGMA_PER_SPREAD * prev.spread, 0.02 * Math.abs(prev.center), 1e-4);
   const dev = x - prev.center;
-  const clipped = Math.max(-3 * scale, Math.min(3 * scale, dev));
+  // Far below the center is where a baseline learned from a bad period finds itself: halve the gap,
+  // and forget that period's spread too (the healthy windows to come set it again).
+  const far = down && dev < -3 * scale;
+  if (far) alpha = Math.max(alpha, FAR_RECOVERY_ALPHA);
+  // Clipping needs a scale, and the first windows have none yet: they are taken as they come.
+  const young = h < YOUNG_WINDOWS;
+  const clipped = young ? dev : Math.max(down ? dev : -CLIP * scale, Math.min(CLIP * scale, dev));
   const center = prev.center + alpha * clipped;
-  const spread = prev.spread + alpha * (Math.min(Math.abs(dev), 3 * scale) - prev.spread);
-  return { center, spread: Math.max(0, spread), n: prev.n + 1 };
+  const spread = far
+    ? (1 - alpha) * prev.spread
+    : prev.spread + alpha * ((young ? Math.abs(dev) : Math.min(Math.abs(dev), CLIP * scale)) - prev.spread);
+  return { center, spread: Math.max(0, spread), n: prev.n + 1, w: h + wt };
 }
 
 function clipPattern(p: string): string {
@@ -79,11 +109,12 @@ export function updateTemplates(templates: readonly WindowTemplate[], at: string
       if (k > 0) {
         next.lastSeen = at;
         next.level = t.level;
+        if (t.service !== undefined) next.service = t.service;
       }
       out.push(next);
     } else if (k > 0) {
       // A template first seen in an incident starts with a low rate, so it still spikes next window.
-      out.push({
+      const created: Template = {
         id: t.id,
         pattern: clipPattern(t.pattern),
         count: k,
@@ -91,7 +122,9 @@ export function updateTemplates(templates: readonly WindowTemplate[], at: string
         lastSeen: at,
         level: t.level,
         rate: k * weight,
-      });
+      };
+      if (t.service !== undefined) created.service = t.service;
+      out.push(created);
     }
   }
   if (out.length > MAX_BASELINE_TEMPLATES) {
@@ -99,6 +132,11 @@ export function updateTemplates(templates: readonly WindowTemplate[], at: string
     out.length = MAX_BASELINE_TEMPLATES;
   }
   return out;
+}
+
+/** Signals judged both ways (a drop is as bad as a rise), so neither direction is the healthy one. */
+function isSymmetric(name: string): boolean {
+  return name.startsWith('volumePerMin');
 }
 
 /** The next baseline: every observation folded in with the window's weight, templates merged. */
@@ -109,13 +147,10 @@ export function updateBaseline(
   score: number,
   at: string,
 ): Baseline {
-  const weight = updateWeight(score, prev?.windows ?? 0);
+  const weight = updateWeight(score);
   const signals: Record<string, RobustStat> = { ...(prev?.signals ?? {}) };
   for (const [name, x] of Object.entries(observations)) {
-    const old = signals[name];
-    // An incident window does not found a statistic: the first value would be the incident's.
-    if (old === undefined && weight < 1) continue;
-    signals[name] = updateStat(old, x, weight);
+    signals[name] = updateStat(signals[name], x, weight, isSymmetric(name));
   }
   return {
     version: BASELINE_VERSION,

@@ -8,6 +8,10 @@
  *
  * with r1 the largest risk: the worst signal sets the floor and every further one adds half of what it
  * would alone, so two independent weak hints do not read as an incident, but corroboration counts.
+ * A known template spiking and the error rate count the same error lines, so the second of them adds
+ * a fifth of its risk, not half.
+ * Every finding is explained (also those under the label threshold), so the explanations account for
+ * the whole score; labels name the findings that read elevated alone or carry an elevated window.
  */
 import type { Explanation } from '@cloudsage/schema';
 import type { Finding } from './types.js';
@@ -16,6 +20,14 @@ import type { Finding } from './types.js';
 export const LABEL_THRESHOLD = 0.3;
 /** Weight of each further signal in the noisy-OR. */
 export const CORROBORATION = 0.5;
+/**
+ * Findings read from the same lines: a known error template spiking is mostly the error rate's own
+ * errors again, so after the first of the family the others corroborate at this weight only.
+ */
+const SAME_EVIDENCE = 0.2;
+const FAMILY: Record<string, string> = { 'High Error Rate': 'errors', 'Error Pattern Spike': 'errors' };
+/** In a window scoring 30 or more, a finding adding at least this many points is labelled too. */
+const LABEL_CONTRIBUTION = 5;
 
 /** The score, labels and explanations of a window. */
 export interface Combined {
@@ -24,8 +36,12 @@ export interface Combined {
   explanations: Explanation[];
 }
 
+const round1 = (x: number) => Math.round(10 * x) / 10;
+
 /**
- * Combines findings into the score.
+ * Combines findings into the score. Each explanation's `contribution` is what its finding added in
+ * the product (the strongest first: 100 * r1, then 100 * (1 - r1) * 0.5 * r2, ...), so the
+ * contributions of the explanations add up to the score exactly (to its one decimal).
  *
  * @example
  * combine([{ label: 'High Error Rate', signal: 'errorRate', risk: 0.8, value: 0.12, message: '...' }]).score; // 80
@@ -36,25 +52,35 @@ export function combine(findings: readonly Finding[]): Combined {
     const prev = byLabel.get(f.label);
     if (prev === undefined || f.risk > prev.risk) byLabel.set(f.label, f);
   }
-  const top = [...byLabel.values()].sort((a, b) => b.risk - a.risk);
+  const top = [...byLabel.values()]
+    .filter((f) => f.risk > 0 || (f.strength ?? 0) >= LABEL_THRESHOLD)
+    .sort((a, b) => b.risk - a.risk);
   let keep = 1;
-  top.forEach((f, i) => {
-    keep *= 1 - (i === 0 ? f.risk : CORROBORATION * f.risk);
+  const seen = new Set<string>();
+  const added = top.map((f, i) => {
+    const family = FAMILY[f.label];
+    const weight = family !== undefined && seen.has(family) ? SAME_EVIDENCE : CORROBORATION;
+    if (family !== undefined) seen.add(family);
+    const step = keep * (i === 0 ? f.risk : weight * f.risk);
+    keep -= step;
+    return 100 * step;
   });
-  const score = Math.round(1000 * (1 - keep)) / 10;
-  const sum = top.reduce((s, f) => s + f.risk, 0);
-  const labelled = top.filter((f) => f.risk >= LABEL_THRESHOLD);
-  const explanations = labelled.map((f) => {
-    const e: Explanation = {
-      label: f.label,
-      signal: f.signal,
-      message: f.message,
-      value: f.value,
-      contribution: Math.round((10 * score * f.risk) / sum) / 10,
-    };
+  const score = round1(100 * (1 - keep));
+  // Rounded shares, with the rounding remainder on the largest, so they sum to the score shown.
+  const shares = added.map(round1);
+  if (shares.length > 0) shares[0] = round1(shares[0]! + score - shares.reduce((a, b) => a + b, 0));
+  const labels: string[] = [];
+  const explanations: Explanation[] = [];
+  top.forEach((f, i) => {
+    const contribution = shares[i]!;
+    const labelled = (f.strength ?? f.risk) >= LABEL_THRESHOLD || (score >= 30 && contribution >= LABEL_CONTRIBUTION);
+    if (labelled) labels.push(f.label);
+    else if (contribution <= 0) return;
+    const e: Explanation = { label: f.label, signal: f.signal, message: f.message, value: f.value, contribution };
     if (f.baseline !== undefined) e.baseline = f.baseline;
     if (f.template !== undefined) e.template = f.template;
-    return e;
+    if (f.service !== undefined) e.service = f.service;
+    explanations.push(e);
   });
-  return { score, labels: labelled.map((f) => f.label), explanations };
+  return { score, labels, explanations };
 }

@@ -4,11 +4,11 @@
  * together, above what the project usually shows (a cron job starts every run; that is its normal).
  */
 import type { LogRecord } from '@cloudsage/schema';
-import { count, expectation, rise } from './stats.js';
+import { expectation, plural, rise } from './stats.js';
 import type { Signal, SignalContext, SignalOutcome } from './types.js';
 
 const CRASH =
-  /uncaught|unhandled ?(?:promise ?)?rejection|\bSIG(?:KILL|SEGV|ABRT)\b|panic:|segmentation fault|core dumped|exited with code [1-9]|exit code [1-9]|process crashed|traceback \(most recent call last\)|exception in thread|crashloopbackoff|back-off restarting/i;
+  /FATAL ERROR|uncaught|unhandled ?(?:promise ?)?rejection|\bSIG(?:KILL|SEGV|ABRT)\b|panic:|segmentation fault|core dumped|exited with code [1-9]|exit code [1-9]|process crashed|traceback \(most recent call last\)|exception in thread|crashloopbackoff|back-off restarting/i;
 /** A termination request: the way every deploy stops a process, so weaker evidence than a crash. */
 const STOP = /\bSIG(?:TERM|INT)\b/;
 /** How much a termination request counts as a crash. */
@@ -57,9 +57,9 @@ export class CrashSignal implements Signal {
     const crashOnly = 0.7 * rise(crashExcess, 1.5, 3);
     const risk = Math.max(loop, crashOnly);
     const message =
-      `${count(crashes)} crash lines (fatal, uncaught, signals) and ${count(starts)} restarts ` +
+      `${plural(crashes, 'crash line')} (fatal, uncaught, signals) and ${plural(starts, 'restart')} ` +
       `vs usual ${ce.center.toFixed(1)} and ${se.center.toFixed(1)}` +
-      (this.#stacks > 0 ? `, ${count(this.#stacks)} stack traces` : '');
+      (this.#stacks > 0 ? `, ${plural(this.#stacks, 'stack trace')}` : '');
     return {
       signals,
       observations,

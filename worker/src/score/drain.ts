@@ -34,6 +34,8 @@ export interface Cluster {
   windowLevel: number;
   /** The baseline's entry, when the template was known before this window. */
   known?: Template;
+  /** The service (or host) of the window's last line of it, when records name one. */
+  service?: string;
 }
 
 interface Node {

@@ -4,7 +4,7 @@
  * from text such as `took 1532ms`. Compares the window's p50 and p95 with the project's usual.
  */
 import type { LogRecord } from '@cloudsage/schema';
-import { count, expectation, quantile, rise } from './stats.js';
+import { count, effect, expectation, history, plural, quantile, surprise } from './stats.js';
 import type { Finding, Signal, SignalContext, SignalOutcome } from './types.js';
 
 // Field name -> multiplier to milliseconds. Checked in order; the first numeric one wins.
@@ -94,10 +94,16 @@ export class LatencySignal implements Signal {
     const observations = { latencyP50Ms: p50, latencyP95Ms: p95 };
     const s95 = ctx.stat('latencyP95Ms');
     let finding: Finding | undefined;
-    if (s95 === undefined || s95.n < 3) {
-      const risk = rise(p95, COLD_P95_MS, COLD_P95_MS);
+    if (s95 === undefined || history(s95) < 3) {
+      // Without history only an absolute p95 that is slow for any service counts, continuously.
+      const risk = effect(p95 / COLD_P95_MS - 1);
       if (risk > 0) {
-        finding = mk(risk, p95, undefined, `p95 latency ${count(p95)} ms over ${count(n)} requests (no history yet)`);
+        finding = mk(
+          risk,
+          p95,
+          undefined,
+          `p95 latency ${count(p95)} ms over ${plural(n, 'request')} (no history yet)`,
+        );
       }
     } else {
       const r95 = judge(p95, expectation(s95, { center: 0, spread: 0, weight: 0 }));
@@ -134,7 +140,9 @@ function judge(value: number, exp: { center: number; sigma: number }): number {
   // needs a real change, and ask for at least 1.5x before calling it a spike.
   const sigma = Math.max(exp.sigma, 0.05 * exp.center, 2);
   const z = (value - exp.center) / sigma;
-  return Math.min(rise(z, 3, 3), rise(value / Math.max(exp.center, 1), 1.4, 0.8));
+  // No threshold: the surprise times the size of the change (1.25x reads as little, 2x as a lot).
+  const ratio = value / Math.max(exp.center, 1);
+  return surprise(z) * effect(ratio > 1 ? Math.log(ratio) / Math.log(1.6) : 0);
 }
 
 function mk(risk: number, value: number, baseline: number | undefined, message: string): Finding {

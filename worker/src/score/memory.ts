@@ -3,7 +3,7 @@
  * metrics logged as attributes) against the usual peak, plus out-of-memory and GC-pressure messages.
  */
 import type { LogRecord } from '@cloudsage/schema';
-import { count, expectation, rise } from './stats.js';
+import { count, effect, expectation, history, plural, rise, surprise } from './stats.js';
 import type { Finding, Signal, SignalContext, SignalOutcome } from './types.js';
 
 const FIELDS = [
@@ -25,7 +25,7 @@ const FIELDS = [
 ] as const;
 
 const OOM =
-  /out of memory|outofmemoryerror|oom-?kill|cannot allocate memory|\benomem\b|memory limit exceeded|allocation failed - javascript heap/i;
+  /out of memory|outofmemoryerror|reached heap limit|oom-?kill|cannot allocate memory|\benomem\b|memory limit exceeded|allocation failed - javascript heap/i;
 const GC =
   /gc overhead|allocation failure|mark-?compact|full gc|gc pause|heap limit|memory pressure|high memory usage/i;
 
@@ -86,7 +86,7 @@ export class MemorySignal implements Signal {
         risk: rise(oomExcess + 0.5, 0, 1),
         value: this.#oom,
         baseline: oomExp.center,
-        message: `${count(this.#oom)} out-of-memory messages vs usual ${oomExp.center.toFixed(1)}`,
+        message: `${plural(this.#oom, 'out-of-memory message')} vs usual ${oomExp.center.toFixed(1)}`,
       });
     }
     const gcExp = expectation(ctx.stat('gcEvents'), { center: 0, spread: 0.5, weight: 1 });
@@ -98,19 +98,20 @@ export class MemorySignal implements Signal {
         risk: 0.8 * rise(gcExcess, 0, 5),
         value: this.#gc,
         baseline: gcExp.center,
-        message: `${count(this.#gc)} GC-pressure messages vs usual ${gcExp.center.toFixed(1)}`,
+        message: `${plural(this.#gc, 'GC-pressure message')} vs usual ${gcExp.center.toFixed(1)}`,
       });
     }
     if (this.#heapSamples > 0) {
       signals['heapMaxMb'] = this.#heapMax;
       observations['heapMaxMb'] = this.#heapMax;
       const stat = ctx.stat('heapMaxMb');
-      if (stat !== undefined && stat.n >= 3) {
+      if (stat !== undefined && history(stat) >= 3) {
         const exp = expectation(stat, { center: 0, spread: 0, weight: 0 });
         const sigma = Math.max(exp.sigma, 0.03 * exp.center, 1);
         const z = (this.#heapMax - exp.center) / sigma;
         const ratio = this.#heapMax / Math.max(exp.center, 1);
-        const risk = Math.min(rise(z, 3, 3), rise(ratio, 1.15, 0.3));
+        // No threshold: surprise times size (a heap 1.15x its usual peak reads as little, 1.5x as a lot).
+        const risk = surprise(z) * effect((ratio - 1) / 0.35);
         if (risk > 0) {
           candidates.push({
             ...base,

@@ -8,12 +8,36 @@
  */
 import type { LogRecord, Template } from '@cloudsage/schema';
 import { type Cluster, Drain } from './drain.js';
-import { count, rise } from './stats.js';
+import { effect, expectation, plural, poissonZ, surprise } from './stats.js';
 import type { Finding, Signal, SignalContext, SignalOutcome, WindowTemplate } from './types.js';
 
-/** Windows of history before a template can be called new (a new project's every template is new). */
-const MIN_WINDOWS_FOR_NEW = 5;
+/**
+ * Windows of history before a template can be called new: a new project's every template is new, so
+ * the project first needs a template history. After these, a never-seen template counts from its
+ * first line.
+ */
+export const TEMPLATE_HISTORY_WINDOWS = 5;
 const LEVEL_NAMES: Record<number, string> = { 40: 'warn', 50: 'error', 60: 'fatal' };
+/** Least expected count of a template (or of new-template lines) in a window: one line is not proof. */
+const MIN_EXPECTED = 0.1;
+/**
+ * Warn templates count a quarter of an error one when new, half when spiking: warnings are often
+ * expected noise (retries, deprecations), and a new one says less than a new error.
+ */
+const WARN_WEIGHT = 0.5;
+const NEW_WARN_WEIGHT = 0.25;
+
+function levelWeight(c: Cluster): number {
+  return c.windowLevel >= 50 ? 1 : WARN_WEIGHT;
+}
+
+function newWeight(c: Cluster): number {
+  return c.windowLevel >= 50 ? 1 : NEW_WARN_WEIGHT;
+}
+
+function templateOf(c: Cluster): { id: string; pattern: string; count: number } {
+  return { id: c.id, pattern: c.tokens.join(' '), count: c.windowCount };
+}
 
 /** The pattern signal; see {@link Signal}. */
 export class PatternSignal implements Signal {
@@ -24,7 +48,10 @@ export class PatternSignal implements Signal {
   }
 
   observe(record: LogRecord, levelRank: number): void {
-    if (levelRank >= 40) this.drain.add(record.msg, levelRank);
+    if (levelRank < 40) return;
+    const c = this.drain.add(record.msg, levelRank);
+    const service = record.service ?? record.host;
+    if (service !== undefined) c.service = service;
   }
 
   /** Templates of the window and of the baseline, for the baseline update. */
@@ -37,6 +64,7 @@ export class PatternSignal implements Signal {
         level: LEVEL_NAMES[c.windowLevel] ?? c.known?.level ?? 'warn',
       };
       if (c.known !== undefined) t.known = c.known;
+      if (c.service !== undefined && c.windowCount > 0) t.service = c.service;
       return t;
     });
   }
@@ -44,59 +72,77 @@ export class PatternSignal implements Signal {
   evaluate(ctx: SignalContext): SignalOutcome {
     let active = 0;
     let newCount = 0;
+    let newLines = 0;
     let spiking = 0;
-    let bestNew: { c: Cluster; risk: number } | undefined;
+    let bestNew: Cluster | undefined;
     let bestSpike: { c: Cluster; risk: number; rate: number } | undefined;
+    const judgeNew = ctx.windows >= TEMPLATE_HISTORY_WINDOWS;
     for (const c of this.drain.clusters) {
       const k = c.windowCount;
       if (k === 0) continue;
       active++;
-      // Warn templates count half: they are often expected noise (retries, deprecations).
-      const levelWeight = c.windowLevel >= 50 ? 1 : 0.5;
+      const lw = levelWeight(c);
       if (c.known === undefined) {
-        if (ctx.windows < MIN_WINDOWS_FOR_NEW) continue;
+        if (!judgeNew) continue;
         newCount++;
-        const risk = levelWeight * rise(k, 2, 8);
-        if (risk > (bestNew?.risk ?? 0)) bestNew = { c, risk };
+        newLines += newWeight(c) * k;
+        if (bestNew === undefined || newWeight(c) * k > newWeight(bestNew) * bestNew.windowCount) bestNew = c;
       } else {
         // A template that grows with traffic is not spiking: expect its rate scaled by the volume.
         const rate = (c.known.rate ?? 0) * Math.max(1, ctx.volumeRatio);
-        const z = (k - rate) / Math.sqrt(rate + 1);
-        const risk = k < 5 ? 0 : levelWeight * Math.min(rise(z, 4, 4), rise(k / (rate + 0.5), 3, 5));
-        if (risk > 0) spiking++;
+        const z = poissonZ(k, Math.max(rate, MIN_EXPECTED));
+        const risk = lw * surprise(z) * effect(Math.log((k + 0.5) / (rate + 0.5)) / Math.log(4));
+        if (risk >= 0.3) spiking++;
         if (risk > (bestSpike?.risk ?? 0)) bestSpike = { c, risk, rate };
       }
     }
     const findings: Finding[] = [];
-    if (bestNew !== undefined) {
-      const { c, risk } = bestNew;
-      const others = newCount > 1 ? ` (${newCount} new templates in this window)` : '';
-      findings.push({
-        label: 'New Error Pattern',
-        signal: 'newErrorTemplates',
-        risk,
-        value: c.windowCount,
-        baseline: 0,
-        message: `new ${LEVEL_NAMES[c.windowLevel]} template \`${c.tokens.join(' ')}\` seen ${count(c.windowCount)} times${others}`,
-        template: { id: c.id, pattern: c.tokens.join(' '), count: c.windowCount },
-      });
+    const observations: Record<string, number> = {};
+    if (judgeNew) {
+      // How many lines of never-seen templates the project usually shows (a chatty system mints new
+      // ones all the time; a quiet service never does).
+      const exp = expectation(ctx.stat('newTemplateLines'), { center: 0, spread: 0.2, weight: 3 });
+      observations['newTemplateLines'] = newLines;
+      if (bestNew !== undefined) {
+        const c = bestNew;
+        const lambda = Math.max(exp.center, MIN_EXPECTED);
+        const z = poissonZ(newLines, lambda, (exp.sigma * exp.sigma) / 4);
+        // Warn lines count a quarter in newLines, so a new warn template needs four times the lines.
+        const risk = surprise(z);
+        if (risk > 0) {
+          const others = newCount > 1 ? ` (${newCount} new templates in this window)` : '';
+          const f: Finding = {
+            label: 'New Error Pattern',
+            signal: 'newErrorTemplates',
+            risk,
+            value: c.windowCount,
+            baseline: 0,
+            message: `new ${LEVEL_NAMES[c.windowLevel]} template \`${c.tokens.join(' ')}\`${c.service !== undefined ? ` in ${c.service}` : ''} seen ${plural(c.windowCount, 'time')}${others}`,
+            template: templateOf(c),
+          };
+          if (c.service !== undefined) f.service = c.service;
+          findings.push(f);
+        }
+      }
     }
     if (bestSpike !== undefined) {
       const { c, risk, rate } = bestSpike;
-      findings.push({
+      const f: Finding = {
         label: 'Error Pattern Spike',
         signal: 'spikingTemplates',
         risk,
         value: c.windowCount,
         baseline: rate,
-        message: `template \`${c.tokens.join(' ')}\` seen ${count(c.windowCount)} times vs usual ${rate.toFixed(1)} per window`,
-        template: { id: c.id, pattern: c.tokens.join(' '), count: c.windowCount },
-      });
+        message: `template \`${c.tokens.join(' ')}\`${c.service !== undefined ? ` in ${c.service}` : ''} seen ${plural(c.windowCount, 'time')} vs usual ${rate.toFixed(1)} per window`,
+        template: templateOf(c),
+      };
+      if (c.service !== undefined) f.service = c.service;
+      findings.push(f);
     }
     return {
       signals: { activeTemplates: active, newErrorTemplates: newCount, spikingTemplates: spiking },
       findings,
-      observations: {},
+      observations,
     };
   }
 }

@@ -10,6 +10,8 @@ import { ErrorRateSignal } from './error-rate.js';
 import { LatencySignal } from './latency.js';
 import { MemorySignal } from './memory.js';
 import { PatternSignal } from './patterns.js';
+import { history } from './stats.js';
+import { TimeTally } from './time-tally.js';
 import type { Finding, Signal, SignalContext } from './types.js';
 import { VolumeSignal } from './volume.js';
 
@@ -20,6 +22,8 @@ export interface ScoreOptions {
 }
 
 const MINUTE = 60_000;
+/** Records stamped more than this before the window are a backfill (an upload, a paste of old lines). */
+const BACKFILL_MS = 5 * MINUTE;
 
 /**
  * Scores a window of logs against the project's baseline and returns the updated baseline.
@@ -43,24 +47,30 @@ export function scoreWindow(req: ScoreRequest, options: ScoreOptions = {}): Scor
     new CrashSignal(),
     patterns,
   ];
+  const times = new TimeTally(Date.parse(window.from) - BACKFILL_MS);
   let estimated = 0;
   for (const record of req.logs) {
     const rank = LEVEL_RANK[record.level];
     const weight = rank >= 40 ? 1 : sampledWeight;
     estimated += weight;
+    times.add(record.time, weight);
     for (let i = 0; i < signals.length; i++) signals[i]!.observe(record, rank, weight);
   }
   const spanMs = Date.parse(window.to) - Date.parse(window.from);
   const windowMinutes = spanMs > 0 ? spanMs / MINUTE : 1;
   const totalRecords = Math.max(req.metadata.totalRecords ?? Math.round(estimated), req.logs.length);
+  // The sample stands for the total: scale its backfill count the same way.
+  const backfillRecords = estimated > 0 ? (times.backfill * totalRecords) / estimated : 0;
   const usual = baseline?.signals['volumePerMin'];
+  const livePerMin = Math.max(0, totalRecords - backfillRecords) / windowMinutes;
   const ctx: SignalContext = {
     stat: (name) => baseline?.signals[name],
     windows: baseline?.windows ?? 0,
     windowMinutes,
     totalRecords,
-    volumeRatio:
-      usual !== undefined && usual.n >= 3 && usual.center > 0 ? totalRecords / windowMinutes / usual.center : 1,
+    volumeRatio: usual !== undefined && history(usual) >= 3 && usual.center > 0 ? livePerMin / usual.center : 1,
+    backfillRecords,
+    liveSpanMs: times.spanMs(),
   };
   const findings: Finding[] = [];
   const values: Record<string, number> = {};

@@ -27,12 +27,65 @@ export interface Expectation {
  * Sigma is inflated for small n, because a spread from three windows is itself noisy.
  */
 export function expectation(stat: RobustStat | undefined, prior: Prior): Expectation {
-  const n = stat?.n ?? 0;
+  const n = history(stat);
   const w = prior.weight;
   const center = ((stat?.center ?? 0) * n + prior.center * w) / (n + w);
   const spread = ((stat?.spread ?? 0) * n + prior.spread * w) / (n + w);
   const sigma = SIGMA_PER_SPREAD * spread * Math.sqrt(1 + 4 / (n + 1));
   return { center, sigma, n };
+}
+
+/** Effective windows behind a statistic (`w`, or `n` in baselines from before `w` existed). */
+export function history(stat: RobustStat | undefined): number {
+  return stat === undefined ? 0 : (stat.w ?? stat.n);
+}
+
+/**
+ * Signed z of observing `k` events where `lambda` were expected: the Poisson deviance
+ * (sign(k - lambda) * sqrt(2 (k ln(k / lambda) - (k - lambda)))), which is exact in the tails where a
+ * normal approximation is not, continuous and increasing in k. `extraVar` is the variance beyond
+ * Poisson noise (the project's own window-to-window spread, as in a negative binomial); z is then at
+ * most (k - lambda) / sqrt(lambda + extraVar).
+ *
+ * @example
+ * poissonZ(10, 2); // ~4.0: ten events where two were expected
+ */
+export function poissonZ(k: number, lambda: number, extraVar = 0): number {
+  const lam = Math.max(lambda, 1e-3);
+  const dev = k > 0 ? k * Math.log(k / lam) - (k - lam) : lam;
+  const z = Math.sqrt(2 * Math.max(dev, 0));
+  // With overdispersion the count is judged against its wider spread; the deviance keeps small
+  // counts honest (ten where two were expected is not 5.7 sigmas of a normal).
+  const wide = Math.abs(k - lam) / Math.sqrt(lam + Math.max(0, extraVar));
+  return k >= lam ? Math.min(z, wide) : -Math.min(z, wide);
+}
+
+/** z at which {@link surprise} reads 0.6 (a clear incident) on its own. */
+export const Z_HIGH = 5.2;
+
+/**
+ * Risk in [0, 1] from a z-score: 1 - e^(-(z / 5.2)^2). No threshold: every bit of evidence counts
+ * (z 1 -> 0.04, 2 -> 0.14, 3 -> 0.28, 4 -> 0.45, 5.2 -> 0.63, 7 -> 0.84), so windows rank by evidence
+ * while ordinary noise (z under 2-3) stays well under "elevated".
+ */
+export function surprise(z: number): number {
+  if (!(z > 0)) return 0;
+  const u = z / Z_HIGH;
+  return 1 - Math.exp(-u * u);
+}
+
+/**
+ * How large a change is in practice, in [0, 1]: 1 - e^(-x), x the change in units of what is worth
+ * a look (e.g. a ratio's log over ln 2). Multiplies a statistical surprise, so a busy service's tiny
+ * but significant drift does not read as an incident.
+ */
+export function effect(x: number): number {
+  return x > 0 ? 1 - Math.exp(-x) : 0;
+}
+
+/** `1 line`, `2 lines`: a count with its noun in the right number. */
+export function plural(n: number, noun: string, nouns = `${noun}s`): string {
+  return `${count(n)} ${Math.round(n) === 1 ? noun : nouns}`;
 }
 
 /**

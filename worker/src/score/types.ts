@@ -13,10 +13,17 @@ export interface Finding {
   signal: string;
   /** 0 = nothing unusual; 0.3 reads as "elevated" on its own; 0.6+ is a clear incident. */
   risk: number;
+  /**
+   * How clear the reading is, when a signal caps what it adds to the score below that (a volume
+   * spike is clear but weak evidence of an incident): the label is given from 0.3 of this.
+   */
+  strength?: number;
   value: number;
   baseline?: number;
   message: string;
   template?: { id: string; pattern: string; count: number };
+  /** The service (or host) the finding is about, when it is one among several. */
+  service?: string;
 }
 
 /** What the window tells a signal about the project, beyond its records. */
@@ -31,6 +38,13 @@ export interface SignalContext {
   totalRecords: number;
   /** Window volume over the usual volume (1 when there is no usual yet); counts scale with traffic. */
   volumeRatio: number;
+  /**
+   * Records whose own time is far before the window (a backfill, an uploaded file, a paste of old
+   * lines), scaled like `totalRecords`. They are logs, but not this minute's traffic.
+   */
+  backfillRecords: number;
+  /** Milliseconds between the earliest and latest own time of the window's live records. */
+  liveSpanMs: number;
 }
 
 /** A signal's answer: readings for `signals`, findings for labels, and values for the baseline update. */
@@ -57,4 +71,6 @@ export interface WindowTemplate {
   windowCount: number;
   level: string;
   known?: Template;
+  /** The service that logged it in this window, when records name one. */
+  service?: string;
 }

@@ -7,30 +7,46 @@
  * the log of the rate, with the project's relative spread (sigma / center, the delta method): a drop to a
  * tenth is then as far out as a tenfold peak, where on the linear scale a spread widened by doubling
  * peaks in the history would hide it.
-
  */
-import { count, expectation, rise } from './stats.js';
+import { count, effect, expectation, history, surprise } from './stats.js';
 import type { Finding, Signal, SignalContext, SignalOutcome } from './types.js';
 
 /** Windows of history before volume is judged: a new project has no "usual" rate. */
 const MIN_WINDOWS = 3;
-/** A spike alone never reads above "elevated". */
-const SPIKE_CAP = 0.6;
+/**
+ * A spike alone stays under "elevated": more logs is usually more traffic or a chatty batch job, not
+ * an incident. It is still labelled when it is clear (its uncapped strength reads elevated).
+ */
+export const SPIKE_CAP = 0.28;
 /** Below this usual rate (records/min) a drop is not told apart from noise. */
 const MIN_RATE_FOR_DROP = 10;
 /** Smallest relative spread of the rate. */
 const MIN_REL_SIGMA = 0.02;
+/** A window whose records mostly carry times from before it is a backfill: its volume is not traffic. */
+const BACKFILL_SHARE = 0.5;
+/** Records all within this many ms of each other are one burst (a paste, one upload), not a rate. */
+const BURST_MS = 2000;
+/** Fewest records for a window to be called a burst. */
+const BURST_MIN = 20;
 
-/** The volume signal; see {@link Signal}. Uses the window's total, so it observes nothing itself. */
+/**
+ * The volume signal; see {@link Signal}. Uses the window's live total (records whose own time is not
+ * far before the window), so a backfill or an uploaded file is neither a spike nor learned as usual; a
+ * burst of records all stamped within two seconds (a paste) is not learned or called a spike either.
+ */
 export class VolumeSignal implements Signal {
   observe(): void {}
 
   evaluate(ctx: SignalContext): SignalOutcome {
-    const perMin = ctx.totalRecords / ctx.windowMinutes;
-    const signals = { records: ctx.totalRecords, volumePerMin: perMin };
+    const live = Math.max(0, ctx.totalRecords - ctx.backfillRecords);
+    const perMin = live / ctx.windowMinutes;
+    const signals = { records: ctx.totalRecords, volumePerMin: perMin, backfillRecords: ctx.backfillRecords };
+    const backfill = ctx.totalRecords > 0 && ctx.backfillRecords / ctx.totalRecords > BACKFILL_SHARE;
+    const burst = live >= BURST_MIN && ctx.liveSpanMs < BURST_MS;
+    if (backfill || burst) return { signals, observations: {}, findings: [] };
     const observations = { volumePerMin: perMin };
     const stat = ctx.stat('volumePerMin');
-    if (stat === undefined || stat.n < MIN_WINDOWS) return { signals, observations, findings: [] };
+    if (stat === undefined || history(stat) < MIN_WINDOWS) return { signals, observations, findings: [] };
     const exp = expectation(stat, { center: 0, spread: 0, weight: 0 });
     const c = exp.center;
     const logRatio = Math.log((perMin + 1) / (c + 1));
@@ -41,19 +57,24 @@ export class VolumeSignal implements Signal {
     const z = logRatio / Math.sqrt(relSigma ** 2 + poisson);
     const ratio = perMin / Math.max(c, 1e-9);
     const findings: Finding[] = [];
-    const spike = SPIKE_CAP * Math.min(rise(z, 4, 4), rise(ratio, 2, 3));
+    // Statistical surprise times the size: 2.5x reads as little, 10x as much as a spike can.
+    const strength = surprise(z) * effect((ratio - 1.5) / 2);
+    const spike = SPIKE_CAP * strength;
     if (spike > 0) {
       findings.push({
         label: 'Volume Spike',
         signal: 'volumePerMin',
         risk: spike,
+        strength,
         value: perMin,
         baseline: c,
         message: `${count(perMin)} records/min vs usual ${count(c)} (${ratio.toFixed(1)}x)`,
       });
     }
-    if (c >= MIN_RATE_FOR_DROP) {
-      const drop = Math.min(rise(-z, 4, 3), rise(1 - ratio, 0.4, 0.2));
+    if (c >= MIN_RATE_FOR_DROP && ratio < 1) {
+      // 30% fewer reads as little, half as a clear drop, silence as an outage.
+      const size = (1 - ratio) / 0.4;
+      const drop = surprise(-z) * effect(size * size);
       if (drop > 0) {
         findings.push({
           label: 'Volume Drop',
