@@ -213,8 +213,8 @@ describe('dashboard in headless Chromium', { timeout: 60_000 }, () => {
 
     const forecast = page.getByTestId('forecast');
     await forecast.getByRole('heading', { name: 'What to do' }).waitFor();
-    // The forecast shown was made after the incident's score (the page asks for a fresh one when
-    // a live score falls outside the one it has), so it speaks of the incident.
+    // The forecast shown was made after the incident's score (the server makes a new one when a
+    // score leaves the band of the one it has, and the page hears of it), so it speaks of the incident.
     await forecast.getByText('High Error Rate', { exact: false }).first().waitFor();
     expect(await forecast.getByTestId('forecast-actions').getByRole('listitem').count()).toBe(3);
     await forecast.getByRole('button', { name: 'Accurate', exact: true }).click();

@@ -64,6 +64,9 @@ export const sendFeedback = (projectId: string, forecastId: string, accurate: bo
 export interface LogsQuery {
   level?: Level | undefined;
   q?: string | undefined;
+  /** Time range (ISO-8601), e.g. from a forecast action's evidence. */
+  from?: string | undefined;
+  to?: string | undefined;
   cursor?: string | undefined;
   limit?: number;
 }
@@ -72,6 +75,8 @@ export function recentLogs(projectId: string, query: LogsQuery, signal?: AbortSi
   const params = new URLSearchParams({ limit: String(query.limit ?? 50) });
   if (query.level) params.set('level', query.level);
   if (query.q) params.set('q', query.q);
+  if (query.from) params.set('from', query.from);
+  if (query.to) params.set('to', query.to);
   if (query.cursor) params.set('cursor', query.cursor);
   return request<LogsPage>(`/api/projects/${enc(projectId)}/logs?${params}`, { signal });
 }

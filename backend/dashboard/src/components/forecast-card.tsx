@@ -2,6 +2,8 @@ import type { Forecast } from '@cloudsage/schema';
 import { useState } from 'react';
 import { sendFeedback } from '../api/endpoints.js';
 import { ApiError, messageOf } from '../api/http.js';
+import { evidenceLabel, forecastParts, localizeTimes, logsHref } from '../lib/forecast-view.js';
+import { Link } from '../lib/router.js';
 import { formatScore } from '../lib/score-band.js';
 import { button, card, row } from '../lib/ui.js';
 import { ErrorState, Loading } from './states.js';
@@ -63,11 +65,30 @@ export interface ForecastCardProps {
   status: 'loading' | 'ready' | 'error';
   error: unknown;
   onRetry: () => void;
-  /** Asks for a new forecast (`?refresh=1`). */
+  /** Asks for a new forecast (`?refresh=1`); the server also makes one by itself when scores move. */
   onRegenerate: () => Promise<void>;
 }
 
-/** Today's forecast: predicted score and range, the text, three actions, and the vote. */
+/** What the latest score is made of; the parts add up to the score the risk panel shows. */
+function ScoreParts({ now }: { now: NonNullable<Forecast['now']> }) {
+  if (!now.contributions?.length) return null;
+  return (
+    <p className="text-sm" data-testid="forecast-parts">
+      Score {formatScore(now.score)} ={' '}
+      {now.contributions.map((c, i) => (
+        <span key={c.label}>
+          {i > 0 && ' + '}
+          {c.label} {c.points}
+        </span>
+      ))}
+    </p>
+  );
+}
+
+/**
+ * Today's forecast: a headline, three numbered actions each with a link to the logs behind it,
+ * the details folded away, and the vote. Times are in the viewer's zone.
+ */
 export function ForecastCard(props: ForecastCardProps) {
   const f = props.forecast;
   const [regenerating, setRegenerating] = useState(false);
@@ -85,36 +106,60 @@ export function ForecastCard(props: ForecastCardProps) {
       <ErrorState title="Could not load the forecast" message={messageOf(props.error)} onRetry={props.onRetry} />
     );
   } else if (!f) body = <Loading label="Loading today's forecast" minHeight={200} />;
-  else
+  else {
+    const { headline, details } = forecastParts(f);
     body = (
       <>
-        <p className="mt-0 text-lead">
-          Next {f.predicted.horizonHours} h: <strong>{formatScore(f.predicted.score)}</strong>{' '}
-          <span className="text-muted">
-            (likely {formatScore(f.predicted.low)}–{formatScore(f.predicted.high)})
-          </span>
+        <p className="mt-0 text-lead" data-testid="forecast-headline">
+          {localizeTimes(headline)}
         </p>
-        <p>{f.text}</p>
-        <h3>What to do</h3>
-        <ol className="mt-1 mb-3 pl-5" data-testid="forecast-actions">
-          {f.actions.map((a) => (
-            <li key={a} className="mb-[0.35rem]">
-              {a}
-            </li>
-          ))}
-        </ol>
         <p className="text-muted text-sm">
-          {f.date} · {BY[f.generatedBy]} · {f.basis.method} · confidence {f.basis.confidence}
-          {f.basis.droppedRecords
-            ? ` · ${f.basis.droppedRecords} records were dropped by SDKs, so input was incomplete`
-            : ''}
+          Next {f.predicted.horizonHours} h: <strong>{formatScore(f.predicted.score)}</strong> (likely{' '}
+          {formatScore(f.predicted.low)}–{formatScore(f.predicted.high)})
+          {f.now && <> · from the score of {new Date(f.now.at).toLocaleString()}</>}
         </p>
+        <h3>What to do</h3>
+        <ol className="mt-1 mb-3 list-decimal pl-5" data-testid="forecast-actions">
+          {f.actions.map((a, i) => {
+            const e = f.evidence?.[i];
+            return (
+              <li key={a} className="mb-[0.35rem]">
+                {localizeTimes(a)}
+                {e && (
+                  <>
+                    {' '}
+                    <Link href={logsHref(props.projectId, e)} className="text-sm" data-testid="action-logs">
+                      {evidenceLabel(e)}
+                    </Link>
+                  </>
+                )}
+              </li>
+            );
+          })}
+        </ol>
+        <details className="mb-3" data-testid="forecast-details">
+          <summary className="cursor-pointer">Details</summary>
+          {f.now && <ScoreParts now={f.now} />}
+          <ul className="mt-1 mb-0 list-disc pl-5">
+            {details.map((d) => (
+              <li key={d}>{localizeTimes(d)}</li>
+            ))}
+          </ul>
+          <p className="text-muted text-sm">
+            Made {new Date(f.createdAt).toLocaleString()} · {BY[f.generatedBy]} · {f.basis.method} · confidence{' '}
+            {f.basis.confidence}
+            {f.basis.droppedRecords
+              ? ` · ${f.basis.droppedRecords} ${f.basis.droppedRecords === 1 ? 'record was' : 'records were'} dropped by SDKs, so input was incomplete`
+              : ''}
+          </p>
+        </details>
         <Vote key={f.id} projectId={props.projectId} forecastId={f.id} />
         <button type="button" className={button('ghost', 'small')} onClick={regenerate} disabled={regenerating}>
           {regenerating ? 'Regenerating…' : 'Regenerate forecast'}
         </button>
       </>
     );
+  }
   return (
     <section className={`${card} min-h-[220px]`} aria-labelledby="forecast-title" data-testid="forecast">
       <h2 id="forecast-title">Today's forecast</h2>

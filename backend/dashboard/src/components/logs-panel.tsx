@@ -48,6 +48,10 @@ export function LogsPanel({ projectId, refreshKey }: { projectId: string; refres
   const level = (LEVELS as string[]).includes(query.get('level') ?? '') ? (query.get('level') as Level) : undefined;
   const q = query.get('q') ?? '';
   const grouped = query.get('group') === '1';
+  // A time range arrives with a link from a forecast action; it is shown and can be cleared.
+  const isTime = (v: string | null) => (v && !Number.isNaN(Date.parse(v)) ? v : undefined);
+  const from = isTime(query.get('from'));
+  const to = isTime(query.get('to'));
   const [search, setSearch] = useState(q);
   const [more, setMore] = useState<{ logs: LogRecord[]; cursor: string | null }>({ logs: [], cursor: null });
   const [loadingMore, setLoadingMore] = useState(false);
@@ -60,8 +64,8 @@ export function LogsPanel({ projectId, refreshKey }: { projectId: string; refres
 
   const page = useResource(
     // Grouping works on what is loaded, so it asks for the most the API gives in one page.
-    (signal) => recentLogs(projectId, { level, q: q || undefined, limit: grouped ? 1000 : 50 }, signal),
-    JSON.stringify([projectId, level, q, grouped]),
+    (signal) => recentLogs(projectId, { level, q: q || undefined, from, to, limit: grouped ? 1000 : 50 }, signal),
+    JSON.stringify([projectId, level, q, grouped, from, to]),
   );
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new ingest (refreshKey) reloads in place.
   useEffect(() => {
@@ -76,7 +80,7 @@ export function LogsPanel({ projectId, refreshKey }: { projectId: string; refres
     if (!more.cursor) return;
     setLoadingMore(true);
     try {
-      const next = await recentLogs(projectId, { level, q: q || undefined, cursor: more.cursor, limit: 50 });
+      const next = await recentLogs(projectId, { level, q: q || undefined, from, to, cursor: more.cursor, limit: 50 });
       setMore((m) => ({ logs: [...m.logs, ...next.logs], cursor: next.nextCursor }));
     } finally {
       setLoadingMore(false);
@@ -93,7 +97,9 @@ export function LogsPanel({ projectId, refreshKey }: { projectId: string; refres
     body = (
       <Empty minHeight={240}>
         <p>
-          {q || level ? 'No logs match these filters.' : 'No logs yet. Send some above, or set up an SDK in API keys.'}
+          {q || level || from || to
+            ? 'No logs match these filters.'
+            : 'No logs yet. Send some above, or set up an SDK in API keys.'}
         </p>
       </Empty>
     );
@@ -171,6 +177,18 @@ export function LogsPanel({ projectId, refreshKey }: { projectId: string; refres
   return (
     <section className={card} aria-labelledby="logs-title">
       <h2 id="logs-title">Recent logs</h2>
+      {(from || to) && (
+        <p className="text-sm" data-testid="logs-range">
+          From {from ? time(from) : 'the start'} to {to ? time(to) : 'now'}{' '}
+          <button
+            type="button"
+            className={button('ghost', 'small')}
+            onClick={() => setQuery({ from: undefined, to: undefined })}
+          >
+            Show all times
+          </button>
+        </p>
+      )}
       <div className={`${row} flex-wrap`}>
         <label className={`${field} min-w-36`}>
           <span>Level (and above)</span>

@@ -38,14 +38,12 @@ const LIVE_DOT: Record<LiveStatus, string> = {
 };
 
 /**
- * Whether a live score shows today's forecast to be out of date: there is none, it was made from
- * no history, or the score fell outside its predicted range. A regenerated forecast includes that
- * score, so this asks again only when the series keeps surprising the model (at most once per
- * scoring window, a minute by default).
+ * A forecast from the events stream replaces the one shown unless it is older (a replay after a
+ * reconnect). The server makes a new forecast when a score leaves the band or the labels change,
+ * so the page never asks for one per score.
  */
-function forecastIsStale(f: Forecast | undefined, point: RiskPoint): boolean {
-  if (!f || f.basis.historyPoints === 0) return true;
-  return point.score < f.predicted.low || point.score > f.predicted.high;
+function newer(shown: Forecast | undefined, incoming: Forecast): Forecast {
+  return shown && shown.createdAt > incoming.createdAt ? shown : incoming;
 }
 
 function addPoint(list: RiskPoint[] | undefined, point: RiskPoint): RiskPoint[] {
@@ -65,43 +63,29 @@ export default function ProjectPage({ projectId }: { projectId: string }) {
   const [notice, setNotice] = useState<{ ingest?: string; score?: string }>({});
   usePageTitle(project.data?.name ?? 'Project');
 
-  // One regeneration at a time; a request made while one runs makes it run once more afterwards,
-  // so a score that lands mid-way is still in the forecast shown.
-  const regen = useRef<{ running: Promise<void> | undefined; again: boolean }>({ running: undefined, again: false });
+  // The "Regenerate forecast" button, one request at a time; scores never trigger it.
+  const regen = useRef<Promise<void> | undefined>(undefined);
   const regenerate = useCallback((): Promise<void> => {
-    const state = regen.current;
-    if (state.running) {
-      state.again = true;
-      return state.running;
-    }
-    const run = async () => {
-      do {
-        state.again = false;
-        try {
-          const fresh = await loadForecast(projectId, true);
-          forecast.set(() => fresh);
-        } catch {
-          forecast.reload();
-          return;
-        }
-      } while (state.again);
-    };
-    state.running = run().finally(() => {
-      state.running = undefined;
-    });
-    return state.running;
+    regen.current ??= loadForecast(projectId, true)
+      .then(
+        (fresh) => forecast.set((shown) => newer(shown, fresh)),
+        () => forecast.reload(),
+      )
+      .finally(() => {
+        regen.current = undefined;
+      });
+    return regen.current;
   }, [projectId, forecast.set, forecast.reload]);
 
   const live = useProjectEvents(projectId, {
     onScore: (point) => {
       history.set((list) => addPoint(list, point));
-      if (forecastIsStale(forecast.data, point)) void regenerate();
       setNotice((n) => ({
         ...n,
         score: `New score ${Math.round(point.score)} at ${new Date(point.timestamp).toLocaleTimeString()}`,
       }));
     },
-    onForecast: (f) => forecast.set(() => f),
+    onForecast: (f) => forecast.set((shown) => newer(shown, f)),
     onIngest: (c) => {
       setIngested((n) => n + 1);
       setNotice((n) => ({
