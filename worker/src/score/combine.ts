@@ -36,7 +36,8 @@ export interface Combined {
   explanations: Explanation[];
 }
 
-const round1 = (x: number) => Math.round(10 * x) / 10;
+/** Scores and shares keep two decimals: enough that weak evidence still orders windows. */
+const round2 = (x: number) => Math.round(100 * x) / 100;
 
 /**
  * Combines findings into the score. Each explanation's `contribution` is what its finding added in
@@ -65,10 +66,10 @@ export function combine(findings: readonly Finding[]): Combined {
     keep -= step;
     return 100 * step;
   });
-  const score = round1(100 * (1 - keep));
+  const score = round2(100 * (1 - keep));
   // Rounded shares, with the rounding remainder on the largest, so they sum to the score shown.
-  const shares = added.map(round1);
-  if (shares.length > 0) shares[0] = round1(shares[0]! + score - shares.reduce((a, b) => a + b, 0));
+  const shares = added.map(round2);
+  if (shares.length > 0) shares[0] = round2(shares[0]! + score - shares.reduce((a, b) => a + b, 0));
   const labels: string[] = [];
   const explanations: Explanation[] = [];
   top.forEach((f, i) => {

@@ -26,6 +26,8 @@ import type { Finding, Signal, SignalContext, SignalOutcome } from './types.js';
 export const PRIOR = { center: 0.01, spread: 0.008, weight: 3 };
 /** Pseudo-records of the expected rate added to a window's count (shrinkage for small windows). */
 const SHRINK_RECORDS = 20;
+/** Most risk that errors at their usual count carry (they still rank a window above a clean one). */
+const PRESENCE = 0.02;
 /** Services (or hosts) judged on their own; the smallest beyond these only count in the total. */
 export const MAX_GROUPS = 16;
 /** Longest baseline key (the schema's limit). */
@@ -79,7 +81,10 @@ export function judgeRate(errors: number, total: number, exp: Expectation, usual
   // (a service that always fails 9% of its calls needs 11 more points, not 2).
   const ratio = (shrunk + 0.002) / (p0 + 0.002);
   const size = effect(Math.max(Math.log(ratio) / Math.log(3), (shrunk - p0) / (0.02 + p0)));
-  return { risk: surprise(z - zShift) * size, rate: errors / n, exp };
+  // Errors at or under the usual count still rank above none, by a hair (at most 2 points): a window
+  // with errors never ties a clean one.
+  const presence = PRESENCE * (1 - Math.exp(-errors / Math.max(lambda, 1)));
+  return { risk: Math.max(surprise(z - zShift) * size, presence), rate: errors / n, exp };
 }
 
 /** The error-rate signal; see {@link Signal}. */
