@@ -1,5 +1,6 @@
 /**
- * `pnpm eval:scoring [--set lab|public|generated|all] [--json FILE] [--only NAME,...] [--draws N] [--seed N]`
+ * `pnpm eval:scoring [--set lab|public|generated|all] [--json FILE] [--only NAME,...] [--draws N] [--seed N]
+ *   [--recordings DIR]` (the lab set's folder; worker/eval/lab/recordings by default)
  *
  * Replays real recordings through the real backend and worker in time order and reports how well the
  * stored scores tell fault windows from healthy ones, beside trivial detectors computed in the same
@@ -23,6 +24,7 @@ const { values } = parseArgs({
     set: { type: 'string', default: 'all' },
     json: { type: 'string' },
     only: { type: 'string' },
+    recordings: { type: 'string' },
     draws: { type: 'string' },
     seed: { type: 'string' },
   },
@@ -49,7 +51,7 @@ const figures: { sets: SetFigures[]; generated?: GeneratedFigures; seconds?: num
 try {
   const refs: RecordingRef[] = [];
   if (chosen.includes('lab')) {
-    const lab = labRecordings();
+    const lab = labRecordings(values.recordings, (why) => print([`(set lab: ${why})`, '']));
     if (lab.length === 0) print(['(set lab: no recordings in worker/eval/lab/recordings yet)', '']);
     refs.push(...lab);
   }

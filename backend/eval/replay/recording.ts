@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { constants, gunzipSync } from 'node:zlib';
 
 /** One batch as a shipper sent it: every record of it arrived at `at` (ms since the epoch). */
 export interface RecordedBatch {
@@ -26,7 +26,12 @@ export interface Recording {
  * broken recording cannot quietly shrink the evaluation.
  */
 export function loadRecording(dir: string, name: string): Recording {
-  const text = gunzipSync(readFileSync(join(dir, 'records.ndjson.gz'))).toString('utf8');
+  // A recorder stopped without closing its gzip stream leaves a truncated file: read what is there
+  // (the caller decides whether a truncated recording is used) and drop a torn last line.
+  let text = gunzipSync(readFileSync(join(dir, 'records.ndjson.gz')), {
+    finishFlush: constants.Z_SYNC_FLUSH,
+  }).toString('utf8');
+  if (!text.endsWith('\n')) text = text.slice(0, text.lastIndexOf('\n') + 1);
   const batches: RecordedBatch[] = [];
   let records = 0;
   let lineNo = 0;

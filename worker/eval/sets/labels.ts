@@ -1,9 +1,10 @@
 /**
  * A recording's `labels.json` (worker/eval/lab/README.md): the injected faults and their intervals.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 
 /** One injected fault. `benign` ones are labelled events that are no incident. */
 export interface Fault {
@@ -55,13 +56,41 @@ export function readLabels(dir: string): Labels {
   return labels;
 }
 
-/** Every complete recording under `root` (a folder with both files), by name. */
-export function labRecordings(root = LAB_RECORDINGS): RecordingRef[] {
+/** Whether the gzip stream is whole: a recording still being written, or whose recorder died, ends mid-stream. */
+function gzipComplete(file: string): boolean {
+  try {
+    gunzipSync(readFileSync(file));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A truncated recording untouched this long is taken as finished (its recorder stopped without closing it). */
+const SETTLED_MS = 120_000;
+
+/**
+ * Every recording under `root` (a folder with both files), by name. One whose gzip stream is cut
+ * short is used up to its last whole line when it has not changed for two minutes, and left out
+ * while it may still be written; either is named to `onNote`.
+ */
+export function labRecordings(root = LAB_RECORDINGS, onNote: (why: string) => void = () => {}): RecordingRef[] {
   if (!existsSync(root)) return [];
   return readdirSync(root, { withFileTypes: true })
     .filter((d) => d.isDirectory())
     .map((d) => join(root, d.name))
     .filter((dir) => existsSync(join(dir, 'records.ndjson.gz')) && existsSync(join(dir, 'labels.json')))
+    .filter((dir) => {
+      const file = join(dir, 'records.ndjson.gz');
+      if (gzipComplete(file)) return true;
+      const settled = Date.now() - statSync(file).mtimeMs > SETTLED_MS;
+      onNote(
+        settled
+          ? `${dir}: records.ndjson.gz is truncated (gzip stream not closed); replayed up to its last whole line`
+          : `${dir}: records.ndjson.gz is still being written; left out`,
+      );
+      return settled;
+    })
     .sort()
     .map((dir) => {
       const labels = readLabels(dir);
