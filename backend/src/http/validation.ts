@@ -3,7 +3,9 @@ import { AppError } from '../errors.js';
 
 function fail(code: 'invalid_body' | 'invalid_query' | 'invalid_header', error: z.ZodError): never {
   const issue = error.issues[0];
-  const field = issue && issue.path.length > 0 ? issue.path.join('.') : undefined;
+  // A strict schema's unknown key has an empty path: name the key itself.
+  const unknownKey = issue?.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+  const field = issue && issue.path.length > 0 ? issue.path.join('.') : unknownKey;
   const message = issue ? `${field ?? 'value'}: ${issue.message}` : 'invalid input';
   throw new AppError(code, message, { details: field === undefined ? undefined : { field } });
 }

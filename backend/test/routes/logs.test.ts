@@ -219,7 +219,9 @@ describe.each(SQL_DIALECTS)('GET /api/projects/:id/logs on %s', (dialect) => {
       [`?cursor=${Buffer.from('[1,"b_\\u0000",0]').toString('base64url')}`, 'cursor'],
       ['?q=a%00b', 'q'],
       ['?q=', 'q'],
-      [`?q=${'x'.repeat(201)}`, 'q'],
+      [`?q=${'x'.repeat(1001)}`, 'q'],
+      ['?q=%22open', 'q'],
+      ['?servce=api', 'servce'],
       ['?level=warn&level=error', 'level'],
     ];
     for (const [query, field] of cases) {

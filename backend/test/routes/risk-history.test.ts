@@ -103,6 +103,9 @@ describe.each(SQL_DIALECTS)('GET /api/risk-history/:projectId on %s', (dialect) 
       expectError(r, 400, 'invalid_query');
       expect(r.body.error.details).toEqual({ field: 'days' });
     }
+    const unknown = await call(url, 'GET', `/api/risk-history/${projectId}?dayz=7`, { auth: { bearer: owner.token } });
+    expectError(unknown, 400, 'invalid_query');
+    expect(unknown.body.error.details).toEqual({ field: 'dayz' });
     expectError(await call(url, 'GET', `/api/risk-history/${projectId}`), 401, 'unauthorized');
     const ingest = await newKey(url, owner, projectId, ['ingest']);
     expectError(

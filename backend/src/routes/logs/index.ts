@@ -5,6 +5,7 @@ import { AppError } from '../../errors.js';
 import { parseQuery } from '../../http/validation.js';
 import { countSkippedInput } from '../../instrumentation/metrics.js';
 import { authorizedProject } from '../../plugins/route-access.js';
+import { QUERY_GRAMMAR } from '../../services/logs/log-search.js';
 import { decodeCursor } from '../../services/logs/logs-cursor.js';
 import { queryLogs } from '../../services/logs/logs-query.js';
 import { checkSearchRate } from '../../services/logs/search-rate-limit.js';
@@ -22,17 +23,23 @@ const TimeBound = z.union([
   z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)),
 ]);
 
-const LogsQuery = z.object({
-  from: TimeBound.optional().describe('start: ISO-8601 or epoch milliseconds'),
-  to: TimeBound.optional().describe('end: ISO-8601 or epoch milliseconds'),
-  level: Level.optional().describe('minimum level'),
-  q: z.string().min(1).max(200).optional().describe('text search'),
-  limit: z.coerce.number().int().min(1).max(MAX_LOGS_LIMIT).default(DEFAULT_LOGS_LIMIT).describe('page size'),
-  cursor: z.string().min(1).max(400).optional().describe('nextCursor of the previous page'),
-});
+const LogsQuery = z
+  .object({
+    from: TimeBound.optional().describe('start: ISO-8601 or epoch milliseconds'),
+    to: TimeBound.optional().describe('end: ISO-8601 or epoch milliseconds'),
+    level: Level.optional().describe('minimum level'),
+    q: z.string().min(1).max(1000).optional().describe(`search: ${QUERY_GRAMMAR}`),
+    service: z.string().min(1).max(200).optional().describe('only this service (exact)'),
+    host: z.string().min(1).max(200).optional().describe('only this host (exact)'),
+    traceId: z.string().min(1).max(200).optional().describe('only this trace'),
+    limit: z.coerce.number().int().min(1).max(MAX_LOGS_LIMIT).default(DEFAULT_LOGS_LIMIT).describe('page size'),
+    cursor: z.string().min(1).max(400).optional().describe('nextCursor of the previous page'),
+  })
+  // An unknown parameter (`?servce=api`) answers 400 rather than being ignored into a wider result.
+  .strict();
 
 /**
- * `GET /api/projects/:id/logs?from&to&level&q&limit&cursor`: newest first, paged (user or read
+ * `GET /api/projects/:id/logs?from&to&level&q&service&host&traceId&limit&cursor`: newest first, paged (user or read
  * key). Each page scans within a time and byte budget (then answers what it found with
  * `partial` and a cursor to go on), and each caller may read so many pages a minute.
  */
@@ -73,6 +80,9 @@ export default async function logsRoutes(app: FastifyInstance): Promise<void> {
       to: params.to,
       level: params.level,
       q: params.q,
+      service: params.service,
+      host: params.host,
+      traceId: params.traceId,
       limit: params.limit,
       cursor,
       // The wall clock, not app.now: a budget of elapsed time (tests inject a clock into queryLogs).

@@ -6,9 +6,12 @@ import { authorizedProject } from '../../plugins/route-access.js';
 import { riskHistory } from '../../store/risk-history.js';
 
 // 3650 matches what @cloudsage/node's getRiskHistory lets a caller ask for.
-const HistoryQuery = z.object({
-  days: z.coerce.number().int().min(1).max(3650).default(30).describe('days back'),
-});
+const HistoryQuery = z
+  .object({
+    days: z.coerce.number().int().min(1).max(3650).default(30).describe('days back'),
+  })
+  // An unknown parameter answers 400 rather than being ignored.
+  .strict();
 
 /** `GET /api/risk-history/:projectId?days=30`: risk points, oldest first (user or read key). */
 export default async function riskHistoryRoutes(app: FastifyInstance): Promise<void> {

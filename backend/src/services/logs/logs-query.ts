@@ -10,6 +10,7 @@ import { AppError } from '../../errors.js';
 import type { Bucket } from '../../store/bucket/bucket.js';
 import type { Database } from '../../store/sql/database.js';
 import { type ReportSkipped, readBatchObject, SkippedTally } from './batch-reader.js';
+import { compileSearch, parseSearch } from './log-search.js';
 import { compareNewestFirst, encodeCursor, type LogCursor, WHOLE_BATCH } from './logs-cursor.js';
 
 /** A logs request after validation; times are epoch ms. */
@@ -18,8 +19,12 @@ export interface LogsQuery {
   to?: number | undefined;
   /** Minimum level. */
   level?: Level | undefined;
-  /** Case-insensitive substring of `msg`, `service`, `host`, `traceId` or the attributes' JSON. */
+  /** The search: words, phrases and `field:value` terms (log-search.ts, `QUERY_GRAMMAR`). */
   q?: string | undefined;
+  /** Exact (case-insensitive) service, host or trace id, ANDed with `q`. */
+  service?: string | undefined;
+  host?: string | undefined;
+  traceId?: string | undefined;
   limit: number;
   cursor?: LogCursor | undefined;
   /** Batch objects a page may read before it ends early; defaults to `MAX_BATCHES_PER_PAGE`. */
@@ -68,29 +73,18 @@ interface Candidate {
 
 function matcher(query: LogsQuery): (record: LogRecord, time: number) => boolean {
   const minRank = query.level ? LEVEL_RANK[query.level] : undefined;
-  const needle = query.q?.toLowerCase();
+  const terms = parseSearch(query.q ?? '');
+  for (const field of ['service', 'host', 'traceId'] as const) {
+    const value = query[field];
+    if (value !== undefined) terms.push({ kind: 'field', negate: false, field, value });
+  }
+  const search = compileSearch(terms);
   return (record, time) => {
     if (query.from !== undefined && time < query.from) return false;
     if (query.to !== undefined && time > query.to) return false;
     if (minRank !== undefined && !(LEVEL_RANK[record.level] >= minRank)) return false;
-    if (needle && !matchesText(record, needle)) return false;
-    return true;
+    return search(record);
   };
-}
-
-// What `q` searches, as a hosted log search would: the message first (the usual hit, so the
-// attributes are serialized only when it misses), then service, host, trace id and attributes.
-function matchesText(record: LogRecord, needle: string): boolean {
-  if (
-    String(record.msg ?? '')
-      .toLowerCase()
-      .includes(needle)
-  )
-    return true;
-  for (const field of [record.service, record.host, record.traceId]) {
-    if (typeof field === 'string' && field.toLowerCase().includes(needle)) return true;
-  }
-  return record.attributes !== undefined && JSON.stringify(record.attributes).toLowerCase().includes(needle);
 }
 
 /**
