@@ -53,8 +53,6 @@ function warmSystem(windows: number): Baseline {
 }
 
 describe('the score rises with the evidence', () => {
-  const b = warmSystem(30);
-
   it('is monotone in the error count, and one error is more than none', () => {
     let api: Baseline | undefined;
     for (let i = 0; i < 30; i++) api = score(service('api', 500, i % 4 === 0 ? 1 : 0, 50 + i), api, i).baseline;

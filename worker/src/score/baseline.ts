@@ -77,8 +77,9 @@ export function updateStat(prev: RobustStat | undefined, x: number, weight: numb
   // and forget that period's spread too (the healthy windows to come set it again).
   const far = down && dev < -3 * scale;
   if (far) alpha = Math.max(alpha, FAR_RECOVERY_ALPHA);
-  // Clipping needs a scale, and the first windows have none yet: they are taken as they come.
-  const young = h < YOUNG_WINDOWS;
+  // Clipping needs a scale, and the first windows have none yet: they are taken as they come, unless
+  // they scored high (an incident in the first minutes still moves the center by a clipped step).
+  const young = h < YOUNG_WINDOWS && weight >= 0.5;
   const clipped = young ? dev : Math.max(down ? dev : -CLIP * scale, Math.min(CLIP * scale, dev));
   const center = prev.center + alpha * clipped;
   const spread = far

@@ -11,6 +11,8 @@ import type { Finding, Signal, SignalContext, SignalOutcome } from './types.js';
 const FIELDS: ReadonlyArray<readonly [string, number]> = [
   ['responseTime', 1],
   ['response_time', 1],
+  ['responseTimeMs', 1],
+  ['response_time_ms', 1],
   ['latency_ms', 1],
   ['latencyMs', 1],
   ['duration_ms', 1],

@@ -87,8 +87,9 @@ export class PatternSignal implements Signal {
         newCount++;
         newLines += newWeight(c) * k;
         if (bestNew === undefined || newWeight(c) * k > newWeight(bestNew) * bestNew.windowCount) bestNew = c;
-      } else {
+      } else if (judgeNew) {
         // A template that grows with traffic is not spiking: expect its rate scaled by the volume.
+        // Like "new", "spiking" needs a template history: a rate from one or two windows says little.
         const rate = (c.known.rate ?? 0) * Math.max(1, ctx.volumeRatio);
         const z = poissonZ(k, Math.max(rate, MIN_EXPECTED));
         const risk = lw * surprise(z) * effect(Math.log((k + 0.5) / (rate + 0.5)) / Math.log(4));
