@@ -17,7 +17,7 @@ const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 /** Lines of a window are written before the window's score is stamped: evidence starts a window earlier. */
 const LEAD_MS = 15 * MIN_MS;
-/** A deploy this long before a new template's first line (or a little after) is taken as its cause. */
+/** A deploy at most this long before a new template's first flagged window is taken as its cause. */
 const DEPLOY_BEFORE_MS = 2 * HOUR_MS;
 const TEMPLATE_LABELS = new Set(['New Error Pattern', 'Error Pattern Spike']);
 
@@ -57,9 +57,10 @@ function where(t: TemplateFact): string {
 /** The deploy that most likely brought a new template: the last one before its first line, same service if known. */
 export function deployBefore(t: TemplateFact, deploys: readonly DeployFact[] | undefined): DeployFact | undefined {
   const service = t.services[0]?.name;
+  // The template's first flagged window is stamped at its end: a deploy after that stamp came later.
   const fits = (deploys ?? []).filter(
     (d) =>
-      d.at <= t.firstSeen + LEAD_MS &&
+      d.at <= t.firstSeen &&
       d.at >= t.firstSeen - DEPLOY_BEFORE_MS &&
       (!service || !d.service || d.service === service),
   );
@@ -78,11 +79,10 @@ function templateAction(t: TemplateFact, facts: ForecastFacts): PlannedAction {
   const deploy = isNew ? deployBefore(t, facts.deploys) : undefined;
   const release = t.releases?.[0]?.name ?? deploy?.release;
   let cause = '';
-  if (isNew && deploy)
+  if (deploy)
     cause = `; it began after release ${deploy.release} (deployed ${utcTime(deploy.at)}): roll it back or fix it`;
-  else if (isNew && release) cause = `; its lines carry release ${release}: check what it changed`;
+  else if (release) cause = `; release ${release}`;
   else if (isNew) cause = `; check what was deployed around ${utcTime(t.firstSeen)}`;
-  else if (release) cause = `; its lines carry release ${release}`;
   const origin =
     t.services.length === 0 ? '; find the service that writes it in the logs view (filter level=warn)' : '';
   return {
@@ -240,6 +240,9 @@ export function forecastActionPlan(facts: ForecastFacts, n: ForecastNumbers): Ac
   };
   const hot = facts.templates.filter((t) => t.recentCount > 0 || facts.now - t.firstSeen < 2 * DAY_MS);
   const recentLabels = facts.labels.filter((l) => l.last24h > 0);
+  // A new error that began with a deploy comes first: rolling back is the quickest fix there is.
+  const deployed = hot.find((t) => facts.now - t.firstSeen < 2 * DAY_MS && deployBefore(t, facts.deploys));
+  add(deployed ? templateAction(deployed, facts) : undefined);
   add(hot[0] ? templateAction(hot[0], facts) : undefined);
   for (const l of recentLabels) add(labelAction(l, facts, hot[0] ?? facts.templates[0]));
   add(hot[1] ? templateAction(hot[1], facts) : undefined);
