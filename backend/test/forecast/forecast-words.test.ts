@@ -59,6 +59,18 @@ function recoveredFacts(ones = false): ForecastFacts {
   });
 }
 
+describe('Forecast schema growth', () => {
+  it('still parses a forecast made before headline, now and evidence existed, and checks the new ones', () => {
+    const f = builtinForecast(recoveredFacts());
+    const { headline: _h, now: _n, evidence: _e, ...older } = f;
+    expect(Forecast.parse(older)).toEqual(older);
+    expect(Forecast.safeParse({ ...f, evidence: [null, null] }).success).toBe(false);
+    expect(Forecast.safeParse({ ...f, evidence: [{ from: 'yesterday', to: f.createdAt }, null, null] }).success).toBe(
+      false,
+    );
+  });
+});
+
 describe('plural', () => {
   it('says one thing in the singular and every other count in the plural, with thousands separated', () => {
     expect(plural(1, 'line')).toBe('1 line');

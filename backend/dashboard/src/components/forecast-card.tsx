@@ -1,4 +1,4 @@
-import type { Forecast } from '@cloudsage/schema';
+import type { Forecast, RiskPoint } from '@cloudsage/schema';
 import { useState } from 'react';
 import { sendFeedback } from '../api/endpoints.js';
 import { ApiError, messageOf } from '../api/http.js';
@@ -67,6 +67,20 @@ export interface ForecastCardProps {
   onRetry: () => void;
   /** Asks for a new forecast (`?refresh=1`); the server also makes one by itself when scores move. */
   onRegenerate: () => Promise<void>;
+  /** The latest live score, to say when it has moved away from the one the forecast started from. */
+  latest?: RiskPoint | undefined;
+}
+
+/**
+ * Whether the latest score left the forecast's first-hour band or changed labels: the server then
+ * writes a new forecast, at most one per project every 5 minutes, so for a while the two differ.
+ */
+function movedSince(f: Forecast, latest: RiskPoint | undefined): boolean {
+  if (!f.now || !latest || latest.timestamp <= f.now.at) return false;
+  const band = f.predicted.series[0];
+  const labels = new Set(f.now.labels);
+  const changed = latest.labels.length !== labels.size || latest.labels.some((l) => !labels.has(l));
+  return changed || (band !== undefined && (latest.score < band.low || latest.score > band.high));
 }
 
 /** What the latest score is made of; the parts add up to the score the risk panel shows. */
@@ -113,6 +127,12 @@ export function ForecastCard(props: ForecastCardProps) {
         <p className="mt-0 text-lead" data-testid="forecast-headline">
           {localizeTimes(headline)}
         </p>
+        {movedSince(f, props.latest) && (
+          <p className="text-sm text-elevated" role="status" data-testid="forecast-moved">
+            The score has moved since this forecast ({formatScore(f.now?.score)} then,{' '}
+            {formatScore(props.latest?.score)} now); a new one follows within 5 minutes of this one.
+          </p>
+        )}
         <p className="text-muted text-sm">
           Next {f.predicted.horizonHours} h: <strong>{formatScore(f.predicted.score)}</strong> (likely{' '}
           {formatScore(f.predicted.low)}–{formatScore(f.predicted.high)})

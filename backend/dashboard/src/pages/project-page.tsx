@@ -157,6 +157,7 @@ export default function ProjectPage({ projectId }: { projectId: string }) {
               error={forecast.error}
               onRetry={forecast.reload}
               onRegenerate={regenerate}
+              latest={latest}
             />
             <div className="col-span-full">
               {history.data ? (
