@@ -63,7 +63,7 @@ export const FAULTS: Record<FaultKind, Fault> = {
     'dependency-5xx',
     'payments',
     '5xx',
-    'payments answers 2 of 3 POST /charge with 503 "fault filter abort"; orders logs failed payments',
+    'payments answers 2 of 3 POST /charge with 503 "fault filter abort" (text); orders fails parsing it as JSON (SyntaxError, 500)',
   ),
   'wrong-values': chaosFault(
     'wrong-values',
