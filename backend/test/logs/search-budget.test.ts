@@ -94,7 +94,7 @@ describe('logs search budget', () => {
 
     // Each page's clock restarts; paging still covers every batch once and ends.
     const pages = await everyPage({
-      q: 'record 7 ',
+      q: '"record 7 "', // a phrase: bare words are ANDed
       limit: 100,
       budget: { maxMs: 2500, maxBytes: Number.MAX_SAFE_INTEGER, now: tickingClock() },
     });

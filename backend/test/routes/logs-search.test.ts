@@ -59,4 +59,34 @@ describe('logs search through the API', () => {
     const bad = await logs(`q=${encodeURIComponent('"unclosed')}`);
     expect([bad.status, bad.body.error.details]).toEqual([400, { field: 'q' }]);
   });
+
+  it('counts levels, services and hosts over what the filter selects', async () => {
+    const all = await call(t.url, 'GET', `/api/projects/${projectId}/logs/facets`, { auth: { key: readKey } });
+    expect(all.status, all.text).toBe(200);
+    expect(all.body).toEqual({
+      records: 3,
+      levels: { info: 1, error: 1, warn: 1 },
+      services: {
+        values: [
+          { value: 'checkout', count: 2 },
+          { value: 'payments', count: 1 },
+        ],
+        other: 0,
+      },
+      hosts: { values: [{ value: 'pay-1', count: 1 }], other: 0 },
+    });
+    const some = await call(
+      t.url,
+      'GET',
+      `/api/projects/${projectId}/logs/facets?q=${encodeURIComponent('-service:payments')}&level=warn`,
+      {
+        auth: { key: readKey },
+      },
+    );
+    expect([some.body.records, some.body.levels]).toEqual([1, { error: 1 }]);
+    const unknown = await call(t.url, 'GET', `/api/projects/${projectId}/logs/facets?limit=5`, {
+      auth: { key: readKey },
+    });
+    expect([unknown.status, unknown.body.error.details]).toEqual([400, { field: 'limit' }]);
+  });
 });

@@ -54,6 +54,7 @@ export const ROUTE_KINDS: Record<string, RouteKind> = {
   'DELETE /api/projects/:id/keys/:keyId': 'manage',
   'POST /api/projects/:id/webhook-secret': 'manage',
   'GET /api/projects/:id/logs': 'read',
+  'GET /api/projects/:id/logs/facets': 'read',
   'GET /api/projects/:id/events': 'events',
   'GET /api/risk-history/:projectId': 'read',
   'GET /api/forecast/:projectId': 'read',

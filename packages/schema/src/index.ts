@@ -46,7 +46,7 @@ export {
 } from './level.js';
 export { LIMITS, TRUNCATED_ATTRIBUTE } from './limits.js';
 export { LogRecord } from './log-record.js';
-export { LogsPage, ScanBudget } from './logs-page.js';
+export { FacetValues, LogFacets, LogsPage, ScanBudget } from './logs-page.js';
 export { levelFromText } from './normalize/level.js';
 export type { NormalizeResult } from './normalize/normalize-record.js';
 export {

@@ -1,30 +1,14 @@
-import {
-  LEVEL_RANK,
-  type Level,
-  type LogRecord,
-  type LogsPage,
-  type ScanBudget as StopReason,
-} from '@cloudsage/schema';
+import type { LogRecord, LogsPage, ScanBudget as StopReason } from '@cloudsage/schema';
 import type { Kysely } from 'kysely';
 import { AppError } from '../../errors.js';
 import type { Bucket } from '../../store/bucket/bucket.js';
 import type { Database } from '../../store/sql/database.js';
 import { type ReportSkipped, readBatchObject, SkippedTally } from './batch-reader.js';
-import { compileSearch, parseSearch } from './log-search.js';
+import { type LogFilter, recordFilter } from './log-filter.js';
 import { compareNewestFirst, encodeCursor, type LogCursor, WHOLE_BATCH } from './logs-cursor.js';
 
-/** A logs request after validation; times are epoch ms. */
-export interface LogsQuery {
-  from?: number | undefined;
-  to?: number | undefined;
-  /** Minimum level. */
-  level?: Level | undefined;
-  /** The search: words, phrases and `field:value` terms (log-search.ts, `QUERY_GRAMMAR`). */
-  q?: string | undefined;
-  /** Exact (case-insensitive) service, host or trace id, ANDed with `q`. */
-  service?: string | undefined;
-  host?: string | undefined;
-  traceId?: string | undefined;
+/** A logs request after validation: the filter, and the page it asks for. */
+export interface LogsQuery extends LogFilter {
   limit: number;
   cursor?: LogCursor | undefined;
   /** Batch objects a page may read before it ends early; defaults to `MAX_BATCHES_PER_PAGE`. */
@@ -71,22 +55,6 @@ interface Candidate {
   record: LogRecord;
 }
 
-function matcher(query: LogsQuery): (record: LogRecord, time: number) => boolean {
-  const minRank = query.level ? LEVEL_RANK[query.level] : undefined;
-  const terms = parseSearch(query.q ?? '');
-  for (const field of ['service', 'host', 'traceId'] as const) {
-    const value = query[field];
-    if (value !== undefined) terms.push({ kind: 'field', negate: false, field, value });
-  }
-  const search = compileSearch(terms);
-  return (record, time) => {
-    if (query.from !== undefined && time < query.from) return false;
-    if (query.to !== undefined && time > query.to) return false;
-    if (minRank !== undefined && !(LEVEL_RANK[record.level] >= minRank)) return false;
-    return search(record);
-  };
-}
-
 /**
  * A page of a project's logs, newest first. Batches overlapping the range are read newest
  * `max_time` first; reading stops once `limit + 1` records are newer than anything the next
@@ -107,7 +75,7 @@ export async function queryLogs(
   onSkipped?: ReportSkipped,
   onScanned?: (stats: ScanStats) => void,
 ): Promise<SearchPage> {
-  const matches = matcher(query);
+  const matches = recordFilter(query);
   const budget = query.budget;
   const started = budget?.now();
   let bytes = 0;
