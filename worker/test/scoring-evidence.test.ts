@@ -95,6 +95,19 @@ describe('one service going bad among many', () => {
     expect(e.message).toMatch(/^error rate 20\.0% in payments \(12 of 60 lines\) vs usual/);
   });
 
+  it('sees one slow service by its own p95, and names it', () => {
+    // payments' responses take 10x their usual; its 60 of 910 requests barely move the project's p95.
+    const logs = system(78).map((r) =>
+      r.service === 'payments' && r.attributes?.['responseTime'] !== undefined
+        ? { ...r, attributes: { ...r.attributes, responseTime: 300 + (Number(r.attributes['responseTime']) % 7) * 20 } }
+        : r,
+    );
+    const r = score(logs, b, 40);
+    const e = r.explanations.find((x) => x.label === 'Latency Spike')!;
+    expect(e.service).toBe('payments');
+    expect(r.score).toBeGreaterThanOrEqual(60);
+  });
+
   it('keeps a healthy minute of the same system under 30', () => {
     for (let s = 100; s < 110; s++) expect(score(system(s), b, 40).score).toBeLessThan(30);
   });

@@ -4,6 +4,8 @@
  * from text such as `took 1532ms`. Compares the window's p50 and p95 with the project's usual.
  */
 import type { LogRecord } from '@cloudsage/schema';
+import { groupKey, MAX_GROUPS } from './error-rate.js';
+import { groupOf } from './evidence.js';
 import { count, effect, expectation, history, plural, quantile, surprise } from './stats.js';
 import type { Finding, Signal, SignalContext, SignalOutcome } from './types.js';
 
@@ -80,10 +82,52 @@ const COLD_P95_MS = 1500;
 /** The latency signal; see {@link Signal}. */
 export class LatencySignal implements Signal {
   readonly #values: number[] = [];
+  readonly #groups = new Map<string, number[]>();
 
   observe(record: LogRecord): void {
     const v = latencyOf(record);
-    if (!Number.isNaN(v)) this.#values.push(v);
+    if (Number.isNaN(v)) return;
+    this.#values.push(v);
+    const name = groupOf(record);
+    if (name === '') return;
+    let g = this.#groups.get(name);
+    if (g === undefined) {
+      g = [];
+      this.#groups.set(name, g);
+    }
+    g.push(v);
+  }
+
+  /**
+   * Each service's p95 against its own usual (one slow service among fast ones barely moves the
+   * project's p95). Returns the strongest finding, naming the service, and records the observations.
+   */
+  #byGroup(ctx: SignalContext, observations: Record<string, number>): Finding | undefined {
+    const named = [...this.#groups].filter(([, v]) => v.length >= MIN_SAMPLES);
+    if (this.#groups.size < 2 || named.length === 0) return undefined;
+    named.sort((a, b) => b[1].length - a[1].length);
+    if (named.length > MAX_GROUPS) named.length = MAX_GROUPS;
+    const shift = 0.5 * Math.sqrt(2 * Math.log(Math.max(2, named.length)));
+    let best: Finding | undefined;
+    for (const [name, values] of named) {
+      const p95 = quantile(values, 0.95);
+      const key = groupKey('latencyP95Ms', name);
+      observations[key] = p95;
+      const stat = ctx.stat(key);
+      if (stat === undefined || history(stat) < 3) continue;
+      const e = expectation(stat, { center: 0, spread: 0, weight: 0 });
+      const risk = judge(p95, e, shift);
+      if (risk > (best?.risk ?? 0)) {
+        best = mk(
+          risk,
+          p95,
+          e.center,
+          `p95 latency ${count(p95)} ms in ${name} vs usual ${count(e.center)} ms (${ratio(p95, e.center)})`,
+        );
+        best.service = name;
+      }
+    }
+    return best;
   }
 
   evaluate(ctx: SignalContext): SignalOutcome {
@@ -93,7 +137,7 @@ export class LatencySignal implements Signal {
     const p95 = quantile(this.#values, 0.95);
     const p99 = quantile(this.#values, 0.99);
     const signals = { latencySamples: n, latencyP50Ms: p50, latencyP95Ms: p95, latencyP99Ms: p99 };
-    const observations = { latencyP50Ms: p50, latencyP95Ms: p95 };
+    const observations: Record<string, number> = { latencyP50Ms: p50, latencyP95Ms: p95 };
     const s95 = ctx.stat('latencyP95Ms');
     let finding: Finding | undefined;
     if (s95 === undefined || history(s95) < 3) {
@@ -129,6 +173,8 @@ export class LatencySignal implements Signal {
         finding.signal = 'latencyP50Ms';
       }
     }
+    const group = this.#byGroup(ctx, observations);
+    if (group !== undefined && group.risk > (finding?.risk ?? 0)) finding = group;
     return { signals, observations, findings: finding ? [finding] : [] };
   }
 }
@@ -137,14 +183,14 @@ function ratio(a: number, b: number): string {
   return `${(a / Math.max(b, 1e-9)).toFixed(1)}x`;
 }
 
-function judge(value: number, exp: { center: number; sigma: number }): number {
+function judge(value: number, exp: { center: number; sigma: number }, zShift = 0): number {
   // Latency jitters by a few percent even when flat; floor the sigma so a very steady service still
   // needs a real change, and ask for at least 1.5x before calling it a spike.
   const sigma = Math.max(exp.sigma, 0.05 * exp.center, 2);
   const z = (value - exp.center) / sigma;
   // No threshold: the surprise times the size of the change (1.25x reads as little, 2x as a lot).
   const ratio = value / Math.max(exp.center, 1);
-  return surprise(z) * effect(ratio > 1 ? Math.log(ratio) / Math.log(1.6) : 0);
+  return surprise(z - zShift) * effect(ratio > 1 ? Math.log(ratio) / Math.log(1.6) : 0);
 }
 
 function mk(risk: number, value: number, baseline: number | undefined, message: string): Finding {
