@@ -62,6 +62,7 @@ async function record(args: LabArgs): Promise<number> {
   let wake: (() => void) | undefined;
   const sleep = (ms: number) =>
     new Promise<void>((r) => {
+      if (aborted) return r();
       const t = setTimeout(r, ms);
       wake = () => {
         clearTimeout(t);
