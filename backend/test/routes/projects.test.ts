@@ -153,6 +153,26 @@ describe.each(SQL_DIALECTS)('project routes on %s', (dialect) => {
     }
   });
 
+  it('strips bidi control characters from names on create and rename', async () => {
+    const auth = { bearer: owner.token };
+    // U+202E (right-to-left override) would show "invoice\u202Egnp.exe" as "invoiceexe.png".
+    const created = await call(url, 'POST', '/api/projects', { auth, json: { name: 'invoice\u202Egnp.exe' } });
+    expect(created.status).toBe(201);
+    expect(created.body.name).toBe('invoicegnp.exe');
+    const id = created.body.id as string;
+    const every = '\u200E\u200F\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069';
+    const renamed = await call(url, 'PUT', `/api/projects/${id}`, { auth, json: { name: `a${every}b` } });
+    expect(renamed.body.name).toBe('ab');
+    expect((await call(url, 'GET', `/api/projects/${id}`, { auth })).body.name).toBe('ab');
+    // Other right-to-left text is a name like any other and stays.
+    const hebrew = await call(url, 'PUT', `/api/projects/${id}`, { auth, json: { name: 'קופה' } });
+    expect(hebrew.body.name).toBe('קופה');
+    // A name of nothing but controls is no name.
+    const empty = await call(url, 'POST', '/api/projects', { auth, json: { name: ` ${every} ` } });
+    expectError(empty, 400, 'invalid_body');
+    expect(empty.body.error.details).toEqual({ field: 'name' });
+  });
+
   it('answers 401 without credentials and 403 for API keys where only the owner may act', async () => {
     const id = await newProject(url, owner);
     const read = await newKey(url, owner, id, ['read']);

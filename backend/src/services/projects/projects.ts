@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Project, Trend } from '@cloudsage/schema';
 import type { Kysely, Selectable } from 'kysely';
+import { AppError } from '../../errors.js';
 import type { Identity } from '../../identity.js';
 import type { Bucket } from '../../store/bucket/bucket.js';
 import type { Database, ProjectsTable } from '../../store/sql/database.js';
@@ -14,6 +15,20 @@ const TREND_DEADBAND = 5;
 /** A new project id: 128 random bits, url-safe, so ids cannot be guessed or enumerated. */
 export function newProjectId(): string {
   return `p_${randomBytes(16).toString('base64url')}`;
+}
+
+// Bidi embeddings, overrides and isolates (U+202A-202E, U+2066-2069) and the LRM/RLM marks: in a
+// name they only serve to make it render as something else ("‮gnp.exe" shows as "exe.png").
+const BIDI_CONTROLS = /[\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+
+/** A project name as saved: bidi control characters removed, then trimmed; 400 when nothing is left. */
+export function cleanProjectName(name: string): string {
+  const clean = name.replace(BIDI_CONTROLS, '').trim();
+  if (!clean)
+    throw new AppError('invalid_body', 'name: must hold more than bidi control characters', {
+      details: { field: 'name' },
+    });
+  return clean;
 }
 
 /** The API shape of a project row. */
@@ -82,7 +97,7 @@ export async function createProject(db: Kysely<Database>, userId: string, name: 
   const row = {
     id: newProjectId(),
     user_id: userId,
-    name,
+    name: cleanProjectName(name),
     alert_url: null,
     alert_threshold: null,
     created_at: now,
@@ -100,7 +115,7 @@ export async function updateProject(
   now: number,
 ): Promise<Project> {
   const next = { ...row, updated_at: now };
-  if (change.name !== undefined) next.name = change.name;
+  if (change.name !== undefined) next.name = cleanProjectName(change.name);
   if (change.alert !== undefined) {
     next.alert_url = change.alert?.url ?? null;
     next.alert_threshold = change.alert?.threshold ?? null;
