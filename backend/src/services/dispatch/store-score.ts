@@ -37,7 +37,14 @@ export async function scoreListenersSettled(): Promise<void> {
   while (running.size > 0) await Promise.allSettled([...running]);
 }
 
-function notifyStored(projectId: string, point: RiskPoint): void {
+/**
+ * Tells the listeners of a risk point written without storeScore (the No Data sweep writes its own
+ * rows), so the forecast hears of it like of any score. storeScore calls it for its own points.
+ *
+ * @example
+ * for (const { projectId, point } of written) announceStoredScore(projectId, point);
+ */
+export function announceStoredScore(projectId: string, point: RiskPoint): void {
   for (const listener of listeners) {
     const call = Promise.resolve()
       .then(() => listener(projectId, point))
@@ -90,6 +97,6 @@ export async function storeScore(
       explanations: result.explanations,
     };
   });
-  if (point) notifyStored(projectId, point);
+  if (point) announceStoredScore(projectId, point);
   return point;
 }
