@@ -1,0 +1,51 @@
+import { connect, createServer, type Server } from 'node:net';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DelayProxy } from '../eval/lab/delay-proxy.js';
+import { parseLabArgs } from '../eval/lab/lab-args.js';
+
+describe('lab arguments', () => {
+  it('reads the documented flags and refuses unknown kinds', () => {
+    const a = parseLabArgs(['--record', '--name', 'x1', '--fault-minutes', '1.5', '--only', 'cpu,latency']);
+    expect(a).toMatchObject({ record: true, name: 'x1', faultMinutes: 1.5, gapMinutes: 2, only: ['cpu', 'latency'] });
+    expect(parseLabArgs([]).record).toBe(false);
+    expect(() => parseLabArgs(['--only', 'meteor'])).toThrow(/unknown fault kind/);
+    expect(() => parseLabArgs(['--name', '../up'])).toThrow();
+    expect(() => parseLabArgs(['--bogus'])).toThrow(/unknown option/);
+  });
+});
+
+describe('delay proxy', () => {
+  let echo: Server;
+  const proxies: DelayProxy[] = [];
+  afterAll(async () => {
+    for (const p of proxies) await p.stop();
+    await new Promise<void>((r) => echo.close(() => r()));
+  });
+
+  async function roundTrip(port: number): Promise<number> {
+    const s = connect(port, '127.0.0.1');
+    await new Promise((r) => s.once('connect', r));
+    const t0 = Date.now();
+    s.write('ping');
+    const reply = await new Promise<string>((r) => s.once('data', (d) => r(d.toString())));
+    s.destroy();
+    expect(reply).toBe('ping');
+    return Date.now() - t0;
+  }
+
+  it('forwards bytes unchanged, and delays each direction by delayMs when set', async () => {
+    echo = createServer((c) => c.pipe(c));
+    await new Promise<void>((r) => echo.listen(0, '127.0.0.1', () => r()));
+    const target = (echo.address() as { port: number }).port;
+    const free = createServer();
+    await new Promise<void>((r) => free.listen(0, '127.0.0.1', () => r()));
+    const port = (free.address() as { port: number }).port;
+    await new Promise<void>((r) => free.close(() => r()));
+    const proxy = new DelayProxy(port, target);
+    proxies.push(proxy);
+    await proxy.start();
+    expect(await roundTrip(port)).toBeLessThan(150);
+    proxy.delayMs = 150;
+    expect(await roundTrip(port)).toBeGreaterThanOrEqual(290); // 150 ms each way
+  }, 20_000);
+});
