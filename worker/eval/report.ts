@@ -2,7 +2,7 @@
  * Prints a set's figures as Markdown tables (the README keeps the latest ones).
  */
 import type { AucInterval } from './metrics/bootstrap.js';
-import type { KindFigures, SetFigures } from './metrics/summarize.js';
+import type { EvalWindow, KindFigures, SetFigures } from './metrics/summarize.js';
 import { TRIVIAL } from './metrics/trivial-baselines.js';
 import { RECOVERY_WINDOWS } from './metrics/window-truth.js';
 
@@ -57,6 +57,12 @@ export function reportSet(s: SetFigures): string[] {
     );
   }
   out.push('');
+  for (const a of s.falseAlarms.filter((x) => x.abnormal)) {
+    out.push(
+      `${a.recording}: left out of the false alarms, ${a.abnormal}; ${a.all30} of ${a.windows} windows >= 30, ${a.all60} >= 60.`,
+      '',
+    );
+  }
   if (s.detections.length > 0) {
     out.push('| recording | fault | service | from | minutes to first >= 60 | fresh |');
     out.push('|---|---|---|---|---|---|');
@@ -81,3 +87,22 @@ export const RULES = [
   'score = the dispatcher (with the baseline it kept), fresh = the same window alone with no baseline.',
   'AUC = fault windows of the kind vs every healthy window of the set; 95% CI from a seeded stratified bootstrap.',
 ];
+
+/** Every window, for `--verbose`: truth, both scores, the trivial detectors and the stored labels. */
+export function windowLines(windows: readonly EvalWindow[]): string[] {
+  const out = [
+    '| recording | window | truth | score | fresh | err-frac | errors | line-chg | new-tmpl | labels |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const w of windows) {
+    const truth = w.truth.state === 'fault' ? w.truth.kinds.join('+') : w.truth.state;
+    const t = w.trivial;
+    out.push(
+      `| ${w.recording} | ${new Date(w.start).toISOString().slice(0, 16)} | ${truth}${w.truth.benign.length ? ` (${w.truth.benign.join('+')})` : ''} | ` +
+        `${w.score.toFixed(1)} | ${w.fresh.toFixed(1)} | ${t.errorFraction.toFixed(3)} | ${t.errorCount} | ` +
+        `${t.lineChange.toFixed(2)} | ${t.newTemplates} | ${w.labels.join(', ')} |`,
+    );
+  }
+  out.push('');
+  return out;
+}

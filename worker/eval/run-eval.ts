@@ -1,6 +1,8 @@
 /**
  * `pnpm eval:scoring [--set lab|public|generated|all] [--json FILE] [--only NAME,...] [--draws N] [--seed N]
- *   [--recordings DIR]` (the lab set's folder; worker/eval/lab/recordings by default)
+ *   [--recordings DIR] [--instances N] [--verbose]`: `--recordings` is the lab set's folder
+ * (worker/eval/lab/recordings by default), `--seed` seeds the bootstrap and the generated set,
+ * `--instances` sizes the generated set, `--verbose` prints every window.
  *
  * Replays real recordings through the real backend and worker in time order and reports how well the
  * stored scores tell fault windows from healthy ones, beside trivial detectors computed in the same
@@ -11,9 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_DRAWS } from './metrics/bootstrap.js';
-import { type LabelledReplay, type SetFigures, summarizeSet } from './metrics/summarize.js';
+import { evalWindows, type LabelledReplay, type SetFigures, summarizeSet } from './metrics/summarize.js';
 import { replayAll, startWorker } from './replay-client.js';
-import { RULES, reportSet } from './report.js';
+import { RULES, reportSet, windowLines } from './report.js';
 import { type GeneratedFigures, runGenerated } from './sets/generated-set.js';
 import { labRecordings, type RecordingRef, readLabels } from './sets/labels.js';
 import { SAMPLES, writePublicRecording } from './sets/public-set.js';
@@ -25,6 +27,8 @@ const { values } = parseArgs({
     json: { type: 'string' },
     only: { type: 'string' },
     recordings: { type: 'string' },
+    instances: { type: 'string' },
+    verbose: { type: 'boolean', default: false },
     draws: { type: 'string' },
     seed: { type: 'string' },
   },
@@ -39,6 +43,7 @@ for (const s of chosen) {
 const only = values.only ? new Set(values.only.split(',')) : undefined;
 const draws = Math.max(1000, Number(values.draws ?? DEFAULT_DRAWS));
 const seed = Number(values.seed ?? 1);
+const instances = values.instances ? Number(values.instances) : undefined;
 
 const started = performance.now();
 const tmp = mkdtempSync(join(tmpdir(), 'cs-public-'));
@@ -75,19 +80,26 @@ try {
         const of: LabelledReplay[] = [];
         picked.forEach((r, i) => {
           if (r.set === set)
-            of.push({ set, labelled: r.labels.labelled !== false, faults: r.labels.faults, replay: replays[i]! });
+            of.push({
+              set,
+              labelled: r.labels.labelled !== false,
+              faults: r.labels.faults,
+              replay: replays[i]!,
+              ...(r.labels.abnormal ? { abnormal: r.labels.abnormal } : {}),
+            });
         });
         if (of.length === 0) continue;
         const s = summarizeSet(set, of, draws, seed);
         figures.sets.push(s);
         print(reportSet(s));
+        if (values.verbose) print(windowLines(evalWindows(of)));
       }
     } finally {
       await worker.close();
     }
   }
   if (chosen.includes('generated')) {
-    const g = runGenerated();
+    const g = runGenerated(values.seed ? seed : undefined, instances);
     figures.generated = g.figures;
     print(g.lines);
   }

@@ -42,6 +42,8 @@ export interface Replayed {
 export interface LabelledReplay {
   set: string;
   labelled: boolean;
+  /** Known abnormal without an interval: every window is left out (Labels.abnormal). */
+  abnormal?: string;
   faults: Fault[];
   replay: Replayed;
 }
@@ -85,6 +87,11 @@ export interface FalseAlarms {
   ge30: number;
   ge60: number;
   freshGe30: number;
+  /** Windows of any truth scoring >= 30 and >= 60. */
+  all30: number;
+  all60: number;
+  /** Why none of its windows counts as healthy, if so. */
+  abnormal?: string;
   /** Labels on healthy windows scoring >= 30, most frequent first. */
   topLabels: [string, number][];
 }
@@ -139,11 +146,13 @@ export function evalWindows(replays: readonly LabelledReplay[]): EvalWindow[] {
   const out: EvalWindow[] = [];
   for (const r of replays) {
     const ws = r.replay.windows;
-    const truth = windowTruth(
-      ws.map((w) => w.start),
-      r.replay.windowMs,
-      r.faults,
-    );
+    const truth = r.abnormal
+      ? ws.map((): WindowTruth => ({ state: 'excluded', kinds: [], benign: [] }))
+      : windowTruth(
+          ws.map((w) => w.start),
+          r.replay.windowMs,
+          r.faults,
+        );
     const trivial = trivialScores(ws);
     ws.forEach((w, i) => {
       out.push({
@@ -238,6 +247,8 @@ function falseAlarms(recording: string, ws: readonly EvalWindow[], freshOf = (w:
     ge30: healthy.filter((w) => w.score >= 30).length,
     ge60: healthy.filter((w) => w.score >= 60).length,
     freshGe30: healthy.filter((w) => freshOf(w) >= 30).length,
+    all30: ws.filter((w) => w.score >= 30).length,
+    all60: ws.filter((w) => w.score >= 60).length,
     topLabels: [...labels].sort((a, b) => b[1] - a[1]).slice(0, 4),
   };
 }
@@ -275,12 +286,13 @@ export function summarizeSet(
     overall.target = Math.max(0.95, overall.best.auc + 0.05);
     overall.met = overall.score.auc >= overall.target;
   }
-  const perRecording = replays.map((r) =>
-    falseAlarms(
+  const perRecording = replays.map((r) => ({
+    ...falseAlarms(
       r.replay.name,
       windows.filter((w) => w.recording === r.replay.name),
     ),
-  );
+    ...(r.abnormal ? { abnormal: r.abnormal } : {}),
+  }));
   const total = falseAlarms('all', windows);
   const dets = replays.flatMap(detections).map((d) => ({ ...d, counted: counted.has(d.kind) }));
   const alignment = replays.map((r) => ({

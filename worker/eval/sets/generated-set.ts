@@ -17,8 +17,11 @@ export interface GeneratedFigures {
 }
 
 /** Scores the generated set and answers its figures and printed lines. */
-export function runGenerated(seed = DEFAULT_OPTIONS.seed): { figures: GeneratedFigures; lines: string[] } {
-  const e: Evaluation = evaluate({ ...DEFAULT_OPTIONS, seed });
+export function runGenerated(
+  seed = DEFAULT_OPTIONS.seed,
+  instances = DEFAULT_OPTIONS.instances,
+): { figures: GeneratedFigures; lines: string[] } {
+  const e: Evaluation = evaluate({ ...DEFAULT_OPTIONS, seed, instances });
   const fmt = (x: number) => (Number.isNaN(x) ? 'n/a' : x.toFixed(3));
   const healthy = e.rows.filter((r) => !r.incident).length;
   const lines = [

@@ -29,6 +29,11 @@ export interface Labels {
    * for false alarms. Absent means labelled (lab recordings).
    */
   labelled?: boolean;
+  /**
+   * The whole recording is known abnormal but its fault has no interval (a job labelled as failed):
+   * none of its windows is healthy, so it stays out of the false alarms. Says why.
+   */
+  abnormal?: string;
 }
 
 /** A recording folder with its labels. */

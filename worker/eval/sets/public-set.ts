@@ -28,6 +28,8 @@ export interface Sample {
   text?(line: string): string;
   /** The alert category a line is labelled with, if the sample labels lines. */
   alert?(line: string): string | undefined;
+  /** Set when the sample comes from a run loghub labels abnormal without a time (see Labels.abnormal). */
+  abnormal?: string;
 }
 
 function utc(y: number, mo: number, d: number, h: number, mi: number, s: number, ms = 0): number {
@@ -90,6 +92,9 @@ export const SAMPLES: readonly Sample[] = [
     name: 'Hadoop',
     // "2015-10-18 18:01:47,978 INFO ...".
     time: (l) => isoish(l),
+    // The sample is the application master log of application_1445144423722_0020, which loghub's
+    // Hadoop abnormal_label.txt (full data set) lists under "Network disconnection".
+    abnormal: 'loghub labels application_1445144423722_0020 "Network disconnection" (no injection time)',
   },
 ];
 
@@ -149,6 +154,7 @@ export function writePublicRecording(sample: Sample, outDir: string): string {
     services: [sample.name],
     faults,
     labelled: sample.alert !== undefined,
+    ...(sample.abnormal ? { abnormal: sample.abnormal } : {}),
   };
   writeFileSync(join(dir, 'labels.json'), JSON.stringify(labels, null, 2));
   return dir;
