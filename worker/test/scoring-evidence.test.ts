@@ -140,6 +140,22 @@ describe('baselines robust to onboarding during an incident', () => {
     expect(score(service('batch', 300, 30, 999), b, 40).score).toBeLessThan(30);
   });
 
+  it('learns a lasting change that alarmed at first, so its alarm does not last forever', () => {
+    // A small daemon, clean for 20 minutes, then from a config change every minute holds two error
+    // lines of eight (a routine warning logged at error), for good.
+    const minute = (i: number) =>
+      service('zk', 8, i < 20 ? 0 : 2, 500 + i, 'Unexpected exception causing shutdown while sock still open');
+    let b: Baseline | undefined;
+    const scores: number[] = [];
+    for (let i = 0; i < 120; i++) {
+      const r = score(minute(i), b, i);
+      scores.push(r.score);
+      b = r.baseline;
+    }
+    expect(scores[20]!).toBeGreaterThanOrEqual(30);
+    expect(Math.max(...scores.slice(100))).toBeLessThan(30);
+  });
+
   it('scores a v1 baseline (no effective weights, no template services) as before', () => {
     const v1 = Baseline.parse({
       version: 1,

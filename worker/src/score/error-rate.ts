@@ -13,7 +13,7 @@
  * with errors; noise stays far below "elevated".
  */
 import type { LogRecord, RobustStat } from '@cloudsage/schema';
-import { evidenceNames, groupOf, textEvidence } from './evidence.js';
+import { EVIDENCE, evidenceNames, groupOf, textEvidence } from './evidence.js';
 import { type Expectation, effect, expectation, history, pct, plural, poissonZ, surprise } from './stats.js';
 import type { Finding, Signal, SignalContext, SignalOutcome } from './types.js';
 
@@ -119,7 +119,10 @@ export class ErrorRateSignal implements Signal {
       this.#serverErrors += weight;
       g.errors += weight;
     } else {
-      const bits = textEvidence(record.msg);
+      // A timeout alone is evidence in a warning; at info it is as often a routine note ("session
+      // expired, timeout of 10000ms exceeded") as a failure.
+      const found = textEvidence(record.msg);
+      const bits = levelRank >= 40 ? found : found & ~EVIDENCE.timeout;
       if (bits !== 0) {
         this.#textErrors += weight;
         this.#textBits |= bits;
