@@ -83,7 +83,8 @@ export function reportSet(s: SetFigures): string[] {
 export const RULES = [
   'Windows: one minute of ingest time, cut and scored by the real dispatcher. A window is a fault window of kind K',
   "when it overlaps K's interval by at least half a window (half the fault if shorter); one overlapping less is",
-  `left out, as are the ${RECOVERY_WINDOWS} window(s) right after a fault (recovery); windows of benign events are healthy.`,
+  `left out, as are the ${RECOVERY_WINDOWS} window(s) right after a fault (recovery) and a healthy first or last window of a`,
+  'recording (a partial minute); windows of benign events are healthy.',
   'score = the dispatcher (with the baseline it kept), fresh = the same window alone with no baseline.',
   'AUC = fault windows of the kind vs every healthy window of the set; 95% CI from a seeded stratified bootstrap.',
 ];
