@@ -76,6 +76,11 @@ export function latencyOf(record: LogRecord): number {
 
 /** Fewest latency readings a window needs before its percentiles are judged. */
 const MIN_SAMPLES = 8;
+/**
+ * Least sigma of a latency, in ms: a few ms of jitter (GC, a busy host) is not a spike however steady
+ * the service was (lab: a 9 ms median at 16 ms scored 24 with a 2 ms floor).
+ */
+const MIN_SIGMA_MS = 5;
 /** Cold start: p95 above this many ms is notable for any service. */
 const COLD_P95_MS = 1500;
 
@@ -186,7 +191,7 @@ function ratio(a: number, b: number): string {
 function judge(value: number, exp: { center: number; sigma: number }, zShift = 0): number {
   // Latency jitters by a few percent even when flat; floor the sigma so a very steady service still
   // needs a real change, and ask for at least 1.5x before calling it a spike.
-  const sigma = Math.max(exp.sigma, 0.05 * exp.center, 2);
+  const sigma = Math.max(exp.sigma, 0.05 * exp.center, MIN_SIGMA_MS);
   const z = (value - exp.center) / sigma;
   // No threshold: the surprise times the size of the change (1.25x reads as little, 2x as a lot).
   const ratio = value / Math.max(exp.center, 1);
