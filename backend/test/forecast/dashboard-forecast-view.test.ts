@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   evidenceLabel,
+  evidenceQuery,
   forecastParts,
   localizeTimes,
   logsHref,
@@ -32,7 +33,7 @@ describe('forecast card view', () => {
     });
   });
 
-  it('links an action to the logs view filtered by its time range, template text and level', () => {
+  it('links an action to the logs view filtered by its time range, service, template text and level', () => {
     const e = {
       from: '2026-11-25T09:50:00.000Z',
       to: '2026-11-25T10:30:00.000Z',
@@ -47,13 +48,17 @@ describe('forecast card view', () => {
       tab: 'logs',
       from: e.from,
       to: e.to,
-      q: 'db timeout after',
+      q: 'service:checkout "db timeout after"',
       level: 'warn',
     });
-    // Without a template the service is the search (the logs search matches the service field).
     const bySvc = new URL(logsHref('p1', { from: e.from, to: e.to, service: 'checkout' }), 'http://x');
-    expect(bySvc.searchParams.get('q')).toBe('checkout');
+    expect(bySvc.searchParams.get('q')).toBe('service:checkout');
     expect(bySvc.searchParams.has('level')).toBe(false);
+    // A phrase cannot hold a double quote, a term value cannot hold a space: those are left out.
+    expect(evidenceQuery({ service: 'web api', template: 'bad "token" for user <ID> at login' })).toBe('"for user"');
+    expect(evidenceQuery({ template: "TypeError: Cannot read properties of undefined (reading 'currency')" })).toBe(
+      `"TypeError: Cannot read properties of undefined (reading 'currency')"`,
+    );
     expect(evidenceLabel(e, iso)).toBe(`Logs of checkout v2.15.0, ${e.from} to ${e.to}`);
   });
 });

@@ -62,17 +62,36 @@ export function searchTextOf(template: string): string {
   return best.slice(0, 200);
 }
 
+/** A service name that stands as a `service:` term value without quoting. */
+const PLAIN_VALUE = /^[\w.@/-]+$/;
+
 /**
- * The logs view filtered to an action's evidence: its time range, the template's text (or the
- * service, which the search also matches), and warn-and-above for a template.
+ * The logs search for an action's evidence, in the logs query grammar: `service:<name>` and the
+ * template's longest literal piece as a quoted phrase (a piece holding a `"` is left out: the
+ * phrase could not hold it).
+ *
+ * @example
+ * evidenceQuery({ service: 'checkout', template: 'db timeout after <NUM>ms' }); // 'service:checkout "db timeout after"'
+ */
+export function evidenceQuery(e: Pick<ActionEvidence, 'service' | 'template'>): string {
+  const terms: string[] = [];
+  if (e.service && PLAIN_VALUE.test(e.service)) terms.push(`service:${e.service}`);
+  const text = e.template ? searchTextOf(e.template.replace(/"/g, ' <*> ')) : '';
+  if (text) terms.push(`"${text}"`);
+  return terms.join(' ');
+}
+
+/**
+ * The logs view filtered to an action's evidence: its time range, its service and template text
+ * (evidenceQuery), and warn-and-above for a template.
  *
  * @example
  * logsHref('p1', { from: '...', to: '...', service: 'checkout', template: 'db timeout after <NUM>ms' });
- * // '/projects/p1?tab=logs&from=...&to=...&q=db+timeout+after&level=warn'
+ * // '/projects/p1?tab=logs&from=...&to=...&q=service%3Acheckout+%22db+timeout+after%22&level=warn'
  */
 export function logsHref(projectId: string, e: ActionEvidence): string {
   const params = new URLSearchParams({ tab: 'logs', from: e.from, to: e.to });
-  const q = e.template ? searchTextOf(e.template) : (e.service ?? '');
+  const q = evidenceQuery(e);
   if (q) params.set('q', q);
   if (e.template) params.set('level', 'warn');
   return `/projects/${encodeURIComponent(projectId)}?${params}`;
