@@ -127,6 +127,7 @@ export function ForecastCard(props: ForecastCardProps) {
         <p className="mt-0 text-lead" data-testid="forecast-headline">
           {localizeTimes(headline)}
         </p>
+        {f.now && <ScoreParts now={f.now} />}
         {movedSince(f, props.latest) && (
           <p className="text-sm text-elevated" role="status" data-testid="forecast-moved">
             The score has moved since this forecast ({formatScore(f.now?.score)} then,{' '}
@@ -159,7 +160,6 @@ export function ForecastCard(props: ForecastCardProps) {
         </ol>
         <details className="mb-3" data-testid="forecast-details">
           <summary className="cursor-pointer">Details</summary>
-          {f.now && <ScoreParts now={f.now} />}
           <ul className="mt-1 mb-0 list-disc pl-5">
             {details.map((d) => (
               <li key={d}>{localizeTimes(d)}</li>
