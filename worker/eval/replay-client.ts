@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -64,15 +64,50 @@ export interface ReplayInput {
 }
 
 /**
- * Replays the recordings in one backend child process (a fresh backend each) and answers their
- * results in the same order. The child's progress lines go to `onProgress`.
+ * Replays the recordings in `parallel` backend child processes (a fresh backend per recording) and
+ * answers their results in the order given. Recordings are dealt to the children largest first, so
+ * they finish about together. The children's progress lines go to `onProgress`.
  */
 export async function replayAll(
   worker: RunningWorker,
   inputs: readonly ReplayInput[],
   onProgress: (line: string) => void = () => {},
+  parallel = 2,
 ): Promise<Replayed[]> {
   if (inputs.length === 0) return [];
+  const size = (i: ReplayInput) => statSync(join(i.dir, 'records.ndjson.gz')).size;
+  const order = inputs.map((input, index) => ({ input, index, bytes: size(input) })).sort((a, b) => b.bytes - a.bytes);
+  const groups: { items: typeof order; bytes: number }[] = Array.from(
+    { length: Math.max(1, Math.min(parallel, inputs.length)) },
+    () => ({ items: [], bytes: 0 }),
+  );
+  for (const o of order) {
+    const lightest = groups.reduce((a, b) => (b.bytes < a.bytes ? b : a));
+    lightest.items.push(o);
+    lightest.bytes += o.bytes;
+  }
+  const results: Replayed[] = new Array(inputs.length);
+  await Promise.all(
+    groups.map(async (g) => {
+      const got = await replayInChild(
+        worker,
+        g.items.map((o) => o.input),
+        onProgress,
+      );
+      g.items.forEach((o, k) => {
+        results[o.index] = got[k]!;
+      });
+    }),
+  );
+  return results;
+}
+
+/** One backend child replaying `inputs` in turn. */
+async function replayInChild(
+  worker: RunningWorker,
+  inputs: readonly ReplayInput[],
+  onProgress: (line: string) => void,
+): Promise<Replayed[]> {
   const tmp = mkdtempSync(join(tmpdir(), 'cs-eval-'));
   const out = join(tmp, 'replay.json');
   try {
