@@ -166,3 +166,34 @@ describe.each(SQL_DIALECTS)('forecast regeneration from scores on %s', (dialect)
     expect(regenerated[0]!.headline).toMatch(/is 2 now \(normal\)/);
   });
 });
+
+describe('refresher without further scores', () => {
+  it('looks at a change again when the interval ends, so a last score that moved is not lost', async () => {
+    const { ForecastRefresher } = await import('../../src/services/forecast/forecast-refresher.js');
+    const made: string[] = [];
+    let current = stored({ createdAt: new Date().toISOString() });
+    const store = {
+      async today(_projectId: string, refresh = false) {
+        if (refresh) {
+          made.push('refresh');
+          current = stored({
+            createdAt: new Date().toISOString(),
+            now: { at: new Date().toISOString(), score: 90, labels: [] },
+            predicted: { ...current.predicted, series: [{ ...current.predicted.series[0]!, low: 80, high: 95 }] },
+          });
+        }
+        return current;
+      },
+    };
+    // A database stand-in that knows the project.
+    const db = {
+      selectFrom: () => ({ select: () => ({ where: () => ({ executeTakeFirst: async () => ({ id: 'p' }) }) }) }),
+    } as never;
+    const refresher = new ForecastRefresher({ db, store, log: pino({ level: 'silent' }), intervalMs: 300 });
+    await refresher.onScore('p', { score: 90, labels: [], timestamp: new Date().toISOString() });
+    expect(made).toEqual([]); // inside the interval: wait
+    await new Promise((r) => setTimeout(r, 700));
+    await refresher.close();
+    expect(made).toEqual(['refresh']); // once, with no score after the first
+  });
+});
