@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { constants, gzip, gzipSync } from 'node:zlib';
 import type { LogRecord } from '@cloudsage/schema';
+import { TextFilterBuilder } from '../logs/text-filter.js';
 import { BatchSummary } from './batch-summary.js';
 
 const gzipAsync = promisify(gzip);
@@ -42,6 +43,7 @@ export interface BatchObject {
  */
 export class BatchWriter {
   readonly summary = new BatchSummary();
+  readonly #words = new TextFilterBuilder();
   #text = Buffer.allocUnsafe(FIRST_BUFFER_BYTES);
   #used = 0;
 
@@ -57,6 +59,7 @@ export class BatchWriter {
     }
     this.#used += this.#text.write(line, this.#used, 'utf8');
     this.#text[this.#used++] = 10;
+    this.#words.add(line);
     // String length stands in for bytes: exact for ASCII, and only used for figures.
     return this.summary.add(record, line.length + 1);
   }
@@ -64,6 +67,7 @@ export class BatchWriter {
   /** The gzip NDJSON object of the records added so far. */
   async finish(sync = false): Promise<BatchObject> {
     const text = this.#text.subarray(0, this.#used);
+    this.summary.textFilter = this.#words.finish();
     const body = sync ? gzipSync(text, GZIP_OPTIONS) : await gzipAsync(text, GZIP_OPTIONS);
     return { body, summary: this.summary };
   }

@@ -30,6 +30,8 @@ export interface SummaryData {
   maxTime: number;
   counts: LevelCounts;
   minutes: Map<number, MinuteFigures>;
+  /** Bloom filter of the lines' trigrams (services/logs/text-filter.ts), set by `finish`. */
+  textFilter?: Uint8Array | undefined;
 }
 
 function digit(s: string, i: number): number {
@@ -49,6 +51,7 @@ export class BatchSummary implements SummaryData {
   maxTime = Number.NEGATIVE_INFINITY;
   readonly counts = zeroCounts();
   readonly minutes = new Map<number, MinuteFigures>();
+  textFilter: Uint8Array | undefined;
 
   /**
    * Adds one stored record and the length of its serialized line. Answers the reason when a

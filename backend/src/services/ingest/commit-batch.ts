@@ -104,6 +104,7 @@ function batchRow(c: BatchCommit) {
     dropped_oversize: c.dropped.oversize,
     dropped_before_send: c.dropped.before_send,
     response: JSON.stringify(c.response),
+    text_filter: s.textFilter ? Buffer.from(s.textFilter).toString('base64') : null,
   };
 }
 

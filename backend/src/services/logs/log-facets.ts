@@ -3,8 +3,9 @@ import type { Kysely } from 'kysely';
 import type { Bucket } from '../../store/bucket/bucket.js';
 import type { Database } from '../../store/sql/database.js';
 import { type ReportSkipped, readBatchObject, SkippedTally } from './batch-reader.js';
-import { type LogFilter, recordFilter } from './log-filter.js';
+import { compileFilter, type LogFilter } from './log-filter.js';
 import type { ScanBudget } from './logs-query.js';
+import { filterOf, mayContain } from './text-filter.js';
 
 /** Values listed per facet, the most frequent first; the rest are summed in `other`. */
 export const FACET_VALUES = 20;
@@ -41,7 +42,7 @@ export async function logFacets(
   budget: ScanBudget,
   onSkipped?: ReportSkipped,
 ): Promise<LogFacets> {
-  const keep = recordFilter(filter);
+  const { keep, required } = compileFilter(filter);
   const levels: Partial<Record<Level, number>> = {};
   const services = new Map<string, number>();
   const hosts = new Map<string, number>();
@@ -57,7 +58,7 @@ export async function logFacets(
   scan: while (true) {
     let rows = db
       .selectFrom('ingest_batches')
-      .select(['id', 'object_key', 'min_time', 'max_time', 'bytes'])
+      .select(['id', 'object_key', 'min_time', 'max_time', 'bytes', 'text_filter'])
       .where('project_id', '=', projectId)
       .where('records', '>', 0);
     if (filter.to !== undefined) rows = rows.where('min_time', '<=', filter.to);
@@ -76,6 +77,7 @@ export async function logFacets(
         scannedTo = Number(batch.max_time);
         break scan;
       }
+      if (!mayContain(filterOf(batch.text_filter), required)) continue;
       objects += 1;
       bytes += Number(batch.bytes);
       for (const { record } of skipped.recordsOf(await readBatchObject(bucket, batch.object_key))) {

@@ -4,8 +4,9 @@ import { AppError } from '../../errors.js';
 import type { Bucket } from '../../store/bucket/bucket.js';
 import type { Database } from '../../store/sql/database.js';
 import { type ReportSkipped, readBatchObject, SkippedTally } from './batch-reader.js';
-import { type LogFilter, recordFilter } from './log-filter.js';
+import { compileFilter, type LogFilter } from './log-filter.js';
 import { compareNewestFirst, encodeCursor, type LogCursor, WHOLE_BATCH } from './logs-cursor.js';
+import { filterOf, mayContain } from './text-filter.js';
 
 /** A logs request after validation: the filter, and the page it asks for. */
 export interface LogsQuery extends LogFilter {
@@ -36,6 +37,8 @@ export type SearchPage = LogsPage;
 /** What a page scanned, for metrics. */
 export interface ScanStats {
   objects: number;
+  /** Batches left unread because their text filter proved they hold no match. */
+  skippedByFilter: number;
   bytes: number;
   stoppedBy: StoppedBy | undefined;
 }
@@ -75,7 +78,7 @@ export async function queryLogs(
   onSkipped?: ReportSkipped,
   onScanned?: (stats: ScanStats) => void,
 ): Promise<SearchPage> {
-  const matches = recordFilter(query);
+  const { keep: matches, required } = compileFilter(query);
   const budget = query.budget;
   const started = budget?.now();
   let bytes = 0;
@@ -83,6 +86,7 @@ export async function queryLogs(
   const upper = Math.min(query.to ?? Number.POSITIVE_INFINITY, query.cursor?.time ?? Number.POSITIVE_INFINITY);
   let kept: Candidate[] = [];
   let scanned = 0;
+  let skippedByFilter = 0;
   let after: { maxTime: number; id: string } | undefined;
   let stoppedAt: LogCursor | undefined;
   const skipped = new SkippedTally();
@@ -108,7 +112,7 @@ export async function queryLogs(
   scan: while (true) {
     let rows = db
       .selectFrom('ingest_batches')
-      .select(['id', 'object_key', 'min_time', 'max_time', 'bytes'])
+      .select(['id', 'object_key', 'min_time', 'max_time', 'bytes', 'text_filter'])
       .where('project_id', '=', projectId);
     if (Number.isFinite(upper)) rows = rows.where('min_time', '<=', upper);
     if (query.from !== undefined) rows = rows.where('max_time', '>=', query.from);
@@ -133,6 +137,11 @@ export async function queryLogs(
         stoppedAt = ceiling;
         break scan;
       }
+      // A batch whose text filter proves it holds no match costs no read (nor budget).
+      if (!mayContain(filterOf(batch.text_filter), required)) {
+        skippedByFilter += 1;
+        continue;
+      }
       scanned += 1;
       bytes += Number(batch.bytes);
       for (const { index, record } of skipped.recordsOf(await readBatchObject(bucket, batch.object_key))) {
@@ -150,7 +159,7 @@ export async function queryLogs(
     if (last) after = { maxTime: last.max_time, id: last.id };
   }
   skipped.report(onSkipped);
-  onScanned?.({ objects: scanned, bytes, stoppedBy });
+  onScanned?.({ objects: scanned, bytes, stoppedBy, skippedByFilter });
 
   if (stoppedAt) {
     // Records older than the unread batches' ceiling may not be the newest left: keep them for later.

@@ -74,6 +74,8 @@ export interface IngestBatchesTable {
   dropped_before_send: number;
   /** The 202 body, replayed for a retried Idempotency-Key. */
   response: string;
+  /** Bloom filter of the lines' trigrams, base64 (services/logs/text-filter.ts); null on older rows. */
+  text_filter: string | null;
 }
 
 /** Per-project, per-minute (by record time) counts and figures; batches add into a row. */

@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-parked-windows.js';
 import * as m0003 from './0003-empty-batch-rows.js';
+import * as m0004 from './0004-batch-text-filter.js';
 
 /**
  * Migrations are imported statically (not read from a folder at run time) so the bundled server
@@ -9,6 +10,11 @@ import * as m0003 from './0003-empty-batch-rows.js';
  */
 export const migrationProvider: MigrationProvider = {
   async getMigrations(): Promise<Record<string, Migration>> {
-    return { '0001-initial': m0001, '0002-parked-windows': m0002, '0003-empty-batch-rows': m0003 };
+    return {
+      '0001-initial': m0001,
+      '0002-parked-windows': m0002,
+      '0003-empty-batch-rows': m0003,
+      '0004-batch-text-filter': m0004,
+    };
   },
 };
