@@ -205,6 +205,13 @@ describe('templates', () => {
     const e = ten.explanations.find((x) => x.label === 'New Error Pattern')!;
     expect(e.service).toBe('orders');
     expect(e.template?.count).toBe(10);
+    expect(ten.baseline!.templates.find((t) => t.id === e.template!.id)?.service).toBe('orders');
+  });
+
+  it('keeps a baseline the schema accepts whatever the service names', () => {
+    const long = 'svc-'.repeat(40);
+    const logs = [...system(56), at(1000, 'error', 'boom: something failed', long), at(2000, 'info', OK, `${long}x`)];
+    expect(() => Baseline.parse(score(logs, b, 40).baseline)).not.toThrow();
   });
 });
 

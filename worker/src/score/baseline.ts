@@ -88,6 +88,11 @@ export function updateStat(prev: RobustStat | undefined, x: number, weight: numb
   return { center, spread: Math.max(0, spread), n: prev.n + 1, w: h + wt };
 }
 
+/** The schema keeps at most 64 characters of a template's service. */
+function clipService(s: string): string {
+  return s.length <= 64 ? s : s.slice(0, 64);
+}
+
 function clipPattern(p: string): string {
   return p.length <= MAX_TEMPLATE_PATTERN ? p : `${p.slice(0, MAX_TEMPLATE_PATTERN - 3)}...`;
 }
@@ -110,7 +115,7 @@ export function updateTemplates(templates: readonly WindowTemplate[], at: string
       if (k > 0) {
         next.lastSeen = at;
         next.level = t.level;
-        if (t.service !== undefined) next.service = t.service;
+        if (t.service !== undefined) next.service = clipService(t.service);
       }
       out.push(next);
     } else if (k > 0) {
@@ -124,7 +129,7 @@ export function updateTemplates(templates: readonly WindowTemplate[], at: string
         level: t.level,
         rate: k * weight,
       };
-      if (t.service !== undefined) created.service = t.service;
+      if (t.service !== undefined) created.service = clipService(t.service);
       out.push(created);
     }
   }
