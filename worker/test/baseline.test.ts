@@ -1,6 +1,13 @@
 import { MAX_BASELINE_TEMPLATES, type Template } from '@cloudsage/schema';
 import { describe, expect, it } from 'vitest';
-import { MIN_WEIGHT, updateBaseline, updateStat, updateTemplates, updateWeight } from '../src/score/baseline.js';
+import {
+  MAX_GROUP_STATS,
+  MIN_WEIGHT,
+  updateBaseline,
+  updateStat,
+  updateTemplates,
+  updateWeight,
+} from '../src/score/baseline.js';
 import { combine } from '../src/score/combine.js';
 import { healthy, score, warm } from './helpers.js';
 
@@ -68,6 +75,19 @@ describe('baseline update', () => {
     const next = updateBaseline(b, { brandNew: 5 }, [], 90, '2026-03-01T13:00:00.000Z');
     expect(next.signals['brandNew']?.w).toBe(MIN_WEIGHT);
     expect(updateBaseline(b, { brandNew: 5 }, [], 10, '2026-03-01T13:00:00.000Z').signals['brandNew']?.w).toBe(1);
+  });
+
+  it('keeps per-service statistics bounded, dropping those updated longest ago', () => {
+    let next = b;
+    // A new pod name every window, as hosts are named after a deploy.
+    for (let i = 0; i < MAX_GROUP_STATS + 20; i++) {
+      next = updateBaseline(next, { [`errorRate|pod-${i}`]: 0.01 }, [], 0, '2026-03-01T13:00:00.000Z');
+    }
+    const groups = Object.keys(next.signals).filter((k) => k.includes('|'));
+    expect(groups).toHaveLength(MAX_GROUP_STATS);
+    expect(groups).not.toContain('errorRate|pod-0');
+    expect(groups).toContain(`errorRate|pod-${MAX_GROUP_STATS + 19}`);
+    expect(next.signals['errorRate']).toBeDefined();
   });
 
   it('caps the template table, evicting the least recently seen', () => {

@@ -22,6 +22,8 @@ export const RobustStat = z.object({
    * (read as `n`).
    */
   w: z.number().finite().nonnegative().optional(),
+  /** The baseline's `windows` when the statistic last took a value (per-service statistics age out). */
+  last: z.number().int().nonnegative().optional(),
 });
 export type RobustStat = z.infer<typeof RobustStat>;
 

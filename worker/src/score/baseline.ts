@@ -140,6 +140,20 @@ export function updateTemplates(templates: readonly WindowTemplate[], at: string
   return out;
 }
 
+/** Most per-service statistics kept (`errorRate|orders`, ...); the least recently updated go first. */
+export const MAX_GROUP_STATS = 128;
+
+/**
+ * Keeps the per-service statistics bounded: hosts come and go (a pod name per deploy), and each left a
+ * statistic behind. Those updated longest ago are dropped past {@link MAX_GROUP_STATS}.
+ */
+function evictGroupStats(signals: Record<string, RobustStat>): void {
+  const keys = Object.keys(signals).filter((k) => k.includes('|'));
+  if (keys.length <= MAX_GROUP_STATS) return;
+  keys.sort((a, b) => (signals[a]!.last ?? 0) - (signals[b]!.last ?? 0));
+  for (const k of keys.slice(0, keys.length - MAX_GROUP_STATS)) delete signals[k];
+}
+
 /** Signals judged both ways (a drop is as bad as a rise), so neither direction is the healthy one. */
 function isSymmetric(name: string): boolean {
   return name.startsWith('volumePerMin');
@@ -154,14 +168,18 @@ export function updateBaseline(
   at: string,
 ): Baseline {
   const weight = updateWeight(score);
+  const windows = (prev?.windows ?? 0) + 1;
   const signals: Record<string, RobustStat> = { ...(prev?.signals ?? {}) };
   for (const [name, x] of Object.entries(observations)) {
-    signals[name] = updateStat(signals[name], x, weight, isSymmetric(name));
+    const next = updateStat(signals[name], x, weight, isSymmetric(name));
+    if (name.includes('|')) next.last = windows;
+    signals[name] = next;
   }
+  evictGroupStats(signals);
   return {
     version: BASELINE_VERSION,
     updatedAt: at,
-    windows: (prev?.windows ?? 0) + 1,
+    windows,
     signals,
     templates: updateTemplates(templates, at, weight),
   };
