@@ -12,14 +12,14 @@
  * - JSON escaping: lines are JSON, where `"`, `\` and control characters are escaped. A word holding
  *   one of those is never used to skip (see `requiredTrigrams`); any other word appears verbatim.
  *
- * The filter starts at 2^16 bits, 3 probes a trigram, and is folded (OR of halves, exact for power-of-two
+ * The filter starts at 2^16 bits, 2 probes a trigram, and is folded (OR of halves, exact for power-of-two
  * sizes) at the end while it stays under a quarter full, so a small batch keeps a small filter.
  */
 
 const MAX_BITS = 1 << 16;
 const MIN_BITS = 1 << 10;
-/** The code every non-ASCII character folds to. */
-const OTHER = 0x80;
+/** The code every non-ASCII character folds to (DEL shares it: a collision only costs a read). */
+const OTHER = 0x7f;
 
 function fold(c: number): number {
   if (c < 0x80) return c >= 65 && c <= 90 ? c + 32 : c;
@@ -27,46 +27,59 @@ function fold(c: number): number {
   return OTHER;
 }
 
-function mix(h: number): number {
-  let x = h ^ (h >>> 16);
-  x = Math.imul(x, 0x7feb352d);
-  x ^= x >>> 15;
-  x = Math.imul(x, 0x846ca68b);
-  return (x ^ (x >>> 16)) >>> 0;
+/** A trigram id (three 7-bit folded codes) hashed to 32 bits; its two probes are the low and high halves. */
+function idHash(id: number): number {
+  let h = Math.imul(id, 0x9e3779b1);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x85ebca77);
+  return (h ^ (h >>> 13)) >>> 0;
 }
 
-const trigramHash = (a: number, b: number, c: number) => mix((a << 16) ^ (b << 8) ^ c ^ 0x9e3779b9);
+const TRIGRAM_IDS = 1 << 21;
 
-/** Builds one batch's filter, line by line. */
+/**
+ * Builds one batch's filter, line by line. Lines mark their trigram ids in a direct bitmap (no
+ * hashing on the hot path: a shift and an OR a character); `finish` hashes each distinct trigram once
+ * into the Bloom filter.
+ */
 export class TextFilterBuilder {
-  readonly #bits = new Uint8Array(MAX_BITS / 8);
+  readonly #seen = new Uint32Array(TRIGRAM_IDS / 32);
   #lines = 0;
 
   /** Adds the trigrams of one stored line (its JSON text). */
   add(line: string): void {
     this.#lines++;
-    const bits = this.#bits;
-    let a = -1;
-    let b = -1;
+    const seen = this.#seen;
+    let id = 0;
+    let n = 0;
     for (let i = 0; i < line.length; i++) {
       const code = line.charCodeAt(i);
-      // U+0130 lowercases to "i" + U+0307: two characters, as toLowerCase makes them.
-      const c = code === 0x130 ? 105 : fold(code);
-      if (a >= 0) setProbes(bits, trigramHash(a, b, c), MAX_BITS);
-      a = b;
-      b = c;
-      if (code === 0x130) {
-        if (a >= 0) setProbes(bits, trigramHash(a, b, OTHER), MAX_BITS);
-        a = b;
-        b = OTHER;
-      }
+      let c: number;
+      if (code < 0x80) c = code >= 65 && code <= 90 ? code + 32 : code;
+      else if (code === 0x130) {
+        // U+0130 lowercases to "i" + U+0307: two characters, as toLowerCase makes them.
+        id = ((id << 7) | 105) & (TRIGRAM_IDS - 1);
+        if (++n >= 3) seen[id >>> 5]! |= 1 << (id & 31);
+        c = OTHER;
+      } else c = fold(code);
+      id = ((id << 7) | c) & (TRIGRAM_IDS - 1);
+      if (++n >= 3) seen[id >>> 5]! |= 1 << (id & 31);
     }
   }
 
   /** The filter, folded to its size; undefined for a batch with no lines. */
   finish(): Uint8Array | undefined {
     if (this.#lines === 0) return undefined;
-    let bits = this.#bits;
+    let bits = new Uint8Array(MAX_BITS / 8);
+    const seen = this.#seen;
+    for (let w = 0; w < seen.length; w++) {
+      let word = seen[w]!;
+      while (word !== 0) {
+        const low = word & -word;
+        setProbes(bits, idHash(w * 32 + (31 - Math.clz32(low))), MAX_BITS);
+        word ^= low;
+      }
+    }
     while (bits.length * 8 > MIN_BITS && fill(bits) < 0.125) {
       const half = bits.length / 2;
       const folded = bits.slice(0, half);
@@ -89,14 +102,20 @@ function fill(bits: Uint8Array): number {
   return set / (bits.length * 8);
 }
 
-function probes(h: number, size: number): [number, number, number] {
-  const h2 = mix(h ^ 0x85ebca6b) | 1;
+// Folding ORs the halves, so a probe's position in a filter of `size` bits is its full-size position mod size.
+function setProbes(bits: Uint8Array, h: number, size: number): void {
   const mask = size - 1;
-  return [h & mask, (h + h2) & mask, (h + 2 * h2) & mask];
+  const p1 = h & 0xffff & mask;
+  const p2 = (h >>> 16) & mask;
+  bits[p1 >>> 3]! |= 1 << (p1 & 7);
+  bits[p2 >>> 3]! |= 1 << (p2 & 7);
 }
 
-function setProbes(bits: Uint8Array, h: number, size: number): void {
-  for (const p of probes(h, size)) bits[p >>> 3]! |= 1 << (p & 7);
+function hasProbes(bits: Uint8Array, h: number, size: number): boolean {
+  const mask = size - 1;
+  const p1 = h & 0xffff & mask;
+  const p2 = (h >>> 16) & mask;
+  return ((bits[p1 >>> 3] ?? 0) & (1 << (p1 & 7))) !== 0 && ((bits[p2 >>> 3] ?? 0) & (1 << (p2 & 7))) !== 0;
 }
 
 /**
@@ -114,7 +133,7 @@ export function requiredTrigrams(words: readonly string[]): number[] {
     const lower = word.toLowerCase();
     const units: number[] = [];
     for (let i = 0; i < lower.length; i++) units.push(fold(lower.charCodeAt(i)));
-    for (let i = 2; i < units.length; i++) out.add(trigramHash(units[i - 2]!, units[i - 1]!, units[i]!));
+    for (let i = 2; i < units.length; i++) out.add(idHash((units[i - 2]! << 14) | (units[i - 1]! << 7) | units[i]!));
   }
   return [...out];
 }
@@ -127,9 +146,7 @@ export function mayContain(filter: Uint8Array | null | undefined, required: read
   if (!filter || filter.length === 0 || required.length === 0) return true;
   const size = filter.length * 8;
   if ((size & (size - 1)) !== 0) return true; // not a filter this code wrote
-  for (const h of required) {
-    for (const p of probes(h, size)) if (((filter[p >>> 3] ?? 0) & (1 << (p & 7))) === 0) return false;
-  }
+  for (const h of required) if (!hasProbes(filter, h, size)) return false;
   return true;
 }
 
