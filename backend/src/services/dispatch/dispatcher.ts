@@ -8,7 +8,7 @@ import type { ReportSkipped } from '../logs/batch-reader.js';
 import { claimJob, completeJob, type Job, renewLease, retryJob } from './job-queue.js';
 import { sweepNoData } from './no-data.js';
 import { MAX_WINDOW_TRIES, parkWindow } from './parked-windows.js';
-import { BASELINE_KEY, storeScore } from './store-score.js';
+import { announceStoredScore, BASELINE_KEY, storeScore } from './store-score.js';
 import { readWindowRecords } from './window-records.js';
 import { callWorker, type WorkerClientOptions } from './worker-client.js';
 
@@ -123,7 +123,11 @@ export class Dispatcher {
     const { sql, windowMs, graceMs, noDataWindows, now } = this.#o;
     this.#noDataSweptAt = now();
     const written = await sweepNoData(sql.db, { windowMs, graceMs, windows: noDataWindows, now: now() });
-    for (const { projectId, point } of written) await this.#told(projectId, point);
+    for (const { projectId, point } of written) {
+      // As storeScore does for a scored window: the forecast refresher hears of it too.
+      announceStoredScore(projectId, point);
+      await this.#told(projectId, point);
+    }
     return written.length;
   }
 
