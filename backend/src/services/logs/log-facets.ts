@@ -3,13 +3,13 @@ import type { Kysely } from 'kysely';
 import type { Bucket } from '../../store/bucket/bucket.js';
 import type { Database } from '../../store/sql/database.js';
 import { type ReportSkipped, readBatchObject, SkippedTally } from './batch-reader.js';
+import { batchesNewestFirst } from './batch-rows.js';
 import { compileFilter, type LogFilter } from './log-filter.js';
 import type { ScanBudget } from './logs-query.js';
 import { filterOf, mayContain } from './text-filter.js';
 
 /** Values listed per facet, the most frequent first; the rest are summed in `other`. */
 export const FACET_VALUES = 20;
-const BATCH_ROWS_PER_QUERY = 100;
 
 function top(counts: Map<string, number>): { values: { value: string; count: number }[]; other: number } {
   const sorted = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
@@ -53,45 +53,25 @@ export async function logFacets(
   let objects = 0;
   let partial: LogFacets['partial'];
   let scannedTo: number | undefined;
-  let after: { maxTime: number; id: string } | undefined;
 
-  scan: while (true) {
-    let rows = db
-      .selectFrom('ingest_batches')
-      .select(['id', 'object_key', 'min_time', 'max_time', 'bytes', 'text_filter'])
-      .where('project_id', '=', projectId)
-      .where('records', '>', 0);
-    if (filter.to !== undefined) rows = rows.where('min_time', '<=', filter.to);
-    if (filter.from !== undefined) rows = rows.where('max_time', '>=', filter.from);
-    if (after) {
-      const { maxTime, id } = after;
-      rows = rows.where((eb) =>
-        eb.or([eb('max_time', '<', maxTime), eb.and([eb('max_time', '=', maxTime), eb('id', '<', id)])]),
-      );
+  for await (const batch of batchesNewestFirst(db, projectId, filter)) {
+    if (objects > 0 && bytes >= budget.maxBytes) partial = { budget: 'bytes' };
+    else if (objects > 0 && budget.now() - started >= budget.maxMs) partial = { budget: 'time' };
+    if (partial) {
+      scannedTo = Number(batch.max_time);
+      break;
     }
-    const batches = await rows.orderBy('max_time', 'desc').orderBy('id', 'desc').limit(BATCH_ROWS_PER_QUERY).execute();
-    for (const batch of batches) {
-      if (objects > 0 && bytes >= budget.maxBytes) partial = { budget: 'bytes' };
-      else if (objects > 0 && budget.now() - started >= budget.maxMs) partial = { budget: 'time' };
-      if (partial) {
-        scannedTo = Number(batch.max_time);
-        break scan;
-      }
-      if (!mayContain(filterOf(batch.text_filter), required)) continue;
-      objects += 1;
-      bytes += Number(batch.bytes);
-      for (const { record } of skipped.recordsOf(await readBatchObject(bucket, batch.object_key))) {
-        const time = Date.parse(record.time);
-        if (!Number.isFinite(time) || !keep(record as LogRecord, time)) continue;
-        records += 1;
-        levels[record.level] = (levels[record.level] ?? 0) + 1;
-        bump(services, record.service);
-        bump(hosts, record.host);
-      }
+    if (!mayContain(filterOf(batch.text_filter), required)) continue;
+    objects += 1;
+    bytes += Number(batch.bytes);
+    for (const { record } of skipped.recordsOf(await readBatchObject(bucket, batch.object_key))) {
+      const time = Date.parse(record.time);
+      if (!Number.isFinite(time) || !keep(record as LogRecord, time)) continue;
+      records += 1;
+      levels[record.level] = (levels[record.level] ?? 0) + 1;
+      bump(services, record.service);
+      bump(hosts, record.host);
     }
-    if (batches.length < BATCH_ROWS_PER_QUERY) break;
-    const last = batches[batches.length - 1];
-    if (last) after = { maxTime: Number(last.max_time), id: last.id };
   }
   skipped.report(onSkipped);
   const out: LogFacets = { records, levels, services: top(services), hosts: top(hosts) };

@@ -4,6 +4,7 @@ import { AppError } from '../../errors.js';
 import type { Bucket } from '../../store/bucket/bucket.js';
 import type { Database } from '../../store/sql/database.js';
 import { type ReportSkipped, readBatchObject, SkippedTally } from './batch-reader.js';
+import { batchesNewestFirst } from './batch-rows.js';
 import { compileFilter, type LogFilter } from './log-filter.js';
 import { compareNewestFirst, encodeCursor, type LogCursor, WHOLE_BATCH } from './logs-cursor.js';
 import { filterOf, mayContain } from './text-filter.js';
@@ -51,7 +52,6 @@ export const FORCED_SCAN_FACTOR = 2;
 
 /** Batch objects read for one page at most; past it the page ends early with a cursor to go on. */
 export const MAX_BATCHES_PER_PAGE = 200;
-const BATCH_ROWS_PER_QUERY = 50;
 
 interface Candidate {
   key: LogCursor;
@@ -87,7 +87,6 @@ export async function queryLogs(
   let kept: Candidate[] = [];
   let scanned = 0;
   let skippedByFilter = 0;
-  let after: { maxTime: number; id: string } | undefined;
   let stoppedAt: LogCursor | undefined;
   const skipped = new SkippedTally();
   const overBudget = (objects: number, scannedBytes: number): StoppedBy | undefined => {
@@ -109,54 +108,36 @@ export async function queryLogs(
     });
   };
 
-  scan: while (true) {
-    let rows = db
-      .selectFrom('ingest_batches')
-      .select(['id', 'object_key', 'min_time', 'max_time', 'bytes', 'text_filter'])
-      .where('project_id', '=', projectId);
-    if (Number.isFinite(upper)) rows = rows.where('min_time', '<=', upper);
-    if (query.from !== undefined) rows = rows.where('max_time', '>=', query.from);
-    if (after) {
-      const { maxTime, id } = after;
-      rows = rows.where((eb) =>
-        eb.or([eb('max_time', '<', maxTime), eb.and([eb('max_time', '=', maxTime), eb('id', '<', id)])]),
-      );
+  for await (const batch of batchesNewestFirst(db, projectId, { from: query.from, to: upper })) {
+    const ceiling: LogCursor = { time: batch.max_time, batchId: batch.id, index: WHOLE_BATCH };
+    const weakest = kept[query.limit];
+    if (weakest && compareNewestFirst(weakest.key, ceiling) < 0) break;
+    // Stop early only at a ceiling older than the cursor: batches overlapping the cursor's time
+    // (services shipping at once) may hold the next records, and stopping among them would hand
+    // the same cursor back and page forever.
+    const progress = !query.cursor || compareNewestFirst(query.cursor, ceiling) < 0;
+    stoppedBy = progress ? overBudget(scanned, bytes) : undefined;
+    if (!progress) refuseForcedScan();
+    if (stoppedBy) {
+      stoppedAt = ceiling;
+      break;
     }
-    const batches = await rows.orderBy('max_time', 'desc').orderBy('id', 'desc').limit(BATCH_ROWS_PER_QUERY).execute();
-    for (const batch of batches) {
-      const ceiling: LogCursor = { time: batch.max_time, batchId: batch.id, index: WHOLE_BATCH };
-      const weakest = kept[query.limit];
-      if (weakest && compareNewestFirst(weakest.key, ceiling) < 0) break scan;
-      // Stop early only at a ceiling older than the cursor: batches overlapping the cursor's time
-      // (services shipping at once) may hold the next records, and stopping among them would hand
-      // the same cursor back and page forever.
-      const progress = !query.cursor || compareNewestFirst(query.cursor, ceiling) < 0;
-      stoppedBy = progress ? overBudget(scanned, bytes) : undefined;
-      if (!progress) refuseForcedScan();
-      if (stoppedBy) {
-        stoppedAt = ceiling;
-        break scan;
-      }
-      // A batch whose text filter proves it holds no match costs no read (nor budget).
-      if (!mayContain(filterOf(batch.text_filter), required)) {
-        skippedByFilter += 1;
-        continue;
-      }
-      scanned += 1;
-      bytes += Number(batch.bytes);
-      for (const { index, record } of skipped.recordsOf(await readBatchObject(bucket, batch.object_key))) {
-        const time = Date.parse(record.time);
-        if (!Number.isFinite(time) || !matches(record, time)) continue;
-        const key = { time, batchId: batch.id, index };
-        if (query.cursor && compareNewestFirst(key, query.cursor) <= 0) continue;
-        kept.push({ key, record });
-      }
-      kept.sort((a, b) => compareNewestFirst(a.key, b.key));
-      kept = kept.slice(0, query.limit + 1);
+    // A batch whose text filter proves it holds no match costs no read (nor budget).
+    if (!mayContain(filterOf(batch.text_filter), required)) {
+      skippedByFilter += 1;
+      continue;
     }
-    if (batches.length < BATCH_ROWS_PER_QUERY) break;
-    const last = batches[batches.length - 1];
-    if (last) after = { maxTime: last.max_time, id: last.id };
+    scanned += 1;
+    bytes += Number(batch.bytes);
+    for (const { index, record } of skipped.recordsOf(await readBatchObject(bucket, batch.object_key))) {
+      const time = Date.parse(record.time);
+      if (!Number.isFinite(time) || !matches(record, time)) continue;
+      const key = { time, batchId: batch.id, index };
+      if (query.cursor && compareNewestFirst(key, query.cursor) <= 0) continue;
+      kept.push({ key, record });
+    }
+    kept.sort((a, b) => compareNewestFirst(a.key, b.key));
+    kept = kept.slice(0, query.limit + 1);
   }
   skipped.report(onSkipped);
   onScanned?.({ objects: scanned, bytes, stoppedBy, skippedByFilter });
