@@ -108,6 +108,15 @@ describe('one service going bad among many', () => {
     expect(r.score).toBeGreaterThanOrEqual(60);
   });
 
+  it('does not wake anyone for a p95 of 20 ms at 50 ms (2.5x, but 30 ms)', () => {
+    const logs = system(79).map((r) =>
+      r.service === 'payments' && r.attributes?.['responseTime'] !== undefined
+        ? { ...r, attributes: { ...r.attributes, responseTime: 45 + (Number(r.attributes['responseTime']) % 7) } }
+        : r,
+    );
+    expect(score(logs, b, 40).score).toBeLessThan(30);
+  });
+
   it('keeps a healthy minute of the same system under 30', () => {
     for (let s = 100; s < 110; s++) expect(score(system(s), b, 40).score).toBeLessThan(30);
   });

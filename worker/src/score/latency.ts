@@ -81,6 +81,8 @@ const MIN_SAMPLES = 8;
  * the service was (lab: a 9 ms median at 16 ms scored 24 with a 2 ms floor).
  */
 const MIN_SIGMA_MS = 5;
+/** A slowdown of this many ms reads as a clear change in time (with a clear ratio too). */
+const NOTABLE_MS = 100;
 /** Cold start: p95 above this many ms is notable for any service. */
 const COLD_P95_MS = 1500;
 
@@ -190,12 +192,15 @@ function ratio(a: number, b: number): string {
 
 function judge(value: number, exp: { center: number; sigma: number }, zShift = 0): number {
   // Latency jitters by a few percent even when flat; floor the sigma so a very steady service still
-  // needs a real change, and ask for at least 1.5x before calling it a spike.
+  // needs a real change.
   const sigma = Math.max(exp.sigma, 0.05 * exp.center, MIN_SIGMA_MS);
   const z = (value - exp.center) / sigma;
-  // No threshold: the surprise times the size of the change (1.25x reads as little, 2x as a lot).
+  // No threshold: the surprise times the size of the change, which must be large both relatively
+  // (1.25x reads as little, 2x as a lot) and in time (+50 ms as little, +200 ms as a lot): a p95 of
+  // 20 ms at 52 ms is 2.6x but no one waits for it.
   const ratio = value / Math.max(exp.center, 1);
-  return surprise(z - zShift) * effect(ratio > 1 ? Math.log(ratio) / Math.log(1.6) : 0);
+  const relative = ratio > 1 ? Math.log(ratio) / Math.log(1.6) : 0;
+  return surprise(z - zShift) * effect(Math.min(relative, (value - exp.center) / NOTABLE_MS));
 }
 
 function mk(risk: number, value: number, baseline: number | undefined, message: string): Finding {
