@@ -2,8 +2,9 @@ import type { Forecast, RiskPoint } from '@cloudsage/schema';
 import { type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { type ChartColumns, chartColumns } from '../lib/chart-data.js';
+import { type ChartColumns, chartColumns, clipColumns } from '../lib/chart-data.js';
 import { formatScore } from '../lib/score-band.js';
+import { chartBounds, pointWindow, RANGE_LABEL, type RangeId } from '../lib/time-range.js';
 import { card } from '../lib/ui.js';
 import { Empty } from './states.js';
 
@@ -13,14 +14,22 @@ function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 }
 
-function options(width: number, onHover: (idx: number | null) => void): uPlot.Options {
+type Bounds = { min: number; max: number };
+
+function options(
+  width: number,
+  bounds: { current: Bounds },
+  onHover: (idx: number | null) => void,
+  onClick: (idx: number | null) => void,
+): uPlot.Options {
   const text = cssVar('--color-muted');
   const grid = cssVar('--color-border');
   const axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
   return {
     width,
     height: HEIGHT,
-    scales: { x: { time: true }, y: { range: [0, 100] } },
+    // The range, not the data, sets the x axis: history then takes the width of the range.
+    scales: { x: { time: true, range: () => [bounds.current.min, bounds.current.max] }, y: { range: [0, 100] } },
     axes: [axis, { ...axis, size: 36 }],
     cursor: { points: { size: 8 }, drag: { x: false, y: false } },
     legend: { live: true },
@@ -47,7 +56,10 @@ function options(width: number, onHover: (idx: number | null) => void): uPlot.Op
       { label: 'Forecast low', stroke: 'transparent', points: { show: false }, value: (_u, v) => formatScore(v) },
     ],
     bands: [{ series: [3, 4], fill: cssVar('--color-forecast-band') }],
-    hooks: { setCursor: [(u) => onHover(u.cursor.idx ?? null)] },
+    hooks: {
+      setCursor: [(u) => onHover(u.cursor.idx ?? null)],
+      ready: [(u) => u.over.addEventListener('click', () => onClick(u.cursor.idx ?? null))],
+    },
   };
 }
 
@@ -59,19 +71,41 @@ function data(c: ChartColumns): uPlot.AlignedData {
 export interface HistoryChartProps {
   history: readonly RiskPoint[];
   forecast: Forecast | undefined;
+  range: RangeId;
+  /** Opens the logs of a risk point's window (a click on the point, or Enter on it). */
+  onPick?: (window: { from: string; to: string }) => void;
 }
 
 /**
- * The 30-day risk history with today's forecast and its band (uPlot). Hover, or focus and use the
+ * The risk history over the page's time range with the forecast and its band (uPlot); a click on
+ * a point (or Enter on it) opens that window's logs. Hover, or focus and use the
  * arrow keys, to read a point's score and labels. Keeps its height while empty or loading.
  */
-export function HistoryChart({ history, forecast }: HistoryChartProps) {
+export function HistoryChart({ history, forecast, range, onPick }: HistoryChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const [hover, setHover] = useState<number | null>(null);
   const [theme, setTheme] = useState(0);
-  const columns = useMemo(() => chartColumns(history, forecast), [history, forecast]);
+  // Now is read when the data or the range changes: a live score moves the axis along with it.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `history` is named so a new point re-reads now.
+  const bounds = useMemo(() => {
+    const end = forecast?.predicted.series.at(-1)?.at;
+    return chartBounds(range, Date.now(), end ? Date.parse(end) : undefined);
+  }, [range, forecast, history]);
+  const boundsRef = useRef(bounds);
+  boundsRef.current = bounds;
+  const columns = useMemo(
+    () => clipColumns(chartColumns(history, forecast), bounds.min, bounds.max),
+    [history, forecast, bounds],
+  );
   const empty = columns.x.length === 0;
+  const pickRef = useRef({ columns, onPick });
+  pickRef.current = { columns, onPick };
+  const pick = (idx: number | null) => {
+    const point = idx === null ? undefined : pickRef.current.columns.points[idx];
+    if (!point) return;
+    pickRef.current.onPick?.(pointWindow(Date.parse(point.timestamp)));
+  };
 
   useEffect(() => {
     const redraw = () => setTheme((n) => n + 1);
@@ -84,7 +118,7 @@ export function HistoryChart({ history, forecast }: HistoryChartProps) {
   useEffect(() => {
     const el = box.current;
     if (!el || empty) return;
-    const u = new uPlot(options(el.clientWidth || 600, setHover), data(columns), el);
+    const u = new uPlot(options(el.clientWidth || 600, boundsRef, setHover, pick), data(columns), el);
     plot.current = u;
     const resize = new ResizeObserver(() => u.setSize({ width: el.clientWidth, height: HEIGHT }));
     resize.observe(el);
@@ -97,11 +131,17 @@ export function HistoryChart({ history, forecast }: HistoryChartProps) {
 
   useEffect(() => {
     plot.current?.setData(data(columns));
-  }, [columns]);
+    plot.current?.setScale('x', bounds);
+  }, [columns, bounds]);
 
   const onKeyDown = (e: KeyboardEvent) => {
     const u = plot.current;
     if (!u || columns.x.length === 0) return;
+    if (e.key === 'Enter' && hover !== null) {
+      e.preventDefault();
+      pick(hover);
+      return;
+    }
     const last = columns.x.length - 1;
     if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
     // The first key press lands on the latest scored point; later ones step from there.
@@ -117,16 +157,20 @@ export function HistoryChart({ history, forecast }: HistoryChartProps) {
   const hoveredForecast = hover === null || hovered ? undefined : columns.forecast[hover];
   const summary = empty
     ? 'No risk history yet'
-    : `Risk history of ${history.length} points${forecast ? ' with the forecast band' : ''}; latest score ${formatScore(
+    : `Risk history of ${columns.points.filter(Boolean).length} points${forecast ? ' with the forecast band' : ''}; latest score ${formatScore(
         history[history.length - 1]?.score,
-      )}. Focus and use the arrow keys to read points.`;
+      )}. Focus and use the arrow keys to read points, Enter to open a point's logs.`;
 
   return (
     <section className={`${card} min-h-[380px]`} aria-labelledby="chart-title">
-      <h2 id="chart-title">Last 30 days</h2>
+      <h2 id="chart-title">Risk, last {RANGE_LABEL[range]}</h2>
       {empty ? (
         <Empty minHeight={HEIGHT + 60}>
-          <p>No history yet. Scores appear here as your logs are scored, about a minute after they arrive.</p>
+          <p>
+            {history.length === 0
+              ? 'No history yet. Scores appear here as your logs are scored, about a minute after they arrive.'
+              : `No scores in the last ${RANGE_LABEL[range]}. Pick a longer time range.`}
+          </p>
         </Empty>
       ) : (
         <>
@@ -140,6 +184,8 @@ export function HistoryChart({ history, forecast }: HistoryChartProps) {
             tabIndex={0}
             onKeyDown={onKeyDown}
             data-testid="history-chart"
+            data-x-min={bounds.min}
+            data-x-max={bounds.max}
           />
           <p className="mt-2 mb-0 min-h-[1.3em] text-muted text-sm" aria-live="polite">
             {hovered
@@ -150,7 +196,7 @@ export function HistoryChart({ history, forecast }: HistoryChartProps) {
                 ? `${new Date((columns.x[hover] as number) * 1000).toLocaleString()}: forecast ${formatScore(
                     hoveredForecast,
                   )} (likely ${formatScore(columns.low[hover])}–${formatScore(columns.high[hover])})`
-                : 'Hover or focus the chart for details.'}
+                : 'Hover or focus the chart for details; click a point for its logs.'}
           </p>
         </>
       )}

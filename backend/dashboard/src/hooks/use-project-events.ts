@@ -21,13 +21,15 @@ function parse<T>(e: MessageEvent): T | undefined {
 
 /**
  * Subscribes to `GET /api/projects/:id/events` with the session cookie. EventSource reconnects by
- * itself and sends `Last-Event-ID`, so the server replays what was missed.
+ * itself and sends `Last-Event-ID`, so the server replays what was missed. `undefined` waits.
  */
-export function useProjectEvents(projectId: string, handlers: ProjectEventHandlers): LiveStatus {
+export function useProjectEvents(projectId: string | undefined, handlers: ProjectEventHandlers): LiveStatus {
   const [status, setStatus] = useState<LiveStatus>('connecting');
   const ref = useRef(handlers);
   ref.current = handlers;
   useEffect(() => {
+    // No project (yet, or not found): no stream, so a missing project costs one request, not five.
+    if (projectId === undefined) return;
     const source = new EventSource(`/api/projects/${encodeURIComponent(projectId)}/events`);
     source.onopen = () => setStatus('live');
     source.onerror = () => setStatus('reconnecting');

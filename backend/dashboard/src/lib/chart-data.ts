@@ -54,3 +54,17 @@ export function chartColumns(history: readonly RiskPoint[], forecast: Forecast |
     points: x.map((t) => rows.get(t)?.point),
   };
 }
+
+/** The columns whose x lies within [min, max] (epoch seconds): what a time range shows. */
+export function clipColumns(c: ChartColumns, min: number, max: number): ChartColumns {
+  const keep = c.x.map((t) => t >= min && t <= max);
+  const pick = <T>(col: T[]) => col.filter((_, i) => keep[i]);
+  return {
+    x: pick(c.x),
+    score: pick(c.score),
+    forecast: pick(c.forecast),
+    high: pick(c.high),
+    low: pick(c.low),
+    points: pick(c.points),
+  };
+}

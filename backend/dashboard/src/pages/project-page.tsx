@@ -7,13 +7,15 @@ import { HistoryChart } from '../components/history-chart.js';
 import { IngestPanel } from '../components/ingest-panel.js';
 import { KeysPanel } from '../components/keys-panel.js';
 import { LogsPanel } from '../components/logs-panel.js';
+import { RangePicker } from '../components/range-picker.js';
 import { RiskPanel } from '../components/risk-panel.js';
 import { ErrorState, Loading } from '../components/states.js';
 import { Tabs } from '../components/tabs.js';
 import { usePageTitle } from '../hooks/use-page-title.js';
 import { type LiveStatus, useProjectEvents } from '../hooks/use-project-events.js';
 import { useResource } from '../hooks/use-resource.js';
-import { Link, setQuery, useLocation } from '../lib/router.js';
+import { Link, navigate, setQuery, useLocation } from '../lib/router.js';
+import { rangeDays, rangeOf } from '../lib/time-range.js';
 import { stack } from '../lib/ui.js';
 import { NotFoundPage } from './not-found-page.js';
 import { PAGE } from './page.js';
@@ -55,9 +57,17 @@ function addPoint(list: RiskPoint[] | undefined, point: RiskPoint): RiskPoint[] 
 export default function ProjectPage({ projectId }: { projectId: string }) {
   const { query } = useLocation();
   const tab: Tab = TABS.some((t) => t.id === query.get('tab')) ? (query.get('tab') as Tab) : 'overview';
+  const range = rangeOf(query);
   const project = useResource(() => getProject(projectId), projectId);
-  const history = useResource(() => riskHistory(projectId, 30), projectId);
-  const forecast = useResource<Forecast>(() => loadForecast(projectId), projectId);
+  // The rest waits for the project: a wrong or foreign id then costs one 404, not five.
+  const found = project.data?.id === projectId ? projectId : undefined;
+  const waiting = () => new Promise<never>(() => {});
+  const days = rangeDays(range);
+  const history = useResource(
+    () => (found ? riskHistory(found, days) : waiting()),
+    found ? `${found}|${days}` : 'waiting',
+  );
+  const forecast = useResource<Forecast>(() => (found ? loadForecast(found) : waiting()), found ?? 'waiting');
   const [ingested, setIngested] = useState(0);
   // The latest live event of each kind, side by side, so a score does not hide an ingest.
   const [notice, setNotice] = useState<{ ingest?: string; score?: string }>({});
@@ -77,7 +87,7 @@ export default function ProjectPage({ projectId }: { projectId: string }) {
     return regen.current;
   }, [projectId, forecast.set, forecast.reload]);
 
-  const live = useProjectEvents(projectId, {
+  const live = useProjectEvents(found, {
     onScore: (point) => {
       history.set((list) => addPoint(list, point));
       setNotice((n) => ({
@@ -94,6 +104,14 @@ export default function ProjectPage({ projectId }: { projectId: string }) {
       }));
     },
   });
+  // A new history entry: Back returns from a point's logs to the chart.
+  const openLogs = ({ from, to }: { from: string; to: string }) => {
+    const url = new URL(window.location.href);
+    url.searchParams.set('tab', 'logs');
+    url.searchParams.set('from', from);
+    url.searchParams.set('to', to);
+    navigate(url.pathname + url.search);
+  };
   const onIngested = useCallback(() => setIngested((n) => n + 1), []);
 
   if (project.status === 'error' && project.error instanceof ApiError && project.error.status === 404) {
@@ -119,7 +137,10 @@ export default function ProjectPage({ projectId }: { projectId: string }) {
         <Link href="/projects">Projects</Link> <span aria-hidden="true">/</span>
       </nav>
       <div className="flex flex-wrap items-center justify-between gap-4">
-        <h1>{project.data?.name ?? <span className="text-muted">Loading project</span>}</h1>
+        {/* A long unbroken name wraps anywhere rather than widen the page. */}
+        <h1 className="min-w-0 wrap-anywhere">
+          {project.data?.name ?? <span className="text-muted">Loading project</span>}
+        </h1>
         <span className="inline-flex items-center gap-[0.4rem] text-ui text-muted" role="status">
           <span className={`size-[0.6rem] rounded-full ${LIVE_DOT[live]}`} aria-hidden="true" />
           {LIVE_TEXT[live]}
@@ -128,16 +149,23 @@ export default function ProjectPage({ projectId }: { projectId: string }) {
       <p className="mt-0 mb-2 min-h-[1.3em] text-sm text-muted" aria-live="polite">
         {[notice.ingest, notice.score].filter(Boolean).join(' · ')}
       </p>
-      <Tabs
-        label="Project sections"
-        idPrefix="project"
-        tabs={TABS}
-        selected={tab}
-        onSelect={(t) => setQuery({ tab: t === 'overview' ? undefined : t })}
-      />
+      <div className="flex flex-wrap items-end justify-between gap-2">
+        <Tabs
+          label="Project sections"
+          idPrefix="project"
+          tabs={TABS}
+          selected={tab}
+          onSelect={(t) => setQuery({ tab: t === 'overview' ? undefined : t })}
+        />
+        {tab !== 'keys' && (
+          // A range clears a window picked on the chart: the two would disagree.
+          <RangePicker value={range} onChange={(r) => setQuery({ range: r, from: undefined, to: undefined })} />
+        )}
+      </div>
       <div role="tabpanel" id={`project-panel-${tab}`} aria-labelledby={`project-tab-${tab}`}>
-        {tab === 'overview' && !overviewSettled && <Loading label="Loading the overview" minHeight={600} />}
-        {tab === 'overview' && overviewSettled && (
+        {!found && <Loading label="Loading the project" minHeight={600} />}
+        {found && tab === 'overview' && !overviewSettled && <Loading label="Loading the overview" minHeight={600} />}
+        {found && tab === 'overview' && overviewSettled && (
           <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
             {history.status === 'error' && !history.data ? (
               <ErrorState
@@ -161,20 +189,20 @@ export default function ProjectPage({ projectId }: { projectId: string }) {
             />
             <div className="col-span-full">
               {history.data ? (
-                <HistoryChart history={points} forecast={forecast.data} />
+                <HistoryChart history={points} forecast={forecast.data} range={range} onPick={openLogs} />
               ) : (
                 <Loading label="Loading history" minHeight={360} />
               )}
             </div>
           </div>
         )}
-        {tab === 'logs' && (
+        {found && tab === 'logs' && (
           <div className={stack}>
             <IngestPanel projectId={projectId} onIngested={onIngested} />
-            <LogsPanel projectId={projectId} refreshKey={ingested} />
+            <LogsPanel projectId={projectId} refreshKey={ingested} range={range} />
           </div>
         )}
-        {tab === 'keys' && (
+        {found && tab === 'keys' && (
           <div className={stack}>
             <KeysPanel projectId={projectId} />
           </div>
