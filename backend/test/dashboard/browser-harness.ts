@@ -102,7 +102,7 @@ export function watchConsole(page: Page): string[] {
 /** A browser context at desktop or phone width, with a short default wait. */
 export async function newContext(browser: Browser, phone: boolean): Promise<BrowserContext> {
   const context = await browser.newContext({
-    viewport: phone ? { width: 375, height: 740 } : { width: 1280, height: 860 },
+    viewport: phone ? { width: 390, height: 844 } : { width: 1440, height: 900 },
     deviceScaleFactor: 1,
     isMobile: phone,
     hasTouch: phone,

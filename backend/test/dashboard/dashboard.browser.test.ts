@@ -153,12 +153,15 @@ describe('dashboard in headless Chromium', { timeout: 60_000 }, () => {
     await page.getByLabel('…or upload a file').setInputFiles({
       name: 'app.log',
       mimeType: 'text/plain',
-      buffer: Buffer.from('2026-01-01T00:00:00Z WARN cache miss storm\n\n2026-01-01T00:00:01Z INFO cache warmed\n'),
+      // Recent: the logs list covers the page's time range (a day unless chosen).
+      buffer: Buffer.from(
+        `${new Date(Date.now() - 120_000).toISOString()} WARN cache miss storm\n\n${new Date(Date.now() - 119_000).toISOString()} INFO cache warmed\n`,
+      ),
     });
     await page.getByText('Loaded app.log.').waitFor();
     await page.getByRole('button', { name: 'Send logs' }).click();
     await page.getByTestId('ingest-result').getByText('2 accepted, 0 rejected (as text)').waitFor();
-    await page.getByRole('cell', { name: 'cache miss storm' }).waitFor();
+    await page.getByTestId('log-message').filter({ hasText: 'cache miss storm' }).waitFor();
 
     await page.getByLabel('Paste log lines', { exact: false }).fill(incidentSample());
     await page.getByRole('button', { name: 'Send logs' }).click();
@@ -169,10 +172,11 @@ describe('dashboard in headless Chromium', { timeout: 60_000 }, () => {
     // The events stream's `ingest` event reaches the page too.
     await page.getByText(/\d+ records received, 1 rejected/).waitFor();
 
-    await page.getByRole('cell', { name: 'db timeout after 5000 ms on shard 3' }).first().waitFor();
+    await page.getByTestId('log-message').filter({ hasText: 'db timeout after 5000 ms on shard 3' }).first().waitFor();
     await page.getByLabel('Level (and above)').selectOption('fatal');
-    await page.getByRole('cell', { name: 'FATAL out of memory: heap limit reached' }).waitFor();
-    expect(await page.getByRole('table', { name: 'Recent logs' }).locator('tbody tr').count()).toBe(1);
+    const list = page.getByRole('list', { name: 'Recent logs' });
+    await list.getByTestId('log-message').filter({ hasText: 'FATAL out of memory: heap limit reached' }).waitFor();
+    expect(await list.getByTestId('log-row').count()).toBe(1);
     expect(new URL(page.url()).searchParams.get('level')).toBe('fatal');
 
     await page.getByLabel('Level (and above)').selectOption('');
@@ -183,6 +187,7 @@ describe('dashboard in headless Chromium', { timeout: 60_000 }, () => {
     expect(await row.locator('td').first().textContent()).toBe('60');
     await expectAccessible('logs');
     await shoot(page, 'project-logs-desktop');
+    await page.getByLabel('Group by template').uncheck();
   });
 
   it('shows the score and its labels live, the chart and the forecast, and takes a vote', async () => {
@@ -211,6 +216,31 @@ describe('dashboard in headless Chromium', { timeout: 60_000 }, () => {
     await over.hover({ position: { x: (box?.width ?? 100) - 2, y: (box?.height ?? 100) / 2 } });
     await page.getByText(/: forecast \d+ \(likely \d+–\d+\)/).waitFor();
 
+    // The time range: in the URL, and the x axis spans it (history up to now, a third more ahead at most).
+    const chart = page.getByTestId('history-chart');
+    const span = async () =>
+      Number(await chart.getAttribute('data-x-max')) - Number(await chart.getAttribute('data-x-min'));
+    expect(await span()).toBeGreaterThanOrEqual(86_400);
+    await page.getByRole('group', { name: 'Time range' }).getByRole('button', { name: '1 h' }).click();
+    expect(new URL(page.url()).searchParams.get('range')).toBe('1h');
+    await page.getByRole('heading', { name: 'Risk, last 1 h' }).waitFor();
+    await chart.locator('canvas').waitFor();
+    expect(await span()).toBeGreaterThanOrEqual(3600);
+    expect(await span()).toBeLessThanOrEqual(3600 + 1200 + 1);
+    expect(Date.now() / 1000 - Number(await chart.getAttribute('data-x-min'))).toBeLessThan(3600 + 60);
+    // Enter on a point opens the logs of its window, and Back returns to the chart.
+    await chart.focus();
+    await page.keyboard.press('ArrowRight');
+    await page.getByText(/: score \d+ · /).waitFor();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('logs-range').waitFor();
+    const opened = new URL(page.url()).searchParams;
+    expect(opened.get('tab')).toBe('logs');
+    expect(Date.parse(opened.get('to') ?? '') - Date.parse(opened.get('from') ?? '')).toBeGreaterThan(60_000);
+    await page.getByTestId('log-message').first().waitFor();
+    await page.goBack();
+    await chart.locator('canvas').waitFor();
+
     const forecast = page.getByTestId('forecast');
     await forecast.getByRole('heading', { name: 'What to do' }).waitFor();
     // The forecast shown was made after the incident's score (the server makes a new one when a
@@ -230,6 +260,70 @@ describe('dashboard in headless Chromium', { timeout: 60_000 }, () => {
     await expectAccessible('overview (dark)');
     await shoot(page, 'project-overview-dark-desktop');
     await page.getByRole('button', { name: /^Theme:/ }).click(); // back to system
+  });
+
+  /** Rows of the logs list, by message. */
+  const messages = () => page.getByRole('list', { name: 'Recent logs' }).getByTestId('log-message').allTextContents();
+
+  it('opens a row to the whole record, holds new rows while paused, and filters by facet', async () => {
+    await page.getByRole('tab', { name: 'Logs' }).click();
+    // Paused: records ingested now wait behind an "N new" marker; the rows shown do not move.
+    const logRequests: string[] = [];
+    page.on('request', (r) => {
+      if (/\/logs\?/.test(r.url())) logRequests.push(r.url());
+    });
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByTestId('tail-status').getByText('Paused').waitFor();
+    const before = await messages();
+    const now = Date.now();
+    const batch = [0, 1, 2]
+      .map((i) =>
+        JSON.stringify({
+          level: 30,
+          time: now + i,
+          msg: `invoice ${i} sent`,
+          service: 'billing',
+          amountCents: 1200 + i,
+        }),
+      )
+      .join('\n');
+    await page.getByLabel('Paste log lines', { exact: false }).fill(batch);
+    await page.getByRole('button', { name: 'Send logs' }).click();
+    await page.getByTestId('ingest-result').getByText('3 accepted, 0 rejected').waitFor();
+    const marker = page.getByRole('button', { name: '3 new — show' });
+    await marker.waitFor();
+    expect(await messages()).toEqual(before);
+    // One ingest is told twice (the form's answer, the events stream): a fetch or two of newer
+    // records, where every event used to reload the list.
+    expect(logRequests.length).toBeGreaterThanOrEqual(1);
+    expect(logRequests.length).toBeLessThanOrEqual(2);
+    expect(new URL(logRequests[0] as string).searchParams.get('from')).not.toBeNull();
+    await marker.click();
+    await marker.waitFor({ state: 'detached' });
+    expect((await messages()).slice(0, 4)).toEqual(['invoice 2 sent', 'invoice 1 sent', 'invoice 0 sent', before[0]]);
+    await page.getByRole('button', { name: 'Resume' }).click();
+    page.removeAllListeners('request');
+
+    // A row opens to every field (an unmapped field is an attribute) and the record as JSON.
+    const row = page.getByTestId('log-row').filter({ hasText: 'invoice 1 sent' });
+    await row.getByRole('button', { name: /invoice 1 sent/ }).click();
+    expect(await row.getByTestId('log-field-amountCents').textContent()).toBe('1201');
+    expect(await row.getByTestId('log-detail').locator('pre').textContent()).toContain('"amountCents": 1201');
+    await expectAccessible('logs (a row open)');
+    expect(await overflowsSideways(page)).toBe(false);
+    await row.getByRole('button', { name: /invoice 1 sent/ }).click();
+    await row.getByTestId('log-detail').waitFor({ state: 'detached' });
+
+    // Facets count by service; a click narrows the search to it.
+    const facets = page.getByTestId('log-facets');
+    await facets.getByRole('button', { name: /billing\s*3/ }).click();
+    expect(new URL(page.url()).searchParams.get('q')).toBe('service:billing');
+    expect(await page.getByLabel('Search logs').inputValue()).toBe('service:billing');
+    await page.getByRole('list', { name: 'Recent logs' }).getByTestId('log-row').nth(2).waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="log-row"]').length === 3);
+    expect((await messages()).sort()).toEqual(['invoice 0 sent', 'invoice 1 sent', 'invoice 2 sent']);
+    await page.getByLabel('Search logs').fill('');
+    await page.waitForFunction(() => !new URL(document.location.href).searchParams.has('q'));
   });
 
   it('creates a key shown once, with set-up snippets, and revokes it', async () => {
@@ -263,7 +357,7 @@ describe('dashboard in headless Chromium', { timeout: 60_000 }, () => {
     expect((await stack.backend.app.inject({ url: '/api/auth/me', headers: asKey })).statusCode).toBe(401);
   });
 
-  it('lays every page out at 375 px without sideways scrolling', async () => {
+  it('lays every page out at 390 px without sideways scrolling', async () => {
     const phone = await newContext(stack.browser, true);
     await phone.addCookies(await desktop.cookies());
     const p = await phone.newPage();
@@ -288,13 +382,39 @@ describe('dashboard in headless Chromium', { timeout: 60_000 }, () => {
     }
     // A shared, filtered logs URL opens with its filters applied.
     await p.goto(`${stack.url}${new URL(projectUrl).pathname}?tab=logs&level=error&q=shard%203`);
-    const table = p.getByRole('table', { name: 'Recent logs' });
+    const table = p.getByRole('list', { name: 'Recent logs' });
     await table.waitFor();
     expect(await p.getByLabel('Level (and above)').inputValue()).toBe('error');
-    expect(await p.getByLabel('Search messages').inputValue()).toBe('shard 3');
-    const messages = await table.getByTestId('log-message').allTextContents();
-    expect(messages.length).toBe(15);
-    expect(messages.every((m) => m.includes('shard 3'))).toBe(true);
+    expect(await p.getByLabel('Search logs').inputValue()).toBe('shard 3');
+    const shown = await table.getByTestId('log-message').allTextContents();
+    expect(shown.length).toBe(15);
+    expect(shown.every((m) => m.includes('shard 3'))).toBe(true);
+    // On a phone a row is a card: the message takes the card's width, not a squeezed column.
+    const width = (await table.getByTestId('log-message').first().boundingBox())?.width ?? 0;
+    expect(width).toBeGreaterThan(250);
+    await table.getByTestId('log-row').first().getByRole('button').first().click();
+    await table.getByTestId('log-detail').waitFor();
+    expect(await overflowsSideways(p), 'logs with a row open').toBe(false);
+
+    // A 100-character unbroken name wraps (heading) or truncates with a title (list): no sideways scroll.
+    const long = 'x'.repeat(100);
+    const made = await p.request.post(`${stack.url}/api/projects`, {
+      data: { name: long },
+      headers: { 'x-csrf-token': (await phone.cookies()).find((c) => c.name === 'csrf')?.value ?? '' },
+    });
+    expect(made.status()).toBe(201);
+    const longId = (await made.json()).id as string;
+    for (const path of ['/projects', `/projects/${longId}`]) {
+      await p.goto(`${stack.url}${path}`);
+      await p.getByRole('heading', { level: 1 }).waitFor();
+      await p.getByText(long).first().waitFor();
+      expect(await overflowsSideways(p), path).toBe(false);
+    }
+    await p.goto(`${stack.url}/projects`);
+    expect(await p.getByRole('link', { name: long }).getAttribute('title')).toBe(long);
+    await p.request.delete(`${stack.url}/api/projects/${longId}`, {
+      headers: { 'x-csrf-token': (await phone.cookies()).find((c) => c.name === 'csrf')?.value ?? '' },
+    });
     await phone.clearCookies();
     for (const name of ['login', 'register']) {
       await p.goto(`${stack.url}/${name}`);
@@ -356,8 +476,17 @@ describe('dashboard in headless Chromium', { timeout: 60_000 }, () => {
     await p.getByRole('button', { name: 'Create your account' }).click();
     await p.getByRole('heading', { name: 'Projects' }).waitFor();
     await p.getByText('No projects yet').waitFor();
+    // A project that is not theirs: one 404, and nothing more asked about it.
+    const asked: string[] = [];
+    p.on('request', (r) => {
+      if (r.url().includes('/api/')) asked.push(new URL(r.url()).pathname);
+    });
     await p.goto(projectUrl);
     await p.getByRole('heading', { name: 'Not found' }).waitFor();
+    await p.waitForTimeout(500);
+    const projectId = new URL(projectUrl).pathname.split('/').pop() as string;
+    expect(asked.filter((path) => path.includes(projectId))).toEqual([`/api/projects/${projectId}`]);
+    p.removeAllListeners('request');
     expect(await p.getByText('checkout-api').count()).toBe(0);
     expect(await seriousViolations(p)).toEqual([]);
     await shoot(p, 'project-not-found-desktop');

@@ -6,6 +6,7 @@ import type {
   IngestResponse,
   KeyScope,
   Level,
+  LogFacets,
   LogsPage,
   MeResponse,
   Project,
@@ -69,6 +70,7 @@ export interface LogsQuery {
   to?: string | undefined;
   cursor?: string | undefined;
   limit?: number;
+  traceId?: string | undefined;
 }
 
 export function recentLogs(projectId: string, query: LogsQuery, signal?: AbortSignal): Promise<LogsPage> {
@@ -78,7 +80,19 @@ export function recentLogs(projectId: string, query: LogsQuery, signal?: AbortSi
   if (query.from) params.set('from', query.from);
   if (query.to) params.set('to', query.to);
   if (query.cursor) params.set('cursor', query.cursor);
+  if (query.traceId) params.set('traceId', query.traceId);
   return request<LogsPage>(`/api/projects/${enc(projectId)}/logs?${params}`, { signal });
+}
+
+/** Counts by level, service and host over the logs the same filter selects (no paging). */
+export function logFacets(projectId: string, query: LogsQuery, signal?: AbortSignal): Promise<LogFacets> {
+  const params = new URLSearchParams();
+  if (query.level) params.set('level', query.level);
+  if (query.q) params.set('q', query.q);
+  if (query.from) params.set('from', query.from);
+  if (query.to) params.set('to', query.to);
+  if (query.traceId) params.set('traceId', query.traceId);
+  return request<LogFacets>(`/api/projects/${enc(projectId)}/logs/facets?${params}`, { signal });
 }
 
 /** Sends one ingest batch as the user (cookie), naming the project in the query. */

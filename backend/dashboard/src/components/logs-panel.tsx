@@ -1,191 +1,169 @@
-import type { Level, LogRecord } from '@cloudsage/schema';
-import { useEffect, useState } from 'react';
-import { recentLogs } from '../api/endpoints.js';
+import type { Level, LogFacets } from '@cloudsage/schema';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { logFacets } from '../api/endpoints.js';
 import { messageOf } from '../api/http.js';
-import { useResource } from '../hooks/use-resource.js';
+import { useLiveLogs } from '../hooks/use-live-logs.js';
+import { addTerm } from '../lib/log-query.js';
 import { setQuery, useLocation } from '../lib/router.js';
-import { groupByTemplate } from '../lib/templates.js';
+import { type RangeId, rangeMs } from '../lib/time-range.js';
 import { button, card, check, checkbox, control, field, row } from '../lib/ui.js';
+import { LogFacetsRail } from './log-facets.js';
+import { LogRow, logTime, ROW_GRID } from './log-row.js';
+import { LogTemplates } from './log-templates.js';
 import { Empty, ErrorState, Loading } from './states.js';
 
 const LEVELS: Level[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 
-const LEVEL_CLASS: Record<Level, string> = {
-  trace: 'bg-none-bg text-muted',
-  debug: 'bg-none-bg text-muted',
-  info: 'bg-none-bg text-accent',
-  warn: 'bg-elevated-bg text-elevated',
-  error: 'bg-high-bg text-high',
-  fatal: 'bg-high-bg text-high',
-};
+/** The search grammar in one line (the API's `q`; backend/src/services/logs/log-search.ts). */
+const GRAMMAR_HELP = 'service:checkout level:>=warn "timeout" -healthcheck · attribute paths: res.statusCode:>=500';
 
-function LevelBadge({ level }: { level: Level }) {
-  return (
-    <span
-      className={`inline-block min-w-[3.2rem] rounded-sm px-[0.3rem] text-center font-bold text-xs uppercase ${LEVEL_CLASS[level]}`}
-    >
-      {level}
-    </span>
-  );
-}
+const isTime = (v: string | null) => (v && !Number.isNaN(Date.parse(v)) ? v : undefined);
 
-const TABLE = 'w-full border-collapse text-sm';
-const CELL = 'border-border border-b px-2 py-[0.4rem] text-left align-top';
-const TH = `${CELL} font-semibold text-muted`;
-/** A log message or template: long tokens (ids, URLs) break anywhere rather than widen the table. */
-const MSG = `${CELL} wrap-anywhere`;
-
-function time(iso: string): string {
-  return new Date(iso).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+/** Props of {@link LogsPanel}. */
+export interface LogsPanelProps {
+  projectId: string;
+  /** Counts the project's ingest events: the live tail asks for newer records on each. */
+  refreshKey: number;
+  range: RangeId;
 }
 
 /**
- * Recent logs, newest first, with a minimum-level filter, search and template grouping. The filters
- * live in the URL (`?level=error&q=timeout&group=1`), so a filtered view can be shared.
+ * The logs of the page's time range, newest first, live: new records come in on top unless the
+ * reader paused, scrolled into the list or opened a row, when an "N new" button holds them. The
+ * filters live in the URL (`?level=error&q=service:api&group=1&from&to`), so a view can be shared.
  */
-export function LogsPanel({ projectId, refreshKey }: { projectId: string; refreshKey: number }) {
+export function LogsPanel({ projectId, refreshKey, range }: LogsPanelProps) {
   const { query } = useLocation();
   const level = (LEVELS as string[]).includes(query.get('level') ?? '') ? (query.get('level') as Level) : undefined;
   const q = query.get('q') ?? '';
   const grouped = query.get('group') === '1';
-  // A time range arrives with a link from a forecast action; it is shown and can be cleared.
-  const isTime = (v: string | null) => (v && !Number.isNaN(Date.parse(v)) ? v : undefined);
+  // A window (from a chart point or a forecast action) is shown and can be cleared.
   const from = isTime(query.get('from'));
   const to = isTime(query.get('to'));
   const [search, setSearch] = useState(q);
-  const [more, setMore] = useState<{ logs: LogRecord[]; cursor: string | null }>({ logs: [], cursor: null });
-  const [loadingMore, setLoadingMore] = useState(false);
+  const [paused, setPaused] = useState(false);
+  const [open, setOpen] = useState<ReadonlySet<number>>(new Set());
+  const listRef = useRef<HTMLElement>(null);
 
-  // Search as you type, a moment after typing stops.
+  // Search as you type, a moment after typing stops; a facet or trace click writes q directly.
   useEffect(() => {
     const t = setTimeout(() => setQuery({ q: search.trim() || undefined }), 300);
     return () => clearTimeout(t);
   }, [search]);
+  useEffect(() => setSearch((s) => (s.trim() === q ? s : q)), [q]);
 
-  const page = useResource(
-    // Grouping works on what is loaded, so it asks for the most the API gives in one page.
-    (signal) => recentLogs(projectId, { level, q: q || undefined, from, to, limit: grouped ? 1000 : 50 }, signal),
-    JSON.stringify([projectId, level, q, grouped, from, to]),
+  const filterKey = JSON.stringify([level, q, from, to, range]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `filterKey` names every input; `from` is read at load.
+  const filter = useMemo(
+    () => ({ level, q: q || undefined, from: from ?? new Date(Date.now() - rangeMs(range)).toISOString(), to }),
+    [filterKey],
   );
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a new ingest (refreshKey) reloads in place.
-  useEffect(() => {
-    if (refreshKey > 0) page.reload();
-  }, [refreshKey]);
-  useEffect(() => setMore({ logs: [], cursor: page.data?.nextCursor ?? null }), [page.data]);
+  const holdRef = useRef<() => boolean>(() => false);
+  // Held while paused, while a row is open, or while the list's top has scrolled out of view.
+  holdRef.current = () => paused || open.size > 0 || (listRef.current?.getBoundingClientRect().top ?? 0) < 0;
+  const logs = useLiveLogs({
+    projectId,
+    query: filter,
+    filterKey,
+    // Grouping works on what is loaded, so it asks for the most the API gives in one page.
+    limit: grouped ? 1000 : 50,
+    ingestKey: refreshKey,
+    live: to === undefined,
+    hold: () => holdRef.current(),
+  });
 
-  const logs = [...(page.data?.logs ?? []), ...more.logs];
-  // Records have no id; time plus position is stable because pages only ever append.
-  const keyed = logs.map((r, i) => ({ r, key: `${r.time}|${i}` }));
-  const loadMore = async () => {
-    if (!more.cursor) return;
-    setLoadingMore(true);
-    try {
-      const next = await recentLogs(projectId, { level, q: q || undefined, from, to, cursor: more.cursor, limit: 50 });
-      setMore((m) => ({ logs: [...m.logs, ...next.logs], cursor: next.nextCursor }));
-    } finally {
-      setLoadingMore(false);
-    }
+  const [facets, setFacets] = useState<LogFacets>();
+  // Counts follow the filter and the rows shown (a live tail that added rows), not every event.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the first row's key changes when rows arrive.
+  useEffect(() => {
+    const controller = new AbortController();
+    logFacets(projectId, filter, controller.signal).then(setFacets, () => undefined);
+    return () => controller.abort();
+  }, [projectId, filter, logs.rows[0]?.key]);
+
+  const addFacet = (term: string) => setQuery({ q: addTerm(q, term) });
+  const toggle = (key: number) =>
+    setOpen((s) => {
+      const next = new Set(s);
+      if (!next.delete(key)) next.add(key);
+      return next;
+    });
+  const resume = () => {
+    setPaused(false);
+    logs.showPending();
   };
 
   let body: React.ReactNode;
-  if (page.status === 'error' && !page.data)
+  if (logs.status === 'error' && logs.rows.length === 0)
     body = (
-      <ErrorState title="Could not load logs" message={messageOf(page.error)} onRetry={page.reload} minHeight={240} />
+      <ErrorState title="Could not load logs" message={messageOf(logs.error)} onRetry={logs.reload} minHeight={240} />
     );
-  else if (!page.data) body = <Loading label="Loading logs" minHeight={240} />;
-  else if (logs.length === 0)
+  else if (logs.status === 'loading') body = <Loading label="Loading logs" minHeight={240} />;
+  else if (logs.rows.length === 0)
     body = (
       <Empty minHeight={240}>
         <p>
           {q || level || from || to
             ? 'No logs match these filters.'
-            : 'No logs yet. Send some above, or set up an SDK in API keys.'}
+            : 'No logs in this time range. Send some above, or set up an SDK in API keys.'}
         </p>
       </Empty>
     );
-  else if (grouped)
-    body = (
-      <table className={TABLE} aria-label="Log templates">
-        <thead>
-          <tr>
-            <th scope="col" className={TH}>
-              Count
-            </th>
-            <th scope="col" className={TH}>
-              Level
-            </th>
-            <th scope="col" className={TH}>
-              Template
-            </th>
-            <th scope="col" className={`${TH} max-md:hidden`}>
-              Last seen
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {groupByTemplate(logs).map((g) => (
-            <tr key={g.template}>
-              <td className={`${CELL} tabular-nums`}>{g.count}</td>
-              <td className={CELL}>
-                <LevelBadge level={g.level} />
-              </td>
-              <td className={MSG}>
-                <code>{g.template}</code>
-              </td>
-              <td className={`${CELL} whitespace-nowrap max-md:hidden`}>{time(g.lastSeen)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    );
+  else if (grouped) body = <LogTemplates logs={logs.rows.map((r) => r.record)} />;
   else
     body = (
-      <table className={TABLE} aria-label="Recent logs">
-        <thead>
-          <tr>
-            <th scope="col" className={TH}>
-              Time
-            </th>
-            <th scope="col" className={TH}>
-              Level
-            </th>
-            <th scope="col" className={`${TH} max-md:hidden`}>
-              Service
-            </th>
-            <th scope="col" className={TH}>
-              Message
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {keyed.map(({ r, key }) => (
-            <tr key={key}>
-              <td className={`${CELL} whitespace-nowrap text-sm`}>{time(r.time)}</td>
-              <td className={CELL}>
-                <LevelBadge level={r.level} />
-              </td>
-              <td className={`${CELL} text-sm max-md:hidden`}>{r.service ?? ''}</td>
-              <td className={MSG} data-testid="log-message">
-                {r.msg}
-              </td>
-            </tr>
+      <>
+        <div className={`${ROW_GRID} px-2 text-muted text-sm font-semibold max-md:hidden`} aria-hidden="true">
+          <span>Time</span>
+          <span>Level</span>
+          <span>Service</span>
+          <span>Message</span>
+        </div>
+        <ul className="m-0 list-none p-0" aria-label="Recent logs">
+          {logs.rows.map(({ key, record }) => (
+            <LogRow
+              key={key}
+              record={record}
+              open={open.has(key)}
+              onToggle={() => toggle(key)}
+              onTrace={(id) => setQuery({ q: `trace:${id}` })}
+            />
           ))}
-        </tbody>
-      </table>
+        </ul>
+      </>
     );
 
   return (
     <section className={card} aria-labelledby="logs-title">
-      <h2 id="logs-title">Recent logs</h2>
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <h2 id="logs-title" className="m-0">
+          Recent logs
+        </h2>
+        {to === undefined && (
+          <div className={`${row} flex-wrap`}>
+            <span className="text-muted text-sm" role="status" data-testid="tail-status">
+              {paused ? 'Paused' : 'Live'}
+            </span>
+            <button
+              type="button"
+              className={button('default', 'small')}
+              aria-pressed={paused}
+              onClick={() => (paused ? resume() : setPaused(true))}
+            >
+              {paused ? 'Resume' : 'Pause'}
+            </button>
+          </div>
+        )}
+      </div>
       {(from || to) && (
         <p className="text-sm" data-testid="logs-range">
-          From {from ? time(from) : 'the start'} to {to ? time(to) : 'now'}{' '}
+          From {from ? logTime(from) : 'the start'} to {to ? logTime(to) : 'now'}{' '}
           <button
             type="button"
             className={button('ghost', 'small')}
             onClick={() => setQuery({ from: undefined, to: undefined })}
           >
-            Show all times
+            Show the whole range
           </button>
         </p>
       )}
@@ -205,14 +183,15 @@ export function LogsPanel({ projectId, refreshKey }: { projectId: string; refres
             ))}
           </select>
         </label>
-        <label className={`${field} min-w-36 flex-[1_1_12rem]`}>
-          <span>Search messages</span>
+        <label className={`${field} min-w-0 flex-[1_1_12rem]`}>
+          <span>Search logs</span>
           <input
             className={control}
             type="search"
             value={search}
             onChange={(e) => setSearch(e.target.value)}
             placeholder="timeout"
+            aria-describedby="logs-grammar"
           />
         </label>
         <label className={`${check} self-end`}>
@@ -225,18 +204,36 @@ export function LogsPanel({ projectId, refreshKey }: { projectId: string; refres
           Group by template
         </label>
       </div>
-      <section
-        className="my-3 min-h-[240px] overflow-x-auto"
-        aria-busy={page.status === 'loading'}
-        aria-label="Log table"
-        // biome-ignore lint/a11y/noNoninteractiveTabindex: a table wider than a phone scrolls sideways; keyboard users must reach it.
-        tabIndex={0}
-      >
-        {body}
-      </section>
-      {more.cursor && !grouped && (
-        <button type="button" className={button()} onClick={loadMore} disabled={loadingMore}>
-          {loadingMore ? 'Loading…' : 'Load older logs'}
+      <p id="logs-grammar" className="mt-1 mb-0 wrap-anywhere text-muted text-xs">
+        {GRAMMAR_HELP}
+      </p>
+      <div className="my-3 grid grid-cols-1 gap-4 md:grid-cols-[12rem_minmax(0,1fr)]">
+        <LogFacetsRail facets={facets} onAdd={addFacet} />
+        <section
+          ref={listRef}
+          className="min-h-[240px] min-w-0"
+          aria-busy={logs.status === 'loading'}
+          aria-label="Logs"
+        >
+          {logs.pending.length > 0 && (
+            <button type="button" className={`${button('primary', 'small')} mb-2`} onClick={logs.showPending}>
+              {logs.pending.length} new — show
+            </button>
+          )}
+          {body}
+        </section>
+      </div>
+      {logs.partial && !grouped && logs.cursor && (
+        <p className="text-sm" data-testid="logs-partial">
+          Search stopped at its {logs.partial.budget} budget — more may match.{' '}
+          <button type="button" className={button('default', 'small')} onClick={logs.loadOlder}>
+            {logs.loadingOlder ? 'Searching…' : 'Search on'}
+          </button>
+        </p>
+      )}
+      {logs.cursor && !logs.partial && !grouped && (
+        <button type="button" className={button()} onClick={logs.loadOlder} disabled={logs.loadingOlder}>
+          {logs.loadingOlder ? 'Loading…' : 'Load older logs'}
         </button>
       )}
     </section>
