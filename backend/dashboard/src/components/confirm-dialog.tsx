@@ -43,7 +43,9 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
       aria-labelledby="confirm-title"
       onClose={props.onClose}
     >
-      <h2 id="confirm-title">{props.title}</h2>
+      <h2 id="confirm-title" className="wrap-anywhere">
+        {props.title}
+      </h2>
       <div>{props.children}</div>
       {error && (
         <p className={fieldError} role="alert">

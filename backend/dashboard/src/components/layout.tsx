@@ -74,6 +74,10 @@ export function Layout({ children }: { children: ReactNode }) {
       <main id="main" tabIndex={-1} className="focus:outline-none">
         {children}
       </main>
+      <footer className="border-border border-t px-4 py-3 text-muted text-sm">
+        {/* A plain link: the reference is the API's own OpenAPI document, not a dashboard page. */}
+        <a href="/api/docs">API reference (OpenAPI)</a>
+      </footer>
     </>
   );
 }

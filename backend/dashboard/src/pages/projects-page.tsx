@@ -98,7 +98,11 @@ function ProjectRow(props: { project: Project; onRenamed: (p: Project) => void; 
         </form>
       ) : (
         <>
-          <Link href={`/projects/${encodeURIComponent(project.id)}`} className={`${grow} truncate font-semibold`}>
+          <Link
+            href={`/projects/${encodeURIComponent(project.id)}`}
+            className={`${grow} truncate font-semibold`}
+            title={project.name}
+          >
             {project.name}
           </Link>
           <span className="text-muted max-md:hidden">created {new Date(project.createdAt).toLocaleDateString()}</span>
