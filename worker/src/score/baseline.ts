@@ -34,6 +34,10 @@ const FAR_RECOVERY_ALPHA = 0.5;
  * median and call the usual odd window an incident. Incidents are kept out by the score weight.
  */
 const CLIP = 5;
+/** A statistic whose effective windows are under this share of its windows was learned mostly in alarm. */
+const SUSPECT_SHARE = 0.5;
+/** Effective windows after which a statistic's center is trusted over a far lower window. */
+const SETTLED_WINDOWS = 10;
 /** Windows of history before steps are clipped (before them there is no spread to clip by). */
 const YOUNG_WINDOWS = 3;
 
@@ -74,8 +78,12 @@ export function updateStat(prev: RobustStat | undefined, x: number, weight: numb
   const scale = Math.max(SIGMA_PER_SPREAD * prev.spread, 0.02 * Math.abs(prev.center), 1e-4);
   const dev = x - prev.center;
   // Far below the center is where a baseline learned from a bad period finds itself: halve the gap,
-  // and forget that period's spread too (the healthy windows to come set it again).
-  const far = down && dev < -3 * scale;
+  // and forget that period's spread too (the healthy windows to come set it again). Only a statistic
+  // learned from few windows (a first minute of start-up errors) or mostly from down-weighted ones is
+  // suspect: a long-learned bursty one (0% errors one minute, 30% the next) must keep its mean, not
+  // collapse to its quiet minutes.
+  const suspect = h < SUSPECT_SHARE * prev.n || h < SETTLED_WINDOWS;
+  const far = down && suspect && dev < -3 * scale;
   if (far) alpha = Math.max(alpha, FAR_RECOVERY_ALPHA);
   // Clipping needs a scale, and the first windows have none yet: they are taken as they come, unless
   // they scored high (an incident in the first minutes still moves the center by a clipped step).

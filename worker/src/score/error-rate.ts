@@ -14,7 +14,7 @@
  */
 import type { LogRecord, RobustStat } from '@cloudsage/schema';
 import { EVIDENCE, evidenceNames, groupOf, textEvidence } from './evidence.js';
-import { type Expectation, effect, expectation, history, pct, plural, poissonZ, surprise } from './stats.js';
+import { count, type Expectation, effect, expectation, history, pct, plural, poissonZ, surprise } from './stats.js';
 import type { Finding, Signal, SignalContext, SignalOutcome } from './types.js';
 
 /**
@@ -148,7 +148,7 @@ export class ErrorRateSignal implements Signal {
     const observations: Record<string, number> = { errorRate: all.rate };
     const read =
       this.#textErrors > 0
-        ? `, ${count1(this.#textErrors)} read from text: ${evidenceNames(this.#textBits).join(', ')}`
+        ? `, ${count(this.#textErrors)} read from text: ${evidenceNames(this.#textBits).join(', ')}`
         : '';
     const usual = (e: Expectation) =>
       e.n >= 1 ? `usual ${pct(e.center)}` : `a typical ${pct(PRIOR.center)} (no history yet)`;
@@ -160,7 +160,7 @@ export class ErrorRateSignal implements Signal {
         risk: all.risk,
         value: all.rate,
         baseline: exp.center,
-        message: `error rate ${pct(all.rate)} (${count1(errors)} of ${plural(total, 'line')}${read}) vs ${usual(exp)}`,
+        message: `error rate ${pct(all.rate)} (${count(errors)} of ${plural(total, 'line')}${read}) vs ${usual(exp)}`,
       };
     }
     const named = [...this.#groups].filter(([name]) => name !== '');
@@ -186,15 +186,11 @@ export class ErrorRateSignal implements Signal {
             value: j.rate,
             baseline: gExp.center,
             service: name,
-            message: `error rate ${pct(j.rate)} in ${name} (${count1(g.errors)} of ${plural(g.total, 'line')}) vs ${usual(gExp)}`,
+            message: `error rate ${pct(j.rate)} in ${name} (${count(g.errors)} of ${plural(g.total, 'line')}) vs ${usual(gExp)}`,
           };
         }
       }
     }
     return { signals, observations, findings: best !== undefined ? [best] : [] };
   }
-}
-
-function count1(x: number): string {
-  return Math.round(x).toLocaleString('en-US');
 }
