@@ -51,7 +51,7 @@ export function LogRow({ record, open, onToggle, onTrace }: LogRowProps) {
         type="button"
         aria-expanded={open}
         onClick={onToggle}
-        className={`w-full cursor-pointer bg-transparent px-2 py-[0.4rem] text-left text-sm text-text hover:bg-bg ${ROW_GRID} flex flex-col gap-1`}
+        className={`w-full cursor-pointer rounded-none border-0 bg-transparent px-2 py-[0.4rem] text-left text-sm text-text hover:bg-bg ${ROW_GRID} flex flex-col gap-1`}
       >
         <span className="flex flex-wrap items-center gap-2 md:contents">
           <span className="whitespace-nowrap">{logTime(record.time)}</span>

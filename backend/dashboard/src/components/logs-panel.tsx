@@ -17,6 +17,9 @@ const LEVELS: Level[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 /** The search grammar in one line (the API's `q`; backend/src/services/logs/log-search.ts). */
 const GRAMMAR_HELP = 'service:checkout level:>=warn "timeout" -healthcheck · attribute paths: res.statusCode:>=500';
 
+/** Facet counts are read again at most this often while rows arrive. */
+const FACETS_EVERY_MS = 5000;
+
 const isTime = (v: string | null) => (v && !Number.isNaN(Date.parse(v)) ? v : undefined);
 
 /** Props of {@link LogsPanel}. */
@@ -73,13 +76,25 @@ export function LogsPanel({ projectId, refreshKey, range }: LogsPanelProps) {
   });
 
   const [facets, setFacets] = useState<LogFacets>();
-  // Counts follow the filter and the rows shown (a live tail that added rows), not every event.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the first row's key changes when rows arrive.
+  // Counts follow the filter, and the rows shown when a live tail added some: at most every few
+  // seconds, so steady traffic stays well inside the API's read rate.
+  const [facetsTick, setFacetsTick] = useState(0);
+  const facetsTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const newest = logs.rows[0]?.key;
+  useEffect(() => {
+    if (newest === undefined || facetsTimer.current) return;
+    facetsTimer.current = setTimeout(() => {
+      facetsTimer.current = undefined;
+      setFacetsTick((t) => t + 1);
+    }, FACETS_EVERY_MS);
+  }, [newest]);
+  useEffect(() => () => clearTimeout(facetsTimer.current), []);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `facetsTick` asks for fresh counts.
   useEffect(() => {
     const controller = new AbortController();
     logFacets(projectId, filter, controller.signal).then(setFacets, () => undefined);
     return () => controller.abort();
-  }, [projectId, filter, logs.rows[0]?.key]);
+  }, [projectId, filter, facetsTick]);
 
   const addFacet = (term: string) => setQuery({ q: addTerm(q, term) });
   const toggle = (key: number) =>

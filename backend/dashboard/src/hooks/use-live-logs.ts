@@ -24,8 +24,11 @@ export interface LiveLogsOptions {
   hold: () => boolean;
 }
 
-/** Records newer than the newest shown are asked for at most once in this many ms. */
-export const TAIL_DEBOUNCE_MS = 1000;
+/**
+ * Records newer than the newest shown are asked for at most once in this many ms: the API allows
+ * a caller 120 reads a minute (CLOUDSAGE_SEARCH_RATE_PER_MIN), and the facets read too.
+ */
+export const TAIL_EVERY_MS = 2000;
 /** Most records one tail fetch brings. */
 const TAIL_LIMIT = 200;
 
@@ -113,7 +116,7 @@ export function useLiveLogs(options: LiveLogsOptions) {
     timer.current = setTimeout(() => {
       timer.current = undefined;
       void tail();
-    }, TAIL_DEBOUNCE_MS);
+    }, TAIL_EVERY_MS);
   }, [ingestKey]);
   useEffect(() => () => clearTimeout(timer.current), []);
 
