@@ -88,11 +88,18 @@ export function updateStat(prev: RobustStat | undefined, x: number, weight: numb
   // Clipping needs a scale, and the first windows have none yet: they are taken as they come, unless
   // they scored high (an incident in the first minutes still moves the center by a clipped step).
   const young = h < YOUNG_WINDOWS && weight >= 0.5;
-  const clipped = young ? dev : Math.max(down ? dev : -CLIP * scale, Math.min(CLIP * scale, dev));
+  // While young, a lower value replaces the center: a service's first minutes (start-up, JIT, cold
+  // caches and pools) are its worst, and should not set what "usual" means.
+  if (down && young) alpha = 1;
+  // A young statistic has no spread to clip by; its own magnitude bounds a step up instead (at most
+  // doubling), so one bad early minute does not set a wide spread that hides the next incident.
+  const upLimit = young && !symmetric ? Math.max(Math.abs(prev.center), scale) : CLIP * scale;
+  const clipped = young && (symmetric || down) ? dev : Math.max(down ? dev : -CLIP * scale, Math.min(upLimit, dev));
   const center = prev.center + alpha * clipped;
   const spread = far
     ? (1 - alpha) * prev.spread
-    : prev.spread + alpha * ((young ? Math.abs(dev) : Math.min(Math.abs(dev), CLIP * scale)) - prev.spread);
+    : prev.spread +
+      alpha * (Math.min(Math.abs(dev), young && (symmetric || down) ? Math.abs(dev) : upLimit) - prev.spread);
   return { center, spread: Math.max(0, spread), n: prev.n + 1, w: h + wt };
 }
 
