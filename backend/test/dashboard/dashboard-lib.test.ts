@@ -1,6 +1,7 @@
 import type { Forecast, RiskPoint } from '@cloudsage/schema';
 import { describe, expect, it } from 'vitest';
 import { chartColumns } from '../../dashboard/src/lib/chart-data.js';
+import { displayName } from '../../dashboard/src/lib/display-name.js';
 import { detectFormat, lineOf } from '../../dashboard/src/lib/ingest-body.js';
 import { bandOf } from '../../dashboard/src/lib/score-band.js';
 import { groupByTemplate, templateOf } from '../../dashboard/src/lib/templates.js';
@@ -97,5 +98,13 @@ describe('bandOf', () => {
       'high',
     ]);
     expect(bandOf(undefined)).toBe('none');
+  });
+});
+
+describe('displayName', () => {
+  it('drops bidi controls a name saved before the API stripped them may hold, and keeps other text', () => {
+    expect(displayName('invoice\u202Egnp.exe')).toBe('invoicegnp.exe');
+    expect(displayName('a\u200E\u200F\u202A\u202B\u202C\u202D\u2066\u2067\u2068\u2069b')).toBe('ab');
+    expect(displayName('קופה')).toBe('קופה');
   });
 });

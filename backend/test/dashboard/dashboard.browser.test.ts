@@ -221,6 +221,7 @@ describe('dashboard in headless Chromium', { timeout: 60_000 }, () => {
     const span = async () =>
       Number(await chart.getAttribute('data-x-max')) - Number(await chart.getAttribute('data-x-min'));
     expect(await span()).toBeGreaterThanOrEqual(86_400);
+    expect(await overflowsSideways(page)).toBe(false);
     await page.getByRole('group', { name: 'Time range' }).getByRole('button', { name: '1 h' }).click();
     expect(new URL(page.url()).searchParams.get('range')).toBe('1h');
     await page.getByRole('heading', { name: 'Risk, last 1 h' }).waitFor();
@@ -327,6 +328,26 @@ describe('dashboard in headless Chromium', { timeout: 60_000 }, () => {
     expect((await messages()).sort()).toEqual(['invoice 0 sent', 'invoice 1 sent', 'invoice 2 sent']);
     await page.getByLabel('Search logs').fill('');
     await page.waitForFunction(() => !new URL(document.location.href).searchParams.has('q'));
+
+    // A first page the search stopped at its budget says so, and searches on from where it stopped.
+    const firstPage = /\/api\/projects\/[^/]+\/logs\?(?!.*cursor=)/;
+    await page.route(firstPage, async (route) => {
+      const res = await route.fetch();
+      const body = await res.json();
+      expect(body.nextCursor).toBeTruthy();
+      await route.fulfill({
+        response: res,
+        json: { ...body, logs: body.logs.slice(0, 5), partial: { budget: 'time' } },
+      });
+    });
+    await page.reload();
+    const stopped = page.getByTestId('logs-partial');
+    await stopped.getByText('Search stopped at its time budget', { exact: false }).waitFor();
+    expect(await page.getByTestId('log-row').count()).toBe(5);
+    await page.unroute(firstPage);
+    await stopped.getByRole('button', { name: 'Search on' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="log-row"]').length > 5);
+    expect(await overflowsSideways(page)).toBe(false);
   });
 
   it('creates a key shown once, with set-up snippets, and revokes it', async () => {

@@ -14,6 +14,7 @@ import { Tabs } from '../components/tabs.js';
 import { usePageTitle } from '../hooks/use-page-title.js';
 import { type LiveStatus, useProjectEvents } from '../hooks/use-project-events.js';
 import { useResource } from '../hooks/use-resource.js';
+import { displayName } from '../lib/display-name.js';
 import { Link, navigate, setQuery, useLocation } from '../lib/router.js';
 import { rangeDays, rangeOf } from '../lib/time-range.js';
 import { stack } from '../lib/ui.js';
@@ -71,7 +72,8 @@ export default function ProjectPage({ projectId }: { projectId: string }) {
   const [ingested, setIngested] = useState(0);
   // The latest live event of each kind, side by side, so a score does not hide an ingest.
   const [notice, setNotice] = useState<{ ingest?: string; score?: string }>({});
-  usePageTitle(project.data?.name ?? 'Project');
+  const name = project.data ? displayName(project.data.name) : undefined;
+  usePageTitle(name ?? 'Project');
 
   // The "Regenerate forecast" button, one request at a time; scores never trigger it.
   const regen = useRef<Promise<void> | undefined>(undefined);
@@ -138,9 +140,7 @@ export default function ProjectPage({ projectId }: { projectId: string }) {
       </nav>
       <div className="flex flex-wrap items-center justify-between gap-4">
         {/* A long unbroken name wraps anywhere rather than widen the page. */}
-        <h1 className="min-w-0 wrap-anywhere">
-          {project.data?.name ?? <span className="text-muted">Loading project</span>}
-        </h1>
+        <h1 className="min-w-0 wrap-anywhere">{name ?? <span className="text-muted">Loading project</span>}</h1>
         <span className="inline-flex items-center gap-[0.4rem] text-ui text-muted" role="status">
           <span className={`size-[0.6rem] rounded-full ${LIVE_DOT[live]}`} aria-hidden="true" />
           {LIVE_TEXT[live]}

@@ -7,6 +7,7 @@ import { ScoreBadge } from '../components/score-badge.js';
 import { Empty, ErrorState, Loading } from '../components/states.js';
 import { usePageTitle } from '../hooks/use-page-title.js';
 import { useResource } from '../hooks/use-resource.js';
+import { displayName } from '../lib/display-name.js';
 import { Link, navigate } from '../lib/router.js';
 import { button, card, control, field, fieldError, grow, row, surface } from '../lib/ui.js';
 import { PAGE } from './page.js';
@@ -101,16 +102,16 @@ function ProjectRow(props: { project: Project; onRenamed: (p: Project) => void; 
           <Link
             href={`/projects/${encodeURIComponent(project.id)}`}
             className={`${grow} truncate font-semibold`}
-            title={project.name}
+            title={displayName(project.name)}
           >
-            {project.name}
+            {displayName(project.name)}
           </Link>
           <span className="text-muted max-md:hidden">created {new Date(project.createdAt).toLocaleDateString()}</span>
           <button type="button" className={button('ghost')} onClick={() => setEditing(true)}>
-            Rename<span className="sr-only"> {project.name}</span>
+            Rename<span className="sr-only"> {displayName(project.name)}</span>
           </button>
           <button type="button" className={button('danger-text')} onClick={props.onDelete}>
-            Delete<span className="sr-only"> {project.name}</span>
+            Delete<span className="sr-only"> {displayName(project.name)}</span>
           </button>
         </>
       )}
@@ -157,7 +158,7 @@ export function ProjectsPage() {
       )}
       {deleting && (
         <ConfirmDialog
-          title={`Delete ${deleting.name}?`}
+          title={`Delete ${displayName(deleting.name)}?`}
           confirmLabel="Delete project"
           onClose={() => setDeleting(undefined)}
           onConfirm={async () => {
