@@ -314,6 +314,7 @@ describe('dashboard in headless Chromium', { timeout: 60_000 }, () => {
     expect(await row.getByTestId('log-field-amountCents').textContent()).toBe('1201');
     expect(await row.getByTestId('log-detail').locator('pre').textContent()).toContain('"amountCents": 1201');
     await expectAccessible('logs (a row open)');
+    await shoot(page, 'project-logs-row-open-desktop');
     expect(await overflowsSideways(page)).toBe(false);
     await row.getByRole('button', { name: /invoice 1 sent/ }).click();
     await row.getByTestId('log-detail').waitFor({ state: 'detached' });
