@@ -17,6 +17,10 @@ describe('forecast card view', () => {
     const out = localizeTimes('since 2026-11-24 09:10 UTC (7 windows), first seen 2026-11-25 23:59 UTC.', iso);
     expect(out).toBe('since 2026-11-24T09:10:00.000Z (7 windows), first seen 2026-11-25T23:59:00.000Z.');
     expect(localizeTimes('no times here')).toBe('no times here');
+    // The default formatter runs (the browser's Intl refuses some option mixes with a TypeError).
+    const local = localizeTimes('at 2026-11-24 09:10 UTC');
+    expect(local).not.toContain('2026-11-24 09:10 UTC');
+    expect(local).toMatch(/2026/);
   });
 
   it('splits a new forecast into its headline and detail lines without repeating the headline', () => {

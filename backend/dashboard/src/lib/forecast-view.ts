@@ -7,8 +7,17 @@ import type { ActionEvidence, Forecast } from '@cloudsage/schema';
 const UTC_TIME = /\b(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}) UTC\b/g;
 
 /** The default formatter: the viewer's locale and zone, short date and time with the zone's name. */
+// Field options, not dateStyle/timeStyle: those may not be combined with timeZoneName (a TypeError
+// in V8, which blanked the whole Overview tab).
 const localFormat = (d: Date) =>
-  d.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short', timeZoneName: 'short' });
+  d.toLocaleString(undefined, {
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  });
 
 /**
  * Rewrites the UTC times in forecast text into the viewer's zone.
