@@ -39,13 +39,14 @@ describe('committed lab recordings', () => {
     it(`${name}: parses, labels lie within the span, every fault interval has records`, () => {
       const { lines, labels } = readRecording(name);
       expect(lines.length).toBeGreaterThan(100);
+      // One expect over all lines: 80,000 separate expects would take seconds.
       let prev = 0;
-      for (const l of lines) {
-        expect(typeof l.at).toBe('number');
-        expect(l.at).toBeGreaterThanOrEqual(prev); // arrival order
-        expect(l.record).toBeDefined();
-        prev = l.at;
-      }
+      const bad = lines.filter((l) => {
+        const ok = typeof l.at === 'number' && l.at >= prev && l.record !== undefined && l.record !== null;
+        prev = typeof l.at === 'number' ? l.at : prev;
+        return !ok; // arrival order, a time and a record on every line
+      });
+      expect(bad.slice(0, 3)).toEqual([]);
       expect(labels.name).toBe(name);
       expect(Array.isArray(labels.services) && labels.services.length).toBeGreaterThan(0);
       const start = Date.parse(labels.startedAt);
@@ -65,7 +66,7 @@ describe('committed lab recordings', () => {
       }
       // Records before the first fault exist too: the healthy baseline.
       expect(lines.filter((l) => l.at < Date.parse(labels.faults[0].from)).length).toBeGreaterThan(0);
-    });
+    }, 30_000);
   }
 });
 
