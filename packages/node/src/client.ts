@@ -51,6 +51,8 @@ export class CloudSageCore {
   private readonly http: HttpClient | undefined;
   private readonly closing = new AbortController();
   private readonly rawFastPath: boolean;
+  /** `{"service":"<name>"` for lines taken unparsed, when the `service` option is set. */
+  private readonly servicePrefix: string | undefined;
   private readonly unregisterExit: (() => void) | undefined;
   private readonly removeHardExit: (() => void) | undefined;
   private shutdownPromise: Promise<FlushResult> | undefined;
@@ -76,6 +78,7 @@ export class CloudSageCore {
     );
     this.redactor = createRedactor(o.redact);
     this.rawFastPath = !this.redactor.hasPaths && !o.beforeSend;
+    this.servicePrefix = o.service === undefined ? undefined : `{"service":${JSON.stringify(o.service)}`;
     if (o.endpoint)
       this.http = o.fetch ? createFetchHttp(o.endpoint, o.fetch) : runtime.http(o.endpoint, o.concurrency + 2);
     const sender =
@@ -202,6 +205,12 @@ export class CloudSageCore {
         return;
       }
       text = this.redactor.redactLine(text);
+      // `service` goes first, so a record's own top-level `service` (later in the line) wins when
+      // parsed: JSON.parse keeps the last of two equal keys, as `{ service, ...rec }` does on objects.
+      if (this.servicePrefix !== undefined && text.charCodeAt(0) === 123) {
+        const rest = text.slice(1);
+        text = `${this.servicePrefix}${rest.trimStart().startsWith('}') ? `}` : `,${rest}`}`;
+      }
       this.accept(text, lineLevelRank(text), true);
     } catch (err) {
       this.report(

@@ -136,7 +136,8 @@ function defaultPatterns(): CompiledPattern[] {
     },
     {
       name: 'card',
-      regex: /\b[2-6]\d{3}(?:[ -]?\d){9,15}\b/g,
+      // Not the digits of a decimal fraction or of a float's integer part (`"responseTime":807.2345678901234`).
+      regex: /(?<![\d.])\b[2-6]\d{3}(?:[ -]?\d){9,15}\b(?!\.\d)/g,
       // No hint: a test for a run of digits passes on nearly every line (timestamps), then this scans too.
       replace: (r) => (m) => {
         const digits = m.replace(/[ -]/g, '');
@@ -195,6 +196,56 @@ function redactAt(value: unknown, path: string[], i: number, replacement: string
   return copy ?? value;
 }
 
+interface LinePattern {
+  regex: RegExp;
+  hint?: ((l: string) => boolean) | undefined;
+  replace: string | Replacer;
+}
+
+function applyPatterns(patterns: readonly LinePattern[], hinted: boolean, text: string): string {
+  let out = text;
+  const cued = hinted && ANY_HINT.test(text);
+  for (const p of patterns) {
+    if (p.hint && (!cued || !p.hint(out))) continue;
+    out = out.replace(p.regex, p.replace as string);
+  }
+  return out;
+}
+
+const SECRET_KEY_NAME = new RegExp(`(?:${SECRET_KEYS})$`, 'i');
+
+const looksLikeJson = (line: string) => /^\s*[{[]/.test(line);
+
+function parses(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Redacts every string (and number, as its text) of a parsed record; a changed number becomes the replacement. */
+function redactValues(value: unknown, redact: (text: string) => string, replacement: string): unknown {
+  if (typeof value === 'string') return redact(value);
+  if (typeof value === 'number') return redact(String(value)) === String(value) ? value : replacement;
+  if (Array.isArray(value)) return value.map((v) => redactValues(v, redact, replacement));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      // A key naming a secret redacts its value whatever it holds, as `secret_field` does in the line.
+      const next =
+        SECRET_KEY_NAME.test(k) && v !== null && typeof v !== 'object'
+          ? replacement
+          : redactValues(v, redact, replacement);
+      // defineProperty: a `__proto__` key from JSON.parse stays a plain field.
+      Object.defineProperty(out, k, { value: next, enumerable: true, writable: true, configurable: true });
+    }
+    return out;
+  }
+  return value;
+}
+
 /**
  * Compiles the `redact` option. `false` gives a redactor that changes nothing.
  *
@@ -206,27 +257,38 @@ export function createRedactor(options: RedactOptions | false): Redactor {
   if (options === false) return identity;
   const replacement = options.replacement ?? DEFAULT_REPLACEMENT;
   const safe = jsonSafe(replacement);
-  const compiled: Array<{ regex: RegExp; hint?: (l: string) => boolean; replace: string | Replacer }> = [];
+  const compiled: LinePattern[] = [];
+  const rawReplacers: Array<string | Replacer> = [];
   if (options.defaults !== false) {
-    for (const p of defaultPatterns()) compiled.push({ regex: p.regex, hint: p.hint, replace: p.replace(safe) });
+    for (const p of defaultPatterns()) {
+      compiled.push({ regex: p.regex, hint: p.hint, replace: p.replace(safe) });
+      rawReplacers.push(p.replace(replacement));
+    }
   }
   for (const p of options.patterns ?? []) {
     const rp = p instanceof RegExp ? { pattern: p } : p;
     const flags = rp.pattern.flags.includes('g') ? rp.pattern.flags : `${rp.pattern.flags}g`;
     compiled.push({ regex: new RegExp(rp.pattern.source, flags), replace: jsonSafe(rp.replacement ?? replacement) });
+    rawReplacers.push(rp.replacement ?? replacement);
   }
+  // The same patterns with the bare replacement, for values redacted one by one (then serialized).
+  const rawCompiled = compiled.map((p, i) => ({ ...p, replace: rawReplacers[i] ?? p.replace }));
   const paths = compilePaths(options.paths ?? []);
   const hinted = compiled.some((p) => p.hint !== undefined);
   return {
     hasPaths: paths.length > 0,
     redactLine(line) {
-      let out = line;
-      const cued = hinted && ANY_HINT.test(line);
-      for (const p of compiled) {
-        if (p.hint && (!cued || !p.hint(out))) continue;
-        out = out.replace(p.regex, p.replace as string);
+      const out = applyPatterns(compiled, hinted, line);
+      // A pattern that matched a bare JSON number (or straddled a token) would leave a line the
+      // backend cannot parse; then the record's own values are redacted one by one instead.
+      if (out === line || !looksLikeJson(line) || parses(out)) return out;
+      try {
+        return JSON.stringify(
+          redactValues(JSON.parse(line), (text) => applyPatterns(rawCompiled, hinted, text), replacement),
+        );
+      } catch {
+        return out; // the line was not JSON to begin with: it is shipped as text either way
       }
-      return out;
     },
     redactPaths(record) {
       let out: unknown = record;

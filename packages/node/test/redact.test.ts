@@ -149,3 +149,21 @@ describe('the one-scan pre-test of the default patterns', () => {
     }
   });
 });
+
+describe('redaction keeps a JSON line JSON', () => {
+  const r = createRedactor({});
+  it('leaves the digits of a decimal fraction alone (fastify responseTime)', () => {
+    // 4111111111111111 passes Luhn; as the fraction of a float it is no card number.
+    const line = '{"level":30,"responseTime":807.4111111111111111,"msg":"request completed"}';
+    expect(r.redactLine(line)).toBe(line);
+    for (let i = 0; i < 2000; i++) {
+      const t = `{"responseTime":${(Math.random() * 1000).toFixed(13)},"msg":"ok"}`;
+      expect(() => JSON.parse(r.redactLine(t)), t).not.toThrow();
+    }
+  });
+
+  it('redacts a card number held as a bare JSON number into a string, not into invalid JSON', () => {
+    const out = r.redactLine('{"cc":4111111111111111,"msg":"paid with 4111 1111 1111 1111","n":3}');
+    expect(JSON.parse(out)).toEqual({ cc: '[REDACTED]', msg: 'paid with [REDACTED]', n: 3 });
+  });
+});
