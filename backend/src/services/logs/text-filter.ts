@@ -118,6 +118,15 @@ function hasProbes(bits: Uint8Array, h: number, size: number): boolean {
   return ((bits[p1 >>> 3] ?? 0) & (1 << (p1 & 7))) !== 0 && ((bits[p2 >>> 3] ?? 0) & (1 << (p2 & 7))) !== 0;
 }
 
+/** True when JSON.stringify writes the word as it is (no quote, backslash, control or surrogate). */
+function verbatimInJson(word: string): boolean {
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return false;
+  }
+  return true;
+}
+
 /**
  * The trigram hashes a batch must hold for `words` (lowercased search words and plain field values)
  * to possibly match; words shorter than 3 characters or holding a JSON-escaped character add none.
@@ -129,7 +138,7 @@ export function requiredTrigrams(words: readonly string[]): number[] {
   const out = new Set<number>();
   for (const word of words) {
     // Escaped in JSON (quote, backslash, controls; lone surrogates): not verbatim in the line.
-    if (word.length < 3 || /["\\\u0000-\u001f\ud800-\udfff]/.test(word)) continue;
+    if (word.length < 3 || !verbatimInJson(word)) continue;
     const lower = word.toLowerCase();
     const units: number[] = [];
     for (let i = 0; i < lower.length; i++) units.push(fold(lower.charCodeAt(i)));
