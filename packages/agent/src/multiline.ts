@@ -10,10 +10,15 @@ export type MultilineMode = 'auto' | 'off' | RegExp;
 const CONTINUATION_WORDS = /^(?:Caused by|Suppressed): |^\.\.\. \d+ (?:more|common frames omitted)/;
 const PY_TRACEBACK = 'Traceback (most recent call last):';
 const PY_EXCEPTION_LINE = /^[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning)\b/;
+// Node/V8 fatal-error output (`FATAL ERROR: ...` then this marker and numbered native frames): frames
+// 1-9 are padded with a space, 10 and up are not, so indentation alone split a crash into a dozen
+// records (seen in the lab's heap-limit crashes).
+const NATIVE_STACK_MARKER = '----- Native stack trace -----';
+const NATIVE_FRAME = /^\d{1,3}: 0x[0-9a-f]{1,16} /;
 
 /**
  * Joins continuation lines onto the record they belong to: stack traces (`    at ...`, `Caused by: ...`,
- * Python tracebacks), indented lines, or with a start pattern, every line that does not match it.
+ * Python tracebacks, Node's native crash frames), indented lines, or with a start pattern, every line that does not match it.
  * A record is held until the next record starts, `idle()` finds it older than the timeout, or `flush()`.
  * JSON lines and over-long lines (cut at the line limit) always stand alone.
  *
@@ -98,6 +103,8 @@ export class MultilineJoiner {
     if (c === 123 /* { */) return false;
     if (this.mode instanceof RegExp) return !this.mode.test(line);
     if (c === 32 || c === 9) return true;
+    if (c >= 48 && c <= 57) return NATIVE_FRAME.test(line);
+    if (c === 45 && line === NATIVE_STACK_MARKER) return true;
     // Only lines starting with C, S or . can be "Caused by:", "Suppressed:" or "... 12 more".
     if ((c === 67 || c === 83 || c === 46) && CONTINUATION_WORDS.test(line)) return true;
     return this.traceback && PY_EXCEPTION_LINE.test(line);

@@ -67,6 +67,23 @@ describe('MultilineJoiner', () => {
       'INFO next',
     ]);
   });
+  it("joins Node's fatal-error output with its native stack, frames 10 and up included", () => {
+    // What Node 20 writes to stderr on a heap-limit crash (lab recording lab-1, payments): frames 1-9
+    // are indented by the frame number's padding, frames 10+ are not.
+    const lines = [
+      'FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory',
+      '----- Native stack trace -----',
+      '',
+      ' 1: 0xb78db3 node::OOMErrorHandler(char const*, v8::OOMDetails const&) [/usr/bin/node]',
+      ' 9: 0x18c05fb  [/usr/bin/node]',
+      '10: 0x18c05fb  [/usr/bin/node]',
+      '11: 0x18ac8a7 uv_run [/usr/bin/node]',
+      '{"level":30,"msg":"Server listening"}',
+      '10: not a frame',
+    ];
+    const out = join_('auto', lines);
+    expect(out).toEqual([[lines[0], lines[1], ...lines.slice(3, 7)].join('\n'), lines[7], lines[8]]);
+  });
   it('joins a Python traceback including its last exception line', () => {
     const lines = ['Traceback (most recent call last):', '  File "a.py", line 1', 'ValueError: bad', 'next'];
     expect(join_('auto', lines)).toEqual([lines.slice(0, 3).join('\n'), 'next']);
