@@ -19,6 +19,8 @@ export const FAULT_KINDS = [
   'pool-exhaustion',
   'bad-deploy',
   'noisy-batch',
+  'partial-5xx',
+  'slow-dependency',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -113,6 +115,23 @@ export const FAULTS: Record<FaultKind, Fault> = {
     note: 'gateway redeployed as 1.5.0 whose promo parser throws SyntaxError on POST /api/orders; rolled back to 1.4.2',
     inject: (lab) => lab.supervisor.redeploy('gateway', { APP_VERSION: '1.5.0', LAB_CHAOS: 'bad-deploy' }),
     undo: (lab) => lab.supervisor.redeploy('gateway', { APP_VERSION: '1.4.2', LAB_CHAOS: '' }),
+  },
+  'partial-5xx': chaosFault(
+    'partial-5xx',
+    'payments',
+    '5xx-some',
+    'payments answers 1 of 12 POST /charge with 503 "fault filter abort": a partial degradation inside the usual error trickle',
+  ),
+  'slow-dependency': {
+    kind: 'slow-dependency',
+    service: 'orders',
+    note: 'delaying TCP proxy adds 40 ms per chunk each way between orders and PostgreSQL: slower, never failing',
+    inject: async (lab) => {
+      lab.pgProxy.delayMs = 40;
+    },
+    undo: async (lab) => {
+      lab.pgProxy.delayMs = 0;
+    },
   },
   'noisy-batch': {
     ...chaosFault('noisy-batch', 'orders', 'batch', 'ledger reconcile job logs ~16 info lines/s, no errors (benign)'),

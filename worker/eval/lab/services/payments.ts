@@ -2,7 +2,7 @@
  * Lab service `payments`: fastify 5 whose own pino logger writes to stdout (shipped by the `cloudsage`
  * agent tailing the file, as a sidecar would), plus winston business lines shipped by
  * `@cloudsage/winston`. Writes to PostgreSQL directly. Faults: answering 5xx (a fault-injection abort, as
- * Envoy's fault filter answers), a memory leak up to the heap limit (`--max-old-space-size`).
+ * Envoy's fault filter answers; all but one in three, or one in twelve), a memory leak up to the heap limit (`--max-old-space-size`).
  */
 
 import { CloudSageTransport } from '@cloudsage/winston';
@@ -46,7 +46,9 @@ app.post('/__chaos/:mode/:state', async (req) => {
 });
 
 app.post('/charge', async (req, reply) => {
-  if (chaosOn('5xx') && ++seq % 3 !== 0) return reply.code(503).type('text/plain').send('fault filter abort');
+  seq++;
+  const abort = (chaosOn('5xx') && seq % 3 !== 0) || (chaosOn('5xx-some') && seq % 12 === 0);
+  if (abort) return reply.code(503).type('text/plain').send('fault filter abort');
   const { orderId, amountCents } = req.body as { orderId: number; amountCents: number };
   const { rows } = await pool.query<{ id: number }>(
     'INSERT INTO payments (order_id, amount_cents) VALUES ($1, $2) RETURNING id',
