@@ -13,9 +13,15 @@ export interface OpenApiDoc {
 
 /**
  * Routes that are not part of the API and are left out of the document on purpose: the dashboard's
- * files and its SPA fallback. Keyed like `ROUTE_KINDS` (`METHOD url-pattern`).
+ * files and its SPA fallback, and the files of the rendered reference page. Keyed like `ROUTE_KINDS`
+ * (`METHOD url-pattern`).
  */
-export const UNDOCUMENTED_ROUTES = new Set(['GET /*']);
+export const UNDOCUMENTED_ROUTES = new Set([
+  'GET /*',
+  'GET /api/reference/start.js',
+  'GET /api/reference/swagger-ui-bundle.js',
+  'GET /api/reference/style.css',
+]);
 
 /**
  * `METHOD /path/{}`: a route and a document path compared by shape, since the document may name a

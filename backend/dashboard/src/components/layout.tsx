@@ -75,8 +75,8 @@ export function Layout({ children }: { children: ReactNode }) {
         {children}
       </main>
       <footer className="border-border border-t px-4 py-3 text-muted text-sm">
-        {/* A plain link: the reference is the API's own OpenAPI document, not a dashboard page. */}
-        <a href="/api/docs">API reference (OpenAPI)</a>
+        {/* A plain link: the reference is the API's own OpenAPI document rendered, not a dashboard page. */}
+        <a href="/api/reference">API reference (OpenAPI)</a>
       </footer>
     </>
   );

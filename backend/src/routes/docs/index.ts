@@ -1,5 +1,6 @@
 import type { FastifyContextConfig, FastifyInstance, FastifyReply } from 'fastify';
 import { buildOpenApi, type DocumentedRoute } from './openapi.js';
+import referenceRoutes from './reference.js';
 
 /** Options of the docs routes. */
 export interface DocsRoutesOptions {
@@ -7,7 +8,10 @@ export interface DocsRoutesOptions {
   routes: readonly DocumentedRoute[];
 }
 
-/** `GET /api/docs`: the OpenAPI 3.1 document of the HTTP API (also at `/api/docs/openapi.json`). */
+/**
+ * `GET /api/docs`: the OpenAPI 3.1 document of the HTTP API (also at `/api/docs/openapi.json`);
+ * `GET /api/reference`: the same document rendered for people.
+ */
 export default async function docsRoutes(app: FastifyInstance, options: DocsRoutesOptions): Promise<void> {
   // Built once every route is registered: it depends only on the routes and schemas of this build.
   let doc = '';
@@ -25,4 +29,5 @@ export default async function docsRoutes(app: FastifyInstance, options: DocsRout
   };
   app.get('/api/docs', { config }, send);
   app.get('/api/docs/openapi.json', { config }, send);
+  await app.register(referenceRoutes);
 }
