@@ -1,8 +1,9 @@
+import { mkdirSync } from 'node:fs';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUERY_GRAMMAR } from '../../src/services/logs/log-search.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { newContext, seriousViolations, shoot, watchConsole } from './browser-harness.js';
+import { newContext, SCREENSHOT_DIR, seriousViolations, shoot, watchConsole } from './browser-harness.js';
 
 // page.evaluate callbacks run in the browser, where this exists.
 declare const document: any;
@@ -23,6 +24,7 @@ describe('API reference in headless Chromium', { timeout: 60_000 }, () => {
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
     });
     page = await (await newContext(browser, false)).newPage();
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
     problems = watchConsole(page);
     page.on('request', (r) => {
       const url = r.url();

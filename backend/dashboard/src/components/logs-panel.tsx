@@ -103,6 +103,11 @@ export function LogsPanel({ projectId, refreshKey, range }: LogsPanelProps) {
       if (!next.delete(key)) next.add(key);
       return next;
     });
+  // The held rows go on top of the list: bring its top into view if the reader had scrolled past it.
+  const showNew = () => {
+    logs.showPending();
+    if ((listRef.current?.getBoundingClientRect().top ?? 0) < 0) listRef.current?.scrollIntoView({ block: 'start' });
+  };
   const resume = () => {
     setPaused(false);
     logs.showPending();
@@ -231,9 +236,13 @@ export function LogsPanel({ projectId, refreshKey, range }: LogsPanelProps) {
           aria-label="Logs"
         >
           {logs.pending.length > 0 && (
-            <button type="button" className={`${button('primary', 'small')} mb-2`} onClick={logs.showPending}>
-              {logs.pending.length} new — show
-            </button>
+            // No height of its own and sticky: it appears without pushing down the rows being read
+            // (Chromium's scroll anchoring did not hold them; Safari has none) and stays in sight.
+            <div className="sticky top-2 z-10 flex h-0 justify-end">
+              <button type="button" className={button('primary', 'small')} onClick={showNew}>
+                {logs.pending.length} new — show
+              </button>
+            </div>
           )}
           {body}
         </section>
