@@ -95,17 +95,30 @@ export function logFacets(projectId: string, query: LogsQuery, signal?: AbortSig
   return request<LogFacets>(`/api/projects/${enc(projectId)}/logs/facets?${params}`, { signal });
 }
 
+/** Options of {@link ingest}. */
+export interface IngestOptions {
+  /** The body is gzip (sent with `Content-Encoding: gzip`). */
+  gzipped?: boolean;
+  /** Makes a retry of this batch count once (the server remembers it a day). */
+  idempotencyKey?: string;
+  signal?: AbortSignal;
+}
+
 /** Sends one ingest batch as the user (cookie), naming the project in the query. */
 export function ingest(
   projectId: string,
   body: BodyInit,
   contentType: string,
-  gzipped: boolean,
+  options: IngestOptions = {},
 ): Promise<IngestResponse> {
+  const headers: Record<string, string> = {};
+  if (options.gzipped) headers['content-encoding'] = 'gzip';
+  if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
   return request<IngestResponse>(`/api/ingest?projectId=${enc(projectId)}`, {
     method: 'POST',
     body,
     contentType,
-    headers: gzipped ? { 'content-encoding': 'gzip' } : {},
+    headers,
+    signal: options.signal,
   });
 }

@@ -1,21 +1,12 @@
-import type { IngestResponse } from '@cloudsage/schema';
-import { type ChangeEvent, type FormEvent, useState } from 'react';
-import { ingest } from '../api/endpoints.js';
+import { type ChangeEvent, type DragEvent, type FormEvent, useEffect, useRef, useState } from 'react';
 import { messageOf } from '../api/http.js';
-import { CONTENT_TYPE, detectFormat, type IngestFormat, lineOf } from '../lib/ingest-body.js';
+import { detectFormat, type IngestFormat } from '../lib/ingest-body.js';
+import { httpSender } from '../lib/ingest-http.js';
+import { INGEST_LIMITS, MAX_UPLOAD_BYTES } from '../lib/ingest-limits.js';
+import { type UploadEnd, uploadBatches } from '../lib/ingest-send.js';
+import { batchesOf, type IngestInput, sampleOf } from '../lib/ingest-source.js';
+import { IngestTally, type IngestTotals } from '../lib/ingest-tally.js';
 import { button, card, control, field, fieldError, row, stack } from '../lib/ui.js';
-
-// The API's decompressed-body limit (LIMITS.maxInflatedBytes); checked here to fail fast and clearly.
-const MAX_BYTES = 50 * 1024 * 1024;
-
-/** Above this, the body is gzipped in the browser (the API takes 5 MiB compressed, 50 MiB inflated). */
-const GZIP_ABOVE_BYTES = 1024 * 1024;
-
-/** gzip with the browser's CompressionStream. */
-async function gzip(text: string): Promise<Blob> {
-  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'));
-  return new Response(stream).blob();
-}
 
 const SAMPLE = [
   '{"level":30,"time":1767225600000,"msg":"GET /api/cart 200","responseTime":42}',
@@ -23,77 +14,156 @@ const SAMPLE = [
   '2026-01-01T00:00:02Z ERROR payment declined for order 1234',
 ].join('\n');
 
-type Result = { response: IngestResponse; format: Exclude<IngestFormat, 'auto'>; text: string };
+// The size under the text box is worked out this long after the last keystroke, never on each.
+const SIZE_HINT_DELAY_MS = 300;
 
-/** Log ingest by paste or file upload (NDJSON, JSON or plain text), showing per-line rejections. */
+type Form = Exclude<IngestFormat, 'auto'>;
+type Result = { totals: IngestTotals; format: Form; end: UploadEnd };
+type Progress = { done: number; total: number; stored: number };
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+function size(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1048576).toFixed(1)} MiB`;
+}
+
+function tooBig(name: string, bytes: number): string {
+  return `${name} is ${size(bytes)}; the limit is ${size(MAX_UPLOAD_BYTES)}. Split it.`;
+}
+
+/**
+ * Log ingest by paste, file upload or drop (NDJSON, JSON or plain text, up to 50 MiB): split into
+ * batches under the API's limits, sent with a progress bar and a way to cancel, every rejection
+ * listed by its line in the original text. The text box is uncontrolled: 5 MB in it costs a
+ * keystroke nothing, since nothing reads it until the form is sent.
+ */
 export function IngestPanel({ projectId, onIngested }: { projectId: string; onIngested: () => void }) {
-  const [text, setText] = useState('');
-  const [fileName, setFileName] = useState<string>();
+  const textRef = useRef<HTMLTextAreaElement>(null);
+  const fileRef = useRef<HTMLInputElement>(null);
+  const abortRef = useRef<AbortController | undefined>(undefined);
+  const hintTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const [file, setFile] = useState<File>();
   const [format, setFormat] = useState<IngestFormat>('auto');
-  const [busy, setBusy] = useState(false);
+  const [progress, setProgress] = useState<Progress>();
   const [error, setError] = useState<string>();
   const [result, setResult] = useState<Result>();
+  const [pastedBytes, setPastedBytes] = useState(0);
+  const [busy, setBusy] = useState(false);
 
-  const onFile = async (e: ChangeEvent<HTMLInputElement>) => {
-    const file = e.target.files?.[0];
-    if (!file) return;
-    if (file.size > MAX_BYTES) {
-      setError(`${file.name} is ${(file.size / 1048576).toFixed(1)} MiB; the limit is 50 MiB a batch. Split it.`);
-      return;
-    }
+  useEffect(
+    () => () => {
+      clearTimeout(hintTimer.current);
+      abortRef.current?.abort();
+    },
+    [],
+  );
+
+  const chooseFile = (chosen: File | undefined) => {
+    if (!chosen) return;
+    if (chosen.size > MAX_UPLOAD_BYTES) return setError(tooBig(chosen.name, chosen.size));
     setError(undefined);
-    setFileName(file.name);
-    setText(await file.text());
+    setFile(chosen);
+  };
+
+  const forgetFile = () => {
+    setFile(undefined);
+    if (fileRef.current) fileRef.current.value = '';
+  };
+
+  const onText = () => {
+    if (file) forgetFile();
+    clearTimeout(hintTimer.current);
+    hintTimer.current = setTimeout(() => {
+      const text = textRef.current?.value ?? '';
+      // A length check first: a short paste needs no byte count.
+      setPastedBytes(text.length < 256 * 1024 ? 0 : new Blob([text]).size);
+    }, SIZE_HINT_DELAY_MS);
+  };
+
+  const onDrop = (e: DragEvent) => {
+    const dropped = e.dataTransfer.files[0];
+    if (!dropped || busy) return;
+    e.preventDefault();
+    chooseFile(dropped);
   };
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!text.trim()) return setError('Paste some log lines or choose a file first.');
-    const chosen = format === 'auto' ? detectFormat(text) : format;
-    setBusy(true);
+    if (busy) return;
+    const text = textRef.current?.value ?? '';
+    const input: IngestInput = file ? { kind: 'file', file } : { kind: 'text', text };
+    if (!file && !/\S/.test(text)) return setError('Paste some log lines or choose a file first.');
+    const total = file ? file.size : new Blob([text]).size;
+    if (total > MAX_UPLOAD_BYTES) return setError(tooBig(file ? file.name : 'The paste', total));
+    const controller = new AbortController();
+    abortRef.current = controller;
     setError(undefined);
     setResult(undefined);
+    setBusy(true);
+    setProgress({ done: 0, total, stored: 0 });
+    const tally = new IngestTally(INGEST_LIMITS.maxReportedErrors);
     try {
-      const size = new Blob([text]).size;
-      const zipped = size > GZIP_ABOVE_BYTES;
-      const body = zipped ? await gzip(text) : text;
-      const response = await ingest(projectId, body, CONTENT_TYPE[chosen], zipped);
-      setResult({ response, format: chosen, text });
-      onIngested();
+      const chosen = format === 'auto' ? detectFormat(await sampleOf(input)) : format;
+      // Only an NDJSON body the user chose is held to one JSON object a line: detected or plain
+      // text lines are read by the server as JSON when they parse and as text otherwise.
+      const plan = { form: chosen, strictNdjson: format === 'ndjson' };
+      const limits = { maxRecords: INGEST_LIMITS.maxBatchRecords, maxBytes: INGEST_LIMITS.maxBodyBytes };
+      let done = 0;
+      const end = await uploadBatches(batchesOf(input, plan, limits, tally, projectId), tally, {
+        send: httpSender(projectId),
+        signal: controller.signal,
+        onSettled: (batch) => {
+          done = Math.min(total, done + batch.inputBytes);
+          setProgress({ done, total, stored: tally.totals().accepted });
+        },
+      });
+      const totals = tally.totals();
+      // Blank lines after the last batch settle with no request: the bar ends full all the same.
+      if (end.kind === 'done') setProgress({ done: total, total, stored: totals.accepted });
+      setResult({ totals, format: chosen, end });
+      if (totals.accepted > 0) onIngested();
     } catch (err) {
       setError(messageOf(err));
+      setProgress(undefined);
     } finally {
+      abortRef.current = undefined;
       setBusy(false);
     }
   };
 
   return (
-    <section className={card} aria-labelledby="ingest-title">
+    <section className={card} aria-labelledby="ingest-title" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
       <h2 id="ingest-title">Send logs</h2>
       <form className={stack} onSubmit={submit}>
         <label className={field}>
           <span>Paste log lines (pino or winston JSON, OpenTelemetry records, or plain text)</span>
           <textarea
+            ref={textRef}
             className={`${control} w-full resize-y font-mono text-ui`}
             name="logs"
             rows={8}
             spellCheck={false}
-            value={text}
+            autoComplete="off"
             placeholder={SAMPLE}
-            onChange={(e) => {
-              setText(e.target.value);
-              setFileName(undefined);
-            }}
+            onInput={onText}
           />
         </label>
+        {pastedBytes > 0 && !file && (
+          <p className="m-0 text-muted text-sm">
+            {size(pastedBytes)} pasted; it is sent in batches of up to {count(INGEST_LIMITS.maxBatchRecords)} lines.
+          </p>
+        )}
         <div className={`${row} flex-wrap`}>
           <label className={field}>
             <span>…or upload a file</span>
             <input
+              ref={fileRef}
               className="min-h-10 max-w-full rounded-md border-0 bg-surface py-[0.45rem] pr-[0.6rem] pl-0 text-text"
               type="file"
               accept=".log,.txt,.json,.ndjson,.jsonl,text/plain,application/json"
-              onChange={onFile}
+              onChange={(e: ChangeEvent<HTMLInputElement>) => chooseFile(e.target.files?.[0])}
             />
           </label>
           <label className={field}>
@@ -108,11 +178,44 @@ export function IngestPanel({ projectId, onIngested }: { projectId: string; onIn
           <button type="submit" className={`${button('primary')} self-end`} disabled={busy}>
             {busy ? 'Sending…' : 'Send logs'}
           </button>
-          <button type="button" className={`${button('ghost')} self-end`} onClick={() => setText(SAMPLE)}>
-            Use a sample
-          </button>
+          {busy ? (
+            <button type="button" className={`${button()} self-end`} onClick={() => abortRef.current?.abort()}>
+              Cancel
+            </button>
+          ) : (
+            <button
+              type="button"
+              className={`${button('ghost')} self-end`}
+              onClick={() => {
+                if (textRef.current) textRef.current.value = SAMPLE;
+                forgetFile();
+                setPastedBytes(0);
+              }}
+            >
+              Use a sample
+            </button>
+          )}
         </div>
-        {fileName && <p className="text-muted text-sm">Loaded {fileName}.</p>}
+        {file && (
+          <p className="m-0 text-muted text-sm">
+            Loaded {file.name}. {size(file.size)}; it is sent instead of the text box.
+          </p>
+        )}
+        {progress && (
+          <div className="flex flex-col gap-1" data-testid="ingest-progress">
+            <progress
+              className="h-2 w-full accent-accent"
+              aria-label="Sending logs"
+              max={progress.total}
+              value={progress.done}
+            />
+            <p className="m-0 text-muted text-sm">
+              {size(progress.done)} of {size(progress.total)} {busy ? 'sent so far' : 'sent'}, {count(progress.stored)}{' '}
+              records stored.
+            </p>
+          </div>
+        )}
+        <p className="m-0 text-muted text-sm">Up to {size(MAX_UPLOAD_BYTES)}; a file can also be dropped here.</p>
       </form>
       <div aria-live="polite">
         {error && (
@@ -120,33 +223,65 @@ export function IngestPanel({ projectId, onIngested }: { projectId: string; onIn
             {error}
           </p>
         )}
-        {result && (
-          <div className="mt-3" data-testid="ingest-result">
-            <p>
-              <strong>{result.response.accepted}</strong> accepted, <strong>{result.response.rejected}</strong> rejected
-              (as {result.format}). {result.response.accepted > 0 && 'They are scored within about a minute.'}
-            </p>
-            {result.response.errors.length > 0 && (
-              <ul className="pl-5 text-sm">
-                {result.response.errors.map((er) => {
-                  const line = lineOf(result.text, result.format, er.index);
-                  return (
-                    <li key={er.index} className="mb-[0.35rem]">
-                      <strong>{line ? `Line ${line.line}` : `Record ${er.index + 1}`}:</strong> {er.message}
-                      {line && <code className="block truncate text-muted">{line.text.slice(0, 200)}</code>}
-                    </li>
-                  );
-                })}
-                {result.response.rejected > result.response.errors.length && (
-                  <li className="mb-[0.35rem] text-muted">
-                    …and {result.response.rejected - result.response.errors.length} more.
-                  </li>
-                )}
-              </ul>
-            )}
-          </div>
-        )}
+        {result && <IngestResult result={result} />}
       </div>
     </section>
+  );
+}
+
+/** The figures of a finished upload and its first problems, each by its line in the original text. */
+function IngestResult({ result }: { result: Result }) {
+  const { totals, format, end } = result;
+  const noun = format === 'json' ? 'records' : 'lines';
+  const Noun = format === 'json' ? 'Record' : 'Line';
+  const read = totals.accepted + totals.rejected + totals.notSent;
+  return (
+    <div className="mt-3" data-testid="ingest-result">
+      <p>
+        <strong>{count(totals.accepted)}</strong> accepted, <strong>{count(totals.rejected)}</strong> rejected (as{' '}
+        {format}), of {count(read)} {noun} in {count(totals.requests)} {totals.requests === 1 ? 'request' : 'requests'}.{' '}
+        {totals.accepted > 0 && 'They are scored within about a minute.'}
+      </p>
+      {totals.notSent > 0 && (
+        <p className="text-danger">
+          {count(totals.notSent)} {noun} were not sent.
+        </p>
+      )}
+      {end.kind !== 'done' && (
+        <p className="text-danger" role="alert">
+          {end.kind === 'cancelled' ? 'Cancelled.' : `Stopped: ${end.reason}.`}{' '}
+          {end.lastRead > 0
+            ? `Nothing after ${noun.slice(0, -1)} ${count(end.lastRead)} was sent.`
+            : 'Nothing was sent.'}
+        </p>
+      )}
+      {totals.failures.length > 0 && (
+        <ul className="pl-5 text-danger text-sm" aria-label="Requests that failed">
+          {totals.failures.slice(0, 20).map((f) => (
+            <li key={f}>{f}</li>
+          ))}
+          {totals.failures.length > 20 && <li>…and {totals.failures.length - 20} more.</li>}
+        </ul>
+      )}
+      {(totals.problems.length > 0 || totals.unlisted > 0) && (
+        <ul className="pl-5 text-sm" aria-label="Rejected lines">
+          {totals.problems.map((p) => (
+            <li key={`${p.number}:${p.reason}`} className="mb-[0.35rem]">
+              <strong>
+                {Noun} {p.number}
+                {p.kept ? ' (kept)' : ''}:
+              </strong>{' '}
+              {p.reason}
+              {p.text !== undefined && <code className="block truncate text-muted">{p.text}</code>}
+            </li>
+          ))}
+          {totals.unlisted > 0 && (
+            <li className="mb-[0.35rem] text-muted">
+              …and {count(totals.unlisted)} more rejected {noun} not listed.
+            </li>
+          )}
+        </ul>
+      )}
+    </div>
   );
 }
