@@ -55,6 +55,8 @@ export {
   ORIGINAL_LEVEL_ATTRIBUTE,
   ORIGINAL_TIME_ATTRIBUTE,
 } from './normalize/normalize-record.js';
+export type { StoredLine } from './normalize/stored-line.js';
+export { checkStoredLine } from './normalize/stored-line.js';
 export type { TimeInput } from './normalize/time.js';
 export { parseTime } from './normalize/time.js';
 export {
@@ -67,9 +69,11 @@ export {
 export { Explanation, RISK_LABELS, RiskHistory, RiskPoint, Score, Signals } from './risk-point.js';
 export { ScoreRequest, ScoreResponse, ScoreWindow } from './score.js';
 export {
+  ACCEPT_POST_HEADER,
   API_KEY_HEADER,
   DROPPED_HEADER,
   IDEMPOTENCY_KEY_HEADER,
   INGEST_PATH,
   PROJECT_HEADER,
+  SCORE_NDJSON_CONTENT_TYPE,
 } from './wire-headers.js';

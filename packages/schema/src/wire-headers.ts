@@ -13,3 +13,17 @@ export const API_KEY_HEADER = 'x-cloudsage-key';
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 /** Where batches are posted, below the endpoint's origin. */
 export const INGEST_PATH = '/api/ingest';
+
+/**
+ * The stored form of a scoring window on the worker's `POST /score`: NDJSON (optionally with
+ * `Content-Encoding: gzip`, one or more gzip members) whose first line is the request without `logs`
+ * (`{ projectId, metadata }`) and whose every later line is one record, exactly as batch objects
+ * store them, so the dispatcher can forward stored bytes and the worker validate while it reads.
+ */
+export const SCORE_NDJSON_CONTENT_TYPE = 'application/x-ndjson';
+/**
+ * Response header naming the media types a route takes in a POST (W3C Linked Data Platform 1.0,
+ * section 7.1); the worker's `/score` answers carry it, so a dispatcher learns that the worker takes the
+ * stored form before sending it, and an older worker, which never names it, keeps receiving JSON.
+ */
+export const ACCEPT_POST_HEADER = 'accept-post';
