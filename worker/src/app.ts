@@ -3,12 +3,20 @@
  * socket). Stateless: everything a score needs travels in the request, so any number of replicas can
  * run behind a load balancer.
  */
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+
+import type { IncomingMessage } from 'node:http';
+import { ACCEPT_POST_HEADER, SCORE_NDJSON_CONTENT_TYPE } from '@cloudsage/schema';
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { bearerChecker } from './auth.js';
 import type { WorkerConfig } from './config.js';
 import { WorkerError } from './errors.js';
 import { parseScoreRequest } from './parse-request.js';
 import { scoreWindow } from './score/score-window.js';
+import { readStoredRequest, StoredScoreRequest } from './stored-request.js';
+
+// What `/score` takes, named on each of its answers (Accept-Post) so a dispatcher sends the stored
+// form only to a worker that takes it; an older worker never names it and keeps receiving JSON.
+const SCORE_TYPES = `application/json, ${SCORE_NDJSON_CONTENT_TYPE}`;
 
 /** Options of {@link build} beyond the configuration. */
 export interface BuildOptions {
@@ -53,6 +61,11 @@ export async function build(config: WorkerConfig, options: BuildOptions = {}): P
     if (e.details !== undefined) body.details = e.details;
     return reply.status(e.statusCode).send({ error: body });
   });
+  // The stored form: validated while it is read, so the handler gets a checked request (stored-request.ts).
+  const limits = { maxBodyBytes: config.maxBodyBytes, maxRecords: config.maxRecords };
+  app.addContentTypeParser(SCORE_NDJSON_CONTENT_TYPE, (req: FastifyRequest, payload: IncomingMessage) =>
+    readStoredRequest(payload, req.headers, limits),
+  );
   app.setNotFoundHandler((req, reply) => {
     return reply.status(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url}` } });
   });
@@ -68,24 +81,26 @@ export async function build(config: WorkerConfig, options: BuildOptions = {}): P
     '/score',
     {
       // Checked before the body is read, so an unauthenticated caller cannot make us parse megabytes.
-      onRequest: async (req) => {
+      onRequest: async (req, reply) => {
+        reply.header(ACCEPT_POST_HEADER, SCORE_TYPES);
         if (!authorized(req.headers.authorization)) {
           throw new WorkerError('unauthorized', 'missing or wrong Bearer key');
         }
-        const type = req.headers['content-type'];
-        if (type === undefined || !type.toLowerCase().startsWith('application/json')) {
-          throw new WorkerError('unsupported_media_type', 'send the request as application/json');
+        const type = req.headers['content-type']?.toLowerCase();
+        if (
+          type === undefined ||
+          !(type.startsWith('application/json') || type.startsWith(SCORE_NDJSON_CONTENT_TYPE))
+        ) {
+          throw new WorkerError(
+            'unsupported_media_type',
+            `send the request as application/json or ${SCORE_NDJSON_CONTENT_TYPE}`,
+          );
         }
       },
     },
     async (req) => {
-      const body = req.body as { logs?: unknown } | null;
-      if (Array.isArray(body?.logs) && body.logs.length > config.maxRecords) {
-        throw new WorkerError('too_many_records', `at most ${config.maxRecords} records per request`, {
-          records: body.logs.length,
-        });
-      }
-      const parsed = parseScoreRequest(body);
+      const parsed =
+        req.body instanceof StoredScoreRequest ? { ok: true as const, data: req.body.data } : parseJson(req.body);
       if (!parsed.ok) {
         const issues = parsed.issues;
         const first = issues[0]!;
@@ -106,5 +121,15 @@ export async function build(config: WorkerConfig, options: BuildOptions = {}): P
       return result;
     },
   );
+  /** The JSON form: Fastify parsed the body; the records are counted, then validated. */
+  function parseJson(raw: unknown): ReturnType<typeof parseScoreRequest> {
+    const body = raw as { logs?: unknown } | null;
+    if (Array.isArray(body?.logs) && body.logs.length > config.maxRecords) {
+      throw new WorkerError('too_many_records', `at most ${config.maxRecords} records per request`, {
+        records: body.logs.length,
+      });
+    }
+    return parseScoreRequest(body);
+  }
   return app;
 }

@@ -37,11 +37,54 @@ export function isValidRecord(r: unknown): boolean {
     if (v !== undefined && typeof v !== 'string') return false;
   }
   const attrs = o['attributes'];
-  return attrs === undefined || (typeof attrs === 'object' && attrs !== null && !Array.isArray(attrs));
+  return attrs === undefined || isPlainObject(attrs);
+}
+
+// zod's own test for a record (`util.isPlainObject`, zod 4): a JSON object always passes; a Date, Map or
+// class instance does not. Only values built in code can differ, but the fast path must not accept more.
+function isPlainObject(o: unknown): boolean {
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) return false;
+  const ctor: unknown = (o as { constructor?: unknown }).constructor;
+  if (typeof ctor !== 'function') return true;
+  const proto: unknown = ctor.prototype;
+  return typeof proto === 'object' && proto !== null && !Array.isArray(proto) && Object.hasOwn(proto, 'isPrototypeOf');
 }
 
 function issuesOf(error: { issues: readonly { path: PropertyKey[]; message: string }[] }): Issue[] {
   return error.issues.slice(0, MAX_ISSUES).map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+}
+
+/** The request without its records: what the first line of the stored form holds. */
+export type ScoreEnvelope = Omit<ScoreRequestType, 'logs'>;
+
+/**
+ * Validates the request's fields other than `logs` (the stored form's first line) with the schema.
+ *
+ * @example
+ * const r = parseEnvelope({ projectId: 'p1', metadata: { window: { from, to } } });
+ * if (r.ok) r.data.metadata.window;
+ */
+export function parseEnvelope(envelope: object): { ok: true; data: ScoreEnvelope } | { ok: false; issues: Issue[] } {
+  const parsed = ScoreRequest.safeParse({ ...envelope, logs: [] });
+  if (!parsed.success) return { ok: false, issues: issuesOf(parsed.error) };
+  const { logs: _none, ...data } = parsed.data;
+  return { ok: true, data };
+}
+
+/**
+ * Why `LogRecord` refuses the record at `logs[index]`, with paths as the JSON form names them
+ * (`logs.3.level`). Only called for a record {@link isValidRecord} refused, so zod runs on errors only.
+ *
+ * @example
+ * recordIssues({ time: 'x', level: 'info', msg: '' }, 3)[0]!.path; // 'logs.3.time'
+ */
+export function recordIssues(record: unknown, index: number): Issue[] {
+  const parsed = LogRecord.safeParse(record);
+  if (parsed.success) return [];
+  return issuesOf(parsed.error).map((i) => ({
+    ...i,
+    path: i.path === '' ? `logs.${index}` : `logs.${index}.${i.path}`,
+  }));
 }
 
 /**
