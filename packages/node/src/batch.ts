@@ -1,4 +1,5 @@
 import type { DropCounts } from '@cloudsage/schema';
+import { splitRuns } from './buffer.js';
 
 /**
  * Turns a batch's lines into its gzip NDJSON body, at `level` where the runtime can choose one:
@@ -8,6 +9,8 @@ export type BodyEncoder = (lines: readonly string[], level?: number) => Promise<
 
 // The encoder each batch was made with, so that its halves after a 413 encode the same way.
 const encoders = new WeakMap<Batch, BodyEncoder>();
+// Records of batches made from runs of lines (entries that hold several records each).
+const recordCounts = new WeakMap<Batch, number>();
 
 /**
  * One batch of serialized records on its way to the backend. Its `idempotencyKey` stays the same on
@@ -45,12 +48,19 @@ export function newBatch(
   rawBytes: number,
   dropped: DropCounts,
   encode: BodyEncoder,
+  records = lines.length,
 ): Batch {
   let body: Promise<Uint8Array> | undefined;
   let bodyLevel: number | undefined;
+  // `lines` may hold runs of records joined by `\n` (the buffer's entries): the body is encoded from
+  // them as they are, and they are split into one line per record only if someone reads `lines`.
+  let split: readonly string[] | undefined = records === lines.length ? lines : undefined;
   const batch: Batch = {
     idempotencyKey,
-    lines,
+    get lines() {
+      split ??= splitRuns(lines);
+      return split;
+    },
     rawBytes,
     dropped,
     body(level) {
@@ -62,7 +72,18 @@ export function newBatch(
     },
   };
   encoders.set(batch, encode);
+  if (records !== lines.length) recordCounts.set(batch, records);
   return batch;
+}
+
+/**
+ * The records a batch holds, without splitting its runs into lines (`batch.lines.length` would).
+ *
+ * @example
+ * batchRecords(batch); // 5000
+ */
+export function batchRecords(batch: Batch): number {
+  return recordCounts.get(batch) ?? batch.lines.length;
 }
 
 /**

@@ -4,6 +4,7 @@ import { CloudSageError } from './errors.js';
 import type { FlushResult } from './flush.js';
 import type { HttpClient } from './http.js';
 import { createFetchHttp } from './http-fetch.js';
+import { type RunTarget, writeRuns } from './line-runs.js';
 import { Notices } from './notices.js';
 import { type CloudSageOptions, type LogInput, type ResolvedOptions, resolveOptions } from './options.js';
 import { ReadApi, type RiskHistoryOptions, type SendFeedbackInput } from './read-api.js';
@@ -53,6 +54,7 @@ export class CloudSageCore {
   private readonly rawFastPath: boolean;
   /** `{"service":"<name>"` for lines taken unparsed, when the `service` option is set. */
   private readonly servicePrefix: string | undefined;
+  private readonly runTarget: RunTarget;
   private readonly unregisterExit: (() => void) | undefined;
   private readonly removeHardExit: (() => void) | undefined;
   private shutdownPromise: Promise<FlushResult> | undefined;
@@ -107,6 +109,16 @@ export class CloudSageCore {
       requestTimeoutMs: o.requestTimeoutMs,
       signal: this.closing.signal,
     });
+    this.runTarget = {
+      // Without the fast path every line is parsed, so none goes in a run; a line that may be over
+      // `maxRecordBytes` (3 bytes a character at most) goes alone, to be cut.
+      maxRunLineChars: this.rawFastPath ? Math.floor(o.maxRecordBytes / 3) - (this.servicePrefix?.length ?? 0) : -1,
+      byLevel: o.dropPolicy === 'oldest-low-first',
+      room: () => this.shipper.roomLeft(),
+      hasRoom: (chars) => this.shipper.hasRoom(chars),
+      run: (run, records, high) => this.acceptRun(run, records, high),
+      line: (line) => this.writeLine(line),
+    };
     if (o.spoolDir) {
       // A hard exit (process.exit, the end of the event loop mid-retry) leaves no time for async
       // work: what is still unsent goes to the spool synchronously.
@@ -204,19 +216,66 @@ export class CloudSageCore {
         );
         return;
       }
-      text = this.redactor.redactLine(text);
-      // `service` goes first, so a record's own top-level `service` (later in the line) wins when
-      // parsed: JSON.parse keeps the last of two equal keys, as `{ service, ...rec }` does on objects.
-      if (this.servicePrefix !== undefined && text.charCodeAt(0) === 123) {
-        const rest = text.slice(1);
-        text = `${this.servicePrefix}${rest.trimStart().startsWith('}') ? `}` : `,${rest}`}`;
-      }
+      text = this.withService(this.redactor.redactLine(text));
       this.accept(text, lineLevelRank(text), true);
     } catch (err) {
       this.report(
         new CloudSageError('internal_error', 'writeLine() failed; the line was not buffered', { cause: err }),
       );
     }
+  }
+
+  /**
+   * Buffers the NDJSON lines of `text[from, to)`, as {@link CloudSage.writeLine} would one by one, for
+   * a chunk of many lines (what pino's thread-stream hands its transport): consecutive JSON lines are
+   * redacted in one pass and buffered as one entry, with every bound, drop and count still per record.
+   * With `backpressure`, stops before the first line that does not fit in the buffer and answers where
+   * it starts (wait with {@link CloudSage.whenRoom}, then call again from there); otherwise answers
+   * `to`. A last line without its newline is taken as a line. Never throws.
+   *
+   * @example
+   * client.writeLines('{"level":30,"msg":"a"}\n{"level":40,"msg":"b"}\n');
+   */
+  writeLines(text: string, from = 0, to = typeof text === 'string' ? text.length : 0, backpressure = false): number {
+    try {
+      if (this.shutdownPromise || typeof text !== 'string') return to;
+      return writeRuns(text, Math.max(0, from), Math.min(to, text.length), this.runTarget, backpressure);
+    } catch (err) {
+      this.report(
+        new CloudSageError('internal_error', 'writeLines() failed; some lines were not buffered', { cause: err }),
+      );
+      return to;
+    }
+  }
+
+  /**
+   * One run from {@link writeLines}: buffered as it is when the patterns change none of its lines,
+   * else line by line through `writeLine`, so the output is exactly that of one call per line.
+   */
+  private acceptRun(run: string, records: number, high: boolean): void {
+    const redacted = this.redactor.redactRun(run);
+    if (redacted === undefined) {
+      for (const line of run.split('\n')) this.writeLine(line);
+      return;
+    }
+    let out = redacted;
+    if (this.servicePrefix !== undefined)
+      out = run
+        .split('\n')
+        .map((line) => this.withService(line))
+        .join('\n');
+    this.shipper.enqueueRun(out, records, high);
+  }
+
+  /**
+   * The line with `service` added first, when the option is set, so a record's own top-level
+   * `service` (later in the line) wins when parsed: JSON.parse keeps the last of two equal keys, as
+   * `{ service, ...rec }` does on objects.
+   */
+  private withService(text: string): string {
+    if (this.servicePrefix === undefined || text.charCodeAt(0) !== 123) return text;
+    const rest = text.slice(1);
+    return `${this.servicePrefix}${rest.trimStart().startsWith('}') ? `}` : `,${rest}`}`;
   }
 
   /**

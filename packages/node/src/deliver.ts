@@ -1,4 +1,4 @@
-import { type Batch, splitBatch } from './batch.js';
+import { type Batch, batchRecords, splitBatch } from './batch.js';
 import { type Clock, sleep } from './clock.js';
 import { CloudSageError, type CloudSageErrorCode } from './errors.js';
 import { backoffDelay, isHeldStatus, type RetryOptions } from './retry-policy.js';
@@ -118,7 +118,7 @@ export function heldError(
   const kept =
     retry === false
       ? ''
-      : `; ${batch.lines.length} record(s) are kept and tried again every ${duration(retry.reprobeMs)} for up to ${duration(retry.maxAgeMs)}${spooled ? ', then spooled' : ' (set spoolDir to keep them longer)'}`;
+      : `; ${batchRecords(batch)} record(s) are kept and tried again every ${duration(retry.reprobeMs)} for up to ${duration(retry.maxAgeMs)}${spooled ? ', then spooled' : ' (set spoolDir to keep them longer)'}`;
   return new CloudSageError(code, `${fix} (HTTP ${result.status}: ${result.message})${kept}`, {
     ...(result.status === undefined ? {} : { status: result.status }),
     ...(result.serverCode ? { serverCode: result.serverCode } : {}),
@@ -156,7 +156,7 @@ export async function deliver(batch: Batch, ctx: DeliveryContext): Promise<Deliv
   } catch (err) {
     result = { kind: 'failed', message: err instanceof Error ? err.message : String(err) };
   }
-  const n = batch.lines.length;
+  const n = batchRecords(batch);
   if (result.kind === 'sent') return { sent: n, failed: 0 };
   if (result.kind === 'too_large' && n > 1 && !ctx.signal.aborted) {
     const [left, right] = splitBatch(batch);

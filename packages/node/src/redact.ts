@@ -66,9 +66,12 @@ const hasSecretWord = (line: string) => {
   return lastHasSecretWord;
 };
 
-// Every hint of a default pattern implies one of these (case-insensitively): a line without any skips
-// all the hinted patterns after one scan, instead of a test each (most lines hold no secret).
-const ANY_HINT = /eyJ|bearer|basic|csk_|IA|ACCA|pass|pwd|secret|token|key|session|cookie|credential|authoriz|@/i;
+// Every hint of a default pattern implies one of these: a line without any skips all the hinted patterns
+// after one scan, instead of a test each (most lines hold no secret). `@` and `IA` are searched apart:
+// a one- or two-letter alternative in the case-insensitive regex halves its speed (3.2 against 6.8 ms
+// on 4 MB of pino lines), and a plain search for them costs 0.2 ms.
+const ANY_HINT_WORD = /eyJ|bearer|basic|csk_|ACCA|pass|pwd|secret|token|key|session|cookie|credential|authoriz/i;
+const anyHint = (text: string) => text.includes('@') || text.includes('IA') || ANY_HINT_WORD.test(text);
 
 // Key words whose values are secrets; they match as key suffixes too (`accessToken`, `x-api-key`).
 const SECRET_KEYS =
@@ -164,6 +167,13 @@ export interface Redactor {
   readonly hasPaths: boolean;
   /** Applies the patterns to a serialized line. */
   redactLine(line: string): string;
+  /**
+   * Applies the patterns to a run of lines joined by `\n` (each starting with `{`) in one pass over its
+   * text, for the common case where nothing in it is a secret: answers the run itself when
+   * {@link redactLine} would leave every line as it is, and `undefined` when some line would change
+   * (the caller then redacts line by line, so the output is always exactly `redactLine`'s).
+   */
+  redactRun(run: string): string | undefined;
   /** Applies the paths to a record, copying only what changes. */
   redactPaths<T>(record: T): T;
 }
@@ -171,6 +181,7 @@ export interface Redactor {
 const identity: Redactor = {
   hasPaths: false,
   redactLine: (line) => line,
+  redactRun: (run) => run,
   redactPaths: (record) => record,
 };
 
@@ -204,7 +215,7 @@ interface LinePattern {
 
 function applyPatterns(patterns: readonly LinePattern[], hinted: boolean, text: string): string {
   let out = text;
-  const cued = hinted && ANY_HINT.test(text);
+  const cued = hinted && anyHint(text);
   for (const p of patterns) {
     if (p.hint && (!cued || !p.hint(out))) continue;
     out = out.replace(p.regex, p.replace as string);
@@ -275,20 +286,40 @@ export function createRedactor(options: RedactOptions | false): Redactor {
   const rawCompiled = compiled.map((p, i) => ({ ...p, replace: rawReplacers[i] ?? p.replace }));
   const paths = compilePaths(options.paths ?? []);
   const hinted = compiled.some((p) => p.hint !== undefined);
+  const userPatterns = (options.patterns ?? []).length > 0;
+  const redactLine = (line: string): string => {
+    const out = applyPatterns(compiled, hinted, line);
+    // A pattern that matched a bare JSON number (or straddled a token) would leave a line the
+    // backend cannot parse; then the record's own values are redacted one by one instead.
+    if (out === line || !looksLikeJson(line) || parses(out)) return out;
+    try {
+      return JSON.stringify(
+        redactValues(JSON.parse(line), (text) => applyPatterns(rawCompiled, hinted, text), replacement),
+      );
+    } catch {
+      return out; // the line was not JSON to begin with: it is shipped as text either way
+    }
+  };
   return {
     hasPaths: paths.length > 0,
-    redactLine(line) {
-      const out = applyPatterns(compiled, hinted, line);
-      // A pattern that matched a bare JSON number (or straddled a token) would leave a line the
-      // backend cannot parse; then the record's own values are redacted one by one instead.
-      if (out === line || !looksLikeJson(line) || parses(out)) return out;
-      try {
-        return JSON.stringify(
-          redactValues(JSON.parse(line), (text) => applyPatterns(rawCompiled, hinted, text), replacement),
-        );
-      } catch {
-        return out; // the line was not JSON to begin with: it is shipped as text either way
+    redactLine,
+    redactRun(run) {
+      // A user's pattern may match across a newline or anchor on `^`: only line by line is it certain.
+      if (userPatterns) {
+        for (let at = 0; at <= run.length; ) {
+          const nl = run.indexOf('\n', at);
+          const end = nl < 0 ? run.length : nl;
+          const line = run.slice(at, end);
+          if (redactLine(line) !== line) return undefined;
+          at = end + 1;
+        }
+        return run;
       }
+      // The default patterns over the joined text find the same matches as over each line: their
+      // character classes and boundaries treat the `\n{` between two lines like a line's start and
+      // end, except secret_field, whose string value may run on through a newline; a match then
+      // changes the text, and any change sends the run back line by line.
+      return applyPatterns(compiled, hinted, run) === run ? run : undefined;
     },
     redactPaths(record) {
       let out: unknown = record;

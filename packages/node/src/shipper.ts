@@ -1,5 +1,5 @@
 import { type DropCounts, type DropReason, emptyDropCounts } from '@cloudsage/schema';
-import { type Batch, newBatch } from './batch.js';
+import { type Batch, batchRecords, newBatch } from './batch.js';
 import { RecordBuffer } from './buffer.js';
 import type { Clock, TimerHandle } from './clock.js';
 import { batchFailedError, deliver, heldError } from './deliver.js';
@@ -10,6 +10,7 @@ import type { ResolvedOptions } from './options.js';
 import { RoomWaiters } from './room-waiters.js';
 import type { Runtime } from './runtime.js';
 import type { Sender } from './send.js';
+import { HIGH_RANK } from './serialize.js';
 import { type ResendResult, resendResult, SpoolReplayer } from './spool/spool-replay.js';
 import type { SpoolStore } from './spool/spool-store.js';
 
@@ -136,7 +137,45 @@ export class Shipper {
 
   /** Buffers a serialized, redacted line. Synchronous and O(1) amortized. */
   enqueue(line: string, rank: number): void {
-    const { dropped } = this.buffer.push(line, rank);
+    this.queued(this.buffer.push(line, rank).dropped);
+  }
+
+  /**
+   * Buffers `records` serialized, redacted lines joined by `\n`, all of one kind (`high`: warn and
+   * above), as one entry when they fit; drops are counted per record, as for one line at a time.
+   */
+  enqueueRun(run: string, records: number, high: boolean): void {
+    if (!this.buffer.fitsWhole(run, records)) {
+      // Under pressure, line by line: each eviction and refusal falls where it would.
+      const rank = high ? HIGH_RANK : 0;
+      for (const line of run.split('\n')) this.enqueue(line, rank);
+      return;
+    }
+    // No batch is taken before the drain's next microtask, so one push for the run leaves the buffer
+    // as one push per line would; only the timer needs care: one line at a time, the first line arms
+    // it unless that line already completes a batch (a full batch leaves without waiting for it).
+    const b = this.deps.options.batch;
+    const first = records === 1 ? run.length : run.indexOf('\n');
+    if (
+      this.timer === undefined &&
+      this.buffer.size + 1 < b.maxRecords &&
+      this.buffer.rawBytes + first + 1 < b.maxBytes
+    ) {
+      this.armTimer();
+    }
+    this.queued(this.buffer.pushRun(run, records, high).dropped);
+  }
+
+  /**
+   * Records and bytes (characters plus per-record overhead) that go in now without a drop, with the
+   * margin `hasRoom` keeps; `undefined` while `hasRoom` answers yes to anything (stalled or stopped).
+   */
+  roomLeft(): { records: number; bytes: number } | undefined {
+    if (this.room.stalled || this.stopped) return undefined;
+    return this.buffer.roomLeft();
+  }
+
+  private queued(dropped: number): void {
     if (dropped > 0) this.drop('overflow', dropped, 'the buffer is full (maxBufferRecords / maxBufferBytes)');
     const b = this.deps.options.batch;
     if (this.buffer.size >= b.maxRecords || this.buffer.rawBytes >= b.maxBytes) this.kick();
@@ -242,7 +281,7 @@ export class Shipper {
         const taken = this.takeBatch(Number.MAX_SAFE_INTEGER);
         if (!taken) break;
         const { batch } = taken;
-        if (!this.spoolBatch(batch)) this.totals.failed += batch.lines.length;
+        if (!this.spoolBatch(batch)) this.totals.failed += batchRecords(batch);
         this.buffer.release(taken.held);
       }
       spool.unclaimAllSync();
@@ -294,9 +333,10 @@ export class Shipper {
   /** The next batch from the buffer (a partial one only up to `forceSeq`), carrying the drop counts. */
   private takeBatch(forceSeq: number): { batch: Batch; held: number } | undefined {
     const b = this.deps.options.batch;
-    const taken = this.buffer.take(b.maxRecords, b.maxBytes, forceSeq);
+    const taken = this.buffer.takeRuns(b.maxRecords, b.maxBytes, forceSeq);
     if (!taken) return undefined;
-    const batch = newBatch(this.deps.newId(), taken.lines, taken.rawBytes, this.takeDrops(), this.deps.runtime.encode);
+    const { newId, runtime } = this.deps;
+    const batch = newBatch(newId(), taken.entries, taken.rawBytes, this.takeDrops(), runtime.encode, taken.records);
     return { batch, held: taken.held };
   }
 
@@ -314,7 +354,7 @@ export class Shipper {
         const taken = this.takeBatch(this.forceSeq);
         if (!taken) break;
         const { batch } = taken;
-        this.inFlight += batch.lines.length;
+        this.inFlight += batchRecords(batch);
         const p: Promise<void> = this.send(batch, taken.held).finally(() => inflight.delete(p));
         inflight.add(p);
         this.room.changed(false);
@@ -334,7 +374,7 @@ export class Shipper {
       dropped,
     });
     if (ok) {
-      this.totals.spooled += batch.lines.length;
+      this.totals.spooled += batchRecords(batch);
       this.replayer?.schedule();
     }
     return ok;
@@ -352,9 +392,9 @@ export class Shipper {
       },
       onHeld: (leaf, result) => {
         const first = !this.held.has(leaf);
-        this.held.set(leaf, leaf.lines.length);
+        this.held.set(leaf, batchRecords(leaf));
         for (const wake of this.heldWaiters) wake();
-        this.deps.notices.notify(heldError(leaf, result, this.deps.options, !!this.spool), leaf.lines.length, first);
+        this.deps.notices.notify(heldError(leaf, result, this.deps.options, !!this.spool), batchRecords(leaf), first);
       },
       // A spilled batch is on disk already; any other is offered to the spool when it cannot be sent.
       ...(this.spool && offer ? { spool: (leaf: Batch) => this.offerToSpool(batch, leaf, flight) } : {}),
@@ -414,7 +454,7 @@ export class Shipper {
   }
 
   private async send(batch: Batch, held: number): Promise<void> {
-    const n = batch.lines.length;
+    const n = batchRecords(batch);
     const flight: Flight = { controller: new AbortController(), spooled: false };
     this.flights.set(batch, flight);
     try {
