@@ -1,4 +1,5 @@
 import { gzipSync } from 'node:zlib';
+import { normalizeRecord } from '@cloudsage/schema';
 
 /*
  * Realistic ingest bodies: what pino-http and an app's own pino/winston calls write, as the SDK
@@ -78,6 +79,13 @@ function record(random: () => number, time: number, i: number): Record<string, u
   };
 }
 
+/**
+ * What the bodies hold: `raw`, logger lines as written (the backend normalizes each); `stored`, the
+ * same records already normalized, as a normalizing producer ships them (the agent's text path, a
+ * forwarder), which ingest keeps as they came.
+ */
+export type WorkloadShape = 'raw' | 'stored';
+
 /** A set of gzip NDJSON bodies and what they hold. */
 export interface Workload {
   bodies: Buffer[];
@@ -91,14 +99,21 @@ export interface Workload {
  * @example
  * const { bodies } = buildWorkload(16, 1000, Date.now());
  */
-export function buildWorkload(count: number, recordsPerBody: number, now: number): Workload {
+export function buildWorkload(
+  count: number,
+  recordsPerBody: number,
+  now: number,
+  shape: WorkloadShape = 'raw',
+): Workload {
   const random = seeded(20261125);
   const bodies: Buffer[] = [];
   let raw = 0;
   for (let b = 0; b < count; b++) {
     const lines: string[] = [];
     for (let i = 0; i < recordsPerBody; i++) {
-      lines.push(JSON.stringify(record(random, now - (recordsPerBody - i) * 3, b * recordsPerBody + i)));
+      const r = record(random, now - (recordsPerBody - i) * 3, b * recordsPerBody + i);
+      const normalized = shape === 'stored' ? normalizeRecord(r, now) : undefined;
+      lines.push(JSON.stringify(normalized?.ok ? normalized.record : r));
     }
     const text = `${lines.join('\n')}\n`;
     raw += Buffer.byteLength(text);

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { constants, gzip, gzipSync } from 'node:zlib';
-import type { LogRecord } from '@cloudsage/schema';
+import type { LogRecord, StoredLine } from '@cloudsage/schema';
 import { TextFilterBuilder } from '../logs/text-filter.js';
 import { BatchSummary } from './batch-summary.js';
+import type { WholeGzip } from './read-body.js';
 
 const gzipAsync = promisify(gzip);
 
@@ -50,6 +51,23 @@ export class BatchWriter {
   /** Appends one record as a JSON line; answers why a figure was left out of the metrics, if one was. */
   add(record: LogRecord): string | undefined {
     const line = serializeLogRecord(record);
+    this.#append(line);
+    // String length stands in for bytes: exact for ASCII, and only used for figures.
+    return this.summary.add(record, line.length + 1);
+  }
+
+  /**
+   * Appends a line `checkStoredLine` vouched for: it is already what `add` would write for its record,
+   * so it is kept as it came; its figures come from what the checker read.
+   */
+  addStored(line: string, stored: StoredLine): string | undefined {
+    this.#append(line);
+    // The summary reads only the time, the level and the attributes' numbers.
+    const record = { time: stored.time, level: stored.level, msg: '', attributes: stored.numbers };
+    return this.summary.add(record as LogRecord, line.length + 1);
+  }
+
+  #append(line: string): void {
     // UTF-8 takes at most 3 bytes per UTF-16 unit, plus the newline.
     const room = line.length * 3 + 1;
     if (this.#used + room > this.#text.length) {
@@ -60,15 +78,24 @@ export class BatchWriter {
     this.#used += this.#text.write(line, this.#used, 'utf8');
     this.#text[this.#used++] = 10;
     this.#words.add(line);
-    // String length stands in for bytes: exact for ASCII, and only used for figures.
-    return this.summary.add(record, line.length + 1);
   }
 
-  /** The gzip NDJSON object of the records added so far. */
-  async finish(sync = false): Promise<BatchObject> {
+  /**
+   * The gzip NDJSON object of the records added so far. When `received` (the body as sent) inflates
+   * to exactly these bytes, it is that object already and is kept instead of compressing again:
+   * readers inflate it to the same text (gzip members in sequence are one stream, RFC 1952 2.2).
+   */
+  async finish(sync = false, received?: WholeGzip): Promise<BatchObject> {
     const text = this.#text.subarray(0, this.#used);
     this.summary.textFilter = this.#words.finish();
-    const body = sync ? gzipSync(text, GZIP_OPTIONS) : await gzipAsync(text, GZIP_OPTIONS);
+    let body: Buffer;
+    if (received?.inflated.equals(text)) {
+      // A copy that owns its memory: the sent bytes may sit in a larger buffer, and the object
+      // crosses to the main thread by transfer.
+      const copy = new Uint8Array(received.raw.length);
+      copy.set(received.raw);
+      body = Buffer.from(copy.buffer, 0, copy.length);
+    } else body = sync ? gzipSync(text, GZIP_OPTIONS) : await gzipAsync(text, GZIP_OPTIONS);
     return { body, summary: this.summary };
   }
 }

@@ -6,7 +6,7 @@ import { JsonBounds } from './json-bounds.js';
 import { LineSplitter } from './line-splitter.js';
 import { decodeLogsRequest, logsRequestBounds } from './otlp/otlp-proto.js';
 import { flattenLogsRequest } from './otlp/otlp-records.js';
-import { type BodyBytes, type BodyLimits, readBody } from './read-body.js';
+import { type BodyBytes, type BodyLimits, readBody, type WholeGzip } from './read-body.js';
 
 /**
  * A decoded body: JSON values not yet normalized, or, for NDJSON and text, only the byte counts
@@ -84,7 +84,8 @@ function parseJsonDocument(text: string, limits: DecodeLimits): { values: unknow
  * are split as bytes arrive, and handed to `onLine` as each completes (so a caller can normalize
  * a line while its bytes are fresh, keeping no array of lines or records); a JSON or OTLP
  * document is parsed whole, but only after its every chunk passed a streaming bound on its
- * elements and depth (`JsonBounds`, `ProtoBounds`), so no parser ever meets a bomb.
+ * elements and depth (`JsonBounds`, `ProtoBounds`), so no parser ever meets a bomb. For lines,
+ * `onWhole` hears a small gzip body read whole (read-body.ts, WholeGzip).
  *
  * @example
  * const decoded = await decodeBody(request.raw, 'ndjson', 'gzip', config.limits, (line) => normalizer.line(line));
@@ -96,6 +97,7 @@ export async function decodeBody(
   limits: DecodeLimits,
   onLine: (line: string) => void,
   onRaw?: (rawBytes: number) => void,
+  onWhole?: (whole: WholeGzip) => void,
 ): Promise<DecodedBody> {
   if (form === 'json' || form === 'otlp-json' || form === 'otlp-protobuf') {
     const chunks: Buffer[] = [];
@@ -138,7 +140,7 @@ export async function decodeBody(
     // fields after it, instead of taking the whole record budget and dropping them.
     Math.max(1024, Math.floor(limits.maxRecordBytes / 4)),
   );
-  const bytes = await readBody(body, encoding, limits, (chunk) => splitter.push(chunk), onRaw);
+  const bytes = await readBody(body, encoding, limits, (chunk) => splitter.push(chunk), onRaw, onWhole);
   splitter.end();
   return { kind: 'lines', bytes };
 }

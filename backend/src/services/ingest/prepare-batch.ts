@@ -5,7 +5,7 @@ import type { SummaryData } from './batch-summary.js';
 import type { BodyEncoding, BodyForm } from './body-form.js';
 import { type DecodeLimits, decodeBody } from './decode-body.js';
 import { BatchNormalizer } from './normalize-batch.js';
-import type { BodyBytes } from './read-body.js';
+import type { BodyBytes, WholeGzip } from './read-body.js';
 
 /** What preparing a body needs besides the body: its form, encoding, limits and receive time. */
 export interface PrepareJob {
@@ -48,12 +48,29 @@ export async function prepareBatch(
   onWorkerThread = false,
 ): Promise<PreparedBatch> {
   const writer = new BatchWriter();
-  const normalizer = new BatchNormalizer(job.receivedAt, job.limits.maxRecordBytes, (record) => writer.add(record));
+  const normalizer = new BatchNormalizer(
+    job.receivedAt,
+    job.limits.maxRecordBytes,
+    (record) => writer.add(record),
+    (line, stored) => writer.addStored(line, stored),
+  );
+  let whole: WholeGzip | undefined;
   // Lines are normalized and serialized as they are split, so a line's parsed object and its
   // record die young instead of living, with every other record, until the body ends.
-  const decoded = await decodeBody(body, job.form, job.encoding, job.limits, (line) => normalizer.line(line), onRaw);
+  const decoded = await decodeBody(
+    body,
+    job.form,
+    job.encoding,
+    job.limits,
+    (line) => normalizer.line(line),
+    onRaw,
+    (w) => {
+      whole = w;
+    },
+  );
   if (decoded.kind === 'values') for (const value of decoded.values) normalizer.value(value);
-  const built = normalizer.accepted > 0 ? await writer.finish(onWorkerThread) : undefined;
+  // A gzip body whose lines were all stored as they came is kept as sent (the writer compares bytes).
+  const built = normalizer.accepted > 0 ? await writer.finish(onWorkerThread, whole) : undefined;
   return {
     envelopeProjectId: decoded.kind === 'values' ? decoded.projectId : undefined,
     bytes: decoded.bytes,

@@ -12,6 +12,15 @@ export interface BodyLimits {
   maxInflatedBytes: number;
 }
 
+/**
+ * A gzip body read whole: its bytes as sent and inflated, when inflating took every byte sent (no
+ * trailing padding). A caller may store `raw` in place of compressing `inflated` again.
+ */
+export interface WholeGzip {
+  raw: Buffer;
+  inflated: Buffer;
+}
+
 /** What reading a body measured. */
 export interface BodyBytes {
   raw: number;
@@ -43,7 +52,7 @@ function tooLarge(what: string, limit: number): AppError {
  * inflated in one call capped at 4 MiB, anything more through zlib's 64 KiB stream chunks).
  * The request stream itself is never destroyed (the 413 still has to reach the client); the
  * caller closes the connection instead. `onRaw` hears the raw bytes taken so far (the ingest
- * pool's flow control).
+ * pool's flow control); `onWhole` hears a small gzip body inflated in one call (see WholeGzip).
  *
  * @example
  * await readBody(request.raw, 'gzip', config.limits, (chunk) => splitter.push(chunk));
@@ -54,6 +63,7 @@ export async function readBody(
   limits: BodyLimits,
   onChunk: (chunk: Buffer) => void,
   onRaw?: (rawBytes: number) => void,
+  onWhole?: (whole: WholeGzip) => void,
 ): Promise<BodyBytes> {
   const bytes: BodyBytes = { raw: 0, inflated: 0 };
   const iterator = body.iterator({ destroyOnReturn: false });
@@ -85,9 +95,11 @@ export async function readBody(
     if (encoding !== 'gzip') await consume(rawChunks());
     else {
       const head = await takeSmallBody(iterator, take);
-      const inflated = head.complete ? inflateSmall(head.chunks) : undefined;
-      if (inflated) consumeOne(inflated);
-      else await pipeline(rawChunks(head.chunks), createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES }), consume);
+      const small = head.complete ? inflateSmall(head.chunks) : undefined;
+      if (small) {
+        consumeOne(small.inflated);
+        if (small.whole) onWhole?.(small);
+      } else await pipeline(rawChunks(head.chunks), createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES }), consume);
     }
   } catch (err) {
     if (err instanceof AppError) throw err;
@@ -121,12 +133,18 @@ async function takeSmallBody(
   return { chunks, complete: false };
 }
 
-/** The inflated body, or undefined when it would pass `SYNC_INFLATED_MAX` (then it is streamed). */
-function inflateSmall(chunks: Buffer[]): Buffer | undefined {
+/**
+ * The inflated body, or undefined when it would pass `SYNC_INFLATED_MAX` (then it is streamed).
+ * `whole` says zlib took every byte sent: it stops early only at zero padding after the last member.
+ */
+function inflateSmall(chunks: Buffer[]): (WholeGzip & { whole: boolean }) | undefined {
   try {
-    return gunzipSync(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks), {
-      maxOutputLength: SYNC_INFLATED_MAX,
-    });
+    const raw = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+    const { buffer, engine } = gunzipSync(raw, { maxOutputLength: SYNC_INFLATED_MAX, info: true }) as unknown as {
+      buffer: Buffer;
+      engine: { bytesWritten: number };
+    };
+    return { raw, inflated: buffer, whole: engine.bytesWritten === raw.length };
   } catch (err) {
     if ((err as { code?: string })?.code === 'ERR_BUFFER_TOO_LARGE') return undefined;
     throw err;
