@@ -1,4 +1,14 @@
-import { type Baseline, type LogRecord, ScoreResponse } from '@cloudsage/schema';
+import { promisify } from 'node:util';
+import { constants, gzip } from 'node:zlib';
+import {
+  ACCEPT_POST_HEADER,
+  type Baseline,
+  type LogRecord,
+  SCORE_NDJSON_CONTENT_TYPE,
+  ScoreResponse,
+} from '@cloudsage/schema';
+
+const gzipAsync = promisify(gzip);
 
 /** Outcome of one call to the worker: a result, or a failure to retry later (never thrown). */
 export type ScoreOutcome = { ok: true; result: ScoreResponse } | { ok: false; retryable: boolean; error: string };
@@ -21,37 +31,77 @@ export interface ScoreCall {
   totalRecords: number;
 }
 
+// Whether the worker behind an options object takes the stored form, as its last answer said
+// (`Accept-Post`). Unknown until the first answer, so the first call is JSON: an older worker, which
+// never names the type, is never sent a body it cannot read. Keyed by the options object, which the
+// dispatcher keeps for its life, so tests with their own workers never share what was learned.
+const takesStoredForm = new WeakMap<WorkerClientOptions, boolean>();
+
+/** The request in the stored form: the envelope line, then one record a line, gzipped (level 1, in zlib's pool). */
+async function storedBody(call: ScoreCall): Promise<Buffer> {
+  const lines = [JSON.stringify({ projectId: call.projectId, metadata: metadataOf(call) })];
+  for (const record of call.logs) lines.push(JSON.stringify(record));
+  lines.push('');
+  // Level 1, as batch objects are written: log text shrinks to about a fifth at several times level 6's speed.
+  return gzipAsync(lines.join('\n'), { level: constants.Z_BEST_SPEED });
+}
+
+function metadataOf(call: ScoreCall) {
+  return {
+    window: call.window,
+    ...(call.baseline ? { baseline: call.baseline } : {}),
+    samplingRatio: call.samplingRatio,
+    totalRecords: call.totalRecords,
+  };
+}
+
+async function post(
+  options: WorkerClientOptions,
+  body: string | Buffer,
+  headers: Record<string, string>,
+): Promise<Response> {
+  return (options.fetch ?? fetch)(new URL('/score', options.url), {
+    method: 'POST',
+    headers: { ...headers, ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}) },
+    body,
+    signal: AbortSignal.timeout(options.timeoutMs),
+  });
+}
+
 /**
  * Calls the worker's `POST /score` with a deadline and validates the answer against the schema.
  * Network errors, timeouts, 408/429/5xx and invalid answers are retryable; 4xx other than those
  * mean our request is wrong and retrying cannot help.
+ *
+ * The window goes in the stored form (gzip NDJSON, which the worker validates while it reads, at a
+ * fraction of a JSON body's cost) once the worker has said it takes it (`Accept-Post` on an answer),
+ * else as JSON. A 415 to the stored form (an older replica behind the same URL, mid-upgrade) sends the
+ * same window again as JSON at once, and JSON stays until a worker names the stored form again.
+ *
+ * @example
+ * const outcome = await callWorker({ url: 'http://127.0.0.1:8080', apiKey, timeoutMs: 30_000 }, call);
+ * if (outcome.ok) outcome.result.score;
  */
 export async function callWorker(options: WorkerClientOptions, call: ScoreCall): Promise<ScoreOutcome> {
-  const doFetch = options.fetch ?? fetch;
-  const body = JSON.stringify({
-    projectId: call.projectId,
-    logs: call.logs,
-    metadata: {
-      window: call.window,
-      ...(call.baseline ? { baseline: call.baseline } : {}),
-      samplingRatio: call.samplingRatio,
-      totalRecords: call.totalRecords,
-    },
-  });
   let res: Response;
   try {
-    res = await doFetch(new URL('/score', options.url), {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
-      },
-      body,
-      signal: AbortSignal.timeout(options.timeoutMs),
-    });
+    if (takesStoredForm.get(options) === true) {
+      res = await post(options, await storedBody(call), {
+        'content-type': SCORE_NDJSON_CONTENT_TYPE,
+        'content-encoding': 'gzip',
+      });
+      if (res.status === 415) {
+        takesStoredForm.set(options, false);
+        await res.body?.cancel();
+        res = await post(options, jsonBody(call), { 'content-type': 'application/json' });
+      }
+    } else {
+      res = await post(options, jsonBody(call), { 'content-type': 'application/json' });
+    }
   } catch (err) {
     return { ok: false, retryable: true, error: `worker unreachable: ${(err as Error).message}` };
   }
+  takesStoredForm.set(options, res.headers.get(ACCEPT_POST_HEADER)?.includes(SCORE_NDJSON_CONTENT_TYPE) === true);
   let payload: unknown;
   try {
     payload = await res.json();
@@ -71,4 +121,8 @@ export async function callWorker(options: WorkerClientOptions, call: ScoreCall):
     };
   }
   return { ok: true, result: parsed.data };
+}
+
+function jsonBody(call: ScoreCall): string {
+  return JSON.stringify({ projectId: call.projectId, logs: call.logs, metadata: metadataOf(call) });
 }
