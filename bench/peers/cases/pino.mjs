@@ -61,7 +61,9 @@ export const setups = {
   },
   // The least an HTTP shipper can do (bare-http-target.mjs): a floor for delivering over HTTP, not a shipper.
   'pino-bare-http': ({ sinkUrl }) => bareHttp({ url: sinkUrl }),
-  'pino-bare-http-gzip': ({ sinkUrl }) => bareHttp({ url: sinkUrl, level: 1 }),
+  // Like for like with @cloudsage/node, which gzips at zlib's default level (6); and at level 1.
+  'pino-bare-http-gzip': ({ sinkUrl }) => bareHttp({ url: sinkUrl, level: 6 }),
+  'pino-bare-http-gzip1': ({ sinkUrl }) => bareHttp({ url: sinkUrl, level: 1 }),
   'pino-axiom': ({ sinkUrl }) => {
     const { written: _, ...run } = viaTransport('@axiomhq/pino', {
       dataset: 'bench',

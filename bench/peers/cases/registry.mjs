@@ -30,6 +30,12 @@ export const CASES = [
   {
     id: 'pino-bare-http-gzip',
     logger: 'pino',
+    label: 'bare HTTP forward, gzip level 6 as @cloudsage/node (floor over HTTP; not a shipper)',
+    module: './pino.mjs',
+  },
+  {
+    id: 'pino-bare-http-gzip1',
+    logger: 'pino',
     label: 'bare HTTP forward, gzip level 1 (floor over HTTP; not a shipper)',
     module: './pino.mjs',
   },
