@@ -1,4 +1,12 @@
-import { type ChangeEvent, type DragEvent, type FormEvent, useEffect, useRef, useState } from 'react';
+import {
+  type ChangeEvent,
+  type ClipboardEvent,
+  type DragEvent,
+  type FormEvent,
+  useEffect,
+  useRef,
+  useState,
+} from 'react';
 import { messageOf } from '../api/http.js';
 import { detectFormat, type IngestFormat } from '../lib/ingest-body.js';
 import { httpSender } from '../lib/ingest-http.js';
@@ -14,12 +22,15 @@ const SAMPLE = [
   '2026-01-01T00:00:02Z ERROR payment declined for order 1234',
 ].join('\n');
 
-// The size under the text box is worked out this long after the last keystroke, never on each.
-const SIZE_HINT_DELAY_MS = 300;
+// A paste this long is kept beside the text box, not in it: Chromium re-lays out a text box's whole
+// text on every keystroke, so with 5 MB in it a keystroke took seconds to appear (issue #19).
+const HOLD_PASTE_CHARS = 256 * 1024;
 
 type Form = Exclude<IngestFormat, 'auto'>;
 type Result = { totals: IngestTotals; format: Form; end: UploadEnd };
 type Progress = { done: number; total: number; stored: number };
+/** A file chosen or dropped, or a long paste: sent instead of the text box. */
+type Held = { blob: Blob; name: string; pasted: boolean };
 
 const count = (n: number) => n.toLocaleString('en-US');
 
@@ -36,67 +47,65 @@ function tooBig(name: string, bytes: number): string {
 /**
  * Log ingest by paste, file upload or drop (NDJSON, JSON or plain text, up to 50 MiB): split into
  * batches under the API's limits, sent with a progress bar and a way to cancel, every rejection
- * listed by its line in the original text. The text box is uncontrolled: 5 MB in it costs a
- * keystroke nothing, since nothing reads it until the form is sent.
+ * listed by its line in the original text. The text box is uncontrolled (nothing reads it
+ * until the form is sent), and a long paste is held beside it rather than in it.
  */
 export function IngestPanel({ projectId, onIngested }: { projectId: string; onIngested: () => void }) {
   const textRef = useRef<HTMLTextAreaElement>(null);
   const fileRef = useRef<HTMLInputElement>(null);
   const abortRef = useRef<AbortController | undefined>(undefined);
-  const hintTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  const [file, setFile] = useState<File>();
+  const [held, setHeld] = useState<Held>();
   const [format, setFormat] = useState<IngestFormat>('auto');
   const [progress, setProgress] = useState<Progress>();
   const [error, setError] = useState<string>();
   const [result, setResult] = useState<Result>();
-  const [pastedBytes, setPastedBytes] = useState(0);
   const [busy, setBusy] = useState(false);
 
-  useEffect(
-    () => () => {
-      clearTimeout(hintTimer.current);
-      abortRef.current?.abort();
-    },
-    [],
-  );
+  useEffect(() => () => abortRef.current?.abort(), []);
 
-  const chooseFile = (chosen: File | undefined) => {
-    if (!chosen) return;
-    if (chosen.size > MAX_UPLOAD_BYTES) return setError(tooBig(chosen.name, chosen.size));
+  const hold = (next: Held) => {
+    if (next.blob.size > MAX_UPLOAD_BYTES) return setError(tooBig(next.name, next.blob.size));
     setError(undefined);
-    setFile(chosen);
+    setHeld(next);
   };
 
-  const forgetFile = () => {
-    setFile(undefined);
+  const forgetHeld = () => {
+    setHeld(undefined);
     if (fileRef.current) fileRef.current.value = '';
   };
 
+  // Typing means the text box is what is to be sent.
   const onText = () => {
-    if (file) forgetFile();
-    clearTimeout(hintTimer.current);
-    hintTimer.current = setTimeout(() => {
-      const text = textRef.current?.value ?? '';
-      // A length check first: a short paste needs no byte count.
-      setPastedBytes(text.length < 256 * 1024 ? 0 : new Blob([text]).size);
-    }, SIZE_HINT_DELAY_MS);
+    if (held) forgetHeld();
+  };
+
+  const onPaste = (e: ClipboardEvent<HTMLTextAreaElement>) => {
+    const text = e.clipboardData.getData('text/plain');
+    if (text.length < HOLD_PASTE_CHARS || busy) return;
+    e.preventDefault();
+    hold({ blob: new Blob([text], { type: 'text/plain' }), name: 'The paste', pasted: true });
   };
 
   const onDrop = (e: DragEvent) => {
+    if (busy) return;
     const dropped = e.dataTransfer.files[0];
-    if (!dropped || busy) return;
+    const text = dropped ? '' : e.dataTransfer.getData('text/plain');
+    if (dropped) hold({ blob: dropped, name: dropped.name, pasted: false });
+    // Dropped text is a paste by another name: a long one is held beside the box too.
+    else if (text.length >= HOLD_PASTE_CHARS)
+      hold({ blob: new Blob([text], { type: 'text/plain' }), name: 'The paste', pasted: true });
+    else return;
     e.preventDefault();
-    chooseFile(dropped);
   };
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (busy) return;
     const text = textRef.current?.value ?? '';
-    const input: IngestInput = file ? { kind: 'file', file } : { kind: 'text', text };
-    if (!file && !/\S/.test(text)) return setError('Paste some log lines or choose a file first.');
-    const total = file ? file.size : new Blob([text]).size;
-    if (total > MAX_UPLOAD_BYTES) return setError(tooBig(file ? file.name : 'The paste', total));
+    const input: IngestInput = held ? { kind: 'file', file: held.blob } : { kind: 'text', text };
+    if (!held && !/\S/.test(text)) return setError('Paste some log lines or choose a file first.');
+    const total = held ? held.blob.size : new Blob([text]).size;
+    if (total > MAX_UPLOAD_BYTES) return setError(tooBig('The text', total));
     const controller = new AbortController();
     abortRef.current = controller;
     setError(undefined);
@@ -148,13 +157,9 @@ export function IngestPanel({ projectId, onIngested }: { projectId: string; onIn
             autoComplete="off"
             placeholder={SAMPLE}
             onInput={onText}
+            onPaste={onPaste}
           />
         </label>
-        {pastedBytes > 0 && !file && (
-          <p className="m-0 text-muted text-sm">
-            {size(pastedBytes)} pasted; it is sent in batches of up to {count(INGEST_LIMITS.maxBatchRecords)} lines.
-          </p>
-        )}
         <div className={`${row} flex-wrap`}>
           <label className={field}>
             <span>…or upload a file</span>
@@ -163,7 +168,10 @@ export function IngestPanel({ projectId, onIngested }: { projectId: string; onIn
               className="min-h-10 max-w-full rounded-md border-0 bg-surface py-[0.45rem] pr-[0.6rem] pl-0 text-text"
               type="file"
               accept=".log,.txt,.json,.ndjson,.jsonl,text/plain,application/json"
-              onChange={(e: ChangeEvent<HTMLInputElement>) => chooseFile(e.target.files?.[0])}
+              onChange={(e: ChangeEvent<HTMLInputElement>) => {
+                const chosen = e.target.files?.[0];
+                if (chosen) hold({ blob: chosen, name: chosen.name, pasted: false });
+              }}
             />
           </label>
           <label className={field}>
@@ -188,17 +196,23 @@ export function IngestPanel({ projectId, onIngested }: { projectId: string; onIn
               className={`${button('ghost')} self-end`}
               onClick={() => {
                 if (textRef.current) textRef.current.value = SAMPLE;
-                forgetFile();
-                setPastedBytes(0);
+                forgetHeld();
               }}
             >
               Use a sample
             </button>
           )}
         </div>
-        {file && (
-          <p className="m-0 text-muted text-sm">
-            Loaded {file.name}. {size(file.size)}; it is sent instead of the text box.
+        {held && (
+          <p className={`${row} m-0 flex-wrap text-muted text-sm`}>
+            <span>
+              {held.pasted
+                ? `Pasted ${size(held.blob.size)}: kept beside the text box, where that much text would make typing slow. It is sent instead of the box; typing in the box drops it.`
+                : `Loaded ${held.name}. ${size(held.blob.size)}; it is sent instead of the text box.`}
+            </span>
+            <button type="button" className={button('ghost', 'small')} onClick={forgetHeld} disabled={busy}>
+              {held.pasted ? 'Drop the paste' : 'Remove the file'}
+            </button>
           </p>
         )}
         {progress && (
