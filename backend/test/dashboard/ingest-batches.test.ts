@@ -13,7 +13,7 @@ import { CONTENT_TYPE } from '../../dashboard/src/lib/ingest-body.js';
 import { INGEST_LIMITS, MAX_UPLOAD_BYTES } from '../../dashboard/src/lib/ingest-limits.js';
 import { classifyIngestFailure } from '../../dashboard/src/lib/ingest-retry.js';
 import { type SendBatch, uploadBatches } from '../../dashboard/src/lib/ingest-send.js';
-import { batchesOf, textSlices } from '../../dashboard/src/lib/ingest-source.js';
+import { batchesOf, sampleOf, textSlices } from '../../dashboard/src/lib/ingest-source.js';
 import { IngestTally } from '../../dashboard/src/lib/ingest-tally.js';
 import { createTenant, type Tenant } from '../ingest/ingest-fixture.js';
 import { startTestApp, type TestApp } from '../support/app.js';
@@ -384,5 +384,29 @@ describe('textSlices', () => {
     for await (const s of textSlices(text, 2)) slices.push(s);
     expect(slices.join('')).toBe(text);
     expect(slices.every((s) => !/[\ud800-\udbff]$/.test(s))).toBe(true);
+  });
+});
+
+describe('sampleOf and JSON sources', () => {
+  it('samples whole lines from the start of a long file', async () => {
+    const line = `{"msg":"${'é'.repeat(50)}"}`;
+    const file = new Blob([Array.from({ length: 2000 }, () => line).join('\n')]);
+    const sample = await sampleOf({ kind: 'file', file });
+    expect(sample.split('\n').every((l) => l === line)).toBe(true);
+    expect(await sampleOf({ kind: 'text', text: 'a\nb' })).toBe('a\nb');
+  });
+
+  it('sends a JSON envelope’s logs as arrays, and refuses one naming another project', async () => {
+    const limits = { maxRecords: 2, maxBytes: 1 << 20 };
+    const plan = { form: 'json' as const, strictNdjson: false };
+    const text = JSON.stringify({ projectId: 'p1', logs: [{ msg: 'a' }, { msg: 'b' }, { msg: 'c' }] });
+    const batches: IngestBatch[] = [];
+    for await (const b of batchesOf({ kind: 'text', text }, plan, limits, new IngestTally(), 'p1')) batches.push(b);
+    expect(batches.map((b) => [b.numbers, JSON.parse(batchBody(b)).length])).toEqual([
+      [[1, 2], 2],
+      [[3], 1],
+    ]);
+    const other = batchesOf({ kind: 'text', text }, plan, limits, new IngestTally(), 'p2');
+    await expect(other.next()).rejects.toThrow(/names project "p1"/);
   });
 });

@@ -45,12 +45,13 @@ export async function* fileSlices(file: Blob): AsyncGenerator<string> {
   }
 }
 
-/** The body form of an upload, guessed from its first 64 KiB when not chosen. */
+/** The first 64 KiB of an upload, in whole lines, to guess its body form from. */
 export async function sampleOf(input: IngestInput): Promise<string> {
+  const whole = input.kind === 'text' ? input.text.length : input.file.size;
   const head = input.kind === 'text' ? input.text.slice(0, 65_536) : await input.file.slice(0, 65_536).text();
   // The sample's last line may be cut short: leave it out unless it is all there is.
   const nl = head.lastIndexOf('\n');
-  return nl > 0 && head.length === 65_536 ? head.slice(0, nl) : head;
+  return nl > 0 && whole > 65_536 ? head.slice(0, nl) : head;
 }
 
 /**
