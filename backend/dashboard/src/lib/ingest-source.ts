@@ -13,7 +13,7 @@ export interface ReadPlan {
 
 // Text is split a slice at a time, with a turn of the event loop between slices, so that splitting
 // 50 MiB never holds the main thread for more than a few milliseconds at once.
-const SLICE_CHARS = 256 * 1024;
+const SLICE_CHARS = 128 * 1024;
 // JSON values serialized between two turns of the event loop, for the same reason.
 const JSON_RUN = 2_000;
 
@@ -70,12 +70,15 @@ export async function* batchesOf(
     return;
   }
   const batcher = new LineBatcher({ ...limits, form: plan.form, strictNdjson: plan.strictNdjson });
-  const slices = input.kind === 'text' ? textSlices(input.text) : fileSlices(input.file);
-  for await (const slice of slices) {
-    batcher.push(slice);
-    tally.refused(batcher.rejections.splice(0));
-    yield* batcher.take();
-    await yieldToBrowser();
+  const reads = input.kind === 'text' ? textSlices(input.text) : fileSlices(input.file);
+  for await (const read of reads) {
+    // A file's reads can be a few MB each: those are sliced too.
+    for await (const slice of textSlices(read)) {
+      batcher.push(slice);
+      tally.refused(batcher.rejections.splice(0));
+      yield* batcher.take();
+      await yieldToBrowser();
+    }
   }
   batcher.end();
   tally.refused(batcher.rejections.splice(0));
