@@ -225,7 +225,7 @@ export function IngestPanel({ projectId, onIngested }: { projectId: string; onIn
             />
             <p className="m-0 text-muted text-sm">
               {size(progress.done)} of {size(progress.total)} {busy ? 'sent so far' : 'sent'}, {count(progress.stored)}{' '}
-              records stored.
+              {progress.stored === 1 ? 'record' : 'records'} stored.
             </p>
           </div>
         )}
