@@ -5,18 +5,18 @@
  * stored form must refuse what the JSON form refuses, or it would be a way around the check.
  */
 
-// `\u` too: an escaped key (`"\u005f_proto__"`) decodes to the same name, as secure-json-parse knows.
-const SUSPECT = /__proto__|constructor|\\u/;
-
 /**
  * Whether JSON text may hold a forbidden key; false means it cannot, so the parsed value need not be
- * walked (the walk is for the rare line that names one).
+ * walked (the walk is for the rare line that names one). Both `__proto__` and `prototype` contain
+ * "proto", and JSON can spell a letter otherwise only as a `\u` escape (`"\u005f_proto__"`), so text
+ * with neither holds no forbidden key. Two plain searches cost about a third of one regular
+ * expression over the line, and every record line pays it.
  *
  * @example
  * mayHoldForbiddenKey('{"msg":"ok"}'); // false
  */
 export function mayHoldForbiddenKey(text: string): boolean {
-  return SUSPECT.test(text);
+  return text.includes('proto') || text.includes('\\u');
 }
 
 /**

@@ -136,6 +136,14 @@ describe('POST /score in the stored form', () => {
       '{"time":"2026-03-01T12:00:00.000Z","level":"info","msg":"x","attributes":{"\\u005f_proto__":{}}}',
     ],
     [
+      'a fully escaped key',
+      '{"time":"2026-03-01T12:00:00.000Z","level":"info","msg":"x","attributes":{"\\u005f\\u005f\\u0070\\u0072\\u006f\\u0074\\u006f\\u005f\\u005f":{}}}',
+    ],
+    [
+      'an escaped prototype',
+      '{"time":"2026-03-01T12:00:00.000Z","level":"info","msg":"x","attributes":{"constructor":{"\\u0070rototype":{}}}}',
+    ],
+    [
       'a constructor',
       '{"time":"2026-03-01T12:00:00.000Z","level":"info","msg":"x","attributes":{"constructor":{"prototype":{}}}}',
     ],

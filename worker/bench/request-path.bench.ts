@@ -1,0 +1,209 @@
+/**
+ * `pnpm --dir worker bench:request` (issue #21): how much of the worker's own scoring speed survives the
+ * request path. On real windows of microservice logs (the lab's recordings, 1,000-3,100 records of
+ * ~400 B; see real-windows.ts), in one run and in interleaved rounds:
+ *
+ * - scoring only: `scoreWindow` on the already-validated requests, in this process: the ceiling;
+ * - `/score` end to end with the JSON body, against the built worker as its own process;
+ * - `/score` end to end with the stored form (gzip NDJSON, the batch objects as stored after an
+ *   envelope member), as the dispatcher sends it.
+ *
+ * Each end-to-end figure is printed beside its floor, 75% of scoring only in the same round, with the
+ * median over rounds. Options: `--seconds N` per case and round (default 4), `--rounds N` (default 3),
+ * `--concurrency N` requests in flight (default 4).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { constants, gzipSync } from 'node:zlib';
+import { SCORE_NDJSON_CONTENT_TYPE } from '@cloudsage/schema';
+import { scoreWindow } from '../src/score/score-window.js';
+import { loadRealWindows, type RealWindow } from './real-windows.js';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '4' },
+    rounds: { type: 'string', default: '3' },
+    concurrency: { type: 'string', default: '4' },
+  },
+});
+const SECONDS = Number(values.seconds);
+const ROUNDS = Number(values.rounds);
+const CONCURRENCY = Number(values.concurrency);
+/** The issue's floor: end to end at no less than this share of scoring only. */
+const FLOOR = 0.75;
+const KEY = 'bench-key-0123456789abcdef';
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startWorker(port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [join(root, 'dist/server.js')], {
+    env: { ...process.env, WORKER_API_KEY: KEY, WORKER_PORT: String(port), LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  for (let i = 0; i < 100; i++) {
+    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return child;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill();
+  throw new Error('worker did not become ready (run `pnpm --dir worker build` first)');
+}
+
+/** A request body ready to send, with its headers and how many records it carries. */
+interface Body {
+  bytes: Buffer;
+  headers: Record<string, string>;
+  records: number;
+}
+
+function jsonBody(w: RealWindow): Body {
+  return {
+    bytes: Buffer.from(JSON.stringify(w.request)),
+    headers: { 'content-type': 'application/json' },
+    records: w.request.logs.length,
+  };
+}
+
+/** The stored form as the dispatcher sends an unsampled window: an envelope member, then the batch objects. */
+function storedBody(w: RealWindow): Body {
+  const { logs, ...envelope } = w.request;
+  const head = gzipSync(`${JSON.stringify(envelope)}\n`, { level: constants.Z_BEST_SPEED });
+  return {
+    bytes: Buffer.concat([head, ...w.batches]),
+    headers: { 'content-type': SCORE_NDJSON_CONTENT_TYPE, 'content-encoding': 'gzip' },
+    records: logs.length,
+  };
+}
+
+function post(agent: Agent, port: number, body: Body): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        agent,
+        host: '127.0.0.1',
+        port,
+        path: '/score',
+        method: 'POST',
+        headers: { ...body.headers, authorization: `Bearer ${KEY}`, 'content-length': body.bytes.length },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          if (res.statusCode !== 200) reject(new Error(`status ${res.statusCode}: ${Buffer.concat(chunks)}`));
+          else resolve();
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(body.bytes);
+  });
+}
+
+/** Records/s of `/score` with CONCURRENCY requests in flight, cycling through the bodies. */
+async function runHttp(port: number, bodies: Body[]): Promise<number> {
+  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  for (const b of bodies.slice(0, 8)) await post(agent, port, b); // warm the JIT and the sockets
+  let next = 0;
+  let records = 0;
+  const started = performance.now();
+  const deadline = started + SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (performance.now() < deadline) {
+        const body = bodies[next++ % bodies.length]!;
+        await post(agent, port, body);
+        records += body.records;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  agent.destroy();
+  return records / elapsed;
+}
+
+/** Records/s of `scoreWindow` alone on the same windows, in this process. */
+function runScoring(windows: RealWindow[]): number {
+  for (const w of windows.slice(0, 8)) scoreWindow(w.request);
+  let next = 0;
+  let records = 0;
+  const started = performance.now();
+  const deadline = started + SECONDS * 1000;
+  while (performance.now() < deadline) {
+    const w = windows[next++ % windows.length]!;
+    scoreWindow(w.request);
+    records += w.request.logs.length;
+  }
+  return records / ((performance.now() - started) / 1000);
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+
+const windows = loadRealWindows(['lab-1', 'lab-2'], 1_000, 3_100);
+const json = windows.map(jsonBody);
+const stored = windows.map(storedBody);
+const avg = (f: (b: Body) => number, bodies: Body[]) => bodies.reduce((a, b) => a + f(b), 0) / bodies.length;
+const port = await freePort();
+const worker = await startWorker(port);
+try {
+  console.log(
+    `one worker process (node ${process.version}), ${CONCURRENCY} requests in flight, ${SECONDS} s per case, ` +
+      `${ROUNDS} interleaved rounds; ${windows.length} real windows (lab-1, lab-2) of ` +
+      `${fmt(avg((b) => b.records, json))} records on average, ` +
+      `JSON ${fmt(avg((b) => b.bytes.length, json) / 1024)} KiB, stored ${fmt(avg((b) => b.bytes.length, stored) / 1024)} KiB\n`,
+  );
+  console.log(
+    '| round | scoring only (rec/s) | JSON end to end (rec/s) | ratio | stored form end to end (rec/s) | ratio |',
+  );
+  console.log('|---|---|---|---|---|---|');
+  const rows: { score: number; json: number; stored: number }[] = [];
+  const cases = {
+    score: () => Promise.resolve(runScoring(windows)),
+    json: () => runHttp(port, json),
+    stored: () => runHttp(port, stored),
+  };
+  for (let round = 0; round < ROUNDS; round++) {
+    // A different order each round, so a drift in the machine's load does not favour one case.
+    const order = (['score', 'json', 'stored'] as const).map((_, i, a) => a[(i + round) % a.length]!);
+    const row = { score: 0, json: 0, stored: 0 };
+    for (const name of order) row[name] = await cases[name]();
+    rows.push(row);
+    console.log(
+      `| ${round + 1} | ${fmt(row.score)} | ${fmt(row.json)} | ${pct(row.json / row.score)} | ${fmt(row.stored)} | ${pct(row.stored / row.score)} |`,
+    );
+  }
+  const m = { score: median(rows.map((r) => r.score)), json: median(rows.map((r) => r.json)) };
+  const jsonRatio = median(rows.map((r) => r.json / r.score));
+  const storedRatio = median(rows.map((r) => r.stored / r.score));
+  console.log(
+    `| median | ${fmt(m.score)} | ${fmt(m.json)} | ${pct(jsonRatio)} | ${fmt(median(rows.map((r) => r.stored)))} | ${pct(storedRatio)} |`,
+  );
+  const verdict = (r: number) => `${pct(r)} of scoring only, floor ${pct(FLOOR)}: ${r >= FLOOR ? 'pass' : 'FAIL'}`;
+  console.log(`\nstored form end to end: ${verdict(storedRatio)}`);
+  console.log(`JSON end to end (kept for older dispatchers, no floor): ${pct(jsonRatio)} of scoring only`);
+} finally {
+  worker.kill('SIGTERM');
+}
