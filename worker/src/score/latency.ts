@@ -81,8 +81,25 @@ const MIN_SAMPLES = 8;
  * the service was (lab: a 9 ms median at 16 ms scored 24 with a 2 ms floor).
  */
 const MIN_SIGMA_MS = 5;
-/** A slowdown of this many ms reads as a clear change in time (with a clear ratio too). */
-const NOTABLE_MS = 100;
+/**
+ * How a percentile is judged: the least sigma as a share of its usual value, and the change that
+ * reads as clear, both as a ratio and in time. The tail and the middle differ: a service's p95 moves
+ * 2x from one minute to the next on its own (GC, a busy host: the lab's healthy gateway p95 ran
+ * 35-145 ms on a loaded machine while its median stayed at 7-16 ms), so the tail needs a doubling and
+ * +200 ms to read as a lot, while the median moving 1.6x and +50 ms means every other request waits.
+ */
+interface Scale {
+  floor: number;
+  ratioUnit: number;
+  notableMs: number;
+}
+const TAIL: Scale = { floor: 0.2, ratioUnit: Math.log(2), notableMs: 200 };
+const MIDDLE: Scale = { floor: 0.1, ratioUnit: Math.log(1.6), notableMs: 50 };
+/** The percentiles judged per service: baseline key, quantile, scale, and how the message names it. */
+const PERCENTILES: ReadonlyArray<readonly [string, number, Scale, string]> = [
+  ['latencyP95Ms', 0.95, TAIL, 'p95'],
+  ['latencyP50Ms', 0.5, MIDDLE, 'median'],
+];
 /** Cold start: p95 above this many ms is notable for any service. */
 const COLD_P95_MS = 1500;
 
@@ -106,8 +123,9 @@ export class LatencySignal implements Signal {
   }
 
   /**
-   * Each service's p95 against its own usual (one slow service among fast ones barely moves the
-   * project's p95). Returns the strongest finding, naming the service, and records the observations.
+   * Each service's p50 and p95 against its own usual (one slow service among fast ones barely moves
+   * the project's percentiles). Returns the strongest finding, naming the service, and records the
+   * observations.
    */
   #byGroup(ctx: SignalContext, observations: Record<string, number>): Finding | undefined {
     const named = [...this.#groups].filter(([, v]) => v.length >= MIN_SAMPLES);
@@ -117,21 +135,24 @@ export class LatencySignal implements Signal {
     const shift = 0.5 * Math.sqrt(2 * Math.log(Math.max(2, named.length)));
     let best: Finding | undefined;
     for (const [name, values] of named) {
-      const p95 = quantile(values, 0.95);
-      const key = groupKey('latencyP95Ms', name);
-      observations[key] = p95;
-      const stat = ctx.stat(key);
-      if (stat === undefined || history(stat) < 3) continue;
-      const e = expectation(stat, { center: 0, spread: 0, weight: 0 });
-      const risk = judge(p95, e, shift);
-      if (risk > (best?.risk ?? 0)) {
-        best = mk(
-          risk,
-          p95,
-          e.center,
-          `p95 latency ${count(p95)} ms in ${name} vs usual ${count(e.center)} ms (${ratio(p95, e.center)})`,
-        );
-        best.service = name;
+      for (const [signal, q, scale, what] of PERCENTILES) {
+        const v = quantile(values, q);
+        const key = groupKey(signal, name);
+        observations[key] = v;
+        const stat = ctx.stat(key);
+        if (stat === undefined || history(stat) < 3) continue;
+        const e = expectation(stat, { center: 0, spread: 0, weight: 0 });
+        const risk = judge(v, e, scale, shift);
+        if (risk > (best?.risk ?? 0)) {
+          best = mk(
+            risk,
+            v,
+            e.center,
+            `${what} latency ${count(v)} ms in ${name} vs usual ${count(e.center)} ms (${ratio(v, e.center)})`,
+          );
+          best.signal = signal;
+          best.service = name;
+        }
       }
     }
     return best;
@@ -159,9 +180,9 @@ export class LatencySignal implements Signal {
         );
       }
     } else {
-      const r95 = judge(p95, expectation(s95, { center: 0, spread: 0, weight: 0 }));
+      const r95 = judge(p95, expectation(s95, { center: 0, spread: 0, weight: 0 }), TAIL);
       const e50 = expectation(ctx.stat('latencyP50Ms'), { center: p50, spread: 0, weight: 0.001 });
-      const r50 = judge(p50, e50);
+      const r50 = judge(p50, e50, MIDDLE);
       const e95 = expectation(s95, { center: 0, spread: 0, weight: 0 });
       if (r95 >= r50 && r95 > 0) {
         finding = mk(
@@ -190,17 +211,16 @@ function ratio(a: number, b: number): string {
   return `${(a / Math.max(b, 1e-9)).toFixed(1)}x`;
 }
 
-function judge(value: number, exp: { center: number; sigma: number }, zShift = 0): number {
-  // Latency jitters by a few percent even when flat; floor the sigma so a very steady service still
-  // needs a real change.
-  const sigma = Math.max(exp.sigma, 0.05 * exp.center, MIN_SIGMA_MS);
+function judge(value: number, exp: { center: number; sigma: number }, scale: Scale, zShift = 0): number {
+  // A short history underestimates how much a percentile moves on its own: floor the sigma so a very
+  // steady service still needs a real change.
+  const sigma = Math.max(exp.sigma, scale.floor * exp.center, MIN_SIGMA_MS);
   const z = (value - exp.center) / sigma;
   // No threshold: the surprise times the size of the change, which must be large both relatively
-  // (1.25x reads as little, 2x as a lot) and in time (+50 ms as little, +200 ms as a lot): a p95 of
-  // 20 ms at 52 ms is 2.6x but no one waits for it.
+  // and in time: a p95 of 20 ms at 52 ms is 2.6x but no one waits for it.
   const ratio = value / Math.max(exp.center, 1);
-  const relative = ratio > 1 ? Math.log(ratio) / Math.log(1.6) : 0;
-  return surprise(z - zShift) * effect(Math.min(relative, (value - exp.center) / NOTABLE_MS));
+  const relative = ratio > 1 ? Math.log(ratio) / scale.ratioUnit : 0;
+  return surprise(z - zShift) * effect(Math.min(relative, (value - exp.center) / scale.notableMs));
 }
 
 function mk(risk: number, value: number, baseline: number | undefined, message: string): Finding {
