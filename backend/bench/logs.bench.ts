@@ -40,7 +40,10 @@ try {
   const bodyOf = (b: number): Buffer => {
     const body = buildWorkload(1, PER_BATCH, now - (batches - b) * BATCH_SPAN_MS).bodies[0] as Buffer;
     if (b !== middle) return body;
-    const rare = JSON.stringify({ level: 'error', msg: `consumer group ${RARE}`, service: 'billing-consumer' });
+    // Stamped inside its batch's span: a record without a time would take the receive time and be the
+    // newest of the store, found at once by any scan.
+    const time = new Date(now - (batches - b) * BATCH_SPAN_MS - 1).toISOString();
+    const rare = JSON.stringify({ time, level: 'error', msg: `consumer group ${RARE}`, service: 'billing-consumer' });
     return gzipSync(`${gunzipSync(body).toString()}${rare}\n`);
   };
   const started = performance.now();
