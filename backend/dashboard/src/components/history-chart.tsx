@@ -4,11 +4,21 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { type ChartColumns, chartColumns, clipColumns } from '../lib/chart-data.js';
 import { formatScore } from '../lib/score-band.js';
-import { chartBounds, pointWindow, RANGE_LABEL, type RangeId } from '../lib/time-range.js';
+import {
+  type CustomRange,
+  customRangeError,
+  type PageRange,
+  pageChartBounds,
+  pageRangeLabel,
+  pointWindow,
+  zoomRange,
+} from '../lib/time-range.js';
 import { card } from '../lib/ui.js';
 import { Empty } from './states.js';
 
 const HEIGHT = 260;
+/** A drag narrower than this (CSS px) is a click with a shaky hand, not a zoom. */
+const MIN_DRAG_PX = 5;
 
 function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
@@ -21,6 +31,7 @@ function options(
   bounds: { current: Bounds },
   onHover: (idx: number | null) => void,
   onClick: (idx: number | null) => void,
+  onSelect: (left: number, width: number, idx: number | null) => void,
 ): uPlot.Options {
   const text = cssVar('--color-muted');
   const grid = cssVar('--color-border');
@@ -31,7 +42,7 @@ function options(
     // The range, not the data, sets the x axis: history then takes the width of the range.
     scales: { x: { time: true, range: () => [bounds.current.min, bounds.current.max] }, y: { range: [0, 100] } },
     axes: [axis, { ...axis, size: 36 }],
-    cursor: { points: { size: 8 }, drag: { x: false, y: false } },
+    cursor: { points: { size: 8 }, drag: { x: true, y: false, setScale: false } },
     legend: { live: true },
     series: [
       { label: 'Time' },
@@ -58,7 +69,16 @@ function options(
     bands: [{ series: [3, 4], fill: cssVar('--color-forecast-band') }],
     hooks: {
       setCursor: [(u) => onHover(u.cursor.idx ?? null)],
+      // uPlot swallows the click that ends a drag, so a click here never follows a zoom.
       ready: [(u) => u.over.addEventListener('click', () => onClick(u.cursor.idx ?? null))],
+      setSelect: [
+        (u) => {
+          const { left, width } = u.select;
+          if (width === 0 && u.select.height === 0) return;
+          onSelect(left, width, u.cursor.idx ?? null);
+          u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+        },
+      ],
     },
   };
 }
@@ -71,27 +91,31 @@ function data(c: ChartColumns): uPlot.AlignedData {
 export interface HistoryChartProps {
   history: readonly RiskPoint[];
   forecast: Forecast | undefined;
-  range: RangeId;
+  range: PageRange;
+  /** Shows a span dragged across the chart as the page's custom range. */
+  onZoom?: (range: CustomRange) => void;
   /** Opens the logs of a risk point's window (a click on the point, or Enter on it). */
   onPick?: (window: { from: string; to: string }) => void;
 }
 
 /**
  * The risk history over the page's time range with the forecast and its band (uPlot); a click on
- * a point (or Enter on it) opens that window's logs. Hover, or focus and use the
- * arrow keys, to read a point's score and labels. Keeps its height while empty or loading.
+ * a point (or Enter on it) opens that window's logs, and a drag across the chart zooms to that
+ * span. Hover, or focus and use the arrow keys, to read a point's score and labels. Keeps its
+ * height while empty or loading.
  */
-export function HistoryChart({ history, forecast, range, onPick }: HistoryChartProps) {
+export function HistoryChart({ history, forecast, range, onZoom, onPick }: HistoryChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const [hover, setHover] = useState<number | null>(null);
   const [theme, setTheme] = useState(0);
   // Now is read when the data or the range changes: a live score moves the axis along with it.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `history` is named so a new point re-reads now.
+  const rangeKey = range.id === 'custom' ? `${range.from}/${range.to}` : range.id;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `history` is named so a new point re-reads now; `rangeKey` stands for `range`.
   const bounds = useMemo(() => {
     const end = forecast?.predicted.series.at(-1)?.at;
-    return chartBounds(range, Date.now(), end ? Date.parse(end) : undefined);
-  }, [range, forecast, history]);
+    return pageChartBounds(range, Date.now(), end ? Date.parse(end) : undefined);
+  }, [rangeKey, forecast, history]);
   const boundsRef = useRef(bounds);
   boundsRef.current = bounds;
   const columns = useMemo(
@@ -99,12 +123,23 @@ export function HistoryChart({ history, forecast, range, onPick }: HistoryChartP
     [history, forecast, bounds],
   );
   const empty = columns.x.length === 0;
-  const pickRef = useRef({ columns, onPick });
-  pickRef.current = { columns, onPick };
+  const pickRef = useRef({ columns, onPick, onZoom });
+  pickRef.current = { columns, onPick, onZoom };
   const pick = (idx: number | null) => {
     const point = idx === null ? undefined : pickRef.current.columns.points[idx];
     if (!point) return;
     pickRef.current.onPick?.(pointWindow(Date.parse(point.timestamp)));
+  };
+  const select = (left: number, width: number, idx: number | null) => {
+    const u = plot.current;
+    if (!u) return;
+    if (width < MIN_DRAG_PX) {
+      pick(idx);
+      return;
+    }
+    const zoom = zoomRange(u.posToVal(left, 'x') * 1000, u.posToVal(left + width, 'x') * 1000);
+    // A drag over the forecast alone has no history to show.
+    if (customRangeError(zoom.from, zoom.to, Date.now()) === undefined) pickRef.current.onZoom?.(zoom);
   };
 
   useEffect(() => {
@@ -118,7 +153,7 @@ export function HistoryChart({ history, forecast, range, onPick }: HistoryChartP
   useEffect(() => {
     const el = box.current;
     if (!el || empty) return;
-    const u = new uPlot(options(el.clientWidth || 600, boundsRef, setHover, pick), data(columns), el);
+    const u = new uPlot(options(el.clientWidth || 600, boundsRef, setHover, pick, select), data(columns), el);
     plot.current = u;
     const resize = new ResizeObserver(() => u.setSize({ width: el.clientWidth, height: HEIGHT }));
     resize.observe(el);
@@ -159,17 +194,17 @@ export function HistoryChart({ history, forecast, range, onPick }: HistoryChartP
     ? 'No risk history yet'
     : `Risk history of ${columns.points.filter(Boolean).length} points${forecast ? ' with the forecast band' : ''}; latest score ${formatScore(
         history[history.length - 1]?.score,
-      )}. Focus and use the arrow keys to read points, Enter to open a point's logs.`;
+      )}. Focus and use the arrow keys to read points, Enter to open a point's logs; drag across the chart to zoom in.`;
 
   return (
     <section className={`${card} min-h-[380px]`} aria-labelledby="chart-title">
-      <h2 id="chart-title">Risk, last {RANGE_LABEL[range]}</h2>
+      <h2 id="chart-title">Risk, {pageRangeLabel(range)}</h2>
       {empty ? (
         <Empty minHeight={HEIGHT + 60}>
           <p>
             {history.length === 0
               ? 'No history yet. Scores appear here as your logs are scored, about a minute after they arrive.'
-              : `No scores in the last ${RANGE_LABEL[range]}. Pick a longer time range.`}
+              : `No scores in ${range.id === 'custom' ? 'this time range' : `the ${pageRangeLabel(range)}`}. Pick a longer time range.`}
           </p>
         </Empty>
       ) : (
@@ -196,7 +231,7 @@ export function HistoryChart({ history, forecast, range, onPick }: HistoryChartP
                 ? `${new Date((columns.x[hover] as number) * 1000).toLocaleString()}: forecast ${formatScore(
                     hoveredForecast,
                   )} (likely ${formatScore(columns.low[hover])}–${formatScore(columns.high[hover])})`
-                : 'Hover or focus the chart for details; click a point for its logs.'}
+                : 'Hover or focus the chart for details; click a point for its logs, drag across to zoom.'}
           </p>
         </>
       )}

@@ -16,7 +16,7 @@ import { type LiveStatus, useProjectEvents } from '../hooks/use-project-events.j
 import { useResource } from '../hooks/use-resource.js';
 import { displayName } from '../lib/display-name.js';
 import { Link, navigate, setQuery, useLocation } from '../lib/router.js';
-import { rangeDays, rangeOf } from '../lib/time-range.js';
+import { type CustomRange, customQuery, DEFAULT_RANGE, pageRangeDays, pageRangeOf } from '../lib/time-range.js';
 import { stack } from '../lib/ui.js';
 import { NotFoundPage } from './not-found-page.js';
 import { PAGE } from './page.js';
@@ -58,12 +58,12 @@ function addPoint(list: RiskPoint[] | undefined, point: RiskPoint): RiskPoint[] 
 export default function ProjectPage({ projectId }: { projectId: string }) {
   const { query } = useLocation();
   const tab: Tab = TABS.some((t) => t.id === query.get('tab')) ? (query.get('tab') as Tab) : 'overview';
-  const range = rangeOf(query);
+  const range = pageRangeOf(query);
   const project = useResource(() => getProject(projectId), projectId);
   // The rest waits for the project: a wrong or foreign id then costs one 404, not five.
   const found = project.data?.id === projectId ? projectId : undefined;
   const waiting = () => new Promise<never>(() => {});
-  const days = rangeDays(range);
+  const days = pageRangeDays(range, Date.now());
   const history = useResource(
     () => (found ? riskHistory(found, days) : waiting()),
     found ? `${found}|${days}` : 'waiting',
@@ -114,6 +114,12 @@ export default function ProjectPage({ projectId }: { projectId: string }) {
     url.searchParams.set('to', to);
     navigate(url.pathname + url.search);
   };
+  // A custom range (typed in, or dragged on the chart) is a new history entry: Back undoes a zoom.
+  const showCustom = (custom: CustomRange) => {
+    const url = new URL(window.location.href);
+    for (const [k, v] of Object.entries(customQuery(custom))) url.searchParams.set(k, v);
+    navigate(url.pathname + url.search);
+  };
   const onIngested = useCallback(() => setIngested((n) => n + 1), []);
 
   if (project.status === 'error' && project.error instanceof ApiError && project.error.status === 404) {
@@ -159,7 +165,11 @@ export default function ProjectPage({ projectId }: { projectId: string }) {
         />
         {tab !== 'keys' && (
           // A range clears a window picked on the chart: the two would disagree.
-          <RangePicker value={range} onChange={(r) => setQuery({ range: r, from: undefined, to: undefined })} />
+          <RangePicker
+            value={range}
+            onChange={(r) => setQuery({ range: r, from: undefined, to: undefined })}
+            onCustom={showCustom}
+          />
         )}
       </div>
       <div role="tabpanel" id={`project-panel-${tab}`} aria-labelledby={`project-tab-${tab}`}>
@@ -189,7 +199,13 @@ export default function ProjectPage({ projectId }: { projectId: string }) {
             />
             <div className="col-span-full">
               {history.data ? (
-                <HistoryChart history={points} forecast={forecast.data} range={range} onPick={openLogs} />
+                <HistoryChart
+                  history={points}
+                  forecast={forecast.data}
+                  range={range}
+                  onZoom={showCustom}
+                  onPick={openLogs}
+                />
               ) : (
                 <Loading label="Loading history" minHeight={360} />
               )}
@@ -199,7 +215,11 @@ export default function ProjectPage({ projectId }: { projectId: string }) {
         {found && tab === 'logs' && (
           <div className={stack}>
             <IngestPanel projectId={projectId} onIngested={onIngested} />
-            <LogsPanel projectId={projectId} refreshKey={ingested} range={range} />
+            <LogsPanel
+              projectId={projectId}
+              refreshKey={ingested}
+              range={range.id === 'custom' ? DEFAULT_RANGE : range.id}
+            />
           </div>
         )}
         {found && tab === 'keys' && (
