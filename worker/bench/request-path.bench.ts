@@ -13,16 +13,13 @@
  * median over rounds. Options: `--seconds N` per case and round (default 4), `--rounds N` (default 3),
  * `--concurrency N` requests in flight (default 4).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { constants, gzipSync } from 'node:zlib';
 import { SCORE_NDJSON_CONTENT_TYPE } from '@cloudsage/schema';
 import { scoreWindow } from '../src/score/score-window.js';
 import { loadRealWindows, type RealWindow } from './real-windows.js';
+import { BENCH_KEY, freePort, startWorker } from './worker-process.js';
 
 const { values } = parseArgs({
   options: {
@@ -36,36 +33,6 @@ const ROUNDS = Number(values.rounds);
 const CONCURRENCY = Number(values.concurrency);
 /** The issue's floor: end to end at no less than this share of scoring only. */
 const FLOOR = 0.75;
-const KEY = 'bench-key-0123456789abcdef';
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function startWorker(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(root, 'dist/server.js')], {
-    env: { ...process.env, WORKER_API_KEY: KEY, WORKER_PORT: String(port), LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  for (let i = 0; i < 100; i++) {
-    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return child;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill();
-  throw new Error('worker did not become ready (run `pnpm --dir worker build` first)');
-}
 
 /** A request body ready to send, with its headers and how many records it carries. */
 interface Body {
@@ -112,7 +79,7 @@ function post(agent: Agent, port: number, body: Body): Promise<void> {
         port,
         path: '/score',
         method: 'POST',
-        headers: { ...body.headers, authorization: `Bearer ${KEY}`, 'content-length': body.bytes.length },
+        headers: { ...body.headers, authorization: `Bearer ${BENCH_KEY}`, 'content-length': body.bytes.length },
       },
       (res) => {
         const chunks: Buffer[] = [];

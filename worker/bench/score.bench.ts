@@ -6,55 +6,22 @@
  * it does any work; and, to show where the time goes, validation plus scoring alone in this process.
  * The machine's load moves the absolute figures; the ratio to `JSON.parse` moves much less. Options: `--seconds N` per case (default 8), `--concurrency N` (default 2).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Baseline, LogRecord } from '@cloudsage/schema';
 import { Rng } from '../eval/prng.js';
 import { NORMAL, webApi } from '../eval/profiles.js';
 import { parseScoreRequest } from '../src/parse-request.js';
 import { scoreWindow } from '../src/score/score-window.js';
+import { BENCH_KEY, freePort, startWorker } from './worker-process.js';
 
 const { values } = parseArgs({
   options: { seconds: { type: 'string', default: '8' }, concurrency: { type: 'string', default: '2' } },
 });
 const SECONDS = Number(values.seconds);
 const CONCURRENCY = Number(values.concurrency);
-const KEY = 'bench-key-0123456789abcdef';
 const MINUTE = 60_000;
 const START = Date.parse('2026-01-05T00:00:00.000Z');
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function startWorker(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(root, 'dist/server.js')], {
-    env: { ...process.env, WORKER_API_KEY: KEY, WORKER_PORT: String(port), LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  for (let i = 0; i < 100; i++) {
-    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return child;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill();
-  throw new Error('worker did not become ready (run `pnpm --dir worker build` first)');
-}
 
 /** A web API's window of about `n` records, and a baseline learned from 30 normal windows. */
 function makeBody(n: number): { body: Buffer; records: number } {
@@ -85,7 +52,7 @@ function post(agent: Agent, port: number, body: Buffer): Promise<number> {
         path: '/score',
         method: 'POST',
         headers: {
-          authorization: `Bearer ${KEY}`,
+          authorization: `Bearer ${BENCH_KEY}`,
           'content-type': 'application/json',
           'content-length': body.length,
         },
