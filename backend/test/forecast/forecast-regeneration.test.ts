@@ -1,6 +1,6 @@
 import { Forecast } from '@cloudsage/schema';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Dispatcher } from '../../src/services/dispatch/dispatcher.js';
 import { scoreListenersSettled } from '../../src/services/dispatch/store-score.js';
 import { decide, REGENERATE_INTERVAL_MS } from '../../src/services/forecast/regeneration-rule.js';
@@ -192,6 +192,8 @@ describe('refresher without further scores', () => {
     const refresher = new ForecastRefresher({ db, store, log: pino({ level: 'silent' }), intervalMs: 300 });
     await refresher.onScore('p', { score: 90, labels: [], timestamp: new Date().toISOString() });
     expect(made).toEqual([]); // inside the interval: wait
+    // Waited for rather than slept on: on a loaded 2-core CI a 300 ms timer can fire late.
+    await vi.waitFor(() => expect(made).toEqual(['refresh']), { timeout: 15_000, interval: 50 });
     await new Promise((r) => setTimeout(r, 700));
     await refresher.close();
     expect(made).toEqual(['refresh']); // once, with no score after the first
