@@ -13,13 +13,13 @@
  * median over rounds. Options: `--seconds N` per case and round (default 4), `--rounds N` (default 3),
  * `--concurrency N` requests in flight (default 4).
  */
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { parseArgs } from 'node:util';
 import { constants, gzipSync } from 'node:zlib';
 import { SCORE_NDJSON_CONTENT_TYPE } from '@cloudsage/schema';
 import { scoreWindow } from '../src/score/score-window.js';
 import { loadRealWindows, type RealWindow } from './real-windows.js';
-import { BENCH_KEY, freePort, startWorker } from './worker-process.js';
+import { freePort, postScore, startWorker } from './worker-process.js';
 
 const { values } = parseArgs({
   options: {
@@ -70,35 +70,10 @@ function storedBody(w: RealWindow): Body {
   };
 }
 
-function post(agent: Agent, port: number, body: Body): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        agent,
-        host: '127.0.0.1',
-        port,
-        path: '/score',
-        method: 'POST',
-        headers: { ...body.headers, authorization: `Bearer ${BENCH_KEY}`, 'content-length': body.bytes.length },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          if (res.statusCode !== 200) reject(new Error(`status ${res.statusCode}: ${Buffer.concat(chunks)}`));
-          else resolve();
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(body.bytes);
-  });
-}
-
 /** Records/s of `/score` with CONCURRENCY requests in flight, cycling through the bodies. */
 async function runHttp(port: number, bodies: Body[]): Promise<number> {
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  for (const b of bodies.slice(0, 8)) await post(agent, port, b); // warm the JIT and the sockets
+  for (const b of bodies.slice(0, 8)) await postScore(agent, port, b.bytes, b.headers); // warm the JIT and the sockets
   let next = 0;
   let records = 0;
   const started = performance.now();
@@ -107,7 +82,7 @@ async function runHttp(port: number, bodies: Body[]): Promise<number> {
     Array.from({ length: CONCURRENCY }, async () => {
       while (performance.now() < deadline) {
         const body = bodies[next++ % bodies.length]!;
-        await post(agent, port, body);
+        await postScore(agent, port, body.bytes, body.headers);
         records += body.records;
       }
     }),

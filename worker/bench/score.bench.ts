@@ -6,14 +6,16 @@
  * it does any work; and, to show where the time goes, validation plus scoring alone in this process.
  * The machine's load moves the absolute figures; the ratio to `JSON.parse` moves much less. Options: `--seconds N` per case (default 8), `--concurrency N` (default 2).
  */
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { parseArgs } from 'node:util';
 import type { Baseline, LogRecord } from '@cloudsage/schema';
 import { Rng } from '../eval/prng.js';
 import { NORMAL, webApi } from '../eval/profiles.js';
 import { parseScoreRequest } from '../src/parse-request.js';
 import { scoreWindow } from '../src/score/score-window.js';
-import { BENCH_KEY, freePort, startWorker } from './worker-process.js';
+import { freePort, postScore, startWorker } from './worker-process.js';
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
 
 const { values } = parseArgs({
   options: { seconds: { type: 'string', default: '8' }, concurrency: { type: 'string', default: '2' } },
@@ -41,35 +43,6 @@ function makeBody(n: number): { body: Buffer; records: number } {
   return { body, records: logs.length };
 }
 
-function post(agent: Agent, port: number, body: Buffer): Promise<number> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        agent,
-        host: '127.0.0.1',
-        port,
-        path: '/score',
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${BENCH_KEY}`,
-          'content-type': 'application/json',
-          'content-length': body.length,
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => {
-          if (res.statusCode !== 200) reject(new Error(`status ${res.statusCode}`));
-          else resolve(performance.now() - started);
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 function pctl(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 }
@@ -83,13 +56,13 @@ interface Result {
 
 async function runHttp(port: number, body: Buffer, records: number): Promise<Result> {
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  for (let i = 0; i < 3; i++) await post(agent, port, body); // warm the JIT
+  for (let i = 0; i < 3; i++) await postScore(agent, port, body, JSON_HEADERS); // warm the JIT
   const latencies: number[] = [];
   const started = performance.now();
   const deadline = started + SECONDS * 1000;
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
-      while (performance.now() < deadline) latencies.push(await post(agent, port, body));
+      while (performance.now() < deadline) latencies.push(await postScore(agent, port, body, JSON_HEADERS));
     }),
   );
   const elapsed = (performance.now() - started) / 1000;

@@ -1,8 +1,9 @@
 /**
  * The built worker in a process of its own, as the benches measure it: a free port, the bench's API
- * key, and a wait until `/readyz` answers.
+ * key, a wait until `/readyz` answers, and one `/score` request.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { type Agent, type OutgoingHttpHeaders, request } from 'node:http';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,4 +40,34 @@ export async function startWorker(port: number): Promise<ChildProcess> {
   }
   child.kill();
   throw new Error('worker did not become ready (run `pnpm --dir worker build` first)');
+}
+
+/**
+ * POSTs one body to the bench worker's `/score` over `agent` and resolves with the milliseconds it
+ * took; anything but 200 rejects with the status and the answer.
+ */
+export function postScore(agent: Agent, port: number, bytes: Buffer, headers: OutgoingHttpHeaders): Promise<number> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        agent,
+        host: '127.0.0.1',
+        port,
+        path: '/score',
+        method: 'POST',
+        headers: { ...headers, authorization: `Bearer ${BENCH_KEY}`, 'content-length': bytes.length },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          if (res.statusCode !== 200) reject(new Error(`status ${res.statusCode}: ${Buffer.concat(chunks)}`));
+          else resolve(performance.now() - started);
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(bytes);
+  });
 }
