@@ -1,6 +1,7 @@
 import { connect, createServer, type Server } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DelayProxy } from '../eval/lab/delay-proxy.js';
+import { FAULTS, type LabHandles } from '../eval/lab/faults.js';
 import { parseLabArgs } from '../eval/lab/lab-args.js';
 
 describe('lab arguments', () => {
@@ -11,6 +12,20 @@ describe('lab arguments', () => {
     expect(() => parseLabArgs(['--only', 'meteor'])).toThrow(/unknown fault kind/);
     expect(() => parseLabArgs(['--name', '../up'])).toThrow();
     expect(() => parseLabArgs(['--bogus'])).toThrow(/unknown option/);
+  });
+});
+
+describe('proxy delay faults', () => {
+  it.each([
+    ['latency', 400],
+    ['slow-dependency', 40],
+  ] as const)('%s sets the PostgreSQL proxy to %i ms and back to 0', async (kind, ms) => {
+    const lab = { pgProxy: { delayMs: 0 } } as unknown as LabHandles;
+    await FAULTS[kind].inject(lab);
+    expect(lab.pgProxy.delayMs).toBe(ms);
+    await FAULTS[kind].undo(lab);
+    expect(lab.pgProxy.delayMs).toBe(0);
+    expect(FAULTS[kind].service).toBe('orders');
   });
 });
 

@@ -53,6 +53,21 @@ function chaosFault(kind: FaultKind, service: string, mode: string, note: string
   };
 }
 
+/** The proxy between orders and PostgreSQL delays every chunk `delayMs` each way while it lasts. */
+function proxyDelayFault(kind: FaultKind, delayMs: number, note: string): Fault {
+  return {
+    kind,
+    service: 'orders',
+    note,
+    inject: async (lab) => {
+      lab.pgProxy.delayMs = delayMs;
+    },
+    undo: async (lab) => {
+      lab.pgProxy.delayMs = 0;
+    },
+  };
+}
+
 /** Every fault of the lab, one per kind. */
 export const FAULTS: Record<FaultKind, Fault> = {
   exception: chaosFault(
@@ -80,17 +95,11 @@ export const FAULTS: Record<FaultKind, Fault> = {
     inject: (lab) => lab.redis.stop(),
     undo: (lab) => lab.redis.start(),
   },
-  latency: {
-    kind: 'latency',
-    service: 'orders',
-    note: 'delaying TCP proxy adds 400 ms per chunk each way between orders and PostgreSQL',
-    inject: async (lab) => {
-      lab.pgProxy.delayMs = 400;
-    },
-    undo: async (lab) => {
-      lab.pgProxy.delayMs = 0;
-    },
-  },
+  latency: proxyDelayFault(
+    'latency',
+    400,
+    'delaying TCP proxy adds 400 ms per chunk each way between orders and PostgreSQL',
+  ),
   cpu: chaosFault(
     'cpu',
     'gateway',
@@ -122,17 +131,11 @@ export const FAULTS: Record<FaultKind, Fault> = {
     '5xx-some',
     'payments answers 1 of 12 POST /charge with 503 "fault filter abort": a partial degradation inside the usual error trickle',
   ),
-  'slow-dependency': {
-    kind: 'slow-dependency',
-    service: 'orders',
-    note: 'delaying TCP proxy adds 40 ms per chunk each way between orders and PostgreSQL: slower, never failing',
-    inject: async (lab) => {
-      lab.pgProxy.delayMs = 40;
-    },
-    undo: async (lab) => {
-      lab.pgProxy.delayMs = 0;
-    },
-  },
+  'slow-dependency': proxyDelayFault(
+    'slow-dependency',
+    40,
+    'delaying TCP proxy adds 40 ms per chunk each way between orders and PostgreSQL: slower, never failing',
+  ),
   'noisy-batch': {
     ...chaosFault('noisy-batch', 'orders', 'batch', 'ledger reconcile job logs ~16 info lines/s, no errors (benign)'),
     benign: true,
