@@ -1,4 +1,10 @@
-import { type BatchLimits, type IngestBatch, JsonBatcher, LineBatcher } from './ingest-batches.js';
+import {
+  type BatchLimits,
+  type ClientRejection,
+  type IngestBatch,
+  JsonBatcher,
+  LineBatcher,
+} from './ingest-batches.js';
 import type { IngestFormat } from './ingest-body.js';
 import type { IngestTally } from './ingest-tally.js';
 
@@ -75,12 +81,19 @@ export async function* batchesOf(
     // A file's reads can be a few MB each: those are sliced too.
     for await (const slice of textSlices(read)) {
       batcher.push(slice);
-      tally.refused(batcher.rejections.splice(0));
-      yield* batcher.take();
+      yield* ready(batcher, tally);
       await yieldToBrowser();
     }
   }
   batcher.end();
+  yield* ready(batcher, tally);
+}
+
+/** The batches a batcher has completed, after counting the lines it refused so far. */
+function* ready(
+  batcher: { readonly rejections: ClientRejection[]; take(): IngestBatch[] },
+  tally: IngestTally,
+): Generator<IngestBatch> {
   tally.refused(batcher.rejections.splice(0));
   yield* batcher.take();
 }
@@ -113,12 +126,10 @@ async function* jsonBatchesOf(
     batcher.add(values[i]);
     // Now and then a turn for the browser: serializing 50 MiB of records takes a while.
     if (i % JSON_RUN === JSON_RUN - 1) {
-      tally.refused(batcher.rejections.splice(0));
-      yield* batcher.take();
+      yield* ready(batcher, tally);
       await yieldToBrowser();
     }
   }
   batcher.end();
-  tally.refused(batcher.rejections.splice(0));
-  yield* batcher.take();
+  yield* ready(batcher, tally);
 }
