@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CASES } from './cases/registry.mjs';
 import { renderReport } from './report.mjs';
+import { medianRows, renderRounds } from './rounds.mjs';
 
 const N = Number(process.env.BENCH_RECORDS ?? 300_000);
 const LIMIT_MS = Number(process.env.BENCH_LIMIT_MS ?? 60_000);
@@ -20,6 +21,8 @@ const LIMIT_MS = Number(process.env.BENCH_LIMIT_MS ?? 60_000);
 // every 5 s, Axiom and Better Stack every 1 s).
 const QUIET_MS = Number(process.env.BENCH_QUIET_MS ?? 8_000);
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
+// Interleaved rounds: each case once per round, in turn; the report keeps each case's median run.
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 1));
 const here = import.meta.dirname;
 const epochNow = () => performance.timeOrigin + performance.now();
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -161,18 +164,23 @@ const logDir = join(outDir, 'peers-logs');
 mkdirSync(logDir, { recursive: true });
 const sink = await startSink();
 const selected = CASES.filter((c) => !only || only.includes(c.id));
-const rows = [];
+const rounds = [];
 const startedAt = new Date();
-for (const spec of selected) {
-  process.stdout.write(`${spec.logger} / ${spec.id} ... `);
-  const row = await runCase(spec, sink);
-  rows.push(row);
-  const wall = row.wallMs === undefined ? '-' : `${(row.wallMs / 1000).toFixed(2)} s`;
-  process.stdout.write(
-    `${row.delivered ?? 0}/${N} in ${wall}${row.notes.length ? ` (${row.notes.join('; ')})` : ''}\n`,
-  );
+for (let round = 1; round <= ROUNDS; round++) {
+  const rows = [];
+  for (const spec of selected) {
+    process.stdout.write(`${ROUNDS > 1 ? `[${round}/${ROUNDS}] ` : ''}${spec.logger} / ${spec.id} ... `);
+    const row = await runCase(spec, sink);
+    rows.push(row);
+    const wall = row.wallMs === undefined ? '-' : `${(row.wallMs / 1000).toFixed(2)} s`;
+    process.stdout.write(
+      `${row.delivered ?? 0}/${N} in ${wall}${row.notes.length ? ` (${row.notes.join('; ')})` : ''}\n`,
+    );
+  }
+  rounds.push(rows);
 }
 sink.stop();
+const rows = medianRows(rounds);
 
 const md = renderReport(rows, {
   records: N,
@@ -182,10 +190,12 @@ const md = renderReport(rows, {
   loadavg: loadavg(),
   cloudsageOptions: process.env.BENCH_CLOUDSAGE_OPTIONS,
 });
-process.stdout.write(`\n${md}`);
+const roundsMd = renderRounds(rounds);
+const report = roundsMd ? `${md}\n${roundsMd}\n` : md;
+process.stdout.write(`\n${report}`);
 // A what-if run never overwrites the defaults' figures.
 const name = process.env.BENCH_CLOUDSAGE_OPTIONS ? 'peers-whatif' : 'peers';
-writeFileSync(join(outDir, `${name}.md`), md);
+writeFileSync(join(outDir, `${name}.md`), report);
 writeFileSync(
   join(outDir, `${name}.json`),
   `${JSON.stringify({ records: N, startedAt, rows: rows.map(({ spec: _, ...r }) => r) }, null, 2)}\n`,
