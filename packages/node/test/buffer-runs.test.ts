@@ -3,14 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { type DropPolicy, RecordBuffer } from '../src/buffer.js';
 import { HIGH_RANK } from '../src/serialize.js';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
+import { rng } from './helpers/rng.js';
 
 const state = (b: RecordBuffer) => `${b.size} ${b.bytes} ${b.rawBytes} ${b.reserved} ${b.firstSeq} ${b.lastSeq}`;
 

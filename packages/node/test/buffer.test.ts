@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type DropPolicy, ENTRY_OVERHEAD, RecordBuffer } from '../src/buffer.js';
 import { HIGH_RANK } from '../src/serialize.js';
+import { rng } from './helpers/rng.js';
 
 // A plain model of the buffer's contract: an ordered list, bounded by records and bytes (batches in
 // flight included), evicting by policy. RecordBuffer must answer every operation as it does.
@@ -51,14 +52,6 @@ class ModelBuffer {
   release(held: number) {
     this.reserved = Math.max(0, this.reserved - held);
   }
-}
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
 }
 
 const RANKS = [10, 20, 30, 40, 50, 60];

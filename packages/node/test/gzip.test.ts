@@ -3,19 +3,12 @@ import { emptyDropCounts } from '@cloudsage/schema';
 import { describe, expect, it } from 'vitest';
 import { encodeLines, gzipLines } from '../src/gzip.js';
 import { createBatch } from '../src/index.js';
+import { rng } from './helpers/rng.js';
 
 // The body as the straightforward join would make it: the reference encodeLines must match byte for byte.
 const reference = (lines: readonly string[]) => Buffer.from(lines.map((l) => `${l}\n`).join(''), 'utf8');
 
 // A small seeded generator, so a failure can be replayed.
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
 // ASCII, 2-, 3- and 4-byte characters, and lone surrogates (encoded as U+FFFD).
 const ALPHABET = ['a', '{', '"', 'é', 'ß', '€', '中', '😀', '\ud800', '\udfff', ' '];
 

@@ -3,14 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Batch, CloudSageOptions, SendResult } from '../src/index.js';
 import { CloudSage, createRedactor } from '../src/index.js';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
+import { rng } from './helpers/rng.js';
 
 const pick = <T>(next: () => number, xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
 
