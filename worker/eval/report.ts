@@ -89,7 +89,11 @@ export const RULES = [
   'AUC = fault windows of the kind vs every healthy window of the set; 95% CI from a seeded stratified bootstrap.',
 ];
 
-/** Every window, for `--verbose`: truth, both scores, the trivial detectors and the stored labels. */
+/**
+ * Every window, for `--verbose`: truth, both scores, the trivial detectors and the stored labels; a
+ * window scoring 30 or more also gets its explanations (points and message), so a false alarm can be
+ * checked against the logs.
+ */
 export function windowLines(windows: readonly EvalWindow[]): string[] {
   const out = [
     '| recording | window | truth | score | fresh | err-frac | errors | line-chg | new-tmpl | labels |',
@@ -103,6 +107,8 @@ export function windowLines(windows: readonly EvalWindow[]): string[] {
         `${w.score.toFixed(1)} | ${w.fresh.toFixed(1)} | ${t.errorFraction.toFixed(3)} | ${t.errorCount} | ` +
         `${t.lineChange.toFixed(2)} | ${t.newTemplates} | ${w.labels.join(', ')} |`,
     );
+    if (w.score >= 30)
+      for (const why of w.why) out.push(`|  |  |  | ${why.replaceAll('|', '\\|')} |  |  |  |  |  |  |`);
   }
   out.push('');
   return out;

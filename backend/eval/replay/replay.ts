@@ -47,6 +47,8 @@ export interface WindowRow {
   /** The dispatcher's score and labels, read back through the risk history; null if none was stored. */
   score: number | null;
   labels: string[];
+  /** The stored explanations, strongest first: each finding's points and message. */
+  why: string[];
   /** The same window scored alone, with no baseline. */
   fresh: number;
   freshLabels: string[];
@@ -168,6 +170,7 @@ export async function replayRecording(recording: Recording, worker: WorkerTarget
         severe: [],
         score: byStart.get(start)?.score ?? null,
         labels: byStart.get(start)?.labels ?? [],
+        why: (byStart.get(start)?.explanations ?? []).map((e) => `+${(e.contribution ?? 0).toFixed(1)} ${e.message}`),
         fresh: 0,
         freshLabels: [],
       };

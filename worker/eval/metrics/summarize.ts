@@ -20,6 +20,7 @@ export interface ReplayedWindow {
   severe: string[];
   score: number | null;
   labels: string[];
+  why: string[];
   fresh: number;
   freshLabels: string[];
 }
@@ -58,6 +59,8 @@ export interface EvalWindow {
   score: number;
   fresh: number;
   labels: string[];
+  /** The stored explanations (points and message), strongest first. */
+  why: string[];
   trivial: TrivialScores;
 }
 
@@ -168,6 +171,7 @@ export function evalWindows(replays: readonly LabelledReplay[]): EvalWindow[] {
         score: w.score ?? 0,
         fresh: w.fresh,
         labels: w.labels,
+        why: w.why ?? [],
         trivial: trivial[i]!,
       });
     });
