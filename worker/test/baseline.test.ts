@@ -9,7 +9,7 @@ import {
   updateWeight,
 } from '../src/score/baseline.js';
 import { combine } from '../src/score/combine.js';
-import { healthy, score, warm } from './helpers.js';
+import { healthy, score, T0, warm } from './helpers.js';
 
 describe('robust statistics', () => {
   it('learns a steady value and is not dragged far by one outlier', () => {
@@ -75,6 +75,21 @@ describe('baseline update', () => {
     const next = updateBaseline(b, { brandNew: 5 }, [], 90, '2026-03-01T13:00:00.000Z');
     expect(next.signals['brandNew']?.w).toBe(MIN_WEIGHT);
     expect(updateBaseline(b, { brandNew: 5 }, [], 10, '2026-03-01T13:00:00.000Z').signals['brandNew']?.w).toBe(1);
+  });
+
+  it("takes a project's first, partial minute as the share of the window its records cover", () => {
+    // A project that starts sending 50 s into its first window: ten seconds of records, a sixth of a window.
+    const late = healthy({ n: 100, seed: 3 }).map((r, i) => ({
+      ...r,
+      time: new Date(T0 + 50_000 + i * 100).toISOString(),
+    }));
+    const first = score(late);
+    expect(first.score).toBeLessThan(30);
+    expect(first.baseline!.signals['errorRate']!.w).toBeCloseTo(1 / 6, 2);
+    expect(first.baseline!.signals['volumePerMin']!.w).toBeCloseTo(1 / 6, 2);
+    // A full first minute, and every later window, count as one window.
+    expect(score(healthy({ seed: 3 })).baseline!.signals['errorRate']!.w).toBe(1);
+    expect(score(late, first.baseline, 1).baseline!.signals['errorRate']!.w).toBeCloseTo(1 + 1 / 6, 2);
   });
 
   it('keeps per-service statistics bounded, dropping those updated longest ago', () => {

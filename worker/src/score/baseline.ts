@@ -181,8 +181,10 @@ export function updateBaseline(
   templates: readonly WindowTemplate[],
   score: number,
   at: string,
+  options: { evidence?: number } = {},
 ): Baseline {
-  const weight = updateWeight(score);
+  // `evidence`: the share of a window the observations stand for (a project's first, partial minute).
+  const weight = updateWeight(score) * (options.evidence ?? 1);
   const windows = (prev?.windows ?? 0) + 1;
   const signals: Record<string, RobustStat> = { ...(prev?.signals ?? {}) };
   for (const [name, x] of Object.entries(observations)) {

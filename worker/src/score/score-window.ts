@@ -25,6 +25,21 @@ const MINUTE = 60_000;
 /** Records stamped more than this before the window are a backfill (an upload, a paste of old lines). */
 const BACKFILL_MS = 5 * MINUTE;
 
+/** Least share of a window a project's first window counts for (its records may start in the last second). */
+const MIN_COVERAGE = 0.05;
+
+/**
+ * The share of the window a project's first records cover: a project starts sending mid-minute, and its
+ * first window's few records are a fraction of a window's evidence (a rate of 2 errors in 100 records is
+ * not a usual rate of 2%), so the baseline takes them at that fraction.
+ */
+function firstCoverage(firstMs: number, from: string, to: string): number {
+  const start = Date.parse(from);
+  const end = Date.parse(to);
+  if (!(end > start) || !Number.isFinite(firstMs)) return 1;
+  return Math.min(1, Math.max(MIN_COVERAGE, (end - Math.max(firstMs, start)) / (end - start)));
+}
+
 /**
  * Scores a window of logs against the project's baseline and returns the updated baseline.
  * Pure and deterministic: the same request gives the same answer.
@@ -90,7 +105,9 @@ export function scoreWindow(req: ScoreRequest, options: ScoreOptions = {}): Scor
     explanations: combined.explanations,
   };
   if (options.skipBaseline !== true) {
-    response.baseline = updateBaseline(baseline, observations, patterns.templates(), combined.score, window.to);
+    response.baseline = updateBaseline(baseline, observations, patterns.templates(), combined.score, window.to, {
+      evidence: baseline === undefined ? firstCoverage(times.firstMs(), window.from, window.to) : 1,
+    });
   }
   return response;
 }

@@ -43,6 +43,12 @@ export class TimeTally {
     if (ms > this.#maxMs) this.#maxMs = ms;
   }
 
+  /** The earliest live record's instant in ms since the epoch (NaN with none). */
+  firstMs(): number {
+    const lo = this.#min === '' ? this.#minMs : Math.min(this.#minMs, Date.parse(this.#min));
+    return Number.isFinite(lo) ? lo : Number.NaN;
+  }
+
   /** Milliseconds from the earliest to the latest live record (0 with fewer than two). */
   spanMs(): number {
     let lo = this.#minMs;
