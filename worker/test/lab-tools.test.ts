@@ -64,3 +64,23 @@ describe('delay proxy', () => {
     expect(await roundTrip(port)).toBeGreaterThanOrEqual(290); // 150 ms each way
   }, 20_000);
 });
+
+describe('minute table', () => {
+  it('tallies the smoke recording by arrival minute and marks the fault minutes', async () => {
+    const { minuteTable } = await import('../eval/lab/minutes.js');
+    const { LAB_RECORDINGS } = await import('../eval/sets/labels.js');
+    const rows = (await minuteTable(`${LAB_RECORDINGS}/smoke`, '')).filter((l) => /^\| \d\d:\d\d /.test(l));
+    const cells = rows.map((l) => l.split('|').map((c) => c.trim()));
+    // Every record of the recording is counted once (smoke: 14,090 records).
+    expect(cells.reduce((sum, c) => sum + Number(c[3]), 0)).toBe(14_090);
+    const kinds = new Set(cells.map((c) => c[2]));
+    expect(kinds).toContain('healthy');
+    expect(kinds).toContain('exception');
+    // Errors cluster in the fault minutes: more per fault minute than per healthy one.
+    const perMinute = (pick: (k: string) => boolean) => {
+      const hit = cells.filter((c) => pick(c[2]!));
+      return hit.reduce((sum, c) => sum + Number(c[4]), 0) / hit.length;
+    };
+    expect(perMinute((k) => k !== 'healthy')).toBeGreaterThan(5 * perMinute((k) => k === 'healthy'));
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * `pnpm --dir worker eval:lab:minutes <recording> [service]`: a recording minute by minute, by arrival
+ * time (the windows the replay scores), for one service or all: records, error/fatal records, and the
+ * median and p95 latency the scorer reads (`latencyOf`), each minute marked with the fault it falls in.
+ * What the lab README's per-fault figures are read from, so a claim about a fault's trace in the logs
+ * can be checked against the recording itself.
+ */
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
+import { LEVEL_RANK, normalizeRecord } from '@cloudsage/schema';
+import { latencyOf } from '../../src/score/latency.js';
+import { quantile } from '../../src/score/stats.js';
+import { LAB_RECORDINGS, readLabels } from '../sets/labels.js';
+
+const MINUTE = 60_000;
+
+interface Minute {
+  records: number;
+  errors: number;
+  latencies: number[];
+}
+
+/** Per-minute tallies of one recording (`service` '' for every service). */
+export async function minuteTable(dir: string, service: string): Promise<string[]> {
+  const labels = readLabels(dir);
+  const minutes = new Map<number, Minute>();
+  const lines = createInterface({ input: createReadStream(join(dir, 'records.ndjson.gz')).pipe(createGunzip()) });
+  for await (const line of lines) {
+    if (line === '') continue;
+    const { at, record } = JSON.parse(line) as { at: number; record: unknown };
+    const n =
+      typeof record === 'string'
+        ? normalizeRecord({ msg: record }, new Date(at))
+        : normalizeRecord(record, new Date(at));
+    if (!n.ok || (service !== '' && n.record.service !== service)) continue;
+    const key = Math.floor(at / MINUTE) * MINUTE;
+    let m = minutes.get(key);
+    if (m === undefined) {
+      m = { records: 0, errors: 0, latencies: [] };
+      minutes.set(key, m);
+    }
+    m.records++;
+    if (LEVEL_RANK[n.record.level] >= LEVEL_RANK.error) m.errors++;
+    const ms = latencyOf(n.record);
+    if (!Number.isNaN(ms)) m.latencies.push(ms);
+  }
+  const faultAt = (start: number) =>
+    labels.faults
+      .filter((f) => Date.parse(f.from) < start + MINUTE && Date.parse(f.to) > start)
+      .map((f) => f.kind)
+      .join('+') || 'healthy';
+  const out = [
+    `${labels.name ?? dir}, ${service || 'every service'}, by arrival minute (UTC)`,
+    '',
+    '| minute | fault | records | errors | latency readings | median ms | p95 ms |',
+    '|---|---|---:|---:|---:|---:|---:|',
+  ];
+  for (const [start, m] of [...minutes].sort((a, b) => a[0] - b[0])) {
+    const p = (q: number) => (m.latencies.length === 0 ? '-' : quantile(m.latencies, q).toFixed(0));
+    out.push(
+      `| ${new Date(start).toISOString().slice(11, 16)} | ${faultAt(start)} | ${m.records} | ${m.errors} | ${m.latencies.length} | ${p(0.5)} | ${p(0.95)} |`,
+    );
+  }
+  return out;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const [name, service = ''] = process.argv.slice(2);
+  if (!name) {
+    process.stderr.write('usage: pnpm --dir worker eval:lab:minutes <recording> [service]\n');
+    process.exit(2);
+  }
+  const dir = name.includes('/') ? name : join(LAB_RECORDINGS, name);
+  process.stdout.write(`${(await minuteTable(dir, service)).join('\n')}\n`);
+}
