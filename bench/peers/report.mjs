@@ -1,5 +1,6 @@
 // The markdown report: one table per logger, ratios to that logger's baseline row, and the issue's targets.
 import { cpus } from 'node:os';
+import { LIKE_FOR_LIKE } from './cases/registry.mjs';
 
 const LOGGERS = [
   { key: 'pino', title: 'pino', wallTarget: 1.2, callTarget: 1.1 },
@@ -35,6 +36,14 @@ function targets(logger, rows, base, n) {
     const checks = [`delivered 100%: ${all ? 'yes' : `NO (${r.delivered ?? 0})`}`];
     const wallOk = all && wallX !== undefined && wallX <= logger.wallTarget;
     checks.push(`wall ≤ ${logger.wallTarget}× baseline: ${wallOk ? 'yes' : 'NO'} (${fmt(wallX)}×)`);
+    // Against the like-for-like floor over HTTP, when it ran (pino/file to /dev/null pays no HTTP).
+    for (const pair of LIKE_FOR_LIKE.filter((p) => p.shipper === r.id)) {
+      const floor = rows.find((x) => x.id === pair.floor);
+      if (!floor) continue;
+      const floorX = ratio(r.wallMs, floor.wallMs);
+      const ok = all && floorX !== undefined && floorX <= pair.target;
+      checks.push(`wall ≤ ${pair.target}× \`${pair.floor}\`: ${ok ? 'yes' : 'NO'} (${fmt(floorX)}×)`);
+    }
     if (logger.callTarget) {
       const callX = ratio(r.usPerCall, base?.usPerCall);
       checks.push(

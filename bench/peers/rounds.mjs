@@ -1,6 +1,7 @@
 // Interleaved rounds (BENCH_ROUNDS): every selected case runs once per round, in turn, so a busy spell on a
 // shared machine lands on all of them rather than on one. The report keeps each case's median run, and the
 // like-for-like ratio (@cloudsage/pino over the bare forward with gzip) per round and its median.
+import { LIKE_FOR_LIKE } from './cases/registry.mjs';
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -22,9 +23,6 @@ export function medianRows(rounds) {
   });
 }
 
-/** Pairs compared round by round: [shipper id, floor id, target]. */
-const PAIRS = [['pino-cloudsage', 'pino-bare-http-gzip', 1.1]];
-
 /** Markdown: each case's wall time per round, and each pair's per-round ratios with their median. */
 export function renderRounds(rounds) {
   if (rounds.length < 2) return '';
@@ -38,7 +36,7 @@ export function renderRounds(rounds) {
   ];
   for (const id of ids)
     lines.push(`| ${id} | ${rounds.map((round) => wall(round.find((r) => r.id === id))).join(' | ')} |`);
-  for (const [a, b, target] of PAIRS) {
+  for (const { shipper: a, floor: b, target } of LIKE_FOR_LIKE) {
     if (!ids.includes(a) || !ids.includes(b)) continue;
     const ratios = rounds
       .map((round) => [round.find((r) => r.id === a), round.find((r) => r.id === b)])

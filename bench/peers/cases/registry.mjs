@@ -80,3 +80,10 @@ export const CASES = [
     cloudsage: true,
   },
 ];
+
+/**
+ * A shipper and the floor it is held to like for like, with the target ratio of their wall times
+ * (issue #21: @cloudsage/pino's transport within 1.1x of the bare HTTP forward that also gzips at level 6).
+ * @type {Array<{ shipper: string, floor: string, target: number }>}
+ */
+export const LIKE_FOR_LIKE = [{ shipper: 'pino-cloudsage', floor: 'pino-bare-http-gzip', target: 1.1 }];
