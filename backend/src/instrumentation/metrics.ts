@@ -166,7 +166,10 @@ export interface Metrics {
   logsReadsPartial: Counter;
   /** Uncompressed batch bytes logs reads scanned. */
   logsScannedBytes: Counter;
-  /** What the retention job removed, by kind (`batches`, `objects`, `minute_metrics`, `risk_history`). */
+  /**
+   * What the retention job removed, by kind (`batches`, `objects`, `minute_metrics`, `risk_history`,
+   * `forecasts`, `forecast_feedback`, `rate_limits`).
+   */
   retentionRemoved: Counter;
   /** Ingest requests refused by the daily per-project quota. */
   ingestQuotaRejected: Counter;

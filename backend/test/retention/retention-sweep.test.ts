@@ -44,9 +44,40 @@ describe.each(SQL_DIALECTS)('retention on %s', (dialect) => {
       })
       .execute();
   }
+  async function forecastOn(id: string, date: string, createdAt: number): Promise<void> {
+    await t.sql.store.db
+      .insertInto('forecasts')
+      .values({ id, project_id: projectId, date, payload: '{}', generated_by: 'builtin', created_at: createdAt })
+      .execute();
+  }
+  async function feedbackOn(id: string, forecastId: string, createdAt: number): Promise<void> {
+    await t.sql.store.db
+      .insertInto('forecast_feedback')
+      .values({ id, forecast_id: forecastId, project_id: projectId, accurate: 1, created_at: createdAt })
+      .execute();
+  }
+  async function counterAt(key: string, windowStart: number): Promise<void> {
+    await t.sql.store.db.insertInto('rate_limits').values({ key, window_start: windowStart, count: 1 }).execute();
+  }
+  const ids = async (table: 'forecasts' | 'forecast_feedback') =>
+    (await t.sql.store.db.selectFrom(table).select('id').orderBy('id').execute()).map((r) => r.id);
+  const counterKeys = async () =>
+    (await t.sql.store.db.selectFrom('rate_limits').select('key').orderBy('key').execute()).map((r) => r.key);
+  const nothing = {
+    batches: 0,
+    objects: 0,
+    minuteMetrics: 0,
+    riskHistory: 0,
+    forecasts: 0,
+    forecastFeedback: 0,
+    rateLimits: 0,
+    more: false,
+  };
   const counts = async () => {
     const db = t.sql.store.db;
-    const n = async (table: 'ingest_batches' | 'minute_metrics' | 'risk_history') =>
+    const n = async (
+      table: 'ingest_batches' | 'minute_metrics' | 'risk_history' | 'forecasts' | 'forecast_feedback' | 'rate_limits',
+    ) =>
       Number(
         (
           await db
@@ -55,7 +86,14 @@ describe.each(SQL_DIALECTS)('retention on %s', (dialect) => {
             .executeTakeFirstOrThrow()
         ).n,
       );
-    return { batches: await n('ingest_batches'), minutes: await n('minute_metrics'), risk: await n('risk_history') };
+    return {
+      batches: await n('ingest_batches'),
+      minutes: await n('minute_metrics'),
+      risk: await n('risk_history'),
+      forecasts: await n('forecasts'),
+      feedback: await n('forecast_feedback'),
+      counters: await n('rate_limits'),
+    };
   };
   const objectKeys = async () =>
     (await t.sql.store.db.selectFrom('ingest_batches').select('object_key').execute()).map((r) => r.object_key);
@@ -76,6 +114,16 @@ describe.each(SQL_DIALECTS)('retention on %s', (dialect) => {
     clock.advance(20 * DAY);
     await ingestAt('recent');
     await riskPointAt('r_recent');
+    // Forecasts of the first day (with feedback given 20 days later), of the 6th (feedback the same
+    // day) and of today (feedback today). The 6th becomes the cutoff's own day below.
+    await forecastOn('f_oct01', '2026-10-01', T0);
+    await feedbackOn('fb_on_oct01', 'f_oct01', clock.now());
+    await forecastOn('f_oct06', '2026-10-06', Date.parse('2026-10-06T00:05:00.000Z'));
+    await feedbackOn('fb_oct06', 'f_oct06', Date.parse('2026-10-06T01:00:00.000Z'));
+    await forecastOn('f_oct21', '2026-10-21', clock.now());
+    await feedbackOn('fb_oct21', 'f_oct21', clock.now());
+    // The app's own counters from setting up; the tests below count only theirs.
+    await t.sql.store.db.deleteFrom('rate_limits').execute();
   });
   afterAll(async () => {
     await t?.close();
@@ -83,13 +131,18 @@ describe.each(SQL_DIALECTS)('retention on %s', (dialect) => {
 
   it('keeps everything inside the window', async () => {
     const removed = await sweepRetention({ db: t.sql.store.db, bucket, now: clock.now(), days: 30, maxBatches: 10 });
-    expect(removed).toEqual({ batches: 0, objects: 0, minuteMetrics: 0, riskHistory: 0, more: false });
-    expect(await counts()).toEqual({ batches: 4, minutes: 4, risk: 4 });
+    expect(removed).toEqual(nothing);
+    expect(await counts()).toEqual({ batches: 4, minutes: 4, risk: 4, forecasts: 3, feedback: 3, counters: 0 });
   });
 
-  it('removes older batches with their objects, minute metrics and risk points, bounded per sweep', async () => {
+  it('removes older batches with their objects, minute metrics, risk points, forecasts and feedback, bounded per sweep', async () => {
     const before = await objectKeys();
-    clock.advance(15 * DAY); // the old ones are now 35 days old, the recent one 15
+    clock.advance(15 * DAY); // the old ones are now 35 days old, the recent one 15; the cutoff is Oct 6, 12:03
+    // Rate-limit counters of a window started now, of yesterday's UTC day, and of 3 days ago.
+    const now = clock.now();
+    await counterAt('login:ip:203.0.113.1', now);
+    await counterAt('quota:project:yesterday', Math.floor((now - DAY) / DAY) * DAY);
+    await counterAt('login:ip:203.0.113.3', now - 3 * DAY);
     const first = await sweepRetention({ db: t.sql.store.db, bucket, now: clock.now(), days: 30, maxBatches: 1 });
     expect(first).toMatchObject({ batches: 1, objects: 1, more: true });
     expect(first.minuteMetrics + first.riskHistory).toBeLessThanOrEqual(10);
@@ -98,7 +151,12 @@ describe.each(SQL_DIALECTS)('retention on %s', (dialect) => {
     const job = { db: t.sql.store.db, bucket, now: clock.now(), days: 30, maxBatches: 100 };
     const [a, b] = await Promise.all([sweepRetention(job), sweepRetention(job)]);
     expect(a.batches + b.batches).toBe(2);
-    expect(await counts()).toEqual({ batches: 1, minutes: 1, risk: 1 });
+    expect(await counts()).toMatchObject({ batches: 1, minutes: 1, risk: 1 });
+    // Oct 1 goes with its feedback though that was given inside the window; Oct 6 is the cutoff's
+    // day and stays, but its feedback from before the cutoff goes.
+    expect(await ids('forecasts')).toEqual(['f_oct06', 'f_oct21']);
+    expect(await ids('forecast_feedback')).toEqual(['fb_oct21']);
+    expect(await counterKeys()).toEqual(['login:ip:203.0.113.1', 'quota:project:yesterday']);
 
     const kept = await objectKeys();
     for (const key of before) {
@@ -109,7 +167,19 @@ describe.each(SQL_DIALECTS)('retention on %s', (dialect) => {
     const logs = await call(t.url, 'GET', `/api/projects/${projectId}/logs`, { auth: { key: readKey } });
     expect(logs.body.logs.map((r: { msg: string }) => r.msg)).toEqual(['recent']);
     const again = await sweepRetention(job);
-    expect(again).toEqual({ batches: 0, objects: 0, minuteMetrics: 0, riskHistory: 0, more: false });
+    expect(again).toEqual(nothing);
+  });
+
+  it('removes stale rate-limit counters even with retention off, bounded per sweep', async () => {
+    const now = clock.now();
+    for (let i = 0; i < 15; i++) await counterAt(`login:ip:198.51.100.${i}`, now - 3 * DAY);
+    const kept = await counts();
+    const job = { db: t.sql.store.db, bucket, now, days: 0, maxBatches: 1 };
+    expect(await sweepRetention(job)).toEqual({ ...nothing, rateLimits: 10, more: true });
+    expect(await sweepRetention(job)).toEqual({ ...nothing, rateLimits: 5 });
+    expect(await sweepRetention(job)).toEqual(nothing);
+    expect(await counts()).toEqual({ ...kept, counters: kept.counters - 15 });
+    expect(await counterKeys()).toContain('quota:project:yesterday');
   });
 
   it('RetentionJob reports each sweep and shares one in flight', async () => {
@@ -126,9 +196,9 @@ describe.each(SQL_DIALECTS)('retention on %s', (dialect) => {
     });
     const [x, y] = [job.runOnce(), job.runOnce()];
     expect(x).toBe(y);
-    expect(await x).toMatchObject({ batches: 1, riskHistory: 1, more: false });
+    expect(await x).toMatchObject({ batches: 1, riskHistory: 1, forecasts: 2, forecastFeedback: 1, more: false });
     expect(seen).toHaveLength(1);
     await job.stop();
-    expect(await counts()).toEqual({ batches: 0, minutes: 0, risk: 0 });
+    expect(await counts()).toEqual({ batches: 0, minutes: 0, risk: 0, forecasts: 0, feedback: 0, counters: 0 });
   });
 });

@@ -9,6 +9,7 @@ export interface RetentionJobOptions {
   db: Kysely<Database>;
   bucket: Bucket;
   log: FastifyBaseLogger;
+  /** Days of user data kept; 0 keeps it all (stale rate-limit counters still go). */
   days: number;
   intervalMs: number;
   maxBatchesPerRun: number;
@@ -41,9 +42,12 @@ export class RetentionJob {
     this.#options = options;
   }
 
-  /** Schedules the first sweep after one interval; does nothing when retention is off (0 days). */
+  /**
+   * Schedules the first sweep after one interval. With retention off (0 days) it still runs, to
+   * remove stale rate-limit counters, which every client address adds whatever is kept.
+   */
   start(): void {
-    if (this.#options.days <= 0 || this.#stopped) return;
+    if (this.#stopped) return;
     this.#schedule(this.#options.intervalMs);
   }
 
@@ -81,8 +85,14 @@ export class RetentionJob {
         maxBatches: o.maxBatchesPerRun,
       });
       o.onSwept?.(result);
-      if (result.batches + result.minuteMetrics + result.riskHistory > 0)
-        o.log.info({ retention: result }, 'retention sweep');
+      const removed =
+        result.batches +
+        result.minuteMetrics +
+        result.riskHistory +
+        result.forecasts +
+        result.forecastFeedback +
+        result.rateLimits;
+      if (removed > 0) o.log.info({ retention: result }, 'retention sweep');
       return result;
     } catch (err) {
       o.log.warn({ err }, 'retention sweep failed; trying again next interval');
