@@ -104,6 +104,9 @@ async function main(): Promise<void> {
       app.metrics.retentionRemoved.inc({ kind: 'objects' }, r.objects);
       app.metrics.retentionRemoved.inc({ kind: 'minute_metrics' }, r.minuteMetrics);
       app.metrics.retentionRemoved.inc({ kind: 'risk_history' }, r.riskHistory);
+      app.metrics.retentionRemoved.inc({ kind: 'forecasts' }, r.forecasts);
+      app.metrics.retentionRemoved.inc({ kind: 'forecast_feedback' }, r.forecastFeedback);
+      app.metrics.retentionRemoved.inc({ kind: 'rate_limits' }, r.rateLimits);
     },
   });
 

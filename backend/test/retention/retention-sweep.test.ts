@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RetentionJob } from '../../src/services/retention/retention-job.js';
 import { sweepRetention } from '../../src/services/retention/retention-sweep.js';
 import { DirBucket } from '../../src/store/bucket/dir-bucket.js';
+import { forecastObjectKey } from '../../src/store/forecast-store.js';
 import { call, manualClock, newKey, newProject, signUp } from '../routes/support/client.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { SQL_DIALECTS } from '../support/sql-stores.js';
@@ -49,6 +50,8 @@ describe.each(SQL_DIALECTS)('retention on %s', (dialect) => {
       .insertInto('forecasts')
       .values({ id, project_id: projectId, date, payload: '{}', generated_by: 'builtin', created_at: createdAt })
       .execute();
+    // The store keeps a JSON copy of each day's forecast in the bucket.
+    await bucket.put(forecastObjectKey(projectId, date), new TextEncoder().encode('{}'));
   }
   async function feedbackOn(id: string, forecastId: string, createdAt: number): Promise<void> {
     await t.sql.store.db
@@ -144,7 +147,9 @@ describe.each(SQL_DIALECTS)('retention on %s', (dialect) => {
     await counterAt('quota:project:yesterday', Math.floor((now - DAY) / DAY) * DAY);
     await counterAt('login:ip:203.0.113.3', now - 3 * DAY);
     const first = await sweepRetention({ db: t.sql.store.db, bucket, now: clock.now(), days: 30, maxBatches: 1 });
-    expect(first).toMatchObject({ batches: 1, objects: 1, more: true });
+    expect(first).toMatchObject({ batches: 1, more: true });
+    // The batch's object, and the copy of any forecast the row budget reached.
+    expect(first.objects).toBe(1 + first.forecasts);
     expect(first.minuteMetrics + first.riskHistory).toBeLessThanOrEqual(10);
 
     // Two replicas sweeping at once repeat each other's deletes without failing.
@@ -164,6 +169,10 @@ describe.each(SQL_DIALECTS)('retention on %s', (dialect) => {
       if (kept.includes(key)) expect(body).toBeDefined();
       else expect(body).toBeUndefined();
     }
+    // The forecasts' bucket copies go with their rows.
+    expect(await bucket.get(forecastObjectKey(projectId, '2026-10-01'))).toBeUndefined();
+    expect(await bucket.get(forecastObjectKey(projectId, '2026-10-06'))).toBeDefined();
+    expect(await bucket.get(forecastObjectKey(projectId, '2026-10-21'))).toBeDefined();
     const logs = await call(t.url, 'GET', `/api/projects/${projectId}/logs`, { auth: { key: readKey } });
     expect(logs.body.logs.map((r: { msg: string }) => r.msg)).toEqual(['recent']);
     const again = await sweepRetention(job);

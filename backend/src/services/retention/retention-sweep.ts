@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Bucket } from '../../store/bucket/bucket.js';
+import { forecastObjectKey } from '../../store/forecast-store.js';
 import type { Database } from '../../store/sql/database.js';
 
 const DAY_MS = 86_400_000;
@@ -180,10 +181,27 @@ export async function sweepRetention(options: RetentionSweepOptions): Promise<Re
       continue;
     }
 
-    const forecasts = await db
-      .deleteFrom('forecasts')
-      .where('id', 'in', oldForecasts.orderBy('date').limit(rowBudget))
-      .executeTakeFirst();
+    const old = await oldForecasts.select('date').orderBy('date').limit(rowBudget).execute();
+    // Each forecast's JSON copy in the bucket before its row, as with batches (deleting a missing
+    // object is a no-op, so a day refreshed into several rows deletes its one copy again, harmlessly).
+    const days = [...new Set(old.map((f) => f.date))];
+    for (let i = 0; i < days.length; i += DELETE_CONCURRENCY) {
+      await Promise.all(
+        days.slice(i, i + DELETE_CONCURRENCY).map((date) => bucket.delete(forecastObjectKey(projectId, date))),
+      );
+    }
+    result.objects += days.length;
+    const forecasts =
+      old.length === 0
+        ? { numDeletedRows: 0n }
+        : await db
+            .deleteFrom('forecasts')
+            .where(
+              'id',
+              'in',
+              old.map((f) => f.id),
+            )
+            .executeTakeFirst();
     const removedForecasts = Number(forecasts.numDeletedRows);
     result.forecasts += removedForecasts;
     rowBudget -= removedForecasts;
