@@ -40,8 +40,19 @@ const redis = new Redis(env.redisUrl, { maxRetriesPerRequest: 1, connectTimeout:
 // healthy or not. Written again whenever Redis (re)starts empty, as the stale key would survive in a
 // persistent cache. Sets the trickle of errors faults must be told apart from.
 const LEGACY_KEY = 'stock:SKU-1024';
+// Planted again a few seconds after each (re)connect too: lookups queued during an outage run before the
+// 'ready' handler, and one of them can fill the key as a string first (lab-4 lost its trickle that way
+// when dependency-down restarted Redis).
+const plantLegacyKey = () =>
+  redis
+    .multi()
+    .del(LEGACY_KEY)
+    .hset(LEGACY_KEY, { available: '40', migrated: 'false' })
+    .exec()
+    .catch(() => {});
 redis.on('ready', () => {
-  redis.hset(LEGACY_KEY, { available: '40', migrated: 'false' }).catch(() => {});
+  void plantLegacyKey();
+  setTimeout(plantLegacyKey, 3000).unref();
 });
 
 const app = express();
