@@ -3,6 +3,7 @@ import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-parked-windows.js';
 import * as m0003 from './0003-empty-batch-rows.js';
 import * as m0004 from './0004-batch-text-filter.js';
+import * as m0005 from './0005-rate-limits-window-index.js';
 
 /**
  * Migrations are imported statically (not read from a folder at run time) so the bundled server
@@ -15,6 +16,7 @@ export const migrationProvider: MigrationProvider = {
       '0002-parked-windows': m0002,
       '0003-empty-batch-rows': m0003,
       '0004-batch-text-filter': m0004,
+      '0005-rate-limits-window-index': m0005,
     };
   },
 };
