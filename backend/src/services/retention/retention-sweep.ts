@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Bucket } from '../../store/bucket/bucket.js';
-import { forecastObjectKey } from '../../store/forecast-store.js';
+import { forecastObjectKey, utcDate } from '../../store/forecast-store.js';
 import type { Database } from '../../store/sql/database.js';
 
 const DAY_MS = 86_400_000;
@@ -50,8 +50,8 @@ export interface RetentionSweepOptions {
  * repeat each other's work: a crash between an object's delete and its row's leaves a row whose
  * object is missing, which readers already skip and the next sweep removes. Queries go project by
  * project, on the `(project_id, received_at)`, `(project_id, minute)`, `(project_id, timestamp)`,
- * `(project_id, date, created_at)` and `(project_id)` indexes; rate-limit counters, one row per key,
- * are scanned whole.
+ * `(project_id, date, created_at)` and `(project_id)` indexes; rate-limit counters on their
+ * `window_start` index (migration 0005).
  *
  * @example
  * const removed = await sweepRetention({ db, bucket, now: Date.now(), days: 30, maxBatches: 1000 });
@@ -60,7 +60,7 @@ export async function sweepRetention(options: RetentionSweepOptions): Promise<Re
   const { db, bucket } = options;
   const cutoff = options.now - options.days * DAY_MS;
   // Forecasts are kept by whole UTC days: the one of the cutoff's own day stays.
-  const cutoffDate = new Date(cutoff).toISOString().slice(0, 10);
+  const cutoffDate = utcDate(cutoff);
   const result: RetentionResult = {
     batches: 0,
     objects: 0,
