@@ -9,7 +9,7 @@ import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
-import { LEVEL_RANK, normalizeRecord } from '@cloudsage/schema';
+import { LEVEL_RANK, normalizeLine, normalizeRecord } from '@cloudsage/schema';
 import { latencyOf } from '../../src/score/latency.js';
 import { quantile } from '../../src/score/stats.js';
 import { LAB_RECORDINGS, readLabels } from '../sets/labels.js';
@@ -30,10 +30,8 @@ export async function minuteTable(dir: string, service: string): Promise<string[
   for await (const line of lines) {
     if (line === '') continue;
     const { at, record } = JSON.parse(line) as { at: number; record: unknown };
-    const n =
-      typeof record === 'string'
-        ? normalizeRecord({ msg: record }, new Date(at))
-        : normalizeRecord(record, new Date(at));
+    // A record the shipper sent as text (a line redaction left unparsable) is read as the ingest reads it.
+    const n = typeof record === 'string' ? normalizeLine(record, new Date(at)) : normalizeRecord(record, new Date(at));
     if (!n.ok || (service !== '' && n.record.service !== service)) continue;
     const key = Math.floor(at / MINUTE) * MINUTE;
     let m = minutes.get(key);
