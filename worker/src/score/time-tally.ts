@@ -51,12 +51,8 @@ export class TimeTally {
 
   /** Milliseconds from the earliest to the latest live record (0 with fewer than two). */
   spanMs(): number {
-    let lo = this.#minMs;
-    let hi = this.#maxMs;
-    if (this.#min !== '') {
-      lo = Math.min(lo, Date.parse(this.#min));
-      hi = Math.max(hi, Date.parse(this.#max));
-    }
+    const lo = this.firstMs();
+    const hi = this.#max === '' ? this.#maxMs : Math.max(this.#maxMs, Date.parse(this.#max));
     return hi > lo ? hi - lo : 0;
   }
 }
