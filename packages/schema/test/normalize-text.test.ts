@@ -101,6 +101,8 @@ describe('levels from words', () => {
     ['TRACE enter fn', 'trace'],
     ['server started on port 3000', 'info'],
     ['errors=0 warnings=0 all good', 'info'],
+    ['RAS APP FAILURE ciod: lost link to node', 'error'],
+    ['no failure, FAILURES=0', 'info'],
   ])('%s -> %s', (line, level) => {
     expect(text(line).level).toBe(level);
     expect(levelFromText(line)).toBe(level);

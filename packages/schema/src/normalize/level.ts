@@ -17,7 +17,7 @@ export function levelFromUnknown(value: unknown): Level | undefined {
 
 const FATAL_WORDS = /\b(FATAL|CRITICAL|CRIT|PANIC|EMERG(?:ENCY)?|ALERT)\b/;
 // Exception and error class names end the word: java.lang.NullPointerException, TypeError: ...
-const ERROR_WORDS = /\b(?:ERROR|ERR|SEVERE|EXCEPTION)|Exception\b|Error:/;
+const ERROR_WORDS = /\b(?:ERROR|ERR|SEVERE|EXCEPTION|FAILURE\b)|Exception\b|Error:/;
 const WARN_WORDS = /\b(WARN|WARNING)\b/;
 const DEBUG_WORDS = /\bDEBUG\b/;
 const TRACE_WORDS = /\bTRACE\b/;
@@ -26,7 +26,7 @@ const TAGGED = /(?:level|lvl|severity)"?[=:]\s*"?([A-Za-z]+)|[[<(]([A-Za-z]{3,11
 // Everything the expressions above can match starts with one of these: a line with none of them is
 // 'info' after one scan instead of six (most text lines are).
 const ANY_CUE =
-  /level|lvl|severity|[[<(]|FATAL|CRIT|PANIC|EMERG|ALERT|ERR|SEVERE|EXCEPTION|Exception|Error:|WARN|DEBUG|TRACE/;
+  /level|lvl|severity|[[<(]|FATAL|CRIT|PANIC|EMERG|ALERT|ERR|SEVERE|EXCEPTION|FAILURE|Exception|Error:|WARN|DEBUG|TRACE/;
 
 /** Guesses the level of a plain-text line from its words (ERROR, WARN, level=info, [error], ...). */
 export function levelFromText(line: string): Level {

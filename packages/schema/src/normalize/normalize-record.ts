@@ -1,11 +1,12 @@
 import { isStandardPinoNumber, type Level, levelFromName, levelFromSeverityNumber } from '../level.js';
 import { LIMITS, TRUNCATED_ATTRIBUTE } from '../limits.js';
 import type { LogRecord } from '../log-record.js';
+import { containerLine, innerObject, kubernetesContainer, wrapperFields } from './container-record.js';
 import { isoFromMs } from './iso-time.js';
 import { levelFromUnknown } from './level.js';
 import { fromAnyValue, fromKeyValues, isOtelRecord } from './otel.js';
 import { type Budget, fitKey, fitString, isSafeKey, readKey, safeString, toJsonValue, UNREADABLE } from './sanitize.js';
-import { cleanLine, textLineToRecord } from './text-line.js';
+import { cleanLine, levelFromMessage, textLineToRecord } from './text-line.js';
 import { parseTime, receivedMs, type TimeInput } from './time.js';
 
 /** The normalizer's answer: a valid record (maybe cut to size), or why there is none. */
@@ -67,13 +68,14 @@ function shortString(v: unknown): string | undefined {
   return undefined;
 }
 
-function readLevel(obj: Record<string, unknown>, otel: boolean, attrs: Record<string, unknown>): Level {
+// Undefined when the record has no level at all: the caller then reads it from the message.
+function readLevel(obj: Record<string, unknown>, otel: boolean, attrs: Record<string, unknown>): Level | undefined {
   if (otel && typeof obj.severityNumber === 'number') {
     const byNumber = levelFromSeverityNumber(obj.severityNumber);
     if (byNumber) return byNumber;
   }
   const raw = first(obj, LEVEL_KEYS);
-  if (raw === undefined) return 'info';
+  if (raw === undefined) return undefined;
   const cleaned = typeof raw === 'string' ? raw.replace(ANSI, '') : raw;
   const named = typeof cleaned === 'string' ? levelFromName(cleaned) : undefined;
   if (named) return named;
@@ -105,7 +107,10 @@ function readMessage(obj: Record<string, unknown>, budget: Budget): string {
   }
 }
 
-function objectToRecord(obj: Record<string, unknown>, nowMs: number, budget: Budget): LogRecord {
+// `wrapped`: obj is already a container record's inside or outside, which is not unwrapped again.
+function objectToRecord(obj: Record<string, unknown>, nowMs: number, budget: Budget, wrapped = false): LogRecord {
+  const line = wrapped ? undefined : containerLine(obj);
+  if (line !== undefined) return fromContainer(obj, line, nowMs, budget);
   const otel = isOtelRecord(obj);
   // The SDK's ReadableLogRecord keeps its state in private `_fields` behind prototype getters:
   // only the fields of the OpenTelemetry data model are read from it, never its own keys.
@@ -120,8 +125,10 @@ function objectToRecord(obj: Record<string, unknown>, nowMs: number, budget: Bud
   }
   // OTel: without a usable time, the observed time stands in for it (logs data model).
   const ms = parsed ?? (otel ? parseTime(first(obj, OBSERVED_TIME_KEYS)) : undefined) ?? nowMs;
-  const level = readLevel(obj, otel, attrs);
   const msg = readMessage(obj, budget);
+  // No level field (a log shipper's or container runtime's record, a hand-made object): the message's
+  // own words say it, as for a text line, so an "ERROR ..." line is not stored as info.
+  const level = readLevel(obj, otel, attrs) ?? levelFromMessage(msg);
 
   const otelAttrs = otel ? fromKeyValues(obj.attributes) : undefined;
   const resource = otel ? fromKeyValues((obj.resource as { attributes?: unknown } | undefined)?.attributes) : undefined;
@@ -171,6 +178,22 @@ function objectToRecord(obj: Record<string, unknown>, nowMs: number, budget: Bud
     }
   }
   if (hasKeys(attrs)) record.attributes = attrs;
+  return record;
+}
+
+// A container runtime's record: the line inside is the record (JSON or text), the wrapper adds its
+// time (the line's when the line has none), stream and metadata as attributes, and a service name.
+function fromContainer(obj: Record<string, unknown>, line: string, nowMs: number, budget: Budget): LogRecord {
+  const outer = objectToRecord(wrapperFields(obj), nowMs, budget, true);
+  const inner = innerObject(line);
+  const record: LogRecord = inner
+    ? objectToRecord(inner, Date.parse(outer.time), budget, true)
+    : { time: outer.time, level: levelFromMessage(line), msg: fitString(line, budget) };
+  const service = record.service ?? outer.service ?? kubernetesContainer(obj);
+  if (service) record.service = service;
+  const host = record.host ?? outer.host;
+  if (host) record.host = host;
+  if (outer.attributes) record.attributes = { ...outer.attributes, ...record.attributes };
   return record;
 }
 

@@ -23,14 +23,19 @@ export function textLineToRecord(line: string, receivedMs: number): Pick<LogReco
     level = SYSLOG_SEVERITY[Number(pri[1]) % 8];
     body = line.slice(pri[0].length);
   }
-  if (level === undefined) {
-    level = levelFromText(body);
-    if (level === 'info') {
-      const status = ACCESS_STATUS.exec(body.length > 300 ? body.slice(0, 300) : body);
-      if (status && (status[1] as string).startsWith('5')) level = 'error';
-    }
-  }
+  level ??= levelFromMessage(body);
   return { time: isoFromMs(leadingTimestamp(body, receivedMs) ?? receivedMs), level, msg: line };
+}
+
+/**
+ * The level a message says it has when nothing else does: guessed from its words, and an access-log
+ * line with a 5xx status is an error. Used for text lines and for records without a level field.
+ */
+export function levelFromMessage(text: string): Level {
+  const level = levelFromText(text);
+  if (level !== 'info') return level;
+  const status = ACCESS_STATUS.exec(text.length > 300 ? text.slice(0, 300) : text);
+  return status && (status[1] as string).startsWith('5') ? 'error' : 'info';
 }
 
 /** Strips a UTF-8 byte-order mark and the line ending (LF or CRLF). */
