@@ -126,6 +126,18 @@ describe('baseline update', () => {
     expect(out.some((t) => t.id === 't1')).toBe(true);
   });
 
+  it("starts a template new to an established project near 0, and a young project's at its count", () => {
+    const fresh = [{ id: 'n', pattern: 'fault filter abort', windowCount: 4, level: 'error' }];
+    const at = '2026-03-01T00:00:00.000Z';
+    // Young: every template is new, its first count is its rate.
+    expect(updateTemplates(fresh, at, 1)[0]!.rate).toBe(4);
+    // Established: it was absent from every window so far, so one step of the average from 0.
+    const [created] = updateTemplates(fresh, at, 1, true);
+    expect(created!.rate).toBeCloseTo(0.4);
+    // A high-scoring window teaches less: a quarter weight leaves a quarter of that.
+    expect(updateTemplates(fresh, at, 0.25, true)[0]!.rate).toBeCloseTo(0.1);
+  });
+
   it('decays the rate of templates not seen in the window', () => {
     const t: Template = {
       id: 'a',

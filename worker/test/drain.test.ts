@@ -23,8 +23,23 @@ describe('masking', () => {
     ['req-7f3a9', '<ID>'],
     ['2026-03-01', '<NUM>'],
     ['refused', 'refused'],
+    ['Sun', '<DATE>'],
+    ['[Mon', '[<DATE>'],
+    ['Dec', '<DATE>'],
+    ['Decimal', 'Decimal'],
+    ['sun', 'sun'],
   ])('masks %s as %s', (token, masked) => {
     expect(maskToken(token)).toBe(masked);
+  });
+
+  it('reads one error logged on two days as one template', () => {
+    const d = mine([
+      '[Sun Dec 04 20:47:16 2005] [error] mod_jk child init 1 -2',
+      '[Mon Dec 05 11:06:51 2005] [error] mod_jk child init 1 -2',
+    ]);
+    expect(patterns(d)).toEqual([
+      '[<DATE> <DATE> <NUM> <NUM>:<NUM>:<NUM> <NUM>] [error] mod_jk child init <NUM> <NUM>',
+    ]);
   });
 
   it('tokenizes only the first line and bounds the token count', () => {
@@ -81,7 +96,7 @@ describe('Drain templates on real log styles', () => {
     const p = patterns(d);
     expect(p).toHaveLength(2);
     expect(p[0]).toBe(
-      'Mar <NUM> <NUM>:<NUM>:<NUM> <ID> sshd[<NUM>]: Failed password for <*> from <IP> port <NUM> <ID>',
+      '<DATE> <NUM> <NUM>:<NUM>:<NUM> <ID> sshd[<NUM>]: Failed password for <*> from <IP> port <NUM> <ID>',
     );
   });
 

@@ -15,6 +15,7 @@ import {
   type RobustStat,
   type Template,
 } from '@cloudsage/schema';
+import { TEMPLATE_HISTORY_WINDOWS } from './patterns.js';
 import { history, SIGMA_PER_SPREAD } from './stats.js';
 import type { WindowTemplate } from './types.js';
 
@@ -112,8 +113,19 @@ function clipPattern(p: string): string {
   return p.length <= MAX_TEMPLATE_PATTERN ? p : `${p.slice(0, MAX_TEMPLATE_PATTERN - 3)}...`;
 }
 
-/** Merges the window's templates into the table; least recently seen go first past the cap. */
-export function updateTemplates(templates: readonly WindowTemplate[], at: string, weight: number): Template[] {
+/**
+ * Merges the window's templates into the table; least recently seen go first past the cap.
+ * `established`: the project has a template history, so a template it never logged had a rate of 0 in
+ * every window so far, and its first window is one step of the average from 0 (a fault's new error,
+ * seen 4 times, is then expected ~0.1 times next minute, not 4, and its growth still reads as a spike).
+ * Before that, every template is new and its first count is taken as its rate.
+ */
+export function updateTemplates(
+  templates: readonly WindowTemplate[],
+  at: string,
+  weight: number,
+  established = false,
+): Template[] {
   const alpha = TEMPLATE_ALPHA * weight;
   const out: Template[] = [];
   for (const t of templates) {
@@ -142,7 +154,7 @@ export function updateTemplates(templates: readonly WindowTemplate[], at: string
         firstSeen: at,
         lastSeen: at,
         level: t.level,
-        rate: k * weight,
+        rate: established ? alpha * k : k * weight,
       };
       if (t.service !== undefined) created.service = clipService(t.service);
       out.push(created);
@@ -198,6 +210,6 @@ export function updateBaseline(
     updatedAt: at,
     windows,
     signals,
-    templates: updateTemplates(templates, at, weight),
+    templates: updateTemplates(templates, at, weight, (prev?.windows ?? 0) >= TEMPLATE_HISTORY_WINDOWS),
   };
 }

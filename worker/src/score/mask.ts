@@ -16,6 +16,45 @@ export const HEX = '<HEX>';
 export const UUID = '<UUID>';
 /** Placeholder for any other token that mixes letters and digits (`req-7f3a`, `worker-3`). */
 export const ID = '<ID>';
+/** Placeholder for a day or month name (`Sun`, `Dec`): text lines carry their date in the message. */
+export const DATE = '<DATE>';
+
+// Day and month abbreviations as loggers write them in timestamps (Apache's `[Sun Dec 04 ...]`, syslog's
+// `Nov  9`): unmasked, the same error logged on a Monday is a new template.
+const CALENDAR = new Set([
+  'Mon',
+  'Tue',
+  'Wed',
+  'Thu',
+  'Fri',
+  'Sat',
+  'Sun',
+  'Jan',
+  'Feb',
+  'Mar',
+  'Apr',
+  'May',
+  'Jun',
+  'Jul',
+  'Aug',
+  'Sep',
+  'Oct',
+  'Nov',
+  'Dec',
+]);
+
+/** A day or month name, alone or after an opening bracket, masked; undefined for any other token. */
+function maskCalendar(token: string): string | undefined {
+  if (token.length === 3) return CALENDAR.has(token) ? DATE : undefined;
+  if (
+    token.length === 4 &&
+    (token.charCodeAt(0) === 91 || token.charCodeAt(0) === 40) &&
+    CALENDAR.has(token.slice(1))
+  ) {
+    return token[0] + DATE;
+  }
+  return undefined;
+}
 
 /** Most tokens of a line that the miner looks at; the tail of longer lines is cut (bounded cost). */
 export const MAX_TOKENS = 40;
@@ -102,7 +141,7 @@ function maskSegment(s: string): string {
   return ID;
 }
 
-/** Masks one whitespace-free token; tokens without digits are returned as they are (the common case). */
+/** Masks one whitespace-free token; tokens without digits are returned as they are (the common case), but day and month names. */
 export function maskToken(token: string): string {
   let hasDigit = false;
   for (let i = 0; i < token.length; i++) {
@@ -111,7 +150,7 @@ export function maskToken(token: string): string {
       break;
     }
   }
-  if (!hasDigit) return token;
+  if (!hasDigit) return maskCalendar(token) ?? token;
   let out = '';
   let start = 0;
   for (let i = 0; i <= token.length; i++) {
