@@ -14,6 +14,8 @@ import { HIGH_RANK } from './serialize.js';
 import { type ResendResult, resendResult, SpoolReplayer } from './spool/spool-replay.js';
 import type { SpoolStore } from './spool/spool-store.js';
 
+/** Longest stop() waits for aborted requests to settle (a custom transport may ignore the abort). */
+const STOP_SETTLE_MS = 1000;
 /** The client's counters since it was created; see `CloudSage.stats()`. */
 export interface ClientStats {
   /** Records the backend accepted. */
@@ -298,6 +300,10 @@ export class Shipper {
     this.timer = undefined;
     this.replayer?.stop();
     for (const flight of this.flights.values()) flight.controller.abort();
+    // Aborted requests settle within a few turns: wait for them (bounded), so that what they gave up is
+    // counted and said before shutdown() returns. Without it the notice raced the sender's close: with a
+    // close that takes no I/O (node:http), a worker thread ended before saying it.
+    if (this.drain.running) await withDeadline(this.drain.run(), STOP_SETTLE_MS, this.deps.clock);
     this.spool?.close();
     try {
       await this.deps.sender.close?.();

@@ -95,6 +95,14 @@ describe('whenRoom', () => {
     expect(c.hasRoom(10)).toBe(false);
     const stopped = c.shutdown({ timeoutMs: 0 });
     await clock.advance(0);
+    // The held sender ignores the abort: shutdown waits for its requests 1 s of the client's clock, no more.
+    let done = false;
+    void stopped.then(() => {
+      done = true;
+    });
+    await clock.advance(999);
+    expect(done).toBe(false);
+    await clock.advance(1);
     await stopped;
   });
 
