@@ -6,6 +6,7 @@ import { isMainThread } from 'node:worker_threads';
 import { registerExitHooks } from './exit-hooks.js';
 import { gzipLines } from './gzip.js';
 import { createFetchHttp } from './http-fetch.js';
+import { createNodeHttp } from './http-node.js';
 import { createUndiciHttp } from './http-undici.js';
 import type { Runtime } from './runtime.js';
 import { SpoolStore } from './spool/spool-store.js';
@@ -17,11 +18,15 @@ import { SpoolStore } from './spool/spool-store.js';
 export const nodeRuntime: Runtime = {
   encode: gzipLines,
   // Bun answers `import('undici')` with a shim whose responses carry no body stream: there, Bun's own
-  // fetch (native, keep-alive) carries the requests.
+  // fetch (native, keep-alive) carries the requests. In a worker thread (pino's transport) node:http
+  // does: undici's load (~65 ms of CPU in the bench's profile, taken from the first burst's delivery)
+  // and its ~10-20 MB of RSS would be paid again in every transport's thread.
   http: (endpoint, connections) =>
     'Bun' in globalThis
       ? createFetchHttp(endpoint, (input, init) => globalThis.fetch(input, init))
-      : createUndiciHttp(endpoint, connections),
+      : isMainThread
+        ? createUndiciHttp(endpoint, connections)
+        : createNodeHttp(endpoint, connections),
   warn(message, code) {
     // In the app's thread Node prints it (and `--no-warnings`, `--trace-warnings` and 'warning'
     // listeners apply). In a worker thread (pino's transport) process warnings travel to the app over
