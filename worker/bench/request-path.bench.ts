@@ -11,7 +11,8 @@
  *
  * Each end-to-end figure is printed beside its floor, 75% of scoring only in the same round, with the
  * median over rounds. Options: `--seconds N` per case and round (default 4), `--rounds N` (default 3),
- * `--concurrency N` requests in flight (default 4).
+ * `--concurrency N` requests in flight (default 4). `BENCH_WORKER_ARGS` adds node flags to the worker
+ * process, e.g. `BENCH_WORKER_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'` to profile it.
  */
 import { Agent } from 'node:http';
 import { parseArgs } from 'node:util';

@@ -26,10 +26,14 @@ export async function freePort(): Promise<number> {
 
 /** Starts `dist/server.js` on `port` and resolves once it is ready; throws after 10 s. */
 export async function startWorker(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(root, 'dist/server.js')], {
-    env: { ...process.env, WORKER_API_KEY: BENCH_KEY, WORKER_PORT: String(port), LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(process.env.BENCH_WORKER_ARGS?.split(' ') ?? []), join(root, 'dist/server.js')],
+    {
+      env: { ...process.env, WORKER_API_KEY: BENCH_KEY, WORKER_PORT: String(port), LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
   for (let i = 0; i < 100; i++) {
     const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
       (r) => r.ok,
