@@ -1,10 +1,11 @@
 import { CloudSageError } from '@cloudsage/node';
+import { LIMITS } from '@cloudsage/schema';
 import { context, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { cloudsageMixin, type TraceApi, type TraceFields } from '../src/index.js';
-import { resolvePinoOptions } from '../src/options.js';
+import { DEFAULT_BATCH_RECORDS, resolvePinoOptions } from '../src/options.js';
 
 const SPAN = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: 1 };
 const inSpan = <T>(fn: () => T, sc = SPAN): T => context.with(trace.setSpanContext(ROOT_CONTEXT, sc), fn);
@@ -105,7 +106,7 @@ describe('transport options', () => {
       exitHooks: false,
       maxBufferRecords: 1_000_000,
       maxBufferBytes: 128 * 1024 * 1024,
-      batch: { maxRecords: 5000 },
+      batch: { maxRecords: 10_000, maxBytes: 2 * 1024 * 1024 },
     });
     expect(resolved.shutdownTimeoutMs).toBe(8000);
   });
@@ -117,11 +118,15 @@ describe('transport options', () => {
     expect(() => resolvePinoOptions({ shutdownTimeoutMs: -1 }, false)).toThrow(/shutdownTimeoutMs/);
   });
 
-  it('sends batches of up to 5,000 records unless told otherwise, keeping the other batch fields', () => {
-    const batch = (b?: { maxRecords?: number; maxWaitMs?: number }) =>
+  it('sends batches of up to 10,000 records and 2 MiB unless told otherwise, keeping the other batch fields', () => {
+    const batch = (b?: { maxRecords?: number; maxBytes?: number; maxWaitMs?: number }) =>
       resolvePinoOptions({ apiKey: 'csk_x', endpoint: 'http://h', ...(b ? { batch: b } : {}) }, true).client.batch;
-    expect(batch()).toEqual({ maxRecords: 5000 });
-    expect(batch({ maxWaitMs: 200 })).toEqual({ maxRecords: 5000, maxWaitMs: 200 });
-    expect(batch({ maxRecords: 100 })).toEqual({ maxRecords: 100 });
+    const MiB2 = 2 * 1024 * 1024;
+    expect(batch()).toEqual({ maxRecords: 10_000, maxBytes: MiB2 });
+    expect(batch({ maxWaitMs: 200 })).toEqual({ maxRecords: 10_000, maxBytes: MiB2, maxWaitMs: 200 });
+    expect(batch({ maxRecords: 100 })).toEqual({ maxRecords: 100, maxBytes: MiB2 });
+    expect(batch({ maxBytes: 65_536 })).toEqual({ maxRecords: 10_000, maxBytes: 65_536 });
+    // The most records the ingest API takes in one request.
+    expect(DEFAULT_BATCH_RECORDS).toBe(LIMITS.maxBatchRecords);
   });
 });
