@@ -46,8 +46,8 @@ export function isLevel(value: unknown): value is Level {
   return SIX.has(value);
 }
 
-// The six, winston's npm levels, syslog's (`winston.config.syslog`), log4j / java.util.logging's, and
-// the OTel severity texts (upper case, matched case-insensitively).
+// The six, winston's npm levels, syslog's (`winston.config.syslog`), log4j / java.util.logging's, the
+// OTel severity texts (upper case, matched case-insensitively), Serilog's and .NET's short forms.
 const BY_NAME: ReadonlyMap<string, Level> = new Map<string, Level>(
   Object.entries({
     trace: 'trace',
@@ -76,6 +76,15 @@ const BY_NAME: ReadonlyMap<string, Level> = new Map<string, Level>(
     emerg: 'fatal',
     emergency: 'fatal',
     panic: 'fatal',
+    // Serilog's three-letter levels and .NET's console logger (`dbug`, `fail`, `crit`).
+    vrb: 'trace',
+    trce: 'trace',
+    dbg: 'debug',
+    dbug: 'debug',
+    inf: 'info',
+    wrn: 'warn',
+    fail: 'error',
+    ftl: 'fatal',
   } satisfies Record<string, Level>),
 );
 

@@ -79,7 +79,7 @@ describe('levelFromText quick reject', () => {
     (
       'INFO ERROR ERR WARN WARNING FATAL CRITICAL DEBUG TRACE PANIC EMERGENCY ALERT SEVERE EXCEPTION ' +
       'NullPointerException TypeError: level=warn lvl:error severity="debug" [error] <warn> (fatal) [main] ' +
-      'error warning job done 12ms ERRORS XWARN Errors levels'
+      'error warning job done 12ms ERRORS XWARN Errors levels WRN FTL [WRN] WRNX FATA[0003] FATAX'
     ).split(' '),
   );
   it('answers as the full expressions do', () => {

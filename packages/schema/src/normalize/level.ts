@@ -15,22 +15,33 @@ export function levelFromUnknown(value: unknown): Level | undefined {
   return undefined;
 }
 
-const FATAL_WORDS = /\b(FATAL|CRITICAL|CRIT|PANIC|EMERG(?:ENCY)?|ALERT)\b/;
+// FTL: Serilog's short form; FATA: logrus's (`FATA[0000] ...`; its ERRO and WARN read below).
+const FATAL_WORDS = /\b(FATAL|CRITICAL|CRIT|PANIC|EMERG(?:ENCY)?|ALERT|FTL|FATA)\b/;
 // Exception and error class names end the word: java.lang.NullPointerException, TypeError: ...
 const ERROR_WORDS = /\b(?:ERROR|ERR|SEVERE|EXCEPTION|FAILURE\b)|Exception\b|Error:/;
-const WARN_WORDS = /\b(WARN|WARNING)\b/;
+const WARN_WORDS = /\b(WARN|WARNING|WRN)\b/;
 const DEBUG_WORDS = /\bDEBUG\b/;
 const TRACE_WORDS = /\bTRACE\b/;
 const TAGGED = /(?:level|lvl|severity)"?[=:]\s*"?([A-Za-z]+)|[[<(]([A-Za-z]{3,11})[\]>)]/g;
+// A level that opens the line in a format's fixed place: klog/glog's letter before the date
+// (`E1205 04:03:52.123456 1 main.go:12] ...`, Kubernetes and Go services), .NET's console logger
+// (`fail: Microsoft.AspNetCore...`, `warn: ...`).
+const KLOG = /^([IWEF])\d{4} \d\d:\d\d:\d\d/;
+const KLOG_LEVELS: Readonly<Record<string, Level>> = { I: 'info', W: 'warn', E: 'error', F: 'fatal' };
+const DOTNET = /^(trce|dbug|info|warn|fail|crit): /;
 
 // Everything the expressions above can match starts with one of these: a line with none of them is
 // 'info' after one scan instead of six (most text lines are).
 const ANY_CUE =
-  /level|lvl|severity|[[<(]|FATAL|CRIT|PANIC|EMERG|ALERT|ERR|SEVERE|EXCEPTION|FAILURE|Exception|Error:|WARN|DEBUG|TRACE/;
+  /level|lvl|severity|[[<(]|FATA|FTL|CRIT|PANIC|EMERG|ALERT|ERR|SEVERE|EXCEPTION|FAILURE|Exception|Error:|WARN|WRN|DEBUG|TRACE/;
 
 /** Guesses the level of a plain-text line from its words (ERROR, WARN, level=info, [error], ...). */
 export function levelFromText(line: string): Level {
   const head = line.length > 300 ? line.slice(0, 300) : line;
+  const klog = KLOG.exec(head);
+  if (klog) return KLOG_LEVELS[klog[1] as string] as Level;
+  const dotnet = DOTNET.exec(head);
+  if (dotnet) return levelFromName(dotnet[1] as string) as Level;
   if (!ANY_CUE.test(head)) return 'info';
   // The first tag that names a level wins: "[main] [error]" is an error, "[main] ..." reads on.
   for (const tagged of head.matchAll(TAGGED)) {
