@@ -16,6 +16,7 @@ import type { SpoolStore } from './spool/spool-store.js';
 
 /** Longest stop() waits for aborted requests to settle (a custom transport may ignore the abort). */
 const STOP_SETTLE_MS = 1000;
+
 /** The client's counters since it was created; see `CloudSage.stats()`. */
 export interface ClientStats {
   /** Records the backend accepted. */
