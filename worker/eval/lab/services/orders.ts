@@ -74,8 +74,12 @@ app.post('/orders', async (req, reply) => {
   if (chaosOn('pool-leak')) {
     // The regression: an audit helper checks a client out and forgets to release it.
     const c = await pool.connect();
-    leaked.push(c);
-    await c.query('SELECT 1');
+    // A request that waited for a client while the fault was undone gets one afterwards: the fixed
+    // release gives it back. Kept, it leaked past the undo, and the pool stayed exhausted for good.
+    if (chaosOn('pool-leak')) {
+      leaked.push(c);
+      await c.query('SELECT 1');
+    } else c.release();
   }
   const stock = await getJson(`${env.inventoryUrl}/stock/${encodeURIComponent(sku)}`);
   if (stock.status === 404) return reply.code(404).send({ error: 'unknown sku' });
