@@ -102,3 +102,38 @@ describe("Docker's json-file and Fluent Bit records", () => {
     expect(twice.level).toBe('error');
   });
 });
+
+describe('containerd / CRI-O lines', () => {
+  const line = (text: string) => {
+    const r = normalizeLine(text, RECEIVED);
+    if (!r.ok) throw new Error(`rejected: ${r.reason}`);
+    expect(LogRecord.parse(r.record)).toEqual(r.record);
+    return r.record;
+  };
+
+  it("reads a text line inside at the runtime's time, with its stream", () => {
+    expect(line('2026-06-15T11:00:00.123456789Z stderr F 2026-06-15 13:00:00 ERROR db down')).toEqual({
+      time: '2026-06-15T11:00:00.123Z',
+      level: 'error',
+      msg: '2026-06-15 13:00:00 ERROR db down',
+      attributes: { stream: 'stderr' },
+    });
+  });
+
+  it("reads pino's JSON inside as pino's record, keeping its own time", () => {
+    const pino = { level: 40, time: Date.parse('2026-06-15T11:00:01Z'), name: 'orders', msg: 'slow' };
+    const rec = line(`2026-06-15T11:00:02+02:00 stdout F ${JSON.stringify(pino)}`);
+    expect(rec).toEqual({
+      time: '2026-06-15T11:00:01.000Z',
+      level: 'warn',
+      msg: 'slow',
+      service: 'orders',
+      attributes: { stream: 'stdout' },
+    });
+  });
+
+  it('keeps a part line (P) as a record of its own, and other lines as they are', () => {
+    expect(line('2026-06-15T11:00:00Z stdout P first half of a long line').msg).toBe('first half of a long line');
+    expect(line('2026-06-15T11:00:00Z started on port 80').msg).toBe('2026-06-15T11:00:00Z started on port 80');
+  });
+});

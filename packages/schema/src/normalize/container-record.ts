@@ -47,3 +47,14 @@ export function kubernetesContainer(obj: Record<string, unknown>): string | unde
   const name = readKey(k8s as Record<string, unknown>, 'container_name');
   return typeof name === 'string' && name !== '' ? name.slice(0, 256) : undefined;
 }
+
+// containerd and CRI-O (Kubernetes' /var/log/containers/*.log) write each line as
+// `<RFC 3339 nano time> <stdout|stderr> <F|P> <line>`; P marks a part of a line the runtime split.
+const CRI = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d)) (stdout|stderr) [FP] ?/;
+
+/** A CRI log line's parts: the runtime's time and stream, and the app's line; undefined for other lines. */
+export function criLine(line: string): { time: string; stream: string; rest: string } | undefined {
+  const m = CRI.exec(line);
+  if (m === null) return undefined;
+  return { time: m[1] as string, stream: m[2] as string, rest: line.slice(m[0].length) };
+}

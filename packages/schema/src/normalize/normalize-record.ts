@@ -1,7 +1,7 @@
 import { isStandardPinoNumber, type Level, levelFromName, levelFromSeverityNumber } from '../level.js';
 import { LIMITS, TRUNCATED_ATTRIBUTE } from '../limits.js';
 import type { LogRecord } from '../log-record.js';
-import { containerLine, innerObject, kubernetesContainer, wrapperFields } from './container-record.js';
+import { containerLine, criLine, innerObject, kubernetesContainer, wrapperFields } from './container-record.js';
 import { isoFromMs } from './iso-time.js';
 import { levelFromUnknown } from './level.js';
 import { fromAnyValue, fromKeyValues, isOtelRecord } from './otel.js';
@@ -285,13 +285,39 @@ export function normalizeRecord(
 
 /**
  * Normalizes one line of NDJSON or text: a line that holds a JSON object is read as one,
- * anything else as plain text.
+ * anything else as plain text. A containerd / CRI-O line (`<time> stdout F <line>`, Kubernetes'
+ * /var/log/containers) is read as the app's line inside, at the runtime's time.
  *
  * @example
  * normalizeLine('2026-01-02T03:04:05Z ERROR db timeout', new Date()).ok; // true
  */
 export function normalizeLine(line: string, receivedAt?: TimeInput, maxRecordBytes?: number): NormalizeResult {
   const clean = cleanLine(line);
+  const cri = criLine(clean);
+  if (cri !== undefined) return fromCriLine(cri, receivedAt, maxRecordBytes);
+  return normalizeAppLine(clean, receivedAt, maxRecordBytes);
+}
+
+// Room kept for the `stream` attribute a CRI line adds after the app's line is normalized.
+const CRI_ROOM_BYTES = 64;
+
+// A containerd / CRI-O line: the app's line after the prefix is the record; the runtime's time stands
+// in for a text line's (an app's own timestamp often has no zone), `stream` becomes an attribute.
+function fromCriLine(
+  cri: { time: string; stream: string; rest: string },
+  receivedAt: TimeInput | undefined,
+  maxRecordBytes: number = LIMITS.maxRecordBytes,
+): NormalizeResult {
+  const at = parseTime(cri.time);
+  const result = normalizeAppLine(cri.rest, at ?? receivedAt, Math.max(256, maxRecordBytes - CRI_ROOM_BYTES));
+  if (!result.ok) return result;
+  const { record } = result;
+  if (at !== undefined && !cri.rest.trimStart().startsWith('{')) record.time = isoFromMs(at);
+  record.attributes = { stream: cri.stream, ...record.attributes };
+  return result;
+}
+
+function normalizeAppLine(clean: string, receivedAt?: TimeInput, maxRecordBytes?: number): NormalizeResult {
   const start = clean.trimStart();
   if (start.charCodeAt(0) === 123 /* { */) {
     try {
