@@ -171,7 +171,9 @@ describe('refresher without further scores', () => {
   it('looks at a change again when the interval ends, so a last score that moved is not lost', async () => {
     const { ForecastRefresher } = await import('../../src/services/forecast/forecast-refresher.js');
     const made: string[] = [];
-    let current = stored({ createdAt: new Date().toISOString() });
+    // Made a few ms ago: one made in the very millisecond of the check reads as "made just now, with
+    // this score" (the day's first), which schedules nothing; on a fast run the two shared a millisecond.
+    let current = stored({ createdAt: new Date(Date.now() - 5).toISOString() });
     const store = {
       async today(_projectId: string, refresh = false) {
         if (refresh) {
