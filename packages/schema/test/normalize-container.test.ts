@@ -108,6 +108,9 @@ describe('containerd / CRI-O lines', () => {
     const r = normalizeLine(text, RECEIVED);
     if (!r.ok) throw new Error(`rejected: ${r.reason}`);
     expect(LogRecord.parse(r.record)).toEqual(r.record);
+    // The same line given to normalizeRecord as a string (an SDK call, an array item of an upload).
+    const direct = normalizeRecord(text, RECEIVED);
+    expect(direct.ok && direct.record).toEqual(r.record);
     return r.record;
   };
 
@@ -135,5 +138,9 @@ describe('containerd / CRI-O lines', () => {
   it('keeps a part line (P) as a record of its own, and other lines as they are', () => {
     expect(line('2026-06-15T11:00:00Z stdout P first half of a long line').msg).toBe('first half of a long line');
     expect(line('2026-06-15T11:00:00Z started on port 80').msg).toBe('2026-06-15T11:00:00Z started on port 80');
+  });
+
+  it('rejects a line with nothing after the prefix, as an empty line', () => {
+    expect(normalizeLine('2026-06-15T11:00:00Z stdout F ', RECEIVED)).toEqual({ ok: false, reason: 'empty line' });
   });
 });

@@ -6,31 +6,16 @@ import { cleanLine } from './text-line.js';
 // line inside is the app's record (often pino's JSON); the wrapper only says where and when it came.
 
 const STREAMS = new Set(['stdout', 'stderr']);
-const MESSAGE_KEYS = ['msg', 'message', 'body', 'text'];
 
 /**
  * The line a container runtime's record carries, without its line ending; undefined when `obj` is not
- * such a record (no string `log`, no stdout/stderr `stream`, or a message field of its own).
+ * such a record (no string `log`, no stdout/stderr `stream`). The caller checks that the record has no
+ * message field of its own.
  */
 export function containerLine(obj: Record<string, unknown>): string | undefined {
   const log = readKey(obj, 'log');
   if (typeof log !== 'string' || !STREAMS.has(readKey(obj, 'stream') as string)) return undefined;
-  for (const key of MESSAGE_KEYS) if (readKey(obj, key) !== undefined) return undefined;
   return cleanLine(log);
-}
-
-/** The app's own JSON record inside a container line, when the line holds one. */
-export function innerObject(line: string): Record<string, unknown> | undefined {
-  const start = line.trimStart();
-  if (start.charCodeAt(0) !== 123 /* { */) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(start);
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
-      ? (parsed as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The wrapper's fields but its `log`, which the caller reads as the record itself. */
@@ -41,19 +26,26 @@ export function wrapperFields(obj: Record<string, unknown>): Record<string, unkn
 }
 
 /** Kubernetes metadata's container name (Fluentd/Fluent Bit), the usual name of the service. */
-export function kubernetesContainer(obj: Record<string, unknown>): string | undefined {
+export function kubernetesContainer(obj: Record<string, unknown>): unknown {
   const k8s = readKey(obj, 'kubernetes');
-  if (k8s === null || typeof k8s !== 'object') return undefined;
-  const name = readKey(k8s as Record<string, unknown>, 'container_name');
-  return typeof name === 'string' && name !== '' ? name.slice(0, 256) : undefined;
+  return k8s !== null && typeof k8s === 'object'
+    ? readKey(k8s as Record<string, unknown>, 'container_name')
+    : undefined;
 }
 
 // containerd and CRI-O (Kubernetes' /var/log/containers/*.log) write each line as
 // `<RFC 3339 nano time> <stdout|stderr> <F|P> <line>`; P marks a part of a line the runtime split.
 const CRI = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d)) (stdout|stderr) [FP] ?/;
 
-/** A CRI log line's parts: the runtime's time and stream, and the app's line; undefined for other lines. */
-export function criLine(line: string): { time: string; stream: string; rest: string } | undefined {
+/** A CRI log line's parts: the runtime's time and stream, and the app's line. */
+export interface CriLine {
+  time: string;
+  stream: string;
+  rest: string;
+}
+
+/** The parts of a CRI log line; undefined for other lines. */
+export function criLine(line: string): CriLine | undefined {
   const m = CRI.exec(line);
   if (m === null) return undefined;
   return { time: m[1] as string, stream: m[2] as string, rest: line.slice(m[0].length) };

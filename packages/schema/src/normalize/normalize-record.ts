@@ -1,12 +1,12 @@
 import { isStandardPinoNumber, type Level, levelFromName, levelFromSeverityNumber } from '../level.js';
 import { LIMITS, TRUNCATED_ATTRIBUTE } from '../limits.js';
 import type { LogRecord } from '../log-record.js';
-import { containerLine, criLine, innerObject, kubernetesContainer, wrapperFields } from './container-record.js';
+import { type CriLine, containerLine, criLine, kubernetesContainer, wrapperFields } from './container-record.js';
 import { isoFromMs } from './iso-time.js';
 import { levelFromUnknown } from './level.js';
 import { fromAnyValue, fromKeyValues, isOtelRecord } from './otel.js';
 import { type Budget, fitKey, fitString, isSafeKey, readKey, safeString, toJsonValue, UNREADABLE } from './sanitize.js';
-import { cleanLine, levelFromMessage, textLineToRecord } from './text-line.js';
+import { cleanLine, jsonObjectOf, levelFromMessage, textLineToRecord } from './text-line.js';
 import { parseTime, receivedMs, type TimeInput } from './time.js';
 
 /** The normalizer's answer: a valid record (maybe cut to size), or why there is none. */
@@ -21,6 +21,8 @@ export const ORIGINAL_TIME_ATTRIBUTE = 'cloudsage.time';
 const TIME_KEYS = ['time', 'timestamp', '@timestamp', 'ts', 'hrTime', 'timeUnixNano', 'datetime', 'date'];
 const OBSERVED_TIME_KEYS = ['observedTimeUnixNano', 'observedTimestamp', 'hrTimeObserved'];
 const MSG_KEYS = ['msg', 'message', 'body', 'log', 'text'];
+// A record with one of these is the app's own, even with a container runtime's `log` and `stream`.
+const OWN_MSG_KEYS = MSG_KEYS.filter((k) => k !== 'log');
 const LEVEL_KEYS = ['level', 'severity', 'severityText', 'lvl', 'levelname', 'loglevel', 'log.level'];
 const SERVICE_KEYS = ['service', 'service.name', 'serviceName'];
 const HOST_KEYS = ['hostname', 'host', 'host.name'];
@@ -109,7 +111,7 @@ function readMessage(obj: Record<string, unknown>, budget: Budget): string {
 
 // `wrapped`: obj is already a container record's inside or outside, which is not unwrapped again.
 function objectToRecord(obj: Record<string, unknown>, nowMs: number, budget: Budget, wrapped = false): LogRecord {
-  const line = wrapped ? undefined : containerLine(obj);
+  const line = wrapped || first(obj, OWN_MSG_KEYS) !== undefined ? undefined : containerLine(obj);
   if (line !== undefined) return fromContainer(obj, line, nowMs, budget);
   const otel = isOtelRecord(obj);
   // The SDK's ReadableLogRecord keeps its state in private `_fields` behind prototype getters:
@@ -185,15 +187,32 @@ function objectToRecord(obj: Record<string, unknown>, nowMs: number, budget: Bud
 // time (the line's when the line has none), stream and metadata as attributes, and a service name.
 function fromContainer(obj: Record<string, unknown>, line: string, nowMs: number, budget: Budget): LogRecord {
   const outer = objectToRecord(wrapperFields(obj), nowMs, budget, true);
-  const inner = innerObject(line);
+  const inner = jsonObjectOf(line);
   const record: LogRecord = inner
     ? objectToRecord(inner, Date.parse(outer.time), budget, true)
     : { time: outer.time, level: levelFromMessage(line), msg: fitString(line, budget) };
-  const service = record.service ?? outer.service ?? kubernetesContainer(obj);
+  const service = record.service ?? outer.service ?? shortString(kubernetesContainer(obj));
   if (service) record.service = service;
   const host = record.host ?? outer.host;
   if (host) record.host = host;
   if (outer.attributes) record.attributes = { ...outer.attributes, ...record.attributes };
+  return record;
+}
+
+// A containerd / CRI-O line: the app's line after the prefix is the record (its JSON as JSON); the
+// runtime's time stands in for a text line's (an app's own timestamp often has no zone), and for a JSON
+// record's when it has none; `stream` becomes an attribute.
+function fromCriLine(cri: CriLine, nowMs: number, budget: Budget): LogRecord {
+  const at = parseTime(cri.time) ?? nowMs;
+  const inner = jsonObjectOf(cri.rest);
+  let record: LogRecord;
+  if (inner) record = objectToRecord(inner, at, budget);
+  else {
+    record = textLineToRecord(cri.rest, at);
+    record.time = isoFromMs(at);
+    record.msg = fitString(record.msg, budget);
+  }
+  record.attributes = { stream: cri.stream, ...record.attributes };
   return record;
 }
 
@@ -226,8 +245,14 @@ function build(
   if (typeof input === 'string') {
     const line = cleanLine(input);
     if (line.trim().length === 0) return 'empty line';
-    record = textLineToRecord(line, nowMs);
-    record.msg = fitString(record.msg, budget);
+    const cri = criLine(line);
+    if (cri !== undefined) {
+      if (cri.rest.trim().length === 0) return 'empty line';
+      record = fromCriLine(cri, nowMs, budget);
+    } else {
+      record = textLineToRecord(line, nowMs);
+      record.msg = fitString(record.msg, budget);
+    }
   } else if (input instanceof Error) {
     // An Error handed over as the record: its message, stack and cause are not enumerable.
     record = objectToRecord({ level: 'error', msg: input.message, err: input }, nowMs, budget);
@@ -293,38 +318,6 @@ export function normalizeRecord(
  */
 export function normalizeLine(line: string, receivedAt?: TimeInput, maxRecordBytes?: number): NormalizeResult {
   const clean = cleanLine(line);
-  const cri = criLine(clean);
-  if (cri !== undefined) return fromCriLine(cri, receivedAt, maxRecordBytes);
-  return normalizeAppLine(clean, receivedAt, maxRecordBytes);
-}
-
-// Room kept for the `stream` attribute a CRI line adds after the app's line is normalized.
-const CRI_ROOM_BYTES = 64;
-
-// A containerd / CRI-O line: the app's line after the prefix is the record; the runtime's time stands
-// in for a text line's (an app's own timestamp often has no zone), `stream` becomes an attribute.
-function fromCriLine(
-  cri: { time: string; stream: string; rest: string },
-  receivedAt: TimeInput | undefined,
-  maxRecordBytes: number = LIMITS.maxRecordBytes,
-): NormalizeResult {
-  const at = parseTime(cri.time);
-  const result = normalizeAppLine(cri.rest, at ?? receivedAt, Math.max(256, maxRecordBytes - CRI_ROOM_BYTES));
-  if (!result.ok) return result;
-  const { record } = result;
-  if (at !== undefined && !cri.rest.trimStart().startsWith('{')) record.time = isoFromMs(at);
-  record.attributes = { stream: cri.stream, ...record.attributes };
-  return result;
-}
-
-function normalizeAppLine(clean: string, receivedAt?: TimeInput, maxRecordBytes?: number): NormalizeResult {
-  const start = clean.trimStart();
-  if (start.charCodeAt(0) === 123 /* { */) {
-    try {
-      return normalizeRecord(JSON.parse(start), receivedAt, maxRecordBytes);
-    } catch {
-      // Not JSON after all: keep the line as text rather than lose it.
-    }
-  }
-  return normalizeRecord(clean, receivedAt, maxRecordBytes);
+  // Not JSON after all: the line is kept as text rather than lost.
+  return normalizeRecord(jsonObjectOf(clean) ?? clean, receivedAt, maxRecordBytes);
 }

@@ -38,6 +38,18 @@ export function levelFromMessage(text: string): Level {
   return status && (status[1] as string).startsWith('5') ? 'error' : 'info';
 }
 
+/** The JSON object a line holds (leading blanks allowed), or undefined for any other line. */
+export function jsonObjectOf(line: string): Record<string, unknown> | undefined {
+  const start = line.trimStart();
+  if (start.charCodeAt(0) !== 123 /* { */) return undefined;
+  try {
+    // A JSON text that starts with `{` and parses is an object.
+    return JSON.parse(start) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Strips a UTF-8 byte-order mark and the line ending (LF or CRLF). */
 export function cleanLine(line: string): string {
   let s = line;
