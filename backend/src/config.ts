@@ -85,7 +85,10 @@ const EnvSchema = z.object({
   CLOUDSAGE_SEARCH_BUDGET_BYTES: int(64 * 1024 * 1024),
   /** Logs reads a minute per caller (API key or user); 0 turns the limit off. */
   CLOUDSAGE_SEARCH_RATE_PER_MIN: z.coerce.number().int().min(0).default(120),
-  /** Days of logs, minute metrics, risk history and forecasts kept; 0 keeps them all (stale rate-limit counters still go). */
+  /**
+   * Days of logs, minute metrics, risk history and forecasts kept; 0 keeps them all (stale rate-limit
+   * counters still go).
+   */
   CLOUDSAGE_RETENTION_DAYS: z.coerce.number().int().min(0).default(30),
   /** How often the retention job runs, and how many batches one run removes at most. */
   CLOUDSAGE_RETENTION_INTERVAL_MS: int(10 * 60 * 1000),

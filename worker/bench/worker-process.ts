@@ -28,7 +28,7 @@ export async function freePort(): Promise<number> {
 export async function startWorker(port: number): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    [...(process.env.BENCH_WORKER_ARGS?.split(' ') ?? []), join(root, 'dist/server.js')],
+    [...(process.env.BENCH_WORKER_ARGS?.split(' ').filter(Boolean) ?? []), join(root, 'dist/server.js')],
     {
       env: { ...process.env, WORKER_API_KEY: BENCH_KEY, WORKER_PORT: String(port), LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'inherit', 'inherit'],

@@ -141,7 +141,10 @@ function maskSegment(s: string): string {
   return ID;
 }
 
-/** Masks one whitespace-free token; tokens without digits are returned as they are (the common case), but day and month names. */
+/**
+ * Masks one whitespace-free token; tokens without digits are returned as they are (the common case),
+ * but for day and month names.
+ */
 export function maskToken(token: string): string {
   let hasDigit = false;
   for (let i = 0; i < token.length; i++) {
