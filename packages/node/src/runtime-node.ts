@@ -20,7 +20,7 @@ export const nodeRuntime: Runtime = {
   // Bun answers `import('undici')` with a shim whose responses carry no body stream: there, Bun's own
   // fetch (native, keep-alive) carries the requests. In a worker thread (pino's transport) node:http
   // does: undici's load (~65 ms of CPU in the bench's profile, taken from the first burst's delivery)
-  // and its ~10-20 MB of RSS would be paid again in every transport's thread.
+  // would be paid again in every transport's thread.
   http: (endpoint, connections) =>
     'Bun' in globalThis
       ? createFetchHttp(endpoint, (input, init) => globalThis.fetch(input, init))
