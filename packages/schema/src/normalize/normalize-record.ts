@@ -111,8 +111,9 @@ function readMessage(obj: Record<string, unknown>, budget: Budget): string {
 
 // `wrapped`: obj is already a container record's inside or outside, which is not unwrapped again.
 function objectToRecord(obj: Record<string, unknown>, nowMs: number, budget: Budget, wrapped = false): LogRecord {
-  const line = wrapped || first(obj, OWN_MSG_KEYS) !== undefined ? undefined : containerLine(obj);
-  if (line !== undefined) return fromContainer(obj, line, nowMs, budget);
+  // `log` first: one lookup settles it for nearly every record, which has none.
+  const line = wrapped ? undefined : containerLine(obj);
+  if (line !== undefined && first(obj, OWN_MSG_KEYS) === undefined) return fromContainer(obj, line, nowMs, budget);
   const otel = isOtelRecord(obj);
   // The SDK's ReadableLogRecord keeps its state in private `_fields` behind prototype getters:
   // only the fields of the OpenTelemetry data model are read from it, never its own keys.
