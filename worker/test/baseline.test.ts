@@ -53,6 +53,20 @@ describe('robust statistics', () => {
     expect(s!.center).toBeLessThan(0.02);
   });
 
+  it("learns a service's steady rate after a first, partial minute without errors", () => {
+    // lab-5's orders: 0 of 229 lines in the project's first minute (39% of a window), then ~2% of
+    // every minute. Doubling from 0 per window took ten windows to get near 2%.
+    let s = updateStat(undefined, 0, 0.39);
+    for (const x of [0.0198, 0.0189, 0.0118]) s = updateStat(s, x, 1);
+    expect(s.center).toBeGreaterThan(0.01);
+    expect(s.center).toBeLessThan(0.02);
+  });
+
+  it('still lets a lower value replace a young center after a partial first minute', () => {
+    const s = updateStat(updateStat(undefined, 0.1, 0.4), 0.01, 1);
+    expect(s.center).toBeCloseTo(0.01, 5);
+  });
+
   it('learns an old v1 statistic (no w) as n windows of history', () => {
     const s = updateStat({ center: 100, spread: 5, n: 240 }, 100, 1);
     expect(s.w).toBe(241);

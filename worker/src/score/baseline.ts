@@ -16,7 +16,7 @@ import {
   type Template,
 } from '@cloudsage/schema';
 import { TEMPLATE_HISTORY_WINDOWS } from './patterns.js';
-import { history, SIGMA_PER_SPREAD } from './stats.js';
+import { history, learnedInAlarm, SIGMA_PER_SPREAD } from './stats.js';
 import type { WindowTemplate } from './types.js';
 
 /** Slowest learning rate; the first windows learn faster (weight / (history + weight)) until they reach it. */
@@ -35,8 +35,6 @@ const FAR_RECOVERY_ALPHA = 0.5;
  * median and call the usual odd window an incident. Incidents are kept out by the score weight.
  */
 const CLIP = 5;
-/** A statistic whose effective windows are under this share of its windows was learned mostly in alarm. */
-const SUSPECT_SHARE = 0.5;
 /** Effective windows after which a statistic's center is trusted over a far lower window. */
 const SETTLED_WINDOWS = 10;
 /** Windows of history before steps are clipped (before them there is no spread to clip by). */
@@ -83,7 +81,7 @@ export function updateStat(prev: RobustStat | undefined, x: number, weight: numb
   // learned from few windows (a first minute of start-up errors) or mostly from down-weighted ones is
   // suspect: a long-learned bursty one (0% errors one minute, 30% the next) must keep its mean, not
   // collapse to its quiet minutes.
-  const suspect = h < SUSPECT_SHARE * prev.n || h < SETTLED_WINDOWS;
+  const suspect = learnedInAlarm(prev) || h < SETTLED_WINDOWS;
   const far = down && suspect && dev < -3 * scale;
   if (far) alpha = Math.max(alpha, FAR_RECOVERY_ALPHA);
   // Clipping needs a scale, and the first windows have none yet: they are taken as they come, unless
@@ -93,8 +91,11 @@ export function updateStat(prev: RobustStat | undefined, x: number, weight: numb
   // caches and pools) are its worst, and should not set what "usual" means.
   if (down && young) alpha = 1;
   // A young statistic has no spread to clip by; its own magnitude bounds a step up instead (at most
-  // doubling), so one bad early minute does not set a wide spread that hides the next incident.
-  const upLimit = young && !symmetric ? Math.max(Math.abs(prev.center), scale) : CLIP * scale;
+  // doubling), so one bad early minute does not set a wide spread that hides the next incident. Less
+  // than one window behind the center (a project's first, partial minute: start-up, a few hundred
+  // lines, often no error yet) bounds nothing: doubling a center of 0 would let a service that always
+  // fails 2% of its calls crawl up from 0.01% for ten windows, each of them an alarm.
+  const upLimit = young && !symmetric ? (h < 1 ? Infinity : Math.max(Math.abs(prev.center), scale)) : CLIP * scale;
   const clipped = young && (symmetric || down) ? dev : Math.max(down ? dev : -CLIP * scale, Math.min(upLimit, dev));
   const center = prev.center + alpha * clipped;
   const spread = far

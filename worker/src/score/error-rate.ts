@@ -14,7 +14,20 @@
  */
 import type { LogRecord, RobustStat } from '@cloudsage/schema';
 import { EVIDENCE, evidenceNames, groupOf, textEvidence } from './evidence.js';
-import { count, type Expectation, effect, expectation, history, pct, plural, poissonZ, surprise } from './stats.js';
+import {
+  count,
+  type Expectation,
+  effect,
+  expectation,
+  history,
+  learnedInAlarm,
+  type Prior,
+  pct,
+  plural,
+  poissonZ,
+  SIGMA_PER_SPREAD,
+  surprise,
+} from './stats.js';
 import type { Finding, Signal, SignalContext, SignalOutcome } from './types.js';
 
 /**
@@ -85,6 +98,30 @@ export function judgeRate(errors: number, total: number, exp: Expectation, usual
   // with errors never ties a clean one.
   const presence = PRESENCE * (1 - Math.exp(-errors / Math.max(lambda, 1)));
   return { risk: Math.max(surprise(z - zShift) * size, presence), rate: errors / n, exp };
+}
+
+/** Degrees of freedom of the group prior's heavy tail (a Student-t: 1 would be Cauchy). */
+const GROUP_PRIOR_DF = 2;
+
+/**
+ * The prior of one service's (or host's) rate: the project's own rate, worth 3 windows. Borrowed from the
+ * whole project, it is heavy-tailed (a robust prior): where the group's own history already sits far from
+ * it, beyond what that history's spread and length explain, the prior gives way by the Student-t weight
+ * (df + 1) / (df + z^2). Services differ by design (one that fails 8% of its lookups on a stale cache
+ * key beside three that fail 0.2%), and a prior that drags such a service's usual down to the project's
+ * 1.6% makes its ordinary minutes look like a tripling. A history learned mostly in alarm does not
+ * contradict the prior: onboarding in an incident still leans on it.
+ */
+export function groupPrior(stat: RobustStat | undefined, project: Expectation): Prior {
+  const spread = Math.max(project.sigma / SIGMA_PER_SPREAD, 0.004);
+  const n = history(stat);
+  let weight = 3;
+  if (stat !== undefined && n > 0 && !learnedInAlarm(stat)) {
+    const ownVar = (SIGMA_PER_SPREAD * stat.spread) ** 2 / n;
+    const z2 = (stat.center - project.center) ** 2 / ((SIGMA_PER_SPREAD * spread) ** 2 + ownVar);
+    weight *= Math.min(1, (GROUP_PRIOR_DF + 1) / (GROUP_PRIOR_DF + z2));
+  }
+  return { center: project.center, spread, weight };
 }
 
 /** The error-rate signal; see {@link Signal}. */
@@ -172,8 +209,7 @@ export class ErrorRateSignal implements Signal {
       for (const [name, g] of named) {
         const key = groupKey('errorRate', name);
         const stat: RobustStat | undefined = ctx.stat(key);
-        // A group without history leans on the project's own rate, not the typical service's.
-        const gExp = expectation(stat, { center: exp.center, spread: Math.max(exp.sigma / 1.2533, 0.004), weight: 3 });
+        const gExp = expectation(stat, groupPrior(stat, exp));
         const usualG = history(stat) > 0 ? (usualTotal * g.total) / total : g.total;
         const j = judgeRate(g.errors, g.total, gExp, usualG, penalty);
         observations[key] = j.rate;

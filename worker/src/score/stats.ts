@@ -40,6 +40,17 @@ export function history(stat: RobustStat | undefined): number {
   return stat === undefined ? 0 : (stat.w ?? stat.n);
 }
 
+/** A statistic whose effective windows are under this share of its windows was learned mostly in alarm. */
+const ALARM_SHARE = 0.5;
+
+/**
+ * Whether a statistic was learned mostly from windows that scored high (each teaches a fraction of a
+ * window): its center says what the incident looked like, not what is usual.
+ */
+export function learnedInAlarm(stat: RobustStat): boolean {
+  return history(stat) < ALARM_SHARE * stat.n;
+}
+
 /**
  * Signed z of observing `k` events where `lambda` were expected: the Poisson deviance
  * (sign(k - lambda) * sqrt(2 (k ln(k / lambda) - (k - lambda)))), which is exact in the tails where a
