@@ -67,6 +67,16 @@ describe('robust statistics', () => {
     expect(s.center).toBeCloseTo(0.01, 5);
   });
 
+  it('forgets the start-up spread when a young statistic drops', () => {
+    // lab-1's gateway: p95 1,890 ms in the first minute (services warming up), 123 ms in the next. The
+    // drop is the start-up ending; taken as spread it made a 200 ms sigma that hid the cpu fault.
+    const s = updateStat(updateStat(undefined, 1890, 0.4), 123, 1);
+    expect(s.center).toBe(123);
+    expect(s.spread).toBeLessThan(10);
+    // A rise while young still counts as spread (bounded by the center's own size).
+    expect(updateStat(s, 200, 1).spread).toBeGreaterThan(20);
+  });
+
   it('learns an old v1 statistic (no w) as n windows of history', () => {
     const s = updateStat({ center: 100, spread: 5, n: 240 }, 100, 1);
     expect(s.w).toBe(241);

@@ -98,10 +98,13 @@ export function updateStat(prev: RobustStat | undefined, x: number, weight: numb
   const upLimit = young && !symmetric ? (h < 1 ? Infinity : Math.max(Math.abs(prev.center), scale)) : CLIP * scale;
   const clipped = young && (symmetric || down) ? dev : Math.max(down ? dev : -CLIP * scale, Math.min(upLimit, dev));
   const center = prev.center + alpha * clipped;
-  const spread = far
-    ? (1 - alpha) * prev.spread
-    : prev.spread +
-      alpha * (Math.min(Math.abs(dev), young && (symmetric || down) ? Math.abs(dev) : upLimit) - prev.spread);
+  // A young drop is the start-up ending, not the statistic's usual variation: like a far drop, it takes
+  // the spread of what came before with it (a first minute's 1.9 s p95 set a 200 ms sigma that hid a
+  // 5x median ten windows later).
+  const spread =
+    far || (down && young)
+      ? (1 - alpha) * prev.spread
+      : prev.spread + alpha * (Math.min(Math.abs(dev), young && symmetric ? Math.abs(dev) : upLimit) - prev.spread);
   return { center, spread: Math.max(0, spread), n: prev.n + 1, w: h + wt };
 }
 
