@@ -38,6 +38,11 @@ export const Template = z.object({
   level: z.string().max(8).optional(),
   /** EWMA of the per-window count, for "template spiking". */
   rate: z.number().finite().nonnegative().optional(),
+  /**
+   * EWMA of the per-window count's absolute deviation from `rate`: how bursty the template usually is
+   * (a chronic error that follows the traffic mix moves far more than Poisson noise).
+   */
+  spread: z.number().finite().nonnegative().optional(),
   /** The service that logged it most recently, when records name one. */
   service: z.string().max(64).optional(),
 });
