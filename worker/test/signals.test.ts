@@ -215,6 +215,30 @@ describe('error patterns', () => {
   it('does not flag a template at its usual rate', () => {
     expect(labels(score(healthy({ seed: 17 }), baseline, 40))).not.toContain('Error Pattern Spike');
   });
+
+  describe('a chronic error that follows the traffic mix', () => {
+    // lab-6's inventory: a stale cache key fails every lookup of one SKU, 13 a minute on average but
+    // 5-25 from one minute to the next; a minute of 36 is that mix, not an incident.
+    const chronic = (n: number) => {
+      const logs = healthy({ seed: 30 + n, n: 2000 });
+      for (let i = 0; i < n; i++) logs.push(rec('error', `GET /stock/SKU-1024 500 ${i % 7}.${i % 3}`));
+      return logs;
+    };
+    const bursty = [6, 20, 9, 25, 12, 5, 18, 8, 22, 10, 14, 4, 24, 11, 16];
+
+    it('is not a spike at three times its usual count when it is that bursty', () => {
+      const b = warm((i) => chronic(bursty[i % bursty.length]!), 30);
+      expect(b.templates.find((t) => t.pattern.startsWith('GET /stock'))!.spread).toBeGreaterThan(4);
+      expect(score(chronic(36), b, 40).score).toBeLessThan(30);
+    });
+
+    it('is a spike at three times its usual count when it is steady', () => {
+      const steady = warm(() => chronic(13), 30);
+      const r = score(chronic(36), steady, 40);
+      expect(r.score).toBeGreaterThan(30);
+      expect(labels(r)).toContain('Error Pattern Spike');
+    });
+  });
 });
 
 describe('cold start', () => {

@@ -136,12 +136,15 @@ export function updateTemplates(
     const k = t.windowCount;
     const known = t.known;
     if (known !== undefined) {
-      const rate = (known.rate ?? 0) + alpha * (k - (known.rate ?? 0));
+      const prevRate = known.rate ?? 0;
+      const rate = prevRate + alpha * (k - prevRate);
+      const spread = (known.spread ?? 0) + alpha * (Math.abs(k - prevRate) - (known.spread ?? 0));
       const next: Template = {
         ...known,
         pattern: clipPattern(t.pattern),
         count: known.count + k,
         rate: Math.max(0, rate),
+        spread: Math.max(0, spread),
       };
       if (k > 0) {
         next.lastSeen = at;

@@ -8,7 +8,7 @@
  */
 import type { LogRecord, Template } from '@cloudsage/schema';
 import { type Cluster, Drain } from './drain.js';
-import { effect, expectation, plural, poissonZ, surprise } from './stats.js';
+import { effect, expectation, plural, poissonZ, SIGMA_PER_SPREAD, surprise } from './stats.js';
 import type { Finding, Signal, SignalContext, SignalOutcome, WindowTemplate } from './types.js';
 
 /**
@@ -91,7 +91,10 @@ export class PatternSignal implements Signal {
         // A template that grows with traffic is not spiking: expect its rate scaled by the volume.
         // Like "new", "spiking" needs a template history: a rate from one or two windows says little.
         const rate = (c.known.rate ?? 0) * Math.max(1, ctx.volumeRatio);
-        const z = poissonZ(k, Math.max(rate, MIN_EXPECTED));
+        // A template's own burstiness beyond Poisson noise widens what is usual: a chronic error that
+        // follows the traffic mix (13 a minute, 36 now and then) is not a spike when it triples.
+        const sigma = SIGMA_PER_SPREAD * (c.known.spread ?? 0) * Math.max(1, ctx.volumeRatio);
+        const z = poissonZ(k, Math.max(rate, MIN_EXPECTED), Math.max(0, sigma * sigma - rate));
         const risk = lw * surprise(z) * effect(Math.log((k + 0.5) / (rate + 0.5)) / Math.log(4));
         if (risk >= 0.3) spiking++;
         if (risk > (bestSpike?.risk ?? 0)) bestSpike = { c, risk, rate };
