@@ -188,10 +188,7 @@ function objectToRecord(obj: Record<string, unknown>, nowMs: number, budget: Bud
 // time (the line's when the line has none), stream and metadata as attributes, and a service name.
 function fromContainer(obj: Record<string, unknown>, line: string, nowMs: number, budget: Budget): LogRecord {
   const outer = objectToRecord(wrapperFields(obj), nowMs, budget, true);
-  const inner = jsonObjectOf(line);
-  const record: LogRecord = inner
-    ? objectToRecord(inner, Date.parse(outer.time), budget, true)
-    : { time: outer.time, level: levelFromMessage(line), msg: fitString(line, budget) };
+  const record = appLine(line, Date.parse(outer.time), budget);
   const service = record.service ?? outer.service ?? shortString(kubernetesContainer(obj));
   if (service) record.service = service;
   const host = record.host ?? outer.host;
@@ -200,19 +197,21 @@ function fromContainer(obj: Record<string, unknown>, line: string, nowMs: number
   return record;
 }
 
-// A containerd / CRI-O line: the app's line after the prefix is the record (its JSON as JSON); the
-// runtime's time stands in for a text line's (an app's own timestamp often has no zone), and for a JSON
-// record's when it has none; `stream` becomes an attribute.
+// The app's line a container runtime wrapped: its JSON is the record (read once: a wrapper inside is an
+// ordinary record), with the runtime's time when it has none; a text line takes the runtime's time
+// (an app's own timestamp often has no zone).
+function appLine(line: string, atMs: number, budget: Budget): LogRecord {
+  const inner = jsonObjectOf(line);
+  if (inner) return objectToRecord(inner, atMs, budget, true);
+  const record: LogRecord = textLineToRecord(line, atMs);
+  record.time = isoFromMs(atMs);
+  record.msg = fitString(record.msg, budget);
+  return record;
+}
+
+// A containerd / CRI-O line: the app's line after the prefix is the record; `stream` becomes an attribute.
 function fromCriLine(cri: CriLine, nowMs: number, budget: Budget): LogRecord {
-  const at = parseTime(cri.time) ?? nowMs;
-  const inner = jsonObjectOf(cri.rest);
-  let record: LogRecord;
-  if (inner) record = objectToRecord(inner, at, budget);
-  else {
-    record = textLineToRecord(cri.rest, at);
-    record.time = isoFromMs(at);
-    record.msg = fitString(record.msg, budget);
-  }
+  const record = appLine(cri.rest, parseTime(cri.time) ?? nowMs, budget);
   record.attributes = { stream: cri.stream, ...record.attributes };
   return record;
 }
