@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LogRecord, normalizeLine, normalizeRecord } from '../src/index.js';
+import { readLine } from './read-line.js';
 
 // Records a container runtime or a log collector wrote around the app's line, and records that carry no
 // level at all: the level comes from the message, the app's own record from inside the wrapper.
@@ -104,15 +105,7 @@ describe("Docker's json-file and Fluent Bit records", () => {
 });
 
 describe('containerd / CRI-O lines', () => {
-  const line = (text: string) => {
-    const r = normalizeLine(text, RECEIVED);
-    if (!r.ok) throw new Error(`rejected: ${r.reason}`);
-    expect(LogRecord.parse(r.record)).toEqual(r.record);
-    // The same line given to normalizeRecord as a string (an SDK call, an array item of an upload).
-    const direct = normalizeRecord(text, RECEIVED);
-    expect(direct.ok && direct.record).toEqual(r.record);
-    return r.record;
-  };
+  const line = (text: string) => readLine(text, RECEIVED);
 
   it("reads a text line inside at the runtime's time, with its stream", () => {
     expect(line('2026-06-15T11:00:00.123456789Z stderr F 2026-06-15 13:00:00 ERROR db down')).toEqual({
