@@ -77,6 +77,9 @@ export class PatternSignal implements Signal {
     let bestNew: Cluster | undefined;
     let bestSpike: { c: Cluster; risk: number; rate: number } | undefined;
     const judgeNew = ctx.windows >= TEMPLATE_HISTORY_WINDOWS;
+    // Known templates' usual counts scale up with the window's traffic (never down: in a quiet minute a
+    // template's usual count is still no spike).
+    const traffic = Math.max(1, ctx.volumeRatio);
     for (const c of this.drain.clusters) {
       const k = c.windowCount;
       if (k === 0) continue;
@@ -90,10 +93,10 @@ export class PatternSignal implements Signal {
       } else if (judgeNew) {
         // A template that grows with traffic is not spiking: expect its rate scaled by the volume.
         // Like "new", "spiking" needs a template history: a rate from one or two windows says little.
-        const rate = (c.known.rate ?? 0) * Math.max(1, ctx.volumeRatio);
+        const rate = (c.known.rate ?? 0) * traffic;
         // A template's own burstiness beyond Poisson noise widens what is usual: a chronic error that
         // follows the traffic mix (13 a minute, 36 now and then) is not a spike when it triples.
-        const sigma = SIGMA_PER_SPREAD * (c.known.spread ?? 0) * Math.max(1, ctx.volumeRatio);
+        const sigma = SIGMA_PER_SPREAD * (c.known.spread ?? 0) * traffic;
         const z = poissonZ(k, Math.max(rate, MIN_EXPECTED), Math.max(0, sigma * sigma - rate));
         const risk = lw * surprise(z) * effect(Math.log((k + 0.5) / (rate + 0.5)) / Math.log(4));
         if (risk >= 0.3) spiking++;
