@@ -93,6 +93,20 @@ describe('latency', () => {
     expect(r.explanations[0]!.message).toMatch(/^p95 latency /);
   });
 
+  it('one request in six slowed by ~60 ms, the median steady, reads as elevated at the p90', () => {
+    // A busy event loop delays the requests it catches mid-handling (the lab's CPU fault): more than
+    // a tail, less than every request. The tail scale alone (2x and +200 ms) read this as 16.
+    const everySixth = healthy({ seed: 6 }).map((r, i) =>
+      i % 6 === 0 && r.level === 'info'
+        ? rec('info', 'request completed', { res: { statusCode: 200 }, responseTime: 110 })
+        : r,
+    );
+    const r = score(everySixth, baseline, 40);
+    expect(labels(r)).toEqual(['Latency Spike']);
+    expect(r.score).toBeGreaterThanOrEqual(30);
+    expect(r.explanations[0]!.message).toMatch(/^p90 latency 110 ms vs usual 5\d ms \(2\.\dx\)$/);
+  });
+
   it('flags a spike against the usual latency, named by the median when every request slowed', () => {
     const r = score(healthy({ seed: 5, latencyMs: 160 }), baseline, 40);
     expect(labels(r)).toEqual(['Latency Spike']);
