@@ -132,7 +132,42 @@ export class LatencySignal implements Signal {
   }
 
   /**
-   * Each service's p50 and p95 against its own usual (one slow service among fast ones barely moves
+   * Each percentile of `values` against its statistic (`key(signal)`), recorded in `observations`;
+   * the strongest finding. `shift` lowers z when many services are judged (as for error rates).
+   */
+  #strongest(
+    ctx: SignalContext,
+    values: number[],
+    observations: Record<string, number>,
+    key: (signal: string) => string,
+    shift: number,
+    where: string,
+  ): Finding | undefined {
+    let best: Finding | undefined;
+    for (const [signal, q, scale, what] of PERCENTILES) {
+      const v = quantile(values, q);
+      const k = key(signal);
+      observations[k] = v;
+      const stat = ctx.stat(k);
+      // Also a percentile the baseline has not learned yet (one added after it was made) waits here.
+      if (stat === undefined || history(stat) < 3) continue;
+      const e = expectation(stat, { center: 0, spread: 0, weight: 0 });
+      const risk = judge(v, e, scale, shift);
+      if (risk > (best?.risk ?? 0)) {
+        best = mk(
+          risk,
+          v,
+          e.center,
+          `${what} latency ${count(v)} ms${where} vs usual ${count(e.center)} ms (${ratio(v, e.center)})`,
+        );
+        best.signal = signal;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Each service's percentiles against its own usual (one slow service among fast ones barely moves
    * the project's percentiles). Returns the strongest finding, naming the service, and records the
    * observations.
    */
@@ -144,24 +179,10 @@ export class LatencySignal implements Signal {
     const shift = 0.5 * Math.sqrt(2 * Math.log(Math.max(2, named.length)));
     let best: Finding | undefined;
     for (const [name, values] of named) {
-      for (const [signal, q, scale, what] of PERCENTILES) {
-        const v = quantile(values, q);
-        const key = groupKey(signal, name);
-        observations[key] = v;
-        const stat = ctx.stat(key);
-        if (stat === undefined || history(stat) < 3) continue;
-        const e = expectation(stat, { center: 0, spread: 0, weight: 0 });
-        const risk = judge(v, e, scale, shift);
-        if (risk > (best?.risk ?? 0)) {
-          best = mk(
-            risk,
-            v,
-            e.center,
-            `${what} latency ${count(v)} ms in ${name} vs usual ${count(e.center)} ms (${ratio(v, e.center)})`,
-          );
-          best.signal = signal;
-          best.service = name;
-        }
+      const f = this.#strongest(ctx, values, observations, (signal) => groupKey(signal, name), shift, ` in ${name}`);
+      if (f !== undefined && f.risk > (best?.risk ?? 0)) {
+        best = f;
+        best.service = name;
       }
     }
     return best;
@@ -170,43 +191,24 @@ export class LatencySignal implements Signal {
   evaluate(ctx: SignalContext): SignalOutcome {
     const n = this.#values.length;
     if (n < MIN_SAMPLES) return { signals: { latencySamples: n }, findings: [], observations: {} };
-    const p50 = quantile(this.#values, 0.5);
-    const p90 = quantile(this.#values, 0.9);
-    const p95 = quantile(this.#values, 0.95);
-    const p99 = quantile(this.#values, 0.99);
-    const signals = { latencySamples: n, latencyP50Ms: p50, latencyP90Ms: p90, latencyP95Ms: p95, latencyP99Ms: p99 };
-    const observations: Record<string, number> = { latencyP50Ms: p50, latencyP90Ms: p90, latencyP95Ms: p95 };
+    const observations: Record<string, number> = {};
+    let finding = this.#strongest(ctx, this.#values, observations, (signal) => signal, 0, '');
+    const p95 = observations['latencyP95Ms']!;
+    const signals = {
+      latencySamples: n,
+      latencyP50Ms: observations['latencyP50Ms']!,
+      latencyP90Ms: observations['latencyP90Ms']!,
+      latencyP95Ms: p95,
+      latencyP99Ms: quantile(this.#values, 0.99),
+    };
     const s95 = ctx.stat('latencyP95Ms');
-    let finding: Finding | undefined;
     if (s95 === undefined || history(s95) < 3) {
       // Without history only an absolute p95 that is slow for any service counts, continuously.
       const risk = effect(p95 / COLD_P95_MS - 1);
-      if (risk > 0) {
-        finding = mk(
-          risk,
-          p95,
-          undefined,
-          `p95 latency ${count(p95)} ms over ${plural(n, 'request')} (no history yet)`,
-        );
-      }
-    } else {
-      for (const [signal, , scale, what] of PERCENTILES) {
-        const stat = ctx.stat(signal);
-        // A percentile the baseline has not learned yet (one added after it was made) is not judged.
-        if (stat === undefined || history(stat) < 3) continue;
-        const v = observations[signal]!;
-        const e = expectation(stat, { center: 0, spread: 0, weight: 0 });
-        const risk = judge(v, e, scale);
-        if (risk > (finding?.risk ?? 0)) {
-          finding = mk(
-            risk,
-            v,
-            e.center,
-            `${what} latency ${count(v)} ms vs usual ${count(e.center)} ms (${ratio(v, e.center)})`,
-          );
-          finding.signal = signal;
-        }
-      }
+      finding =
+        risk > 0
+          ? mk(risk, p95, undefined, `p95 latency ${count(p95)} ms over ${plural(n, 'request')} (no history yet)`)
+          : undefined;
     }
     const group = this.#byGroup(ctx, observations);
     if (group !== undefined && group.risk > (finding?.risk ?? 0)) finding = group;
