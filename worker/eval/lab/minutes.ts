@@ -1,7 +1,8 @@
 /**
  * `pnpm --dir worker eval:lab:minutes <recording> [service]`: a recording minute by minute, by arrival
  * time (the windows the replay scores), for one service or all: records, error/fatal records, and the
- * median and p95 latency the scorer reads (`latencyOf`), each minute marked with the fault it falls in.
+ * median, p90, p95 and p99 of the latency the scorer reads (`latencyOf`; it judges all but the p99),
+ * each minute marked with the fault it falls in.
  * What the lab README's per-fault figures are read from, so a claim about a fault's trace in the logs
  * can be checked against the recording itself.
  */
@@ -52,13 +53,13 @@ export async function minuteTable(dir: string, service: string): Promise<string[
   const out = [
     `${labels.name ?? dir}, ${service || 'every service'}, by arrival minute (UTC)`,
     '',
-    '| minute | fault | records | errors | latency readings | median ms | p95 ms |',
-    '|---|---|---:|---:|---:|---:|---:|',
+    '| minute | fault | records | errors | latency readings | median ms | p90 ms | p95 ms | p99 ms |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const [start, m] of [...minutes].sort((a, b) => a[0] - b[0])) {
     const p = (q: number) => (m.latencies.length === 0 ? '-' : quantile(m.latencies, q).toFixed(0));
     out.push(
-      `| ${new Date(start).toISOString().slice(11, 16)} | ${faultAt(start)} | ${m.records} | ${m.errors} | ${m.latencies.length} | ${p(0.5)} | ${p(0.95)} |`,
+      `| ${new Date(start).toISOString().slice(11, 16)} | ${faultAt(start)} | ${m.records} | ${m.errors} | ${m.latencies.length} | ${p(0.5)} | ${p(0.9)} | ${p(0.95)} | ${p(0.99)} |`,
     );
   }
   return out;
