@@ -91,8 +91,8 @@ export const RULES = [
 
 /**
  * Every window, for `--verbose`: truth, both scores, the trivial detectors and the stored labels; a
- * window scoring 30 or more also gets its explanations (points and message), so a false alarm can be
- * checked against the logs.
+ * window scoring 10 or more also gets its explanations (points and message), so a false alarm, or a
+ * fault window's score that came from something else, can be checked against the logs.
  */
 export function windowLines(windows: readonly EvalWindow[]): string[] {
   const out = [
@@ -107,7 +107,7 @@ export function windowLines(windows: readonly EvalWindow[]): string[] {
         `${w.score.toFixed(1)} | ${w.fresh.toFixed(1)} | ${t.errorFraction.toFixed(3)} | ${t.errorCount} | ` +
         `${t.lineChange.toFixed(2)} | ${t.newTemplates} | ${w.labels.join(', ')} |`,
     );
-    if (w.score >= 30)
+    if (w.score >= 10)
       for (const why of w.why) out.push(`|  |  |  | ${why.replaceAll('|', '\\|')} |  |  |  |  |  |  |`);
   }
   out.push('');
