@@ -98,9 +98,10 @@ const MIDDLE: Scale = { floor: 0.1, ratioUnit: Math.log(1.6), notableMs: 50 };
 /**
  * The p90 sits between, on a scale halfway (geometrically) between the two: a few slow requests (a GC
  * pause, a stalled host) lift the p95 and p99 and leave it, while a service that is slow itself (its
- * event loop busy, a lock) delays one request in ten or more. Lab: the gateway's event loop held 70 ms
- * of every 100 took its p90 from 10-52 ms to 71-132 ms with the median steady in lab-1, lab-4 and
- * lab-6; a loaded host's worst healthy minute (lab-3) moved it 1.9x and +35 ms.
+ * event loop busy, a lock) delays one request in ten or more. Lab (`eval:lab:minutes <rec> gateway`):
+ * the gateway's event loop held 70 ms of every 100 took its p90 from 12-16 to 71-72 ms (lab-4) and from
+ * 33-43 to 88-102 ms (lab-6) with the median steady; a loaded host's healthy minutes (lab-3) ran it at
+ * 26-75 ms.
  */
 const SHOULDER: Scale = { floor: 0.15, ratioUnit: Math.log(1.8), notableMs: 100 };
 /** The percentiles judged, per service and for the project: baseline key, quantile, scale, name. */
