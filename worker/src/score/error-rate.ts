@@ -14,6 +14,7 @@
  */
 import type { LogRecord, RobustStat } from '@cloudsage/schema';
 import { EVIDENCE, evidenceNames, groupOf, textEvidence } from './evidence.js';
+import { scanFields } from './field-names.js';
 import {
   count,
   type Expectation,
@@ -52,7 +53,7 @@ export function groupKey(signal: string, group: string): string {
   return key.length <= MAX_KEY ? key : key.slice(0, MAX_KEY);
 }
 
-/** The HTTP status of a record, from the fields pino-http, OpenTelemetry and access logs use. */
+/** The HTTP status of a record, from the fields pino-http, OpenTelemetry and access logs use, else other loggers' (`field-names.ts`). */
 export function statusOf(attrs: Record<string, unknown> | undefined): number {
   if (attrs === undefined) return 0;
   const v =
@@ -61,7 +62,8 @@ export function statusOf(attrs: Record<string, unknown> | undefined): number {
     attrs['http.status_code'] ??
     attrs['http.response.status_code'] ??
     (attrs['res'] as { statusCode?: unknown } | undefined)?.statusCode;
-  return typeof v === 'number' ? v : typeof v === 'string' ? Number(v) || 0 : 0;
+  const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) || 0 : 0;
+  return n !== 0 ? n : scanFields(attrs).status;
 }
 
 interface Tally {

@@ -1,11 +1,12 @@
 /**
  * Latency from the usual fields (pino-http `responseTime`, `duration`, `latency_ms`, `elapsed`,
- * `res.*`, OpenTelemetry `http.server.duration` in ms and `http.server.request.duration` in s) and
- * from text such as `took 1532ms`. Compares the window's p50, p90 and p95 with the project's usual.
+ * `res.*`, OpenTelemetry `http.server.duration` in ms and `http.server.request.duration` in s), other
+ * loggers' names for a duration (`field-names.ts`) and text such as `took 1532ms`. Compares the window's p50, p90 and p95 with the project's usual.
  */
 import type { LogRecord } from '@cloudsage/schema';
 import { groupKey, MAX_GROUPS } from './error-rate.js';
 import { groupOf } from './evidence.js';
+import { scanFields } from './field-names.js';
 import { count, effect, expectation, history, plural, quantile, surprise } from './stats.js';
 import type { Finding, Signal, SignalContext, SignalOutcome } from './types.js';
 
@@ -62,6 +63,8 @@ export function latencyOf(record: LogRecord): number {
       const n = num((res as Record<string, unknown>)['responseTime'] ?? (res as Record<string, unknown>)['duration']);
       if (n >= 0 && Number.isFinite(n)) return n;
     }
+    const scanned = scanFields(attrs).latencyMs;
+    if (!Number.isNaN(scanned)) return scanned;
   }
   const msg = record.msg;
   // Cheap guard first: every text form below ends in `s` right after a digit or a space.

@@ -1,0 +1,101 @@
+/**
+ * HTTP status and request duration under the names loggers outside the Node world give them. The usual
+ * names (pino-http, OpenTelemetry, access logs) are looked up first by `statusOf` and `latencyOf`; this
+ * scan is their fallback. Real cases it reads: the Go frontend of Google's Online Boutique (logrus)
+ * writes `http.resp.status` and `http.resp.took_ms`; Elastic's ECS formatters nest
+ * `http: { response: { status_code } }` and give `event.duration` in nanoseconds; IIS and W3C logs say
+ * `time_taken`. Without it those services' slow or failing requests were in the logs and not read.
+ */
+
+/** Most keys looked at in one record (nested ones included): a record with hundreds is not an access line. */
+const MAX_KEYS = 48;
+/** Deepest nesting followed (`http.response.status_code` is 3). */
+const MAX_DEPTH = 3;
+
+// The last part of a key that names a duration, and its unit when the name says one. Lower-cased first,
+// so `tookMs` and `took_ms` read alike.
+const DURATION =
+  /^(?:response_?time|latency|duration|elapsed(?:_?time)?|took|time_?taken)(?:_?(ms|millis|milliseconds|s|sec|secs|seconds|us|micros|microseconds|ns|nanos|nanoseconds))?$/;
+const UNIT_MS: Readonly<Record<string, number>> = {
+  ms: 1,
+  millis: 1,
+  milliseconds: 1,
+  s: 1000,
+  sec: 1000,
+  secs: 1000,
+  seconds: 1000,
+  us: 1e-3,
+  micros: 1e-3,
+  microseconds: 1e-3,
+  ns: 1e-6,
+  nanos: 1e-6,
+  nanoseconds: 1e-6,
+};
+// A status under an HTTP-ish path: `http.resp.status`, `response.status_code`, `http_status`. A bare
+// `status` is read by `statusOf` already; elsewhere (`job.status`) it is not an HTTP status.
+const STATUS = /(?:^|[._])(?:http|resp|response|res)[._](?:[a-z]+[._])?status(?:_?code)?$|^http_?status(?:_?code)?$/;
+
+/** What a scan found; NaN and 0 when nothing. */
+export interface FieldReading {
+  /** Duration in ms, or NaN. */
+  latencyMs: number;
+  /** HTTP status (100-599), or 0. */
+  status: number;
+}
+
+function numeric(v: unknown): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && v.length > 0 && v.length < 24) return Number(v);
+  return Number.NaN;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Scans `attrs` (nested objects to depth 3, at most 48 keys) for a duration and an HTTP status named
+ * as above. The first of each wins.
+ *
+ * @example
+ * scanFields({ 'http.resp.status': 500, 'http.resp.took_ms': 5408 }); // { latencyMs: 5408, status: 500 }
+ * scanFields({ event: { duration: 2_500_000 } }).latencyMs; // 2.5 (ECS: nanoseconds)
+ */
+export function scanFields(attrs: Record<string, unknown>): FieldReading {
+  const found: FieldReading = { latencyMs: Number.NaN, status: 0 };
+  let budget = MAX_KEYS;
+  const walk = (obj: Record<string, unknown>, prefix: string, depth: number): void => {
+    for (const key in obj) {
+      if (budget-- <= 0 || (found.status !== 0 && !Number.isNaN(found.latencyMs))) return;
+      if (!Object.hasOwn(obj, key)) continue;
+      const v = obj[key];
+      const path = prefix === '' ? key.toLowerCase() : `${prefix}.${key.toLowerCase()}`;
+      if (isPlainObject(v)) {
+        if (depth < MAX_DEPTH) walk(v, path, depth + 1);
+        continue;
+      }
+      const n = numeric(v);
+      if (!Number.isFinite(n) || n < 0) continue;
+      if (Number.isNaN(found.latencyMs)) {
+        const ms = durationMs(path, n);
+        if (!Number.isNaN(ms)) {
+          found.latencyMs = ms;
+          continue;
+        }
+      }
+      if (found.status === 0 && Number.isInteger(n) && n >= 100 && n <= 599 && STATUS.test(path)) found.status = n;
+    }
+  };
+  walk(attrs, '', 1);
+  return found;
+}
+
+function durationMs(path: string, n: number): number {
+  const dot = path.lastIndexOf('.');
+  const last = dot < 0 ? path : path.slice(dot + 1);
+  const m = DURATION.exec(last);
+  if (m === null) return Number.NaN;
+  // ECS defines event.duration in nanoseconds.
+  if (m[1] === undefined && path === 'event.duration') return n * 1e-6;
+  return n * (m[1] === undefined ? 1 : (UNIT_MS[m[1]] as number));
+}
