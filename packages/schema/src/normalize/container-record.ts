@@ -18,10 +18,10 @@ export function containerLine(obj: Record<string, unknown>): string | undefined 
   return cleanLine(log);
 }
 
-/** The wrapper's fields but its `log`, which the caller reads as the record itself. */
-export function wrapperFields(obj: Record<string, unknown>): Record<string, unknown> {
+/** The wrapper's fields but `inner` (its `log`, or a message holding a JSON record), which the caller reads as the record itself. */
+export function wrapperFields(obj: Record<string, unknown>, inner: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key in obj) if (Object.hasOwn(obj, key) && key !== 'log') out[key] = readKey(obj, key);
+  for (const key in obj) if (Object.hasOwn(obj, key) && key !== inner) out[key] = readKey(obj, key);
   return out;
 }
 

@@ -1,126 +1,86 @@
-import { isStandardPinoNumber, type Level, levelFromName, levelFromSeverityNumber } from '../level.js';
 import { LIMITS, TRUNCATED_ATTRIBUTE } from '../limits.js';
 import type { LogRecord } from '../log-record.js';
 import { type CriLine, containerLine, criLine, kubernetesContainer, wrapperFields } from './container-record.js';
 import { isoFromMs } from './iso-time.js';
-import { levelFromUnknown } from './level.js';
-import { fromAnyValue, fromKeyValues, isOtelRecord } from './otel.js';
-import { type Budget, fitKey, fitString, isSafeKey, readKey, safeString, toJsonValue, UNREADABLE } from './sanitize.js';
+import { fromKeyValues, isOtelRecord } from './otel.js';
+import {
+  idString,
+  ORIGINAL_TIME_ATTRIBUTE,
+  podWorkload,
+  readLevel,
+  readMessage,
+  shortString,
+} from './record-fields.js';
+import {
+  CONSUMED,
+  FoldedKeys,
+  first,
+  firstKey,
+  HOST_KEYS,
+  LEVEL_KEYS,
+  MSG_KEYS,
+  OBSERVED_TIME_KEYS,
+  OWN_MSG_KEYS,
+  POD_KEYS,
+  pick,
+  SERVICE_KEYS,
+  SPAN_KEYS,
+  TIME_KEYS,
+  TRACE_KEYS,
+} from './record-keys.js';
+import { type Budget, fitKey, fitString, isSafeKey, readKey, safeString, toJsonValue } from './sanitize.js';
 import { cleanLine, jsonObjectOf, levelFromMessage, textLineToRecord } from './text-line.js';
 import { parseTime, receivedMs, type TimeInput } from './time.js';
+
+export { ORIGINAL_LEVEL_ATTRIBUTE, ORIGINAL_TIME_ATTRIBUTE } from './record-fields.js';
 
 /** The normalizer's answer: a valid record (maybe cut to size), or why there is none. */
 export type NormalizeResult = { ok: true; record: LogRecord; truncated: boolean } | { ok: false; reason: string };
 
-/** Attribute that keeps a level the normalizer did not recognise (the record is stored as info). */
-export const ORIGINAL_LEVEL_ATTRIBUTE = 'cloudsage.level';
-/** Attribute that keeps a time the normalizer could not read (the receive time is used). */
-export const ORIGINAL_TIME_ATTRIBUTE = 'cloudsage.time';
-
-// Fields mapped onto LogRecord; everything else goes to attributes.
-const TIME_KEYS = ['time', 'timestamp', '@timestamp', 'ts', 'hrTime', 'timeUnixNano', 'datetime', 'date'];
-const OBSERVED_TIME_KEYS = ['observedTimeUnixNano', 'observedTimestamp', 'hrTimeObserved'];
-const MSG_KEYS = ['msg', 'message', 'body', 'log', 'text'];
-// A record with one of these is the app's own, even with a container runtime's `log` and `stream`.
-const OWN_MSG_KEYS = MSG_KEYS.filter((k) => k !== 'log');
-const LEVEL_KEYS = ['level', 'severity', 'severityText', 'lvl', 'levelname', 'loglevel', 'log.level'];
-const SERVICE_KEYS = ['service', 'service.name', 'serviceName'];
-const HOST_KEYS = ['hostname', 'host', 'host.name'];
-const TRACE_KEYS = ['traceId', 'trace_id', 'traceID', 'trace.id'];
-const SPAN_KEYS = ['spanId', 'span_id', 'spanID', 'span.id'];
-// Consumed as part of the mapping, never copied to attributes.
-const CONSUMED = new Set([
-  ...TIME_KEYS,
-  ...MSG_KEYS,
-  ...LEVEL_KEYS,
-  ...SERVICE_KEYS,
-  ...HOST_KEYS,
-  ...TRACE_KEYS,
-  ...SPAN_KEYS,
-  ...OBSERVED_TIME_KEYS,
-  'severityNumber',
-  'spanContext',
-  'resource',
-  'instrumentationScope',
-  'droppedAttributesCount',
-  'flags',
-  'attributes',
-]);
-const ZERO_ID = /^0+$/;
-// Colorized winston levels arrive wrapped in ANSI escapes.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching the ESC of ANSI color codes is the point.
-const ANSI = /\x1b\[[0-9;]*m/g;
-
-function first(obj: Record<string, unknown>, keys: readonly string[]): unknown {
-  for (const k of keys) {
-    const v = readKey(obj, k);
-    if (v !== undefined && v !== null && v !== '' && v !== UNREADABLE) return v;
-  }
-  return undefined;
+// A record whose message is a JSON record of its own, and which has no level itself: a log exported
+// from CloudWatch or Loki, or a CSV row of container lines, carries the app's record as its message.
+function jsonMessage(
+  obj: Record<string, unknown>,
+  folding: FoldedKeys | undefined,
+  text: unknown,
+): { key: string; inner: Record<string, unknown> } | undefined {
+  // Cheap test first: nearly every message does not start with `{`.
+  if (typeof text !== 'string' || text.charCodeAt(0) !== 123 /* { */) return undefined;
+  if (pick(obj, LEVEL_KEYS, folding) !== undefined) return undefined;
+  const key = firstKey(obj, MSG_KEYS) ?? folding?.find(MSG_KEYS)?.key;
+  const inner = jsonObjectOf(text);
+  if (key === undefined || inner === undefined) return undefined;
+  const isRecord =
+    containerLine(inner) !== undefined ||
+    first(inner, LEVEL_KEYS) !== undefined ||
+    first(inner, MSG_KEYS) !== undefined;
+  return isRecord ? { key, inner } : undefined;
 }
 
-function idString(v: unknown): string | undefined {
-  if (typeof v !== 'string' || v.length === 0 || v.length > 64 || ZERO_ID.test(v)) return undefined;
-  return v;
-}
-
-function shortString(v: unknown): string | undefined {
-  if (typeof v === 'string') return v.length > 0 ? v.slice(0, 256) : undefined;
-  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-  return undefined;
-}
-
-// Undefined when the record has no level at all: the caller then reads it from the message.
-function readLevel(obj: Record<string, unknown>, otel: boolean, attrs: Record<string, unknown>): Level | undefined {
-  if (otel && typeof obj.severityNumber === 'number') {
-    const byNumber = levelFromSeverityNumber(obj.severityNumber);
-    if (byNumber) return byNumber;
-  }
-  const raw = first(obj, LEVEL_KEYS);
-  if (raw === undefined) return undefined;
-  const cleaned = typeof raw === 'string' ? raw.replace(ANSI, '') : raw;
-  const named = typeof cleaned === 'string' ? levelFromName(cleaned) : undefined;
-  if (named) return named;
-  const level = levelFromUnknown(cleaned);
-  // A custom numeric level (pino `customLevels`) is kept too: the six levels cannot say it.
-  if (level === undefined || !isStandardPinoNumber(Number(cleaned))) {
-    attrs[ORIGINAL_LEVEL_ATTRIBUTE] = safeString(raw, 64);
-  }
-  return level ?? 'info';
-}
-
-function readMessage(obj: Record<string, unknown>, budget: Budget): string {
-  try {
-    let raw = fromAnyValue(first(obj, MSG_KEYS));
-    if (raw === undefined) {
-      // pino writes an error without msg as { err: { message } }.
-      const err = readKey(obj, 'err') ?? readKey(obj, 'error');
-      if (err && typeof err === 'object' && typeof (err as { message?: unknown }).message === 'string') {
-        raw = (err as { message: string }).message;
-      }
+// `unwraps`: how many wrappers more (a container runtime's record, a message holding a JSON record) may be
+// opened: two, for a CSV row whose cell is a Docker line that holds the app's JSON.
+function objectToRecord(obj: Record<string, unknown>, nowMs: number, budget: Budget, unwraps = 2): LogRecord {
+  // Time and message read exactly first: a record with both (every Node logger's) never folds case.
+  const exactMsg = first(obj, MSG_KEYS);
+  const exactTime = first(obj, TIME_KEYS);
+  const folding = exactMsg === undefined || exactTime === undefined ? new FoldedKeys(obj) : undefined;
+  const rawMsg = exactMsg ?? folding?.find(MSG_KEYS)?.value;
+  if (unwraps > 0) {
+    // `log` first: one lookup settles it for nearly every record, which has none.
+    const line = containerLine(obj);
+    if (line !== undefined && first(obj, OWN_MSG_KEYS) === undefined) {
+      return fromWrapper(obj, 'log', line, nowMs, budget, unwraps - 1);
     }
-    if (typeof raw === 'string') return fitString(raw, budget);
-    if (raw === undefined || raw === null) return '';
-    // toJsonValue has charged the budget already; the exact size check in normalizeRecord stays.
-    if (typeof raw === 'object') return JSON.stringify(toJsonValue(raw, budget)) ?? '';
-    return fitString(String(raw), budget);
-  } catch {
-    return UNREADABLE;
+    const held = jsonMessage(obj, folding, rawMsg);
+    if (held !== undefined) return fromWrapper(obj, held.key, held.inner, nowMs, budget, unwraps - 1);
   }
-}
-
-// `wrapped`: obj is already a container record's inside or outside, which is not unwrapped again.
-function objectToRecord(obj: Record<string, unknown>, nowMs: number, budget: Budget, wrapped = false): LogRecord {
-  // `log` first: one lookup settles it for nearly every record, which has none.
-  const line = wrapped ? undefined : containerLine(obj);
-  if (line !== undefined && first(obj, OWN_MSG_KEYS) === undefined) return fromContainer(obj, line, nowMs, budget);
   const otel = isOtelRecord(obj);
   // The SDK's ReadableLogRecord keeps its state in private `_fields` behind prototype getters:
   // only the fields of the OpenTelemetry data model are read from it, never its own keys.
   const sdkRecord = otel && 'hrTime' in obj && !Object.hasOwn(obj, 'hrTime');
   const attrs: Record<string, unknown> = {};
 
-  const rawTime = first(obj, TIME_KEYS);
+  const rawTime = exactTime ?? folding?.find(TIME_KEYS)?.value;
   const parsed = rawTime === undefined ? undefined : parseTime(rawTime);
   // Zero is "unknown" (OTLP says so of timeUnixNano); anything else unreadable is kept.
   if (parsed === undefined && rawTime !== undefined && rawTime !== 0 && rawTime !== '0') {
@@ -128,10 +88,10 @@ function objectToRecord(obj: Record<string, unknown>, nowMs: number, budget: Bud
   }
   // OTel: without a usable time, the observed time stands in for it (logs data model).
   const ms = parsed ?? (otel ? parseTime(first(obj, OBSERVED_TIME_KEYS)) : undefined) ?? nowMs;
-  const msg = readMessage(obj, budget);
+  const msg = readMessage(obj, rawMsg, budget);
   // No level field (a log shipper's or container runtime's record, a hand-made object): the message's
   // own words say it, as for a text line, so an "ERROR ..." line is not stored as info.
-  const level = readLevel(obj, otel, attrs) ?? levelFromMessage(msg);
+  const level = readLevel(obj, folding, otel, attrs) ?? levelFromMessage(msg);
 
   const otelAttrs = otel ? fromKeyValues(obj.attributes) : undefined;
   const resource = otel ? fromKeyValues((obj.resource as { attributes?: unknown } | undefined)?.attributes) : undefined;
@@ -139,17 +99,20 @@ function objectToRecord(obj: Record<string, unknown>, nowMs: number, budget: Bud
 
   const record: LogRecord = { time: isoFromMs(ms), level, msg };
   const service =
-    shortString(first(obj, SERVICE_KEYS)) ??
+    shortString(pick(obj, SERVICE_KEYS, folding)) ??
     shortString(otelAttrs?.['service.name']) ??
     shortString(resource?.['service.name']) ??
-    (typeof obj.level === 'number' ? shortString(obj.name) : undefined);
+    (typeof obj.level === 'number' ? shortString(obj.name) : undefined) ??
+    podWorkload(pick(obj, POD_KEYS, folding, true));
   if (service) record.service = service;
   const host =
-    shortString(first(obj, HOST_KEYS)) ?? shortString(otelAttrs?.['host.name']) ?? shortString(resource?.['host.name']);
+    shortString(pick(obj, HOST_KEYS, folding)) ??
+    shortString(otelAttrs?.['host.name']) ??
+    shortString(resource?.['host.name']);
   if (host) record.host = host;
-  const traceId = idString(first(obj, TRACE_KEYS)) ?? idString(spanContext?.traceId);
+  const traceId = idString(pick(obj, TRACE_KEYS, folding)) ?? idString(spanContext?.traceId);
   if (traceId) record.traceId = traceId;
-  const spanId = idString(first(obj, SPAN_KEYS)) ?? idString(spanContext?.spanId);
+  const spanId = idString(pick(obj, SPAN_KEYS, folding)) ?? idString(spanContext?.spanId);
   if (spanId) record.spanId = spanId;
 
   // The root is in `seen` so a field pointing back at the record reads "[Circular]".
@@ -159,7 +122,7 @@ function objectToRecord(obj: Record<string, unknown>, nowMs: number, budget: Bud
     if (typeof eventName === 'string' && eventName !== '') attrs.eventName = fitString(eventName, budget);
   } else {
     for (const key in obj) {
-      if (!Object.hasOwn(obj, key) || CONSUMED.has(key) || !isSafeKey(key)) continue;
+      if (!Object.hasOwn(obj, key) || CONSUMED.has(key) || folding?.folded.has(key) || !isSafeKey(key)) continue;
       if (budget.left <= 0) {
         budget.truncated = true;
         break;
@@ -184,25 +147,39 @@ function objectToRecord(obj: Record<string, unknown>, nowMs: number, budget: Bud
   return record;
 }
 
-// A container runtime's record: the line inside is the record (JSON or text), the wrapper adds its
-// time (the line's when the line has none), stream and metadata as attributes, and a service name.
-function fromContainer(obj: Record<string, unknown>, line: string, nowMs: number, budget: Budget): LogRecord {
-  const outer = objectToRecord(wrapperFields(obj), nowMs, budget, true);
-  const record = appLine(line, Date.parse(outer.time), budget);
+// A wrapper's record (a container runtime's, or one whose message is a JSON record): what it holds under
+// `key` is the record (JSON or text); the wrapper adds its time (the inner's when it has none), stream and
+// metadata as attributes, a service name and trace ids.
+function fromWrapper(
+  obj: Record<string, unknown>,
+  key: string,
+  inner: string | Record<string, unknown>,
+  nowMs: number,
+  budget: Budget,
+  unwraps: number,
+): LogRecord {
+  const outer = objectToRecord(wrapperFields(obj, key), nowMs, budget, 0);
+  const atMs = Date.parse(outer.time);
+  const record =
+    typeof inner === 'string' ? appLine(inner, atMs, budget, unwraps) : objectToRecord(inner, atMs, budget, unwraps);
   const service = record.service ?? outer.service ?? shortString(kubernetesContainer(obj));
   if (service) record.service = service;
   const host = record.host ?? outer.host;
   if (host) record.host = host;
+  const traceId = record.traceId ?? outer.traceId;
+  if (traceId) record.traceId = traceId;
+  const spanId = record.spanId ?? outer.spanId;
+  if (spanId) record.spanId = spanId;
   if (outer.attributes) record.attributes = { ...outer.attributes, ...record.attributes };
   return record;
 }
 
-// The app's line a container runtime wrapped: its JSON is the record (read once: a wrapper inside is an
-// ordinary record), with the runtime's time when it has none; a text line takes the runtime's time
+// The app's line a container runtime wrapped: its JSON is the record (a wrapper inside is opened only
+// while `unwraps` allows), with the runtime's time when it has none; a text line takes the runtime's time
 // (an app's own timestamp often has no zone).
-function appLine(line: string, atMs: number, budget: Budget): LogRecord {
+function appLine(line: string, atMs: number, budget: Budget, unwraps = 0): LogRecord {
   const inner = jsonObjectOf(line);
-  if (inner) return objectToRecord(inner, atMs, budget, true);
+  if (inner) return objectToRecord(inner, atMs, budget, unwraps);
   const record: LogRecord = textLineToRecord(line, atMs);
   record.time = isoFromMs(atMs);
   record.msg = fitString(record.msg, budget);
