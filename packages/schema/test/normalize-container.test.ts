@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { LogRecord, normalizeLine, normalizeRecord } from '../src/index.js';
+import { normalizeLine } from '../src/index.js';
+import { ok, RECEIVED } from './normalized.js';
 import { readLine } from './read-line.js';
 
 // Records a container runtime or a log collector wrote around the app's line, and records that carry no
 // level at all: the level comes from the message, the app's own record from inside the wrapper.
-
-const RECEIVED = new Date('2026-06-15T12:00:00.000Z');
-
-function ok(input: unknown) {
-  const r = normalizeRecord(input, RECEIVED);
-  if (!r.ok) throw new Error(`rejected: ${r.reason}`);
-  expect(LogRecord.parse(r.record)).toEqual(r.record);
-  // The same record sent as an NDJSON line reads the same.
-  const line = normalizeLine(JSON.stringify(input), RECEIVED);
-  expect(line.ok && line.record).toEqual(r.record);
-  return r.record;
-}
 
 describe('records without a level field', () => {
   it.each([

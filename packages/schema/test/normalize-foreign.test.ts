@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { LogRecord, normalizeLine, normalizeRecord } from '../src/index.js';
 import { workloadOf } from '../src/normalize/record-keys.js';
+import { ok } from './normalized.js';
 
 // Records shaped by something other than a Node logger: a CSV export turned into objects, .NET and
 // CloudWatch field names, a message that holds the app's JSON record.
-
-const RECEIVED = new Date('2026-06-15T12:00:00.000Z');
-
-function ok(input: unknown) {
-  const r = normalizeRecord(input, RECEIVED);
-  if (!r.ok) throw new Error(`rejected: ${r.reason}`);
-  expect(LogRecord.parse(r.record)).toEqual(r.record);
-  const line = normalizeLine(JSON.stringify(input), RECEIVED);
-  expect(line.ok && line.record).toEqual(r.record);
-  return r.record;
-}
 
 // One row of the Nezha dataset's Online Boutique logs (IntelligentDDS/Nezha, MIT;
 // rca_data/2022-08-22/log/05_19_log.csv), its columns as keys: the `Log` cell is Docker's json-file
