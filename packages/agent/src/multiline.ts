@@ -4,6 +4,8 @@
  */
 export type RecordHandler = (text: string, endOffset: number, originalBytes?: number) => void;
 
+import { criLine } from '@cloudsage/schema';
+
 /** `auto`: indentation and stack-trace heuristics; `off`: one line, one record; a RegExp: starts a record. */
 export type MultilineMode = 'auto' | 'off' | RegExp;
 
@@ -19,6 +21,10 @@ const NATIVE_FRAME = /^\d{1,3}: 0x[0-9a-f]{1,16} /;
 /**
  * Joins continuation lines onto the record they belong to: stack traces (`    at ...`, `Caused by: ...`,
  * Python tracebacks, Node's native crash frames), indented lines, or with a start pattern, every line that does not match it.
+ * containerd / CRI-O lines (Kubernetes' /var/log/containers: `<time> stdout F <line>`) are judged by the
+ * app's line after the prefix, so a stack trace the runtime wrote one frame a line is one record again (the
+ * first line keeps its prefix, the others join without theirs), and a line the runtime cut (`P`) is joined
+ * to its rest without a line break, as Fluent Bit's `cri` multiline parser does.
  * A record is held until the next record starts, `idle()` finds it older than the timeout, or `flush()`.
  * JSON lines and over-long lines (cut at the line limit) always stand alone.
  *
@@ -35,6 +41,10 @@ export class MultilineJoiner {
   private end = 0;
   private lastAt = 0;
   private traceback = false;
+  // The last line was a CRI part (`P`): the next line's text continues it.
+  private partial = false;
+  // Parts joined into the held record that way.
+  private parts = 0;
 
   constructor(
     private readonly mode: MultilineMode,
@@ -57,22 +67,40 @@ export class MultilineJoiner {
       this.emit(line, endOffset, originalBytes);
       return;
     }
-    if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) return;
     if (this.mode === 'off') {
+      if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) return;
       this.emit(line, endOffset);
       return;
     }
-    if (this.count > 0 && this.count < this.maxLines && this.continues(line)) {
-      this.more.push(line);
+    const cri = criLine(line);
+    const text = cri === undefined ? line : cri.rest;
+    // Parts count toward the line bound, so a runtime's endless line stays bounded like any record.
+    if (this.partial && this.count > 0 && this.count + this.parts < this.maxLines) {
+      this.parts++;
+      this.appendToLast(text);
+      this.partial = cri?.partial ?? false;
+      this.end = endOffset;
+      this.lastAt = now;
+      return;
+    }
+    if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) return;
+    if (this.count > 0 && this.count < this.maxLines && this.continues(text)) {
+      this.more.push(text);
       this.count++;
     } else {
       this.flush();
       this.first = line;
       this.count = 1;
-      this.traceback = line.startsWith(PY_TRACEBACK);
+      this.traceback = text.startsWith(PY_TRACEBACK);
     }
+    this.partial = cri?.partial ?? false;
     this.end = endOffset;
     this.lastAt = now;
+  }
+
+  private appendToLast(text: string): void {
+    if (this.count === 1) this.first += text;
+    else this.more[this.more.length - 1] += text;
   }
 
   /** Emits the held record when no line came for `timeoutMs`; returns whether one is still held. */
@@ -83,6 +111,8 @@ export class MultilineJoiner {
 
   /** Emits the held record, if any. */
   flush(): void {
+    this.partial = false;
+    this.parts = 0;
     if (this.count === 0) return;
     const text = this.count === 1 ? this.first : `${this.first}\n${this.more.join('\n')}`;
     this.first = '';
@@ -96,6 +126,8 @@ export class MultilineJoiner {
     this.first = '';
     this.more.length = 0;
     this.count = 0;
+    this.partial = false;
+    this.parts = 0;
   }
 
   private continues(line: string): boolean {
