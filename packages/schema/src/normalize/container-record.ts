@@ -35,18 +35,28 @@ export function kubernetesContainer(obj: Record<string, unknown>): unknown {
 
 // containerd and CRI-O (Kubernetes' /var/log/containers/*.log) write each line as
 // `<RFC 3339 nano time> <stdout|stderr> <F|P> <line>`; P marks a part of a line the runtime split.
-const CRI = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d)) (stdout|stderr) [FP] ?/;
+const CRI = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d)) (stdout|stderr) ([FP]) ?/;
 
-/** A CRI log line's parts: the runtime's time and stream, and the app's line. */
+/** A CRI log line's parts: the runtime's time and stream, the app's line, and whether it is a part. */
 export interface CriLine {
   time: string;
   stream: string;
   rest: string;
+  /** `P`: the runtime cut the app's line here (at 16 KiB); its rest is on the next line. */
+  partial: boolean;
 }
 
-/** The parts of a CRI log line; undefined for other lines. */
+/**
+ * The parts of a containerd / CRI-O log line (`<time> <stdout|stderr> <F|P> <line>`, Kubernetes'
+ * /var/log/containers); undefined for other lines.
+ *
+ * @example
+ * criLine('2026-06-15T11:00:00.1Z stderr F boom')?.rest; // 'boom'
+ */
 export function criLine(line: string): CriLine | undefined {
+  // Cheap guard first: the date's dash at 4 and the T at 10.
+  if (line.charCodeAt(4) !== 45 || line.charCodeAt(10) !== 84) return undefined;
   const m = CRI.exec(line);
   if (m === null) return undefined;
-  return { time: m[1] as string, stream: m[2] as string, rest: line.slice(m[0].length) };
+  return { time: m[1] as string, stream: m[2] as string, rest: line.slice(m[0].length), partial: m[3] === 'P' };
 }
