@@ -86,6 +86,11 @@ describe('a message that holds a JSON record', () => {
     expect(ok({ level: 30, time: 1781521200000, msg: '{"a":1}' }).msg).toBe('{"a":1}');
   });
 
+  it("keeps an OpenTelemetry record's own severity and body", () => {
+    const rec = ok({ severityNumber: 17, timeUnixNano: '1781521200000000000', body: '{"level":"info","msg":"x"}' });
+    expect(rec).toMatchObject({ level: 'error', msg: '{"level":"info","msg":"x"}' });
+  });
+
   it('keeps JSON text that is not a record', () => {
     expect(ok({ time: 1781521200000, msg: '{"a":1}' }).msg).toBe('{"a":1}');
   });

@@ -46,7 +46,8 @@ function jsonMessage(
 ): { key: string; inner: Record<string, unknown> } | undefined {
   // Cheap test first: nearly every message does not start with `{`.
   if (typeof text !== 'string' || text.charCodeAt(0) !== 123 /* { */) return undefined;
-  if (pick(obj, LEVEL_KEYS, folding) !== undefined) return undefined;
+  // An OpenTelemetry record's severity and body are its own, whatever the body holds.
+  if (pick(obj, LEVEL_KEYS, folding) !== undefined || isOtelRecord(obj)) return undefined;
   const key = firstKey(obj, MSG_KEYS) ?? folding?.find(MSG_KEYS)?.key;
   const inner = jsonObjectOf(text);
   if (key === undefined || inner === undefined) return undefined;
