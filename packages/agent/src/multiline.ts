@@ -4,7 +4,7 @@
  */
 export type RecordHandler = (text: string, endOffset: number, originalBytes?: number) => void;
 
-import { criLine } from '@cloudsage/schema';
+import { type ContainerLine, containerLineOf, rewrap } from './container-line.js';
 
 /** `auto`: indentation and stack-trace heuristics; `off`: one line, one record; a RegExp: starts a record. */
 export type MultilineMode = 'auto' | 'off' | RegExp;
@@ -21,12 +21,12 @@ const NATIVE_FRAME = /^\d{1,3}: 0x[0-9a-f]{1,16} /;
 /**
  * Joins continuation lines onto the record they belong to: stack traces (`    at ...`, `Caused by: ...`,
  * Python tracebacks, Node's native crash frames), indented lines, or with a start pattern, every line that does not match it.
- * containerd / CRI-O lines (Kubernetes' /var/log/containers: `<time> stdout F <line>`) are judged by the
- * app's line after the prefix, so a stack trace the runtime wrote one frame a line is one record again (the
- * first line keeps its prefix, the others join without theirs), and a line the runtime cut (`P`) is joined
- * to its rest without a line break, as Fluent Bit's `cri` multiline parser does.
+ * A container runtime's lines (containerd / CRI-O's `<time> stdout F <line>`, Docker's json-file
+ * `{"log": ...}`; `container-line.ts`) are judged by the app's line inside, so a stack trace the runtime
+ * wrote one frame a line is one record again, in the first line's wrapper, and a line the runtime cut
+ * into parts is joined to its rest without a line break, as Fluent Bit's `cri` and `docker` parsers do.
  * A record is held until the next record starts, `idle()` finds it older than the timeout, or `flush()`.
- * JSON lines and over-long lines (cut at the line limit) always stand alone.
+ * An app's JSON line (bare or in a wrapper) and over-long lines (cut at the line limit) always stand alone.
  *
  * @example
  * const joiner = new MultilineJoiner('auto', 500, (text, end) => send(text));
@@ -36,6 +36,9 @@ export class MultilineJoiner {
   // The held record: its first line, and its continuation lines in an array that is reused (most
   // records are one line, and a fresh array per record was a measurable share of the garbage).
   private first = '';
+  // The held record's first line as read, and the runtime's wrapper it came in (if any).
+  private firstLine = '';
+  private wrapper: ContainerLine | undefined;
   private readonly more: string[] = [];
   private count = 0;
   private end = 0;
@@ -72,13 +75,13 @@ export class MultilineJoiner {
       this.emit(line, endOffset);
       return;
     }
-    const cri = criLine(line);
-    const text = cri === undefined ? line : cri.rest;
+    const wrapped = containerLineOf(line);
+    const text = wrapped === undefined ? line : wrapped.text;
     // Parts count toward the line bound, so a runtime's endless line stays bounded like any record.
     if (this.partial && this.count > 0 && this.count + this.parts < this.maxLines) {
       this.parts++;
       this.appendToLast(text);
-      this.partial = cri?.partial ?? false;
+      this.partial = wrapped?.partial ?? false;
       this.end = endOffset;
       this.lastAt = now;
       return;
@@ -89,11 +92,13 @@ export class MultilineJoiner {
       this.count++;
     } else {
       this.flush();
-      this.first = line;
+      this.firstLine = line;
+      this.first = text;
+      this.wrapper = wrapped;
       this.count = 1;
       this.traceback = text.startsWith(PY_TRACEBACK);
     }
-    this.partial = cri?.partial ?? false;
+    this.partial = wrapped?.partial ?? false;
     this.end = endOffset;
     this.lastAt = now;
   }
@@ -111,10 +116,18 @@ export class MultilineJoiner {
 
   /** Emits the held record, if any. */
   flush(): void {
+    const joined = this.count > 1 || this.parts > 0;
     this.partial = false;
     this.parts = 0;
     if (this.count === 0) return;
-    const text = this.count === 1 ? this.first : `${this.first}\n${this.more.join('\n')}`;
+    // A line on its own goes as it was read; joined ones go back into the first line's wrapper.
+    let text = this.firstLine;
+    if (joined) {
+      const body = this.count === 1 ? this.first : `${this.first}\n${this.more.join('\n')}`;
+      text = this.wrapper === undefined ? body : rewrap(this.wrapper, body);
+    }
+    this.wrapper = undefined;
+    this.firstLine = '';
     this.first = '';
     this.more.length = 0;
     this.count = 0;
@@ -124,6 +137,8 @@ export class MultilineJoiner {
   /** Forgets the held record (its file was truncated; its bytes are gone). */
   reset(): void {
     this.first = '';
+    this.firstLine = '';
+    this.wrapper = undefined;
     this.more.length = 0;
     this.count = 0;
     this.partial = false;

@@ -48,7 +48,7 @@ export { LIMITS, TRUNCATED_ATTRIBUTE } from './limits.js';
 export { LogRecord } from './log-record.js';
 export { FacetValues, LogFacets, LogsPage, ScanBudget } from './logs-page.js';
 export type { CriLine } from './normalize/container-record.js';
-export { criLine } from './normalize/container-record.js';
+export { containerLine, criLine } from './normalize/container-record.js';
 export { levelFromText } from './normalize/level.js';
 export type { NormalizeResult } from './normalize/normalize-record.js';
 export {

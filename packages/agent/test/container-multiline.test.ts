@@ -2,8 +2,9 @@ import { normalizeLine } from '@cloudsage/schema';
 import { describe, expect, it } from 'vitest';
 import { MultilineJoiner } from '../src/multiline.js';
 
-// Kubernetes' /var/log/containers/*.log as containerd writes it: every line of the app's output gets its
-// own `<time> <stream> <F|P> ` prefix, so a Java stack trace arrives one frame a line.
+// Container logs as the runtimes write them: containerd (Kubernetes' /var/log/containers/*.log) prefixes
+// every line of the app's output with `<time> <stream> <F|P> `, Docker's json-file driver wraps each in
+// `{"log", "stream", "time"}`, so a Java stack trace arrives one frame a line.
 
 function joined(lines: string[], maxLines = 500): string[] {
   const out: string[] = [];
@@ -63,5 +64,46 @@ describe('containerd / CRI-O lines', () => {
 
   it('skips a blank line inside the prefix', () => {
     expect(joined([`${at(1)} stdout F `, `${at(2)} stdout F hello`])).toEqual([`${at(2)} stdout F hello`]);
+  });
+});
+
+describe("Docker's json-file lines", () => {
+  const docker = (log: string, ms: number, stream = 'stdout') => JSON.stringify({ log, stream, time: at(ms) });
+
+  it("joins a stack trace back into one json-file line at the first line's time", () => {
+    const out = joined([
+      docker('java.lang.IllegalStateException: pool exhausted\n', 1, 'stderr'),
+      docker('\tat com.zaxxer.hikari.pool.HikariPool.getConnection(HikariPool.java:155)\n', 2, 'stderr'),
+      docker('\t... 12 more\n', 3, 'stderr'),
+      docker('{"level":30,"msg":"next"}\n', 4),
+    ]);
+    expect(out).toEqual([
+      JSON.stringify({
+        log: 'java.lang.IllegalStateException: pool exhausted\n\tat com.zaxxer.hikari.pool.HikariPool.getConnection(HikariPool.java:155)\n\t... 12 more\n',
+        stream: 'stderr',
+        time: at(1),
+      }),
+      docker('{"level":30,"msg":"next"}\n', 4),
+    ]);
+    const r = normalizeLine(out[0] as string, new Date('2026-06-15T12:00:00Z'));
+    expect(r.ok && r.record).toMatchObject({
+      time: '2026-06-15T11:00:00.001Z',
+      level: 'error',
+      attributes: { stream: 'stderr' },
+    });
+  });
+
+  it('joins the parts of a line Docker cut (no newline at the end of its log)', () => {
+    const out = joined([docker(`{"level":50,"msg":"${'x'.repeat(30)}`, 1), docker('","pid":7}\n', 1)]);
+    expect(out).toHaveLength(1);
+    const r = normalizeLine(out[0] as string, new Date('2026-06-15T12:00:00Z'));
+    expect(r.ok && r.record).toMatchObject({ level: 'error', msg: 'x'.repeat(30), attributes: { pid: 7 } });
+  });
+
+  it('sends a line that joins nothing as it was read, and reads other JSON as JSON', () => {
+    const line = '{"log":"order 17 placed\\n","stream":"stdout","time":"2026-06-15T11:00:00.000000001Z","attrs":{}}';
+    expect(joined([line, line])).toEqual([line, line]);
+    // No stream: some app's own JSON with a `log` field, not a runtime's line.
+    expect(joined(['{"log":"\\tat x"}', '{"log":"\\tat y"}'])).toEqual(['{"log":"\\tat x"}', '{"log":"\\tat y"}']);
   });
 });

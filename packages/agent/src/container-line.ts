@@ -1,0 +1,45 @@
+/**
+ * The app's line inside a container runtime's, for multiline joining: containerd / CRI-O prefix every
+ * line the app writes (`<time> stdout F <line>`, Kubernetes' /var/log/containers) and Docker's json-file
+ * driver wraps each in `{"log": "<line>\n", "stream": "stdout", "time": "..."}`, so a stack trace arrives
+ * one frame a wrapped line. Both cut a line over 16 KiB into parts: CRI marks them `P`, Docker leaves
+ * the part's `log` without its `\n`. Fluent Bit's `cri` and `docker` multiline parsers join on the same.
+ */
+import { containerLine, criLine } from '@cloudsage/schema';
+
+/** A runtime's line: the app's text, whether it is a part of a longer line, and the wrapper to put back. */
+export interface ContainerLine {
+  text: string;
+  partial: boolean;
+  /** CRI: the prefix before the text. */
+  prefix?: string;
+  /** Docker: the record, whose `log` holds the text. */
+  record?: Record<string, unknown>;
+}
+
+// Docker's json-file lines always start so; a pino line starts with `{"level"`, never paying for a parse.
+const DOCKER_START = '{"log":"';
+
+/** The app's line inside `line`, or undefined when no runtime wrapped it. */
+export function containerLineOf(line: string): ContainerLine | undefined {
+  const cri = criLine(line);
+  if (cri !== undefined)
+    return { text: cri.rest, partial: cri.partial, prefix: line.slice(0, line.length - cri.rest.length) };
+  if (!line.startsWith(DOCKER_START)) return undefined;
+  let record: Record<string, unknown>;
+  try {
+    record = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  const text = containerLine(record);
+  if (text === undefined) return undefined;
+  const log = record.log as string;
+  return { text, partial: !log.endsWith('\n'), record };
+}
+
+/** `text` (joined lines) in the wrapper `first` came in: the runtime's line as one record of it. */
+export function rewrap(first: ContainerLine, text: string): string {
+  if (first.prefix !== undefined) return first.prefix + text;
+  return JSON.stringify({ ...first.record, log: `${text}\n` });
+}
