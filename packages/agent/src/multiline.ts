@@ -44,6 +44,9 @@ export class MultilineJoiner {
   private end = 0;
   private lastAt = 0;
   private traceback = false;
+  // The held record is a whole one-line JSON object: nothing joins it, or it would no longer parse as
+  // one (a pretty-printed object's first line, `{` alone, still takes its indented lines).
+  private json = false;
   // The last line was a CRI part (`P`): the next line's text continues it.
   private partial = false;
   // Parts joined into the held record that way.
@@ -87,7 +90,7 @@ export class MultilineJoiner {
       return;
     }
     if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) return;
-    if (this.count > 0 && this.count < this.maxLines && this.continues(text)) {
+    if (this.count > 0 && this.count < this.maxLines && !this.json && this.continues(text)) {
       this.more.push(text);
       this.count++;
     } else {
@@ -97,6 +100,7 @@ export class MultilineJoiner {
       this.wrapper = wrapped;
       this.count = 1;
       this.traceback = text.startsWith(PY_TRACEBACK);
+      this.json = text.charCodeAt(0) === 123 /* { */ && text.charCodeAt(text.length - 1) === 125; /* } */
     }
     this.partial = wrapped?.partial ?? false;
     this.end = endOffset;
@@ -148,6 +152,8 @@ export class MultilineJoiner {
   private continues(line: string): boolean {
     const c = line.charCodeAt(0);
     if (c === 123 /* { */) return false;
+    // The closing brace of a pretty-printed object (`{` alone on its first line) ends it.
+    if (c === 125 /* } */) return this.first.charCodeAt(0) === 123;
     if (this.mode instanceof RegExp) return !this.mode.test(line);
     if (c === 32 || c === 9) return true;
     if (c >= 48 && c <= 57) return NATIVE_FRAME.test(line);

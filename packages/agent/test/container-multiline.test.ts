@@ -103,6 +103,13 @@ describe("Docker's json-file lines", () => {
   it('sends a line that joins nothing as it was read, and reads other JSON as JSON', () => {
     const line = '{"log":"order 17 placed\\n","stream":"stdout","time":"2026-06-15T11:00:00.000000001Z","attrs":{}}';
     expect(joined([line, line])).toEqual([line, line]);
+    // A JSON line is never joined onto: it would no longer parse.
+    expect(joined(['{"level":30,"msg":"a"}', '  indented'])).toEqual(['{"level":30,"msg":"a"}', '  indented']);
+    // A pretty-printed object is still one record, and parses.
+    const pretty = joined(['{', '  "level": "warn",', '  "msg": "pretty"', '}']);
+    expect(pretty).toEqual(['{\n  "level": "warn",\n  "msg": "pretty"\n}']);
+    const r = normalizeLine(pretty[0] as string, new Date('2026-06-15T12:00:00Z'));
+    expect(r.ok && r.record).toMatchObject({ level: 'warn', msg: 'pretty' });
     // No stream: some app's own JSON with a `log` field, not a runtime's line.
     expect(joined(['{"log":"\\tat x"}', '{"log":"\\tat y"}'])).toEqual(['{"log":"\\tat x"}', '{"log":"\\tat y"}']);
   });
