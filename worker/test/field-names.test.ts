@@ -1,7 +1,7 @@
 import { type LogRecord, normalizeLine } from '@cloudsage/schema';
 import { describe, expect, it } from 'vitest';
 import { statusOf } from '../src/score/error-rate.js';
-import { scanFields } from '../src/score/field-names.js';
+import { durationValue, scanFields } from '../src/score/field-names.js';
 import { latencyOf } from '../src/score/latency.js';
 import { lcg, score } from './helpers.js';
 
@@ -36,6 +36,9 @@ describe('durations and statuses under other loggers names', () => {
     [{ http: { response: { status_code: 502 } }, event: { duration: 2_500_000 } }, 2.5, 502],
     [{ response: { status: '404' } }, Number.NaN, 404],
     [{ http_status: 500 }, Number.NaN, 500],
+    // Python's web servers and structlog; Go's durations written with their unit.
+    [{ status_code: 503, 'http.resp.took': '1.5s' }, 1500, 503],
+    [{ latency: 'soon', elapsed: '350µs' }, 0.35, 0],
   ])('%j', (attrs, ms, status) => {
     const got = scanFields(attrs);
     if (Number.isNaN(ms)) expect(got.latencyMs).toBeNaN();
@@ -53,6 +56,21 @@ describe('durations and statuses under other loggers names', () => {
     const got = scanFields(attrs);
     expect(got.latencyMs).toBeNaN();
     expect(got.status).toBe(0);
+  });
+
+  it.each([
+    ['12ms', 1, 12],
+    ['12.5 ms', 1, 12.5],
+    ['1.5s', 1, 1500],
+    ['350µs', 1, 0.35],
+    ['0.350', 1000, 350],
+    [2, 1000, 2000],
+    ['12abc', 1, Number.NaN],
+    [null, 1, Number.NaN],
+  ])('durationValue(%j, %d) is %d ms', (v, unit, ms) => {
+    const got = durationValue(v, unit);
+    if (Number.isNaN(ms)) expect(got).toBeNaN();
+    else expect(got).toBeCloseTo(ms, 6);
   });
 
   it('stops after 48 keys', () => {

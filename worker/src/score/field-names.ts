@@ -31,9 +31,11 @@ const UNIT_MS: Readonly<Record<string, number>> = {
   nanos: 1e-6,
   nanoseconds: 1e-6,
 };
-// A status under an HTTP-ish path: `http.resp.status`, `response.status_code`, `http_status`. A bare
-// `status` is read by `statusOf` already; elsewhere (`job.status`) it is not an HTTP status.
-const STATUS = /(?:^|[._])(?:http|resp|response|res)[._](?:[a-z]+[._])?status(?:_?code)?$|^http_?status(?:_?code)?$/;
+// A status under an HTTP-ish path: `http.resp.status`, `response.status_code`, `http_status`, and a bare
+// `status_code` (Python's web servers and structlog). A bare `status` is read by `statusOf` already;
+// elsewhere (`job.status`) it is not an HTTP status.
+const STATUS =
+  /(?:^|[._])(?:http|resp|response|res)[._](?:[a-z]+[._])?status(?:_?code)?$|^http_?status(?:_?code)?$|^status_code$/;
 
 /** What a scan found; NaN and 0 when nothing. */
 export interface FieldReading {
@@ -43,10 +45,28 @@ export interface FieldReading {
   status: number;
 }
 
+// A duration written with its unit, as Go (`1.5s`, `350µs`) and many loggers format one.
+const WITH_UNIT = /^(\d{1,12}(?:\.\d{1,9})?)\s?(ns|us|µs|ms|s|m)$/;
+const SUFFIX_MS: Readonly<Record<string, number>> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000 };
+
+/**
+ * A duration field's value in ms: a number (or a numeric string) times `unitMs`, the unit its name
+ * says; a string with its own unit (`12ms`, `1.5s`, `350µs`) by that unit. NaN for anything else.
+ *
+ * @example
+ * durationValue('1.5s', 1); // 1500
+ * durationValue(2, 1000); // 2000
+ */
+export function durationValue(v: unknown, unitMs: number): number {
+  if (typeof v === 'number') return v * unitMs;
+  if (typeof v !== 'string' || v.length === 0 || v.length > 24) return Number.NaN;
+  const m = WITH_UNIT.exec(v);
+  if (m !== null) return Number(m[1]) * (SUFFIX_MS[m[2] as string] as number);
+  return Number(v) * unitMs;
+}
+
 function numeric(v: unknown): number {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'string' && v.length > 0 && v.length < 24) return Number(v);
-  return Number.NaN;
+  return typeof v === 'number' ? v : typeof v === 'string' && v.length > 0 && v.length < 8 ? Number(v) : Number.NaN;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -74,28 +94,28 @@ export function scanFields(attrs: Record<string, unknown>): FieldReading {
         if (depth < MAX_DEPTH) walk(v, path, depth + 1);
         continue;
       }
-      const n = numeric(v);
-      if (!Number.isFinite(n) || n < 0) continue;
       if (Number.isNaN(found.latencyMs)) {
-        const ms = durationMs(path, n);
-        if (!Number.isNaN(ms)) {
+        const ms = durationMs(path, v);
+        if (ms >= 0 && Number.isFinite(ms)) {
           found.latencyMs = ms;
           continue;
         }
       }
-      if (found.status === 0 && Number.isInteger(n) && n >= 100 && n <= 599 && STATUS.test(path)) found.status = n;
+      if (found.status !== 0) continue;
+      const n = numeric(v);
+      if (Number.isInteger(n) && n >= 100 && n <= 599 && STATUS.test(path)) found.status = n;
     }
   };
   walk(attrs, '', 1);
   return found;
 }
 
-function durationMs(path: string, n: number): number {
+function durationMs(path: string, v: unknown): number {
   const dot = path.lastIndexOf('.');
   const last = dot < 0 ? path : path.slice(dot + 1);
   const m = DURATION.exec(last);
   if (m === null) return Number.NaN;
   // ECS defines event.duration in nanoseconds.
-  if (m[1] === undefined && path === 'event.duration') return n * 1e-6;
-  return n * (m[1] === undefined ? 1 : (UNIT_MS[m[1]] as number));
+  if (m[1] === undefined && path === 'event.duration') return durationValue(v, 1e-6);
+  return durationValue(v, m[1] === undefined ? 1 : (UNIT_MS[m[1]] as number));
 }

@@ -6,7 +6,7 @@
 import type { LogRecord } from '@cloudsage/schema';
 import { groupKey, MAX_GROUPS } from './error-rate.js';
 import { groupOf } from './evidence.js';
-import { scanFields } from './field-names.js';
+import { durationValue, scanFields } from './field-names.js';
 import { count, effect, expectation, history, plural, quantile, surprise } from './stats.js';
 import type { Finding, Signal, SignalContext, SignalOutcome } from './types.js';
 
@@ -37,16 +37,6 @@ const FIELDS: ReadonlyArray<readonly [string, number]> = [
 const TEXT_LATENCY =
   /\b(?:took|in|after|duration|latency|elapsed|time|rt)[=: ]{0,2}(\d{1,9}(?:\.\d{1,6})?) ?(ms|s|us|µs)\b|\b[1-5]\d\d (\d{1,9}(?:\.\d{1,6})?) ?ms\b/i;
 
-function num(v: unknown): number {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'string' && v.length < 24) {
-    const n = Number.parseFloat(v);
-    if (Number.isNaN(n)) return Number.NaN;
-    return v.endsWith('ms') ? n : v.endsWith('s') ? n * 1000 : n;
-  }
-  return Number.NaN;
-}
-
 /** The latency a record carries, in ms, or NaN. */
 export function latencyOf(record: LogRecord): number {
   const attrs = record.attributes;
@@ -54,13 +44,16 @@ export function latencyOf(record: LogRecord): number {
     for (const [key, mult] of FIELDS) {
       const v = attrs[key];
       if (v !== undefined) {
-        const n = num(v) * mult;
+        const n = durationValue(v, mult);
         if (n >= 0 && Number.isFinite(n)) return n;
       }
     }
     const res = attrs['res'];
     if (typeof res === 'object' && res !== null) {
-      const n = num((res as Record<string, unknown>)['responseTime'] ?? (res as Record<string, unknown>)['duration']);
+      const n = durationValue(
+        (res as Record<string, unknown>)['responseTime'] ?? (res as Record<string, unknown>)['duration'],
+        1,
+      );
       if (n >= 0 && Number.isFinite(n)) return n;
     }
     const scanned = scanFields(attrs).latencyMs;
