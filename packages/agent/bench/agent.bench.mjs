@@ -5,6 +5,7 @@
 //   pnpm --dir packages/agent bench:agent                       # ~600k lines (~85 MB)
 //   BENCH_MB=1024 pnpm --dir packages/agent bench:agent         # the 1 GB bounded-memory run
 //   BENCH_RUNS=file BENCH_PROFILE=/tmp/prof node bench/agent.bench.mjs   # one run, with a .cpuprofile
+//   BENCH_FIXTURE=docker pnpm --dir packages/agent bench:agent   # the same lines in Docker's json-file form
 //
 // The machine is often shared: "CPU s" is the agent's own user+system time, steadier than wall time.
 import { spawn, spawnSync } from 'node:child_process';
@@ -21,6 +22,8 @@ const CLI = process.env.BENCH_CLI ?? fileURLToPath(new URL('../dist/cli.js', imp
 const MB = Number(process.env.BENCH_MB ?? 85);
 const RUNS = (process.env.BENCH_RUNS ?? 'file,pipe').split(',');
 const PROFILE = process.env.BENCH_PROFILE;
+// `docker`: each line as Docker's json-file driver stores it, `{"log":"<line>\n","stream":...,"time":...}`.
+const DOCKER = process.env.BENCH_FIXTURE === 'docker';
 // Extra node flags and ship flags for experiments, e.g. BENCH_AGENT_ARGS='--stats --stats-interval 500'.
 const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const AGENT_ARGS = (process.env.BENCH_AGENT_ARGS ?? '').split(' ').filter(Boolean);
@@ -36,10 +39,13 @@ async function writeFixture() {
   while (bytes < target) {
     let chunk = '';
     for (let i = 0; i < 1000; i++, lines++) {
-      chunk +=
+      const line =
         lines % 10 < 7
-          ? `{"level":30,"time":${base + lines},"pid":4242,"hostname":"web-1","reqId":"req-${lines}","responseTime":${lines % 250},"msg":"request completed"}\n`
-          : `2026-11-25T10:00:${String(lines % 60).padStart(2, '0')}Z ${lines % 50 === 0 ? 'ERROR' : 'INFO'} worker job ${lines} finished in ${lines % 97}ms\n`;
+          ? `{"level":30,"time":${base + lines},"pid":4242,"hostname":"web-1","reqId":"req-${lines}","responseTime":${lines % 250},"msg":"request completed"}`
+          : `2026-11-25T10:00:${String(lines % 60).padStart(2, '0')}Z ${lines % 50 === 0 ? 'ERROR' : 'INFO'} worker job ${lines} finished in ${lines % 97}ms`;
+      chunk += DOCKER
+        ? `${JSON.stringify({ log: `${line}\n`, stream: 'stdout', time: new Date(base + lines).toISOString() })}\n`
+        : `${line}\n`;
     }
     bytes += Buffer.byteLength(chunk);
     if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
@@ -187,7 +193,7 @@ function catToNull(lines) {
 const lines = await writeFixture();
 const size = statSync(file).size;
 console.log(
-  `fixture: ${lines.toLocaleString('en')} lines, ${(size / 1048576).toFixed(0)} MB (70% pino JSON, 30% text)`,
+  `fixture: ${lines.toLocaleString('en')} lines, ${(size / 1048576).toFixed(0)} MB (70% pino JSON, 30% text${DOCKER ? ', each in Docker json-file form' : ''})`,
 );
 const sink = await startSink();
 const rows = [catToNull(lines), await readlineLoop(lines)];

@@ -11,6 +11,8 @@ import { containerLine, criLine } from '@cloudsage/schema';
 export interface ContainerLine {
   text: string;
   partial: boolean;
+  /** The app's line is one whole JSON object (so it stands alone); `text` was not decoded. */
+  alone?: true;
   /** CRI: the prefix before the text. */
   prefix?: string;
   /** Docker: the record, whose `log` holds the text. */
@@ -19,13 +21,23 @@ export interface ContainerLine {
 
 // Docker's json-file lines always start so; a pino line starts with `{"level"`, never paying for a parse.
 const DOCKER_START = '{"log":"';
+// Where the `log` of an app's whole JSON line ends: `}`, its newline, and the string's closing quote
+// (unescaped: inside the string every quote is `\"`), which only the end of `log` can be.
+const WHOLE_JSON_END = '}\\n","stream":"';
+const ALONE: ContainerLine = { text: '', partial: false, alone: true };
 
-/** The app's line inside `line`, or undefined when no runtime wrapped it. */
-export function containerLineOf(line: string): ContainerLine | undefined {
+/**
+ * The app's line inside `line`, or undefined when no runtime wrapped it. A Docker line that holds an
+ * app's whole JSON line (most of them: pino's) is answered without parsing it, unless `decode` (the
+ * previous line was a part, which this one's text continues). Parsing each was a fifth of the agent's
+ * throughput on json-file logs.
+ */
+export function containerLineOf(line: string, decode = false): ContainerLine | undefined {
   const cri = criLine(line);
   if (cri !== undefined)
     return { text: cri.rest, partial: cri.partial, prefix: line.slice(0, line.length - cri.rest.length) };
   if (!line.startsWith(DOCKER_START)) return undefined;
+  if (!decode && line.charCodeAt(DOCKER_START.length) === 123 /* { */ && line.includes(WHOLE_JSON_END)) return ALONE;
   let record: Record<string, unknown>;
   try {
     record = JSON.parse(line) as Record<string, unknown>;

@@ -18,6 +18,10 @@ const PY_EXCEPTION_LINE = /^[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|War
 const NATIVE_STACK_MARKER = '----- Native stack trace -----';
 const NATIVE_FRAME = /^\d{1,3}: 0x[0-9a-f]{1,16} /;
 
+function isWholeJson(text: string): boolean {
+  return text.charCodeAt(0) === 123 /* { */ && text.charCodeAt(text.length - 1) === 125 /* } */;
+}
+
 /**
  * Joins continuation lines onto the record they belong to: stack traces (`    at ...`, `Caused by: ...`,
  * Python tracebacks, Node's native crash frames), indented lines, or with a start pattern, every line that does not match it.
@@ -26,7 +30,8 @@ const NATIVE_FRAME = /^\d{1,3}: 0x[0-9a-f]{1,16} /;
  * wrote one frame a line is one record again, in the first line's wrapper, and a line the runtime cut
  * into parts is joined to its rest without a line break, as Fluent Bit's `cri` and `docker` parsers do.
  * A record is held until the next record starts, `idle()` finds it older than the timeout, or `flush()`.
- * An app's JSON line (bare or in a wrapper) and over-long lines (cut at the line limit) always stand alone.
+ * An app's whole one-line JSON record (bare or in a wrapper) and over-long lines (cut at the line limit) are
+ * records of their own, sent at once; a pretty-printed object (`{` alone on its first line) joins up to its `}`.
  *
  * @example
  * const joiner = new MultilineJoiner('auto', 500, (text, end) => send(text));
@@ -44,9 +49,6 @@ export class MultilineJoiner {
   private end = 0;
   private lastAt = 0;
   private traceback = false;
-  // The held record is a whole one-line JSON object: nothing joins it, or it would no longer parse as
-  // one (a pretty-printed object's first line, `{` alone, still takes its indented lines).
-  private json = false;
   // The last line was a CRI part (`P`): the next line's text continues it.
   private partial = false;
   // Parts joined into the held record that way.
@@ -78,8 +80,15 @@ export class MultilineJoiner {
       this.emit(line, endOffset);
       return;
     }
-    const wrapped = containerLineOf(line);
+    const wrapped = containerLineOf(line, this.partial);
     const text = wrapped === undefined ? line : wrapped.text;
+    // A whole one-line JSON record (an app's own, bare or in a runtime's wrapper) joins nothing and takes
+    // nothing (joined, it would no longer parse): it goes at once, after the held record.
+    if (!this.partial && (wrapped?.alone === true || (wrapped?.partial !== true && isWholeJson(text)))) {
+      this.flush();
+      this.emit(line, endOffset);
+      return;
+    }
     // Parts count toward the line bound, so a runtime's endless line stays bounded like any record.
     if (this.partial && this.count > 0 && this.count + this.parts < this.maxLines) {
       this.parts++;
@@ -90,7 +99,7 @@ export class MultilineJoiner {
       return;
     }
     if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) return;
-    if (this.count > 0 && this.count < this.maxLines && !this.json && this.continues(text)) {
+    if (this.count > 0 && this.count < this.maxLines && this.continues(text)) {
       this.more.push(text);
       this.count++;
     } else {
@@ -100,7 +109,6 @@ export class MultilineJoiner {
       this.wrapper = wrapped;
       this.count = 1;
       this.traceback = text.startsWith(PY_TRACEBACK);
-      this.json = text.charCodeAt(0) === 123 /* { */ && text.charCodeAt(text.length - 1) === 125; /* } */
     }
     this.partial = wrapped?.partial ?? false;
     this.end = endOffset;

@@ -98,6 +98,11 @@ describe("Docker's json-file lines", () => {
     expect(out).toHaveLength(1);
     const r = normalizeLine(out[0] as string, new Date('2026-06-15T12:00:00Z'));
     expect(r.ok && r.record).toMatchObject({ level: 'error', msg: 'x'.repeat(30), attributes: { pid: 7 } });
+    // A part that looks like a whole JSON line on its own is still the rest of the one before.
+    const rest = joined([docker('{"level":50,"msg":"', 1), docker('{a}"}\n', 1)]);
+    expect(rest).toHaveLength(1);
+    const r2 = normalizeLine(rest[0] as string, new Date('2026-06-15T12:00:00Z'));
+    expect(r2.ok && r2.record).toMatchObject({ level: 'error', msg: '{a}' });
   });
 
   it('sends a line that joins nothing as it was read, and reads other JSON as JSON', () => {
