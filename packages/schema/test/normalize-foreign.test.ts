@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { workloadOf } from '../src/normalize/record-keys.js';
+import { workloadOf } from '../src/normalize/record-fields.js';
 import { ok } from './normalized.js';
 
 // Records shaped by something other than a Node logger: a CSV export turned into objects, .NET and

@@ -43,29 +43,33 @@ function jsonMessage(
   obj: Record<string, unknown>,
   folding: FoldedKeys | undefined,
   text: unknown,
-): { key: string; inner: Record<string, unknown> } | undefined {
+): Record<string, unknown> | undefined {
   // Cheap test first: nearly every message does not start with `{`.
   if (typeof text !== 'string' || text.charCodeAt(0) !== 123 /* { */) return undefined;
   // An OpenTelemetry record's severity and body are its own, whatever the body holds.
   if (pick(obj, LEVEL_KEYS, folding) !== undefined || isOtelRecord(obj)) return undefined;
-  const key = firstKey(obj, MSG_KEYS) ?? folding?.find(MSG_KEYS)?.key;
   const inner = jsonObjectOf(text);
-  if (key === undefined || inner === undefined) return undefined;
+  if (inner === undefined) return undefined;
   const isRecord =
     containerLine(inner) !== undefined ||
     first(inner, LEVEL_KEYS) !== undefined ||
     first(inner, MSG_KEYS) !== undefined;
-  return isRecord ? { key, inner } : undefined;
+  return isRecord ? inner : undefined;
 }
 
 // `unwraps`: how many wrappers more (a container runtime's record, a message holding a JSON record) may be
 // opened: two, for a CSV row whose cell is a Docker line that holds the app's JSON.
 function objectToRecord(obj: Record<string, unknown>, nowMs: number, budget: Budget, unwraps = 2): LogRecord {
   // Time and message read exactly first: a record with both (every Node logger's) never folds case.
-  const exactMsg = first(obj, MSG_KEYS);
+  let msgKey = firstKey(obj, MSG_KEYS);
+  let rawMsg = msgKey === undefined ? undefined : readKey(obj, msgKey);
   const exactTime = first(obj, TIME_KEYS);
-  const folding = exactMsg === undefined || exactTime === undefined ? new FoldedKeys(obj) : undefined;
-  const rawMsg = exactMsg ?? folding?.find(MSG_KEYS)?.value;
+  const folding = msgKey === undefined || exactTime === undefined ? new FoldedKeys(obj) : undefined;
+  if (msgKey === undefined && folding !== undefined) {
+    const hit = folding.find(MSG_KEYS);
+    msgKey = hit?.key;
+    rawMsg = hit?.value;
+  }
   if (unwraps > 0) {
     // `log` first: one lookup settles it for nearly every record, which has none.
     const line = containerLine(obj);
@@ -73,7 +77,7 @@ function objectToRecord(obj: Record<string, unknown>, nowMs: number, budget: Bud
       return fromWrapper(obj, 'log', line, nowMs, budget, unwraps - 1);
     }
     const held = jsonMessage(obj, folding, rawMsg);
-    if (held !== undefined) return fromWrapper(obj, held.key, held.inner, nowMs, budget, unwraps - 1);
+    if (held !== undefined) return fromWrapper(obj, msgKey as string, held, nowMs, budget, unwraps - 1);
   }
   const otel = isOtelRecord(obj);
   // The SDK's ReadableLogRecord keeps its state in private `_fields` behind prototype getters:

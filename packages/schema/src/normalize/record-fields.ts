@@ -4,7 +4,7 @@
 import { isStandardPinoNumber, type Level, levelFromName, levelFromSeverityNumber } from '../level.js';
 import { levelFromUnknown } from './level.js';
 import { fromAnyValue } from './otel.js';
-import { type FoldedKeys, LEVEL_KEYS, pick, workloadOf } from './record-keys.js';
+import { type FoldedKeys, LEVEL_KEYS, pick } from './record-keys.js';
 import { type Budget, fitString, readKey, safeString, toJsonValue, UNREADABLE } from './sanitize.js';
 
 /** Attribute that keeps a level the normalizer did not recognise (the record is stored as info). */
@@ -77,4 +77,20 @@ export function readMessage(obj: Record<string, unknown>, found: unknown, budget
 export function podWorkload(v: unknown): string | undefined {
   const pod = shortString(v);
   return pod === undefined ? undefined : workloadOf(pod);
+}
+
+// A Deployment's pod is `<deployment>-<pod-template-hash>-<5 characters>`: the hash changes with each
+// rollout and the suffix with each restart, so the pod's name would make each a new service.
+const DEPLOYMENT_POD = /^(.+)-[a-z0-9]{6,10}-[a-z0-9]{5}$/;
+
+/**
+ * The workload a pod belongs to: a Deployment's name without its rollout hash and pod suffix; any
+ * other name as it is.
+ *
+ * @example
+ * workloadOf('ts-order-service-5b67c48447-fj8b7'); // 'ts-order-service'
+ */
+export function workloadOf(pod: string): string {
+  const m = DEPLOYMENT_POD.exec(pod);
+  return m === null ? pod : (m[1] as string);
 }

@@ -104,19 +104,3 @@ export function pick(
   const v = first(obj, keys);
   return v !== undefined || folding === undefined ? v : folding.find(keys, keep)?.value;
 }
-
-// A Deployment's pod is `<deployment>-<pod-template-hash>-<5 characters>`: the hash changes with each
-// rollout and the suffix with each restart, so the pod's name would make each a new service.
-const DEPLOYMENT_POD = /^(.+)-[a-z0-9]{6,10}-[a-z0-9]{5}$/;
-
-/**
- * The workload a pod belongs to: a Deployment's name without its rollout hash and pod suffix; any
- * other name as it is.
- *
- * @example
- * workloadOf('ts-order-service-5b67c48447-fj8b7'); // 'ts-order-service'
- */
-export function workloadOf(pod: string): string {
-  const m = DEPLOYMENT_POD.exec(pod);
-  return m === null ? pod : (m[1] as string);
-}
