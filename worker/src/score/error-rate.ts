@@ -14,7 +14,7 @@
  */
 import type { LogRecord, RobustStat } from '@cloudsage/schema';
 import { EVIDENCE, evidenceNames, groupOf, textEvidence } from './evidence.js';
-import { scanFields } from './field-names.js';
+import { scanFields, statusValue } from './field-names.js';
 import {
   count,
   type Expectation,
@@ -65,7 +65,7 @@ export function statusOf(attrs: Record<string, unknown> | undefined): number {
     attrs['http.status_code'] ??
     attrs['http.response.status_code'] ??
     (attrs['res'] as { statusCode?: unknown } | undefined)?.statusCode;
-  const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) || 0 : 0;
+  const n = statusValue(v);
   return n !== 0 ? n : scanFields(attrs).status;
 }
 

@@ -65,8 +65,9 @@ export function durationValue(v: unknown, unitMs: number): number {
   return Number(v) * unitMs;
 }
 
-function numeric(v: unknown): number {
-  return typeof v === 'number' ? v : typeof v === 'string' && v.length > 0 && v.length < 8 ? Number(v) : Number.NaN;
+/** A status field's value as a number (`500` or `"500"`), 0 for anything else. */
+export function statusValue(v: unknown): number {
+  return typeof v === 'number' ? v : typeof v === 'string' && v.length < 8 ? Number(v) || 0 : 0;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -124,7 +125,7 @@ function walk(scan: Scan, obj: Record<string, unknown>, prefix: string, depth: n
       }
     }
     if (scan.status !== 0) continue;
-    const n = numeric(v);
+    const n = statusValue(v);
     if (Number.isInteger(n) && n >= 100 && n <= 599 && STATUS.test(path)) scan.status = n;
   }
 }
