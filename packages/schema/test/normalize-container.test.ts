@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeLine } from '../src/index.js';
-import { ok, RECEIVED } from './normalized.js';
-import { readLine } from './read-line.js';
+import { ok, RECEIVED, readLine } from './normalized.js';
 
 // Records a container runtime or a log collector wrote around the app's line, and records that carry no
 // level at all: the level comes from the message, the app's own record from inside the wrapper.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { levelFromText, normalizeLine, normalizeRecord } from '../src/index.js';
-import { readLine } from './read-line.js';
+import { readLine } from './normalized.js';
 
 const RECEIVED = new Date('2026-06-15T12:00:00.000Z');
 
