@@ -107,6 +107,46 @@ describe('latency', () => {
     expect(r.explanations[0]!.message).toMatch(/^p90 latency 110 ms vs usual 5\d ms \(2\.\dx\)$/);
   });
 
+  // One request in fifty slowed, the p90 and p95 steady: what a loop stalled a few ms in every hundred
+  // does (the lab's CPU fault in lab-5 and lab-7: the gateway's p99 went from 13-31 to 72-79 ms).
+  const everyFiftieth = (ms: number, seed = 6) =>
+    healthy({ seed }).map((r, i) =>
+      i % 50 === 0 && r.level === 'info'
+        ? rec('info', 'request completed', { res: { statusCode: 200 }, responseTime: ms })
+        : r,
+    );
+
+  it('a p99 that quadruples in a steady service ranks the window, and reads low', () => {
+    const r = score(everyFiftieth(200), baseline, 40);
+    expect(r.explanations[0]!.message).toMatch(/^p99 latency 200 ms vs usual 5\d ms \(3\.\dx\)$/);
+    expect(r.explanations[0]!.signal).toBe('latencyP99Ms');
+    expect(r.score).toBeGreaterThan(10);
+    expect(r.score).toBeLessThan(30);
+    expect(labels(r)).toEqual([]);
+  });
+
+  it('a p99 alone never raises an alarm, however slow', () => {
+    const r = score(everyFiftieth(5000), baseline, 40);
+    expect(r.explanations[0]!.message).toMatch(/^p99 latency 5,000 ms/);
+    expect(r.explanations[0]!.contribution).toBeLessThanOrEqual(25);
+    expect(r.score).toBeLessThan(30);
+  });
+
+  it('a p99 that always wanders is judged against its wandering', () => {
+    // A loaded host: each minute's slowest requests land anywhere from 100 to 900 ms (lab-3's healthy
+    // gateway p99 ran 69-774 ms).
+    const wandering = warm((i) => everyFiftieth(100 + ((i * 7) % 9) * 100, i + 1));
+    const r = score(everyFiftieth(700), wandering, 40);
+    expect(r.score).toBeLessThan(5);
+    expect(score(everyFiftieth(200), baseline, 40).score).toBeGreaterThan(2 * r.score);
+  });
+
+  it('a p99 of fewer than 100 readings is not judged (it would be the slowest one)', () => {
+    const few = everyFiftieth(200).slice(0, 99);
+    const r = score(few, baseline, 40);
+    expect(r.explanations.some((e) => e.message.startsWith('p99'))).toBe(false);
+  });
+
   it('flags a spike against the usual latency, named by the median when every request slowed', () => {
     const r = score(healthy({ seed: 5, latencyMs: 160 }), baseline, 40);
     expect(labels(r)).toEqual(['Latency Spike']);

@@ -89,6 +89,12 @@ interface Scale {
   floor: number;
   ratioUnit: number;
   notableMs: number;
+  /** Judged on the log of the value (the baseline keeps ln ms): a percentile whose spread grows with it. */
+  log?: boolean;
+  /** Fewest readings before this percentile is judged (a p99 of 40 readings is the slowest one). */
+  minSamples?: number;
+  /** Most risk this percentile carries alone. */
+  maxRisk?: number;
 }
 const TAIL: Scale = { floor: 0.2, ratioUnit: Math.log(2), notableMs: 200 };
 const MIDDLE: Scale = { floor: 0.1, ratioUnit: Math.log(1.6), notableMs: 50 };
@@ -101,11 +107,24 @@ const MIDDLE: Scale = { floor: 0.1, ratioUnit: Math.log(1.6), notableMs: 50 };
  * 26-75 ms.
  */
 const SHOULDER: Scale = { floor: 0.15, ratioUnit: Math.log(1.8), notableMs: 100 };
-/** The percentiles judged, per service and for the project: baseline key, quantile, scale, name. */
-const PERCENTILES: ReadonlyArray<readonly [string, number, Scale, string]> = [
-  ['latencyP95Ms', 0.95, TAIL, 'p95'],
-  ['latencyP50Ms', 0.5, MIDDLE, 'median'],
-  ['latencyP90Ms', 0.9, SHOULDER, 'p90'],
+/**
+ * The p99, the slowest one request in a hundred: a loop stalled a few ms in every hundred (a CPU hog,
+ * long GC pauses) shows here first. It is heavy-tailed (a loaded host's healthy gateway ran its p99 at
+ * 69-774 ms, lab-3), so it is judged on its logarithm, against the spread of that: a service whose p99
+ * is steady notices a quadrupling, one whose p99 wanders does not. One request in a hundred is not an
+ * incident however slow (the p90 and p95 say when more are): alone it reads low, at most 25, so it
+ * ranks a window and corroborates, and never raises an alarm by itself.
+ */
+const P99: Scale = { ...TAIL, log: true, minSamples: 100, maxRisk: 0.25 };
+/**
+ * The percentiles judged, per service and for the project: baseline key, quantile, scale, name, and the
+ * reading (in `signals`, ms) an explanation points at.
+ */
+const PERCENTILES: ReadonlyArray<readonly [string, number, Scale, string, string]> = [
+  ['latencyP95Ms', 0.95, TAIL, 'p95', 'latencyP95Ms'],
+  ['latencyP50Ms', 0.5, MIDDLE, 'median', 'latencyP50Ms'],
+  ['latencyP90Ms', 0.9, SHOULDER, 'p90', 'latencyP90Ms'],
+  ['latencyP99LnMs', 0.99, P99, 'p99', 'latencyP99Ms'],
 ];
 /** Cold start: p95 above this many ms is notable for any service. */
 const COLD_P95_MS = 1500;
@@ -142,23 +161,26 @@ export class LatencySignal implements Signal {
     where: string,
   ): Finding | undefined {
     let best: Finding | undefined;
-    for (const [signal, q, scale, what] of PERCENTILES) {
+    for (const [signal, q, scale, what, reading] of PERCENTILES) {
+      if (values.length < (scale.minSamples ?? MIN_SAMPLES)) continue;
       const v = quantile(values, q);
       const k = key(signal);
-      observations[k] = v;
+      observations[k] = scale.log ? lnMs(v) : v;
       const stat = ctx.stat(k);
       // Also a percentile the baseline has not learned yet (one added after it was made) waits here.
       if (stat === undefined || history(stat) < 3) continue;
       const e = expectation(stat, { center: 0, spread: 0, weight: 0 });
-      const risk = judge(v, e, scale, shift);
+      const judged = scale.log ? judgeLog(v, e, scale, shift) : judge(v, e, scale, shift);
+      const risk = Math.min(judged, scale.maxRisk ?? 1);
+      const usual = scale.log ? Math.exp(e.center) : e.center;
       if (risk > (best?.risk ?? 0)) {
         best = mk(
           risk,
           v,
-          e.center,
-          `${what} latency ${count(v)} ms${where} vs usual ${count(e.center)} ms (${ratio(v, e.center)})`,
+          usual,
+          `${what} latency ${count(v)} ms${where} vs usual ${count(usual)} ms (${ratio(v, usual)})`,
         );
-        best.signal = signal;
+        best.signal = reading;
       }
     }
     return best;
@@ -228,6 +250,21 @@ function judge(value: number, exp: { center: number; sigma: number }, scale: Sca
   const ratio = value / Math.max(exp.center, 1);
   const relative = ratio > 1 ? Math.log(ratio) / scale.ratioUnit : 0;
   return surprise(z - zShift) * effect(Math.min(relative, (value - exp.center) / scale.notableMs));
+}
+
+/** ln of a latency in ms, floored at 1 ms (a 0 ms reading has no logarithm; 1 ms is as fast). */
+function lnMs(ms: number): number {
+  return Math.log(Math.max(ms, 1));
+}
+
+/** {@link judge} for a percentile whose baseline keeps ln ms (`exp.center`, `exp.sigma` in ln units). */
+function judgeLog(value: number, exp: { center: number; sigma: number }, scale: Scale, zShift = 0): number {
+  const usual = Math.exp(exp.center);
+  // The same floors as judge: a share of the value (ln(1 + floor)) and MIN_SIGMA_MS of jitter.
+  const sigma = Math.max(exp.sigma, Math.log1p(scale.floor), Math.log1p(MIN_SIGMA_MS / usual));
+  const z = (lnMs(value) - exp.center) / sigma;
+  const relative = value > usual ? Math.log(value / usual) / scale.ratioUnit : 0;
+  return surprise(z - zShift) * effect(Math.min(relative, (value - usual) / scale.notableMs));
 }
 
 function mk(risk: number, value: number, baseline: number | undefined, message: string): Finding {
