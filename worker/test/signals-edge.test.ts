@@ -1,4 +1,4 @@
-import { type LogRecord, normalizeLine } from '@cloudsage/schema';
+import { type LogRecord, MAX_TEMPLATE_PATTERN, normalizeLine, ScoreResponse } from '@cloudsage/schema';
 import { describe, expect, it } from 'vitest';
 import { heapOf } from '../src/score/memory.js';
 import { PatternSignal } from '../src/score/patterns.js';
@@ -199,5 +199,25 @@ describe('records as loggers write them, through the normalizer', () => {
     expect(logs[0]!.level).toBe('error');
     const r = score(logs, undefined, 0);
     expect(r.signals['errorCount']).toBe(1);
+  });
+});
+
+describe('a template longer than the schema keeps', () => {
+  // A real line of loghub's Mac sample (1,038 characters): its template, new after the project's first
+  // windows, went into the explanation unclipped, the backend refused the answer, and the project's
+  // scores stopped (627 of the sample's 918 windows unscored in `eval:scoring --set public`).
+  const CARDDAV =
+    'Jul  3 16:36:40 calvisitor-10-105-160-184 AddressBookSourceSync[33594]: [CardDAVPlugin-ERROR] -getPrincipalInfo:[_controller supportsRequestCompressionAtURL:https://13957525385%40163.com@p28-contacts.icloud.com/874161398/principal/] Error Domain=NSURLErrorDomain Code=-1001 "The request timed out." UserInfo={NSUnderlyingError=0x7f9af3646900 {Error Domain=kCFErrorDomainCFNetwork Code=-1001 "The request timed out." UserInfo={NSErrorFailingURLStringKey=https://13957525385%40163.com@p28-contacts.icloud.com/874161398/principal/, NSErrorFailingURLKey=https://13957525385%40163.com@p28-contacts.icloud.com/874161398/principal/, _kCFStreamErrorCodeKey=-2102, _kCFStreamErrorDomainKey=4, NSLocalizedDescription=The request timed out.}}, NSErrorFailingURLStringKey=https://13957525385%40163.com@p28-contacts.icloud.com/874161398/principal/, NSErrorFailingURLKey=https://13957525385%40163.com@p28-contacts.icloud.com/874161398/principal/, _kCFStreamErrorDomainKey=4, _kCFStreamErrorCodeKey=-2102, NSLocalizedDescription=The request timed out.}';
+
+  it('is clipped in the explanation, the message and the baseline, so the answer is valid', () => {
+    const logs = healthy({ seed: 40 });
+    for (let i = 0; i < 4; i++) logs.push(line(CARDDAV));
+    const r = score(logs, baseline, 40);
+    const finding = r.explanations.find((e) => e.label === 'New Error Pattern');
+    expect(finding?.template?.pattern.length).toBe(MAX_TEMPLATE_PATTERN);
+    expect(finding?.template?.pattern.endsWith('...')).toBe(true);
+    expect(finding!.message.length).toBeLessThan(MAX_TEMPLATE_PATTERN + 100);
+    expect(r.baseline?.templates.every((t) => t.pattern.length <= MAX_TEMPLATE_PATTERN)).toBe(true);
+    expect(ScoreResponse.safeParse(r).success).toBe(true);
   });
 });

@@ -11,11 +11,10 @@ import {
   BASELINE_VERSION,
   type Baseline,
   MAX_BASELINE_TEMPLATES,
-  MAX_TEMPLATE_PATTERN,
   type RobustStat,
   type Template,
 } from '@cloudsage/schema';
-import { TEMPLATE_HISTORY_WINDOWS } from './patterns.js';
+import { clipPattern, TEMPLATE_HISTORY_WINDOWS } from './patterns.js';
 import { history, learnedInAlarm, SIGMA_PER_SPREAD } from './stats.js';
 import type { WindowTemplate } from './types.js';
 
@@ -111,10 +110,6 @@ export function updateStat(prev: RobustStat | undefined, x: number, weight: numb
 /** The schema keeps at most 64 characters of a template's service. */
 function clipService(s: string): string {
   return s.length <= 64 ? s : s.slice(0, 64);
-}
-
-function clipPattern(p: string): string {
-  return p.length <= MAX_TEMPLATE_PATTERN ? p : `${p.slice(0, MAX_TEMPLATE_PATTERN - 3)}...`;
 }
 
 /**

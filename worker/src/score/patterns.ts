@@ -6,7 +6,7 @@
  * Only warn+ lines are mined: they are the ones that explain an incident, they are never sampled away
  * by the dispatcher (so counts are exact), and it keeps the per-record cost of a healthy window low.
  */
-import type { LogRecord, Template } from '@cloudsage/schema';
+import { type LogRecord, MAX_TEMPLATE_PATTERN, type Template } from '@cloudsage/schema';
 import { type Cluster, Drain } from './drain.js';
 import { effect, expectation, plural, poissonZ, SIGMA_PER_SPREAD, surprise } from './stats.js';
 import type { Finding, Signal, SignalContext, SignalOutcome, WindowTemplate } from './types.js';
@@ -35,8 +35,23 @@ function newWeight(c: Cluster): number {
   return c.windowLevel >= 50 ? 1 : NEW_WARN_WEIGHT;
 }
 
+/**
+ * A pattern as the schema keeps it (at most {@link MAX_TEMPLATE_PATTERN} characters). The backend
+ * refuses a worker answer holding a longer one, and a window refused is retried, then parked without a
+ * score; its baseline is not stored, so the template stays new in the next window, and the next: one
+ * long error line stopped a project's scores (loghub's Mac sample: 627 of 918 windows unscored).
+ */
+export function clipPattern(p: string): string {
+  return p.length <= MAX_TEMPLATE_PATTERN ? p : `${p.slice(0, MAX_TEMPLATE_PATTERN - 3)}...`;
+}
+
+/** A cluster's pattern, clipped as the schema keeps it. */
+function patternOf(c: Cluster): string {
+  return clipPattern(c.tokens.join(' '));
+}
+
 function templateOf(c: Cluster): { id: string; pattern: string; count: number } {
-  return { id: c.id, pattern: c.tokens.join(' '), count: c.windowCount };
+  return { id: c.id, pattern: patternOf(c), count: c.windowCount };
 }
 
 /** The pattern signal; see {@link Signal}. */
@@ -59,7 +74,7 @@ export class PatternSignal implements Signal {
     return this.drain.clusters.map((c) => {
       const t: WindowTemplate = {
         id: c.id,
-        pattern: c.tokens.join(' '),
+        pattern: patternOf(c),
         windowCount: c.windowCount,
         level: LEVEL_NAMES[c.windowLevel] ?? c.known?.level ?? 'warn',
       };
@@ -124,7 +139,7 @@ export class PatternSignal implements Signal {
             risk,
             value: c.windowCount,
             baseline: 0,
-            message: `new ${LEVEL_NAMES[c.windowLevel]} template \`${c.tokens.join(' ')}\`${c.service !== undefined ? ` in ${c.service}` : ''} seen ${plural(c.windowCount, 'time')}${others}`,
+            message: `new ${LEVEL_NAMES[c.windowLevel]} template \`${patternOf(c)}\`${c.service !== undefined ? ` in ${c.service}` : ''} seen ${plural(c.windowCount, 'time')}${others}`,
             template: templateOf(c),
           };
           if (c.service !== undefined) f.service = c.service;
@@ -140,7 +155,7 @@ export class PatternSignal implements Signal {
         risk,
         value: c.windowCount,
         baseline: rate,
-        message: `template \`${c.tokens.join(' ')}\`${c.service !== undefined ? ` in ${c.service}` : ''} seen ${plural(c.windowCount, 'time')} vs usual ${rate.toFixed(1)} per window`,
+        message: `template \`${patternOf(c)}\`${c.service !== undefined ? ` in ${c.service}` : ''} seen ${plural(c.windowCount, 'time')} vs usual ${rate.toFixed(1)} per window`,
         template: templateOf(c),
       };
       if (c.service !== undefined) f.service = c.service;
