@@ -87,7 +87,7 @@ describe('baseline update', () => {
   const b = warm((i) => healthy({ seed: i + 1 }));
 
   it('an incident window barely moves the error-rate center', () => {
-    const res = score(healthy({ seed: 50, errorShare: 0.3 }), b, 40);
+    const res = score(healthy({ seed: 50, errorShare: 0.3 }), b, 30);
     expect(res.score).toBeGreaterThanOrEqual(60);
     const before = b.signals['errorRate']!.center;
     const after = res.baseline!.signals['errorRate']!.center;

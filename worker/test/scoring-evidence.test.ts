@@ -56,7 +56,7 @@ describe('the score rises with the evidence', () => {
   it('is monotone in the error count, and one error is more than none', () => {
     let api: Baseline | undefined;
     for (let i = 0; i < 30; i++) api = score(service('api', 500, i % 4 === 0 ? 1 : 0, 50 + i), api, i).baseline;
-    const scores = [0, 1, 2, 3, 5, 8, 13, 21].map((k) => score(service('api', 500, k, 5), api, 40).score);
+    const scores = [0, 1, 2, 3, 5, 8, 13, 21].map((k) => score(service('api', 500, k, 5), api, 30).score);
     for (let i = 1; i < scores.length; i++) expect(scores[i]!).toBeGreaterThanOrEqual(scores[i - 1]!);
     expect(scores[1]!).toBeGreaterThan(scores[0]!);
     expect(scores[7]!).toBeGreaterThanOrEqual(60);
@@ -88,7 +88,7 @@ describe('one service going bad among many', () => {
 
   it('is seen and named though the project-wide rate moves little', () => {
     // payments is 7% of the traffic: 12 of its 60 requests fail, 1.3% of the project's lines.
-    const r = score(system(77, { svc: 'payments', errors: 12, msg: REDIS_DOWN }), b, 40);
+    const r = score(system(77, { svc: 'payments', errors: 12, msg: REDIS_DOWN }), b, 30);
     expect(r.score).toBeGreaterThanOrEqual(60);
     const e = r.explanations.find((x) => x.label === 'High Error Rate')!;
     expect(e.service).toBe('payments');
@@ -102,7 +102,7 @@ describe('one service going bad among many', () => {
         ? { ...r, attributes: { ...r.attributes, responseTime: 300 + (Number(r.attributes['responseTime']) % 7) * 20 } }
         : r,
     );
-    const r = score(logs, b, 40);
+    const r = score(logs, b, 30);
     const e = r.explanations.find((x) => x.label === 'Latency Spike')!;
     expect(e.service).toBe('payments');
     expect(r.score).toBeGreaterThanOrEqual(60);
@@ -114,11 +114,11 @@ describe('one service going bad among many', () => {
         ? { ...r, attributes: { ...r.attributes, responseTime: 45 + (Number(r.attributes['responseTime']) % 7) } }
         : r,
     );
-    expect(score(logs, b, 40).score).toBeLessThan(30);
+    expect(score(logs, b, 30).score).toBeLessThan(30);
   });
 
   it('keeps a healthy minute of the same system under 30', () => {
-    for (let s = 100; s < 110; s++) expect(score(system(s), b, 40).score).toBeLessThan(30);
+    for (let s = 100; s < 110; s++) expect(score(system(s), b, 30).score).toBeLessThan(30);
   });
 });
 
@@ -146,7 +146,7 @@ describe('baselines robust to onboarding during an incident', () => {
   it('still learns a service whose normal is 10% harmless errors', () => {
     let b: Baseline | undefined;
     for (let i = 0; i < 40; i++) b = score(service('batch', 300, 30, 400 + i), b, i).baseline;
-    expect(score(service('batch', 300, 30, 999), b, 40).score).toBeLessThan(30);
+    expect(score(service('batch', 300, 30, 999), b, 30).score).toBeLessThan(30);
   });
 
   it('learns a lasting change that alarmed at first, so its alarm does not last forever', () => {
@@ -202,13 +202,13 @@ describe('templates', () => {
       const logs = system(55);
       for (let i = 0; i < k; i++)
         logs.push(at(30_000 + i, 'error', `SequelizeConnectionError: too many clients already (pool ${i})`, 'orders'));
-      return score(logs, b, 40);
+      return score(logs, b, 30);
     };
     const one = withNew(1);
     const three = withNew(3);
     const ten = withNew(10);
     expect(one.score).toBeLessThan(30);
-    expect(one.score).toBeGreaterThan(score(system(55), b, 40).score);
+    expect(one.score).toBeGreaterThan(score(system(55), b, 30).score);
     expect(three.labels).toContain('New Error Pattern');
     expect(ten.score).toBeGreaterThan(three.score);
     const e = ten.explanations.find((x) => x.label === 'New Error Pattern')!;
@@ -220,7 +220,7 @@ describe('templates', () => {
   it('keeps a baseline the schema accepts whatever the service names', () => {
     const long = 'svc-'.repeat(40);
     const logs = [...system(56), at(1000, 'error', 'boom: something failed', long), at(2000, 'info', OK, `${long}x`)];
-    expect(() => Baseline.parse(score(logs, b, 40).baseline)).not.toThrow();
+    expect(() => Baseline.parse(score(logs, b, 30).baseline)).not.toThrow();
   });
 });
 
@@ -254,7 +254,7 @@ describe('evidence read from text when fields are absent', () => {
     for (let i = 0; i < 30; i++) {
       logs.push(at(1000 * i, 'info', `10.0.0.7 - - "POST /api/pay HTTP/1.1" 503 0 "-" "node-fetch"`, 'payments'));
     }
-    const r = score(logs, b, 40);
+    const r = score(logs, b, 30);
     expect(r.signals['textErrorLines']).toBe(30);
     expect(r.labels).toContain('High Error Rate');
   });
@@ -281,7 +281,7 @@ describe('volume by the records own times', () => {
     const old = Array.from({ length: 20_000 }, (_, i) =>
       at(-3 * 60 * MINUTE + i * 100, 'info', `Dec 10 06:55:46 LabSZ sshd[${24200 + i}]: Invalid user webmaster`),
     );
-    const r = score([...system(12), ...old], b, 40);
+    const r = score([...system(12), ...old], b, 30);
     expect(r.labels).not.toContain('Volume Spike');
     expect(r.signals['backfillRecords']).toBe(20_000);
     expect(r.baseline!.signals['volumePerMin']!.center).toBeCloseTo(b.signals['volumePerMin']!.center, 0);
@@ -304,7 +304,7 @@ describe('volume by the records own times', () => {
 
   it('still calls a live service that goes quiet a Volume Drop', () => {
     const quiet = system(13).filter((_, i) => i % 10 === 0);
-    expect(score(quiet, b, 40).labels).toContain('Volume Drop');
+    expect(score(quiet, b, 30).labels).toContain('Volume Drop');
   });
 });
 
@@ -314,7 +314,7 @@ describe('explanations', () => {
   it('add up to the score shown', () => {
     const logs = system(21, { svc: 'orders', errors: 40, msg: REDIS_DOWN });
     for (let i = 0; i < 6; i++) logs.push(at(40_000 + i, 'error', 'Unhandled rejection: pool is draining', 'orders'));
-    const r = score(logs, b, 40);
+    const r = score(logs, b, 30);
     expect(r.explanations.length).toBeGreaterThan(1);
     const sum = r.explanations.reduce((s, e) => s + (e.contribution ?? 0), 0);
     expect(sum).toBeCloseTo(r.score, 5);

@@ -12,30 +12,30 @@ function labels(r: ScoreResponse): string[] {
 
 describe('negative cases', () => {
   it('a busy but healthy service scores low', () => {
-    const r = score(healthy({ seed: 99, n: 5000 }), busyBaseline, 40);
+    const r = score(healthy({ seed: 99, n: 5000 }), busyBaseline, 30);
     expect(r.score).toBeLessThan(30);
     expect(r.labels).toEqual([]);
   });
 
   it('a traffic peak of 2.5x with a normal error share scores low', () => {
-    const r = score(healthy({ seed: 98, n: 1250 }), baseline, 40);
+    const r = score(healthy({ seed: 98, n: 1250 }), baseline, 30);
     expect(r.score).toBeLessThan(30);
   });
 
   it('a service whose normal is 10% errors is not flagged once learned', () => {
     const noisy = warm((i) => healthy({ seed: i + 1, errorShare: 0.1 }));
-    const r = score(healthy({ seed: 77, errorShare: 0.1 }), noisy, 40);
+    const r = score(healthy({ seed: 77, errorShare: 0.1 }), noisy, 30);
     expect(r.score).toBeLessThan(30);
   });
 
   it('the response matches the wire contract', () => {
-    expect(() => ScoreResponse.parse(score(healthy({ seed: 5 }), baseline, 40))).not.toThrow();
+    expect(() => ScoreResponse.parse(score(healthy({ seed: 5 }), baseline, 30))).not.toThrow();
   });
 });
 
 describe('error rate', () => {
   it('flags a burst and names the numbers', () => {
-    const r = score(healthy({ seed: 3, errorShare: 0.15 }), baseline, 40);
+    const r = score(healthy({ seed: 3, errorShare: 0.15 }), baseline, 30);
     expect(labels(r)).toContain('High Error Rate');
     expect(r.score).toBeGreaterThanOrEqual(60);
     const e = r.explanations.find((x) => x.label === 'High Error Rate')!;
@@ -47,7 +47,7 @@ describe('error rate', () => {
     const logs = healthy({ seed: 4 }).map((r, i) =>
       i % 5 === 0 ? rec('info', 'request completed', { res: { statusCode: 503 }, responseTime: 30 }) : r,
     );
-    expect(labels(score(logs, baseline, 40))).toContain('High Error Rate');
+    expect(labels(score(logs, baseline, 30))).toContain('High Error Rate');
   });
 });
 
@@ -82,12 +82,12 @@ describe('latency', () => {
     );
 
   it('a tail that doubles by tens of ms, the median steady, stays under elevated', () => {
-    const r = score(slowTail(120), baseline, 40);
+    const r = score(slowTail(120), baseline, 30);
     expect(r.score).toBeLessThan(30);
   });
 
   it('a tail that grows by hundreds of ms reads as a clear latency spike', () => {
-    const r = score(slowTail(600), baseline, 40);
+    const r = score(slowTail(600), baseline, 30);
     expect(labels(r)).toEqual(['Latency Spike']);
     expect(r.score).toBeGreaterThanOrEqual(60);
     expect(r.explanations[0]!.message).toMatch(/^p95 latency /);
@@ -101,7 +101,7 @@ describe('latency', () => {
         ? rec('info', 'request completed', { res: { statusCode: 200 }, responseTime: 110 })
         : r,
     );
-    const r = score(everySixth, baseline, 40);
+    const r = score(everySixth, baseline, 30);
     expect(labels(r)).toEqual(['Latency Spike']);
     expect(r.score).toBeGreaterThanOrEqual(30);
     expect(r.explanations[0]!.message).toMatch(/^p90 latency 110 ms vs usual 5\d ms \(2\.\dx\)$/);
@@ -117,7 +117,7 @@ describe('latency', () => {
     );
 
   it('a p99 that quadruples in a steady service ranks the window, and reads low', () => {
-    const r = score(everyFiftieth(200), baseline, 40);
+    const r = score(everyFiftieth(200), baseline, 30);
     expect(r.explanations[0]!.message).toMatch(/^p99 latency 200 ms vs usual 5\d ms \(3\.\dx\)$/);
     expect(r.explanations[0]!.signal).toBe('latencyP99Ms');
     expect(r.score).toBeGreaterThan(10);
@@ -126,7 +126,7 @@ describe('latency', () => {
   });
 
   it('a p99 alone never raises an alarm, however slow', () => {
-    const r = score(everyFiftieth(5000), baseline, 40);
+    const r = score(everyFiftieth(5000), baseline, 30);
     expect(r.explanations[0]!.message).toMatch(/^p99 latency 5,000 ms/);
     expect(r.explanations[0]!.contribution).toBeLessThanOrEqual(25);
     expect(r.score).toBeLessThan(30);
@@ -136,31 +136,31 @@ describe('latency', () => {
     // A loaded host: each minute's slowest requests land anywhere from 100 to 900 ms (lab-3's healthy
     // gateway p99 ran 69-774 ms).
     const wandering = warm((i) => everyFiftieth(100 + ((i * 7) % 9) * 100, i + 1));
-    const r = score(everyFiftieth(700), wandering, 40);
+    const r = score(everyFiftieth(700), wandering, 30);
     expect(r.score).toBeLessThan(5);
-    expect(score(everyFiftieth(200), baseline, 40).score).toBeGreaterThan(2 * r.score);
+    expect(score(everyFiftieth(200), baseline, 30).score).toBeGreaterThan(2 * r.score);
   });
 
   it('a p99 of fewer than 100 readings is not judged (it would be the slowest one)', () => {
     const few = everyFiftieth(200).slice(0, 99);
-    const r = score(few, baseline, 40);
+    const r = score(few, baseline, 30);
     expect(r.explanations.some((e) => e.message.startsWith('p99'))).toBe(false);
   });
 
   it('flags a spike against the usual latency, named by the median when every request slowed', () => {
-    const r = score(healthy({ seed: 5, latencyMs: 160 }), baseline, 40);
+    const r = score(healthy({ seed: 5, latencyMs: 160 }), baseline, 30);
     expect(labels(r)).toEqual(['Latency Spike']);
     expect(r.explanations[0]!.message).toMatch(/^median latency [\d,]+ ms vs usual \d+ ms \(\d\.\dx\)$/);
   });
 
   it('does not flag a latency within the usual range', () => {
-    expect(labels(score(healthy({ seed: 6, latencyMs: 44 }), baseline, 40))).toEqual([]);
+    expect(labels(score(healthy({ seed: 6, latencyMs: 44 }), baseline, 30))).toEqual([]);
   });
 });
 
 describe('memory', () => {
   it('flags a heap far above the usual peak', () => {
-    const r = score(healthy({ seed: 7, heapMb: 300 }), baseline, 40);
+    const r = score(healthy({ seed: 7, heapMb: 300 }), baseline, 30);
     expect(labels(r)).toEqual(['Memory Pressure']);
     expect(r.explanations[0]!.message).toMatch(/^heap 3\d\d MB vs usual 1\d\d MB \(2\.\dx\)$/);
   });
@@ -174,13 +174,13 @@ describe('memory', () => {
   });
 
   it('does not flag a normal heap', () => {
-    expect(labels(score(healthy({ seed: 9, heapMb: 152 }), baseline, 40))).toEqual([]);
+    expect(labels(score(healthy({ seed: 9, heapMb: 152 }), baseline, 30))).toEqual([]);
   });
 });
 
 describe('volume', () => {
   it('flags a drop', () => {
-    const r = score(healthy({ seed: 10, n: 40 }), baseline, 40);
+    const r = score(healthy({ seed: 10, n: 40 }), baseline, 30);
     expect(labels(r)).toContain('Volume Drop');
     expect(r.explanations.find((e) => e.label === 'Volume Drop')!.message).toMatch(
       /records\/min vs usual 506 \(\d+% fewer\)/,
@@ -188,7 +188,7 @@ describe('volume', () => {
   });
 
   it('flags a tenfold spike', () => {
-    expect(labels(score(healthy({ seed: 11, n: 5000 }), baseline, 40))).toContain('Volume Spike');
+    expect(labels(score(healthy({ seed: 11, n: 5000 }), baseline, 30))).toContain('Volume Spike');
   });
 
   it('scales a sampled window back up (no false drop)', () => {
@@ -216,7 +216,7 @@ describe('crash loop', () => {
   };
 
   it('flags repeated crashes and restarts', () => {
-    const r = score(crashing(), baseline, 40);
+    const r = score(crashing(), baseline, 30);
     expect(labels(r)).toContain('Crash Loop');
     expect(r.explanations.find((e) => e.label === 'Crash Loop')!.message).toMatch(/^4 crash lines .* and 4 restarts/);
   });
@@ -227,7 +227,7 @@ describe('crash loop', () => {
       rec('info', 'SIGTERM received, draining'),
       rec('info', 'Server listening on port 3000'),
     ];
-    expect(labels(score(logs, baseline, 40))).toEqual([]);
+    expect(labels(score(logs, baseline, 30))).toEqual([]);
   });
 });
 
@@ -240,7 +240,7 @@ describe('error patterns', () => {
   };
 
   it('flags a new error template and names it with its count', () => {
-    const r = score(withNew(30), baseline, 40);
+    const r = score(withNew(30), baseline, 30);
     expect(labels(r)).toContain('New Error Pattern');
     const e = r.explanations.find((x) => x.label === 'New Error Pattern')!;
     expect(e.template).toMatchObject({
@@ -251,7 +251,7 @@ describe('error patterns', () => {
   });
 
   it('remembers the template in the returned baseline, so it is not new next time', () => {
-    const next = score(withNew(30), baseline, 40).baseline!;
+    const next = score(withNew(30), baseline, 30).baseline!;
     expect(next.templates.some((t) => t.pattern.startsWith('TypeError'))).toBe(true);
     const r = score(withNew(3), next, 41);
     expect(labels(r)).not.toContain('New Error Pattern');
@@ -260,14 +260,14 @@ describe('error patterns', () => {
   it('flags a known template spiking, naming it', () => {
     const logs = healthy({ seed: 16 });
     for (let i = 0; i < 60; i++) logs.push(rec('error', `Connection to 10.0.0.${i % 9}:5432 reset`));
-    const r = score(logs, baseline, 40);
+    const r = score(logs, baseline, 30);
     const e = r.explanations.find((x) => x.label === 'Error Pattern Spike')!;
     expect(e.template?.pattern).toBe('Connection to <IP>:<NUM> reset');
     expect(e.message).toMatch(/seen \d+ times vs usual \d\.\d per window/);
   });
 
   it('does not flag a template at its usual rate', () => {
-    expect(labels(score(healthy({ seed: 17 }), baseline, 40))).not.toContain('Error Pattern Spike');
+    expect(labels(score(healthy({ seed: 17 }), baseline, 30))).not.toContain('Error Pattern Spike');
   });
 
   describe('a chronic error that follows the traffic mix', () => {
@@ -283,12 +283,12 @@ describe('error patterns', () => {
     it('is not a spike at three times its usual count when it is that bursty', () => {
       const b = warm((i) => chronic(bursty[i % bursty.length]!), 30);
       expect(b.templates.find((t) => t.pattern.startsWith('GET /stock'))!.spread).toBeGreaterThan(4);
-      expect(score(chronic(36), b, 40).score).toBeLessThan(30);
+      expect(score(chronic(36), b, 30).score).toBeLessThan(30);
     });
 
     it('is a spike at three times its usual count when it is steady', () => {
       const steady = warm(() => chronic(13), 30);
-      const r = score(chronic(36), steady, 40);
+      const r = score(chronic(36), steady, 30);
       expect(r.score).toBeGreaterThan(30);
       expect(labels(r)).toContain('Error Pattern Spike');
     });

@@ -10,6 +10,7 @@ import { ErrorRateSignal } from './error-rate.js';
 import { LatencySignal } from './latency.js';
 import { MemorySignal } from './memory.js';
 import { PatternSignal } from './patterns.js';
+import { withQuietWindows } from './quiet-windows.js';
 import { history } from './stats.js';
 import { TimeTally } from './time-tally.js';
 import type { Finding, Signal, SignalContext } from './types.js';
@@ -49,7 +50,9 @@ function firstCoverage(firstMs: number, from: string, to: string): number {
  * res.score; // 0-100; res.labels, res.explanations say why; res.baseline goes back to Memory
  */
 export function scoreWindow(req: ScoreRequest, options: ScoreOptions = {}): ScoreResponse {
-  const { window, baseline } = req.metadata;
+  const { window } = req.metadata;
+  // The silent windows since the last scored one count as volume 0 (quiet-windows.ts).
+  const baseline = withQuietWindows(req.metadata.baseline, window);
   const ratio = req.metadata.samplingRatio ?? 1;
   // Sampled levels stand for 1/ratio records each; warn and above were all sent.
   const sampledWeight = 1 / ratio;
