@@ -36,7 +36,7 @@ function utc(y: number, mo: number, d: number, h: number, mi: number, s: number,
   return Date.UTC(y, mo, d, h, mi, s, ms);
 }
 
-/** The samples and their time formats. OpenSSH's syslog lines carry no year: 2015 is assumed. */
+/** The samples and their time formats. Where a format has no year, the year assumed is named. */
 export const SAMPLES: readonly Sample[] = [
   {
     name: 'Thunderbird',
@@ -70,10 +70,7 @@ export const SAMPLES: readonly Sample[] = [
   {
     name: 'OpenSSH',
     // "Dec 10 06:55:46 LabSZ sshd[24200]: ...".
-    time: (l) => {
-      const m = /^(\w{3}) +(\d{1,2}) (\d\d):(\d\d):(\d\d) /.exec(l);
-      return m ? utc(2015, month(m[1]!), +m[2]!, +m[3]!, +m[4]!, +m[5]!) : undefined;
-    },
+    time: (l) => bsd(l, 2015),
   },
   {
     name: 'Zookeeper',
@@ -96,7 +93,71 @@ export const SAMPLES: readonly Sample[] = [
     // Hadoop abnormal_label.txt (full data set) lists under "Network disconnection".
     abnormal: 'loghub labels application_1445144423722_0020 "Network disconnection" (no injection time)',
   },
+  {
+    name: 'HPC',
+    // "134681 node-246 unix.hw state_change.unavailable 1077804742 1 ...": the fifth field is epoch seconds.
+    time: (l) => {
+      const m = /^\S+ \S+ \S+ \S+ (\d{9,10}) /.exec(l);
+      return m ? Number(m[1]) * 1000 : undefined;
+    },
+  },
+  {
+    name: 'Linux',
+    // "Jun 14 15:16:01 combo sshd(pam_unix)[19939]: ...": syslog without a year; 2005 is assumed.
+    time: (l) => bsd(l, 2005),
+  },
+  {
+    name: 'OpenStack',
+    // "nova-api.log.1.2017-05-16_13:53:08 2017-05-16 00:00:00.008 25746 INFO ...": the file name, then the time.
+    time: (l) => {
+      const m = /^\S+ (\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{3}) /.exec(l);
+      return m ? utc(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, +m[7]!) : undefined;
+    },
+  },
+  {
+    name: 'Mac',
+    // "Jul  1 09:00:55 calvisitor-10-105-160-95 kernel[0]: ...": syslog without a year; 2017 is assumed.
+    time: (l) => bsd(l, 2017),
+  },
+  {
+    name: 'Windows',
+    // "2016-09-28 04:30:30, Info  CBS  ...": Windows servicing (CBS) log.
+    time: (l) => {
+      const m = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d),/.exec(l);
+      return m ? utc(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) : undefined;
+    },
+  },
+  {
+    name: 'Android',
+    // "03-17 16:13:38.811  1702  2395 D WindowManager: ...": logcat without a year; 2017 is assumed.
+    time: (l) => {
+      const m = /^(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{3}) /.exec(l);
+      return m ? utc(2017, +m[1]! - 1, +m[2]!, +m[3]!, +m[4]!, +m[5]!, +m[6]!) : undefined;
+    },
+  },
+  {
+    name: 'HealthApp',
+    // "20171223-22:15:29:606|Step_LSC|30002312|...": yyyyMMdd-HH:mm:ss:SSS.
+    time: (l) => {
+      const m = /^(\d{4})(\d\d)(\d\d)-(\d\d):(\d\d):(\d\d):(\d{3})\|/.exec(l);
+      return m ? utc(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, +m[7]!) : undefined;
+    },
+  },
+  {
+    name: 'Proxifier',
+    // "[10.30 16:49:06] chrome.exe - ...": month.day without a year; 2016 is assumed.
+    time: (l) => {
+      const m = /^\[(\d\d)\.(\d\d) (\d\d):(\d\d):(\d\d)\]/.exec(l);
+      return m ? utc(2016, +m[1]! - 1, +m[2]!, +m[3]!, +m[4]!, +m[5]!) : undefined;
+    },
+  },
 ];
+
+/** A BSD syslog time ("Oct 11 22:14:15") in the year given. */
+function bsd(l: string, year: number): number | undefined {
+  const m = /^(\w{3}) +(\d{1,2}) (\d\d):(\d\d):(\d\d) /.exec(l);
+  return m ? utc(year, month(m[1]!), +m[2]!, +m[3]!, +m[4]!, +m[5]!) : undefined;
+}
 
 function isoish(l: string): number | undefined {
   const m = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d),(\d{3})/.exec(l);
