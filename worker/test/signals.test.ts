@@ -49,6 +49,25 @@ describe('error rate', () => {
     );
     expect(labels(score(logs, baseline, 30))).toContain('High Error Rate');
   });
+
+  describe('a sparse source that rarely errs', () => {
+    // A few lines a minute and almost never an error (loghub's Mac sample: 2 lines a minute; one error
+    // line in a window of 4 read "error rate 25.0% (1 of 4 lines) vs usual 0.03%", 33, in 16 windows).
+    const sparse = (i: number) => [0, 1, 2, 3].map((k) => rec('info', `sync ${i} step ${k} done`, undefined, k * 9000));
+    const quiet = warm(sparse);
+    const withErrors = (n: number) =>
+      sparse(99).map((r, k) => (k < n ? rec('error', `sync failed: disk ${k} busy`) : r));
+
+    it('one error line reads low: one line is not proof', () => {
+      const r = score(withErrors(1), quiet, 30);
+      expect(r.score).toBeLessThan(30);
+      expect(r.score).toBeGreaterThan(score(sparse(99), quiet, 30).score);
+    });
+
+    it('three of its four lines erring read elevated', () => {
+      expect(score(withErrors(3), quiet, 30).score).toBeGreaterThanOrEqual(30);
+    });
+  });
 });
 
 describe('latency', () => {
