@@ -74,4 +74,24 @@ describe('silent windows count as volume 0', () => {
     expect(r.labels).toContain('Volume Drop');
     expect(r.score).toBeGreaterThanOrEqual(60);
   });
+
+  describe('a source back from silence part-way through a window', () => {
+    const steady = warm((i) => healthy({ seed: i + 1 }));
+    // Silent from minute 30 to 35; it starts again 45 s into minute 36.
+    const resumed = (n: number) =>
+      healthy({ seed: 12, n }).map((r, i) => ({ ...r, time: new Date(T0 + 45_000 + (i * 15_000) / n).toISOString() }));
+
+    it('is judged on the part it sent: its usual rate for 15 s is no drop, and is not learned', () => {
+      const r = score(resumed(125), steady, 36);
+      expect(r.labels).not.toContain('Volume Drop');
+      expect(r.score).toBeLessThan(30);
+      expect(r.signals['volumePerMin']).toBeGreaterThan(450);
+      expect(r.baseline!.signals['volumePerMin']).toEqual(steady.signals['volumePerMin']);
+    });
+
+    it('still reads a drop when the part it sent is a fraction of its rate', () => {
+      const r = score(resumed(10), steady, 36);
+      expect(r.labels).toContain('Volume Drop');
+    });
+  });
 });

@@ -122,6 +122,7 @@ describe('error patterns, more cases', () => {
       volumeRatio: 1,
       backfillRecords: 0,
       liveSpanMs: 0,
+      coverage: 1,
     });
     expect(out.findings).toEqual([]);
     expect(out.signals['activeTemplates']).toBe(1);

@@ -25,6 +25,15 @@ export const MAX_QUIET_WINDOWS = 3;
 /** The statistic the silent windows are folded into. */
 const VOLUME = 'volumePerMin';
 
+/** Whole windows between the baseline's last one and `window`: windows that held no record. */
+export function silentWindowsBefore(baseline: Baseline | undefined, window: ScoreWindow): number {
+  if (baseline === undefined) return 0;
+  const from = Date.parse(window.from);
+  const span = Date.parse(window.to) - from;
+  const quiet = span > 0 ? Math.floor((from - Date.parse(baseline.updatedAt)) / span) : 0;
+  return quiet > 0 ? quiet : 0;
+}
+
 /**
  * The baseline as it stands after the silent windows before `window`: its volume statistic with a 0
  * for each, when there are at most {@link MAX_QUIET_WINDOWS}. The baseline is not changed; one with no
@@ -37,9 +46,7 @@ const VOLUME = 'volumePerMin';
 export function withQuietWindows(baseline: Baseline | undefined, window: ScoreWindow): Baseline | undefined {
   const stat = baseline?.signals[VOLUME];
   if (baseline === undefined || stat === undefined) return baseline;
-  const from = Date.parse(window.from);
-  const span = Date.parse(window.to) - from;
-  const quiet = span > 0 ? Math.floor((from - Date.parse(baseline.updatedAt)) / span) : 0;
+  const quiet = silentWindowsBefore(baseline, window);
   if (!(quiet > 0) || quiet > MAX_QUIET_WINDOWS) return baseline;
   let folded = stat;
   for (let i = 0; i < quiet; i++) folded = updateStat(folded, 0, 1, true);

@@ -10,7 +10,7 @@ import { ErrorRateSignal } from './error-rate.js';
 import { LatencySignal } from './latency.js';
 import { MemorySignal } from './memory.js';
 import { PatternSignal } from './patterns.js';
-import { withQuietWindows } from './quiet-windows.js';
+import { silentWindowsBefore, withQuietWindows } from './quiet-windows.js';
 import { history } from './stats.js';
 import { TimeTally } from './time-tally.js';
 import type { Finding, Signal, SignalContext } from './types.js';
@@ -30,9 +30,10 @@ const BACKFILL_MS = 5 * MINUTE;
 const MIN_COVERAGE = 0.05;
 
 /**
- * The share of the window a project's first records cover: a project starts sending mid-minute, and its
- * first window's few records are a fraction of a window's evidence (a rate of 2 errors in 100 records is
- * not a usual rate of 2%), so the baseline takes them at that fraction.
+ * The share of the window from the first record on: a project starts sending mid-minute, and its first
+ * window's few records are a fraction of a window's evidence (a rate of 2 errors in 100 records is not a
+ * usual rate of 2%), so the baseline takes them at that fraction; a source back from silence sent for
+ * that share of the window only, which its volume is judged on.
  */
 function firstCoverage(firstMs: number, from: string, to: string): number {
   const start = Date.parse(from);
@@ -89,6 +90,11 @@ export function scoreWindow(req: ScoreRequest, options: ScoreOptions = {}): Scor
     volumeRatio: usual !== undefined && history(usual) >= 3 && usual.center > 0 ? livePerMin / usual.center : 1,
     backfillRecords,
     liveSpanMs: times.spanMs(),
+    // A source back from silence started part-way through this window: its minute is that part.
+    coverage:
+      silentWindowsBefore(req.metadata.baseline, window) > 0
+        ? firstCoverage(times.firstMs(), window.from, window.to)
+        : 1,
   };
   const findings: Finding[] = [];
   const values: Record<string, number> = {};

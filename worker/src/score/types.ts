@@ -45,6 +45,11 @@ export interface SignalContext {
   backfillRecords: number;
   /** Milliseconds between the earliest and latest own time of the window's live records. */
   liveSpanMs: number;
+  /**
+   * Share of the window the source was sending: below 1 when it resumed after silent windows part-way
+   * through this one (from its first record's own time), else 1.
+   */
+  coverage: number;
 }
 
 /** A signal's answer: readings for `signals`, findings for labels, and values for the baseline update. */

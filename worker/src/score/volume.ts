@@ -39,12 +39,15 @@ export class VolumeSignal implements Signal {
 
   evaluate(ctx: SignalContext): SignalOutcome {
     const live = Math.max(0, ctx.totalRecords - ctx.backfillRecords);
-    const perMin = live / ctx.windowMinutes;
+    // A source back from silence part-way through the window sent for that part only.
+    const minutes = ctx.windowMinutes * ctx.coverage;
+    const perMin = live / minutes;
     const signals = { records: ctx.totalRecords, volumePerMin: perMin, backfillRecords: ctx.backfillRecords };
     const backfill = ctx.totalRecords > 0 && ctx.backfillRecords / ctx.totalRecords > BACKFILL_SHARE;
     const burst = live >= BURST_MIN && ctx.liveSpanMs < BURST_MS;
     if (backfill || burst) return { signals, observations: {}, findings: [] };
-    const observations = { volumePerMin: perMin };
+    // A part of a minute is judged, not learned: the full minutes that follow teach the usual rate.
+    const observations: Record<string, number> = ctx.coverage < 1 ? {} : { volumePerMin: perMin };
     const stat = ctx.stat('volumePerMin');
     if (stat === undefined || history(stat) < MIN_WINDOWS) return { signals, observations, findings: [] };
     const exp = expectation(stat, { center: 0, spread: 0, weight: 0 });
@@ -52,7 +55,7 @@ export class VolumeSignal implements Signal {
     const logRatio = Math.log((perMin + 1) / (c + 1));
     // Relative spread of the project's rate, floored (even a flat service varies a little), plus the
     // Poisson noise of the count, whose sd on the log scale is about 1 / sqrt(count).
-    const poisson = 1 / (c * ctx.windowMinutes + 1);
+    const poisson = 1 / (c * minutes + 1);
     const relSigma = Math.max(exp.sigma / Math.max(c, 1e-9), MIN_REL_SIGMA);
     const z = logRatio / Math.sqrt(relSigma ** 2 + poisson);
     const ratio = perMin / Math.max(c, 1e-9);
