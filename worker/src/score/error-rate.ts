@@ -22,6 +22,7 @@ import {
   expectation,
   history,
   learnedInAlarm,
+  MIN_EXPECTED_COUNT,
   type Prior,
   pct,
   plural,
@@ -40,8 +41,6 @@ import type { Finding, Signal, SignalContext, SignalOutcome } from './types.js';
 export const PRIOR = { center: 0.01, spread: 0.008, weight: 3 };
 /** Pseudo-records of the expected rate added to a window's count (shrinkage for small windows). */
 const SHRINK_RECORDS = 20;
-/** Least expected error count of a window (see judgeRate). */
-const MIN_EXPECTED_ERRORS = 0.1;
 /** Most risk that errors at their usual count carry (they still rank a window above a clean one). */
 const PRESENCE = 0.02;
 /** Services (or hosts) judged on their own; the smallest beyond these only count in the total. */
@@ -95,10 +94,8 @@ export function judgeRate(errors: number, total: number, exp: Expectation, usual
   // The spread of past rates holds Poisson noise of its windows' sizes; the rest is real variation.
   const poissonVar = p0 / Math.max(usualTotal, 1);
   const extraRateVar = Math.max(exp.sigma * exp.sigma - poissonVar, 0.1 * exp.sigma * exp.sigma);
-  // One line is not proof: however rare errors are, a window is expected to hold at least a tenth of
-  // one, so a single error reads low however few lines it came with (as for templates). loghub's Mac
-  // sample, 2 lines a minute: "1 of 4 lines vs usual 0.03%" read 33 in 16 of its windows.
-  const z = poissonZ(errors, Math.max(lambda, MIN_EXPECTED_ERRORS), extraRateVar * n * n);
+  // One line is not proof (MIN_EXPECTED_COUNT): a single error reads low however few lines it came with.
+  const z = poissonZ(errors, Math.max(lambda, MIN_EXPECTED_COUNT), extraRateVar * n * n);
   const shrunk = (errors + p0 * SHRINK_RECORDS) / (n + SHRINK_RECORDS);
   // Worth a look: the rate 3x its usual (after a small floor), or 2 points above it plus its usual
   // (a service that always fails 9% of its calls needs 11 more points, not 2).

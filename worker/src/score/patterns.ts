@@ -8,7 +8,7 @@
  */
 import { type LogRecord, MAX_TEMPLATE_PATTERN, type Template } from '@cloudsage/schema';
 import { type Cluster, Drain } from './drain.js';
-import { effect, expectation, plural, poissonZ, SIGMA_PER_SPREAD, surprise } from './stats.js';
+import { effect, expectation, MIN_EXPECTED_COUNT, plural, poissonZ, SIGMA_PER_SPREAD, surprise } from './stats.js';
 import type { Finding, Signal, SignalContext, SignalOutcome, WindowTemplate } from './types.js';
 
 /**
@@ -18,8 +18,6 @@ import type { Finding, Signal, SignalContext, SignalOutcome, WindowTemplate } fr
  */
 export const TEMPLATE_HISTORY_WINDOWS = 5;
 const LEVEL_NAMES: Record<number, string> = { 40: 'warn', 50: 'error', 60: 'fatal' };
-/** Least expected count of a template (or of new-template lines) in a window: one line is not proof. */
-const MIN_EXPECTED = 0.1;
 /**
  * Warn templates count a quarter of an error one when new, half when spiking: warnings are often
  * expected noise (retries, deprecations), and a new one says less than a new error.
@@ -112,7 +110,7 @@ export class PatternSignal implements Signal {
         // A template's own burstiness beyond Poisson noise widens what is usual: a chronic error that
         // follows the traffic mix (13 a minute, 36 now and then) is not a spike when it triples.
         const sigma = SIGMA_PER_SPREAD * (c.known.spread ?? 0) * traffic;
-        const z = poissonZ(k, Math.max(rate, MIN_EXPECTED), Math.max(0, sigma * sigma - rate));
+        const z = poissonZ(k, Math.max(rate, MIN_EXPECTED_COUNT), Math.max(0, sigma * sigma - rate));
         const risk = lw * surprise(z) * effect(Math.log((k + 0.5) / (rate + 0.5)) / Math.log(4));
         if (risk >= 0.3) spiking++;
         if (risk > (bestSpike?.risk ?? 0)) bestSpike = { c, risk, rate };
@@ -127,7 +125,7 @@ export class PatternSignal implements Signal {
       observations['newTemplateLines'] = newLines;
       if (bestNew !== undefined) {
         const c = bestNew;
-        const lambda = Math.max(exp.center, MIN_EXPECTED);
+        const lambda = Math.max(exp.center, MIN_EXPECTED_COUNT);
         const z = poissonZ(newLines, lambda, (exp.sigma * exp.sigma) / 4);
         // Warn lines count a quarter in newLines, so a new warn template needs four times the lines.
         const risk = surprise(z);
