@@ -170,9 +170,8 @@ export class LatencySignal implements Signal {
       // Also a percentile the baseline has not learned yet (one added after it was made) waits here.
       if (stat === undefined || history(stat) < 3) continue;
       const e = expectation(stat, { center: 0, spread: 0, weight: 0 });
-      const judged = scale.log ? judgeLog(v, e, scale, shift) : judge(v, e, scale, shift);
-      const risk = Math.min(judged, scale.maxRisk ?? 1);
-      const usual = scale.log ? Math.exp(e.center) : e.center;
+      const risk = Math.min(judge(v, e, scale, shift), scale.maxRisk ?? 1);
+      const usual = usualMs(e, scale);
       if (risk > (best?.risk ?? 0)) {
         best = mk(
           risk,
@@ -240,16 +239,9 @@ function ratio(a: number, b: number): string {
   return `${(a / Math.max(b, 1e-9)).toFixed(1)}x`;
 }
 
-function judge(value: number, exp: { center: number; sigma: number }, scale: Scale, zShift = 0): number {
-  // A short history underestimates how much a percentile moves on its own: floor the sigma so a very
-  // steady service still needs a real change.
-  const sigma = Math.max(exp.sigma, scale.floor * exp.center, MIN_SIGMA_MS);
-  const z = (value - exp.center) / sigma;
-  // No threshold: the surprise times the size of the change, which must be large both relatively
-  // and in time: a p95 of 20 ms at 52 ms is 2.6x but no one waits for it.
-  const ratio = value / Math.max(exp.center, 1);
-  const relative = ratio > 1 ? Math.log(ratio) / scale.ratioUnit : 0;
-  return surprise(z - zShift) * effect(Math.min(relative, (value - exp.center) / scale.notableMs));
+/** The usual value of a percentile in ms (its baseline keeps ln ms when the scale is `log`). */
+function usualMs(exp: { center: number }, scale: Scale): number {
+  return scale.log ? Math.exp(exp.center) : exp.center;
 }
 
 /** ln of a latency in ms, floored at 1 ms (a 0 ms reading has no logarithm; 1 ms is as fast). */
@@ -257,13 +249,19 @@ function lnMs(ms: number): number {
   return Math.log(Math.max(ms, 1));
 }
 
-/** {@link judge} for a percentile whose baseline keeps ln ms (`exp.center`, `exp.sigma` in ln units). */
-function judgeLog(value: number, exp: { center: number; sigma: number }, scale: Scale, zShift = 0): number {
-  const usual = Math.exp(exp.center);
-  // The same floors as judge: a share of the value (ln(1 + floor)) and MIN_SIGMA_MS of jitter.
-  const sigma = Math.max(exp.sigma, Math.log1p(scale.floor), Math.log1p(MIN_SIGMA_MS / usual));
-  const z = (lnMs(value) - exp.center) / sigma;
-  const relative = value > usual ? Math.log(value / usual) / scale.ratioUnit : 0;
+function judge(value: number, exp: { center: number; sigma: number }, scale: Scale, zShift = 0): number {
+  const usual = usualMs(exp, scale);
+  // A short history underestimates how much a percentile moves on its own: floor the sigma so a very
+  // steady service still needs a real change (a share of the usual value, and MIN_SIGMA_MS of jitter;
+  // on the log scale ln(1 + share) and ln(1 + MIN_SIGMA_MS / usual)).
+  const sigma = scale.log
+    ? Math.max(exp.sigma, Math.log1p(scale.floor), Math.log1p(MIN_SIGMA_MS / usual))
+    : Math.max(exp.sigma, scale.floor * usual, MIN_SIGMA_MS);
+  const z = ((scale.log ? lnMs(value) : value) - exp.center) / sigma;
+  // No threshold: the surprise times the size of the change, which must be large both relatively
+  // and in time: a p95 of 20 ms at 52 ms is 2.6x but no one waits for it.
+  const ratio = value / Math.max(usual, 1);
+  const relative = ratio > 1 ? Math.log(ratio) / scale.ratioUnit : 0;
   return surprise(z - zShift) * effect(Math.min(relative, (value - usual) / scale.notableMs));
 }
 
