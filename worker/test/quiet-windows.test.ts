@@ -4,7 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import { type Baseline, type LogRecord, normalizeLine } from '@cloudsage/schema';
 import { describe, expect, it } from 'vitest';
 import { SAMPLES } from '../eval/sets/public-set.js';
-import { MAX_QUIET_WINDOWS, withQuietWindows } from '../src/score/quiet-windows.js';
+import { MAX_QUIET_WINDOWS, silentWindowsBefore, withQuietWindows } from '../src/score/quiet-windows.js';
 import { scoreWindow } from '../src/score/score-window.js';
 import { healthy, MINUTE, score, T0, warm } from './helpers.js';
 
@@ -12,6 +12,10 @@ const window = (minute: number) => ({
   from: new Date(T0 + minute * MINUTE).toISOString(),
   to: new Date(T0 + (minute + 1) * MINUTE).toISOString(),
 });
+
+/** `baseline` as it stands before `w`, after the silent windows between them. */
+const folded = (baseline: Baseline, w: { from: string; to: string }) =>
+  withQuietWindows(baseline, silentWindowsBefore(baseline, w));
 
 describe('silent windows count as volume 0', () => {
   it('a source that logs in bursts is not called a drop when it goes nearly quiet', () => {
@@ -58,12 +62,12 @@ describe('silent windows count as volume 0', () => {
   it('folds a 0 for each silent window of a short silence, none for a long one', () => {
     const steady = warm((i) => healthy({ seed: i + 1 }));
     const before = steady.signals['volumePerMin']!;
-    expect(withQuietWindows(steady, window(30))).toBe(steady);
-    const short = withQuietWindows(steady, window(30 + MAX_QUIET_WINDOWS))!.signals['volumePerMin']!;
+    expect(folded(steady, window(30))).toBe(steady);
+    const short = folded(steady, window(30 + MAX_QUIET_WINDOWS))!.signals['volumePerMin']!;
     expect(short.n).toBe(before.n + MAX_QUIET_WINDOWS);
     expect(short.center).toBeLessThan(before.center);
     // A night, a paused job, an outage: an off period, not the source's usual variation.
-    expect(withQuietWindows(steady, window(31 + MAX_QUIET_WINDOWS))).toBe(steady);
+    expect(folded(steady, window(31 + MAX_QUIET_WINDOWS))).toBe(steady);
     // The baseline it was given is not changed.
     expect(steady.signals['volumePerMin']).toBe(before);
   });

@@ -31,23 +31,22 @@ export function silentWindowsBefore(baseline: Baseline | undefined, window: Scor
   const from = Date.parse(window.from);
   const span = Date.parse(window.to) - from;
   const quiet = span > 0 ? Math.floor((from - Date.parse(baseline.updatedAt)) / span) : 0;
-  return quiet > 0 ? quiet : 0;
+  // Integral, so >= 1 is > 0; NaN (an unreadable updatedAt) reads as no silence.
+  return quiet >= 1 ? quiet : 0;
 }
 
 /**
- * The baseline as it stands after the silent windows before `window`: its volume statistic with a 0
- * for each, when there are at most {@link MAX_QUIET_WINDOWS}. The baseline is not changed; one with no
- * such silence before the window, or no volume statistic yet, is returned as it is.
+ * The baseline as it stands after `quiet` silent windows ({@link silentWindowsBefore}): its volume
+ * statistic with a 0 for each, when there are at most {@link MAX_QUIET_WINDOWS}. The baseline is not
+ * changed; one with no such silence, or no volume statistic yet, is returned as it is.
  *
  * @example
  * // Last scored window ended 12:03; this one is 12:05-12:06: 12:03 and 12:04 were silent.
- * withQuietWindows(baseline, { from: '...T12:05:00Z', to: '...T12:06:00Z' }).signals.volumePerMin;
+ * withQuietWindows(baseline, silentWindowsBefore(baseline, window)).signals.volumePerMin;
  */
-export function withQuietWindows(baseline: Baseline | undefined, window: ScoreWindow): Baseline | undefined {
+export function withQuietWindows(baseline: Baseline | undefined, quiet: number): Baseline | undefined {
   const stat = baseline?.signals[VOLUME];
-  if (baseline === undefined || stat === undefined) return baseline;
-  const quiet = silentWindowsBefore(baseline, window);
-  if (!(quiet > 0) || quiet > MAX_QUIET_WINDOWS) return baseline;
+  if (baseline === undefined || stat === undefined || quiet < 1 || quiet > MAX_QUIET_WINDOWS) return baseline;
   let folded = stat;
   for (let i = 0; i < quiet; i++) folded = updateStat(folded, 0, 1, true);
   return { ...baseline, signals: { ...baseline.signals, [VOLUME]: folded } };

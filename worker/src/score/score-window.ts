@@ -53,7 +53,8 @@ function firstCoverage(firstMs: number, from: string, to: string): number {
 export function scoreWindow(req: ScoreRequest, options: ScoreOptions = {}): ScoreResponse {
   const { window } = req.metadata;
   // The silent windows since the last scored one count as volume 0 (quiet-windows.ts).
-  const baseline = withQuietWindows(req.metadata.baseline, window);
+  const silent = silentWindowsBefore(req.metadata.baseline, window);
+  const baseline = withQuietWindows(req.metadata.baseline, silent);
   const ratio = req.metadata.samplingRatio ?? 1;
   // Sampled levels stand for 1/ratio records each; warn and above were all sent.
   const sampledWeight = 1 / ratio;
@@ -91,10 +92,7 @@ export function scoreWindow(req: ScoreRequest, options: ScoreOptions = {}): Scor
     backfillRecords,
     liveSpanMs: times.spanMs(),
     // A source back from silence started part-way through this window: its minute is that part.
-    coverage:
-      silentWindowsBefore(req.metadata.baseline, window) > 0
-        ? firstCoverage(times.firstMs(), window.from, window.to)
-        : 1,
+    coverage: silent > 0 ? firstCoverage(times.firstMs(), window.from, window.to) : 1,
   };
   const findings: Finding[] = [];
   const values: Record<string, number> = {};
