@@ -14,7 +14,7 @@ import {
   type RobustStat,
   type Template,
 } from '@cloudsage/schema';
-import { clipPattern, TEMPLATE_HISTORY_WINDOWS } from './patterns.js';
+import { TEMPLATE_HISTORY_WINDOWS } from './patterns.js';
 import { history, learnedInAlarm, SIGMA_PER_SPREAD } from './stats.js';
 import type { WindowTemplate } from './types.js';
 
@@ -136,7 +136,7 @@ export function updateTemplates(
       const spread = (known.spread ?? 0) + alpha * (Math.abs(k - prevRate) - (known.spread ?? 0));
       const next: Template = {
         ...known,
-        pattern: clipPattern(t.pattern),
+        pattern: t.pattern,
         count: known.count + k,
         rate: Math.max(0, rate),
         spread: Math.max(0, spread),
@@ -151,7 +151,7 @@ export function updateTemplates(
       // A template first seen in an incident starts with a low rate, so it still spikes next window.
       const created: Template = {
         id: t.id,
-        pattern: clipPattern(t.pattern),
+        pattern: t.pattern,
         count: k,
         firstSeen: at,
         lastSeen: at,

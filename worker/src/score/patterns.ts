@@ -39,7 +39,7 @@ function newWeight(c: Cluster): number {
  * score; its baseline is not stored, so the template stays new in the next window, and the next: one
  * long error line stopped a project's scores (loghub's Mac sample: 627 of 918 windows unscored).
  */
-export function clipPattern(p: string): string {
+function clipPattern(p: string): string {
   return p.length <= MAX_TEMPLATE_PATTERN ? p : `${p.slice(0, MAX_TEMPLATE_PATTERN - 3)}...`;
 }
 

@@ -72,6 +72,7 @@ export interface Signal {
 /** A template of the window, as the pattern signal reports it to the baseline update. */
 export interface WindowTemplate {
   id: string;
+  /** Clipped as the schema keeps it (`MAX_TEMPLATE_PATTERN`); the baseline stores it as it is. */
   pattern: string;
   windowCount: number;
   level: string;
