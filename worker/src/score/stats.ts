@@ -74,7 +74,7 @@ export function poissonZ(k: number, lambda: number, extraVar = 0): number {
 /**
  * Least expected count of events in a window that a count is judged against: one line is not proof.
  * However rare an event usually is (an error in a sparse source, a template), a single one is then
- * z ~1.7 (risk ~0.1), not the z ~3.4 of 1 where 0.001 were expected (loghub's Mac sample: one error in
+ * z ~1.7 (surprise ~0.1), not the z ~3.4 of 1 where 0.001 were expected (loghub's Mac sample: one error in
  * 4 lines read 33).
  */
 export const MIN_EXPECTED_COUNT = 0.1;
