@@ -6,6 +6,8 @@ export const BASELINE_VERSION = 1;
 export const MAX_BASELINE_TEMPLATES = 2000;
 /** Longest template pattern kept in a baseline. */
 export const MAX_TEMPLATE_PATTERN = 512;
+/** Most entries of a baseline's `runs`. */
+export const MAX_BASELINE_RUNS = 64;
 
 /**
  * Robust running statistics of one signal: a center and a spread that outliers do not drag
@@ -60,5 +62,16 @@ export const Baseline = z.object({
   /** Per-signal statistics, keyed by signal name (`errorRate`, `latencyP95Ms`, `volumePerMin`, ...). */
   signals: z.record(z.string().max(64), RobustStat),
   templates: z.array(Template).max(MAX_BASELINE_TEMPLATES),
+  /**
+   * Consecutive windows, up to the last one scored, in which a label was found (keyed by label for the
+   * project, `label|service` for one service): a change that lasts counts for more than a blip. Absent
+   * in baselines from before it was added, and when nothing was found.
+   */
+  runs: z
+    .record(z.string().max(64), z.number().int().positive())
+    .refine((r) => Object.keys(r).length <= MAX_BASELINE_RUNS, {
+      message: `at most ${MAX_BASELINE_RUNS} runs`,
+    })
+    .optional(),
 });
 export type Baseline = z.infer<typeof Baseline>;

@@ -10,6 +10,7 @@ export {
 export {
   BASELINE_VERSION,
   Baseline,
+  MAX_BASELINE_RUNS,
   MAX_BASELINE_TEMPLATES,
   MAX_TEMPLATE_PATTERN,
   RobustStat,
