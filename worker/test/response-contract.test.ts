@@ -55,7 +55,7 @@ describe('every answer fits the schema the backend holds it to', () => {
       const res = scoreWindow({ projectId: 'p1', logs, metadata: { window: { from, to }, baseline } });
       const parsed = ScoreResponse.safeParse(JSON.parse(JSON.stringify(res)));
       expect(parsed.success, parsed.success ? '' : JSON.stringify(parsed.error.issues.slice(0, 3))).toBe(true);
-      explainedLong ||= res.explanations.some((e) => e.template !== undefined && e.template.pattern.endsWith('...'));
+      explainedLong ||= res.explanations.some((e) => e.template?.pattern.endsWith('...'));
       baseline = res.baseline;
     }
     expect(Baseline.safeParse(baseline).success).toBe(true);

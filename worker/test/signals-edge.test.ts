@@ -123,6 +123,7 @@ describe('error patterns, more cases', () => {
       backfillRecords: 0,
       liveSpanMs: 0,
       coverage: 1,
+      run: () => 0,
     });
     expect(out.findings).toEqual([]);
     expect(out.signals['activeTemplates']).toBe(1);

@@ -126,6 +126,44 @@ describe('latency', () => {
     expect(r.explanations[0]!.message).toMatch(/^p90 latency 110 ms vs usual 5\d ms \(2\.\dx\)$/);
   });
 
+  describe('a slowdown that lasts', () => {
+    // The same one-in-six slowdown, minute after minute (lab-4's CPU fault: the gateway's p90 at 72 ms
+    // against 10-16 ms for three minutes).
+    const slowSixth = (seed: number) =>
+      healthy({ seed }).map((r, i) =>
+        i % 6 === 0 && r.level === 'info'
+          ? rec('info', 'request completed', { res: { statusCode: 200 }, responseTime: 110 })
+          : r,
+      );
+
+    it('counts once per window it has lasted: elevated, then an alarm', () => {
+      const first = score(slowSixth(6), baseline, 30);
+      const second = score(slowSixth(7), first.baseline, 31);
+      const third = score(slowSixth(8), second.baseline, 32);
+      expect(first.score).toBeLessThan(60);
+      expect(second.score).toBeGreaterThan(first.score + 10);
+      expect(third.score).toBeGreaterThanOrEqual(60);
+      expect(third.explanations[0]!.message).toMatch(/^p90 latency 110 ms vs usual \d+ ms \(\d\.\dx\) for 3 windows$/);
+      expect(third.baseline?.runs).toEqual({ 'Latency Spike': 3 });
+    });
+
+    it('a blip, a healthy window, a blip: each judged alone', () => {
+      const first = score(slowSixth(6), baseline, 30);
+      const between = score(healthy({ seed: 9 }), first.baseline, 31);
+      expect(between.baseline?.runs).toBeUndefined();
+      const again = score(slowSixth(7), between.baseline, 32);
+      expect(again.explanations[0]!.message).not.toMatch(/for \d windows/);
+      expect(again.score).toBeLessThan(first.score + 5);
+    });
+
+    it('a silent window breaks the run', () => {
+      const first = score(slowSixth(6), baseline, 30);
+      const after = score(slowSixth(7), first.baseline, 32);
+      expect(after.explanations[0]!.message).not.toMatch(/for \d windows/);
+      expect(after.baseline?.runs).toEqual({ 'Latency Spike': 1 });
+    });
+  });
+
   // One request in fifty slowed, the p90 and p95 steady: what a loop stalled a few ms in every hundred
   // does (the lab's CPU fault in lab-5 and lab-7: the gateway's p99 went from 13-31 to 72-79 ms).
   const everyFiftieth = (ms: number, seed = 6) =>

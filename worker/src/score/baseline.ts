@@ -195,9 +195,10 @@ export function updateBaseline(
   templates: readonly WindowTemplate[],
   score: number,
   at: string,
-  options: { evidence?: number } = {},
+  options: { evidence?: number; runs?: Record<string, number> } = {},
 ): Baseline {
-  // `evidence`: the share of a window the observations stand for (a project's first, partial minute).
+  // `evidence`: the share of a window the observations stand for (a project's first, partial minute);
+  // `runs`: how long each finding has lasted (runs.ts).
   const weight = updateWeight(score) * (options.evidence ?? 1);
   const windows = (prev?.windows ?? 0) + 1;
   const signals: Record<string, RobustStat> = { ...(prev?.signals ?? {}) };
@@ -207,11 +208,13 @@ export function updateBaseline(
     signals[name] = next;
   }
   evictGroupStats(signals);
-  return {
+  const next: Baseline = {
     version: BASELINE_VERSION,
     updatedAt: at,
     windows,
     signals,
     templates: updateTemplates(templates, at, weight, (prev?.windows ?? 0) >= TEMPLATE_HISTORY_WINDOWS),
   };
+  if (options.runs !== undefined && Object.keys(options.runs).length > 0) next.runs = options.runs;
+  return next;
 }

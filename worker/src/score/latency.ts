@@ -9,7 +9,7 @@ import { groupKey, MAX_GROUPS } from './error-rate.js';
 import { groupOf } from './evidence.js';
 import { durationValue, scanFields } from './field-names.js';
 import { count, effect, expectation, history, plural, quantile, surprise } from './stats.js';
-import type { Finding, Signal, SignalContext, SignalOutcome } from './types.js';
+import type { Finding, RiskLabel, Signal, SignalContext, SignalOutcome } from './types.js';
 
 // Field name -> multiplier to milliseconds. Checked in order; the first numeric one wins.
 const FIELDS: ReadonlyArray<readonly [string, number]> = [
@@ -126,6 +126,12 @@ const PERCENTILES: ReadonlyArray<readonly [string, number, Scale, string, string
   ['latencyP90Ms', 0.9, SHOULDER, 'p90', 'latencyP90Ms'],
   ['latencyP99LnMs', 0.99, P99, 'p99', 'latencyP99Ms'],
 ];
+/**
+ * Most earlier windows a lasting slowdown counts (`judge`): a change that held for three windows is
+ * established, and more of them do not make it worse.
+ */
+const MAX_RUN_WEIGHT = 2;
+const LABEL: RiskLabel = 'Latency Spike';
 /** Cold start: p95 above this many ms is notable for any service. */
 const COLD_P95_MS = 1500;
 
@@ -158,8 +164,13 @@ export class LatencySignal implements Signal {
     observations: Record<string, number>,
     key: (signal: string) => string,
     shift: number,
-    where: string,
+    service?: string,
   ): Finding | undefined {
+    const where = service === undefined ? '' : ` in ${service}`;
+    // Slow for several windows running: the wait it costs grows with each (see `judge`).
+    const ran = ctx.run(LABEL, service);
+    const run = Math.min(ran, MAX_RUN_WEIGHT);
+    const lasting = ran > 0 ? ` for ${plural(ran + 1, 'window')}` : '';
     let best: Finding | undefined;
     for (const [signal, q, scale, what, reading] of PERCENTILES) {
       if (values.length < (scale.minSamples ?? MIN_SAMPLES)) continue;
@@ -170,14 +181,14 @@ export class LatencySignal implements Signal {
       // Also a percentile the baseline has not learned yet (one added after it was made) waits here.
       if (stat === undefined || history(stat) < 3) continue;
       const e = expectation(stat, { center: 0, spread: 0, weight: 0 });
-      const risk = Math.min(judge(v, e, scale, shift), scale.maxRisk ?? 1);
+      const risk = Math.min(judge(v, e, scale, shift, run), scale.maxRisk ?? 1);
       const usual = usualMs(e, scale);
       if (risk > (best?.risk ?? 0)) {
         best = mk(
           risk,
           v,
           usual,
-          `${what} latency ${count(v)} ms${where} vs usual ${count(usual)} ms (${ratio(v, usual)})`,
+          `${what} latency ${count(v)} ms${where} vs usual ${count(usual)} ms (${ratio(v, usual)})${lasting}`,
         );
         best.signal = reading;
       }
@@ -198,7 +209,7 @@ export class LatencySignal implements Signal {
     const shift = 0.5 * Math.sqrt(2 * Math.log(Math.max(2, named.length)));
     let best: Finding | undefined;
     for (const [name, values] of named) {
-      const f = this.#strongest(ctx, values, observations, (signal) => groupKey(signal, name), shift, ` in ${name}`);
+      const f = this.#strongest(ctx, values, observations, (signal) => groupKey(signal, name), shift, name);
       if (f !== undefined && f.risk > (best?.risk ?? 0)) {
         best = f;
         best.service = name;
@@ -211,7 +222,7 @@ export class LatencySignal implements Signal {
     const n = this.#values.length;
     if (n < MIN_SAMPLES) return { signals: { latencySamples: n }, findings: [], observations: {} };
     const observations: Record<string, number> = {};
-    let finding = this.#strongest(ctx, this.#values, observations, (signal) => signal, 0, '');
+    let finding = this.#strongest(ctx, this.#values, observations, (signal) => signal, 0);
     const p95 = observations['latencyP95Ms']!;
     const signals = {
       latencySamples: n,
@@ -249,7 +260,11 @@ function lnMs(ms: number): number {
   return Math.log(Math.max(ms, 1));
 }
 
-function judge(value: number, exp: { center: number; sigma: number }, scale: Scale, zShift = 0): number {
+/**
+ * Judges a percentile against its usual. `run`: windows in a row, before this one, that found the same
+ * service slow; the time the change costs counts once per window it has lasted.
+ */
+function judge(value: number, exp: { center: number; sigma: number }, scale: Scale, zShift = 0, run = 0): number {
   const usual = usualMs(exp, scale);
   // A short history underestimates how much a percentile moves on its own: floor the sigma so a very
   // steady service still needs a real change (a share of the usual value, and MIN_SIGMA_MS of jitter;
@@ -262,11 +277,11 @@ function judge(value: number, exp: { center: number; sigma: number }, scale: Sca
   // and in time: a p95 of 20 ms at 52 ms is 2.6x but no one waits for it.
   const ratio = value / Math.max(usual, 1);
   const relative = ratio > 1 ? Math.log(ratio) / scale.ratioUnit : 0;
-  return surprise(z - zShift) * effect(Math.min(relative, (value - usual) / scale.notableMs));
+  return surprise(z - zShift) * effect(Math.min(relative, ((value - usual) * (1 + run)) / scale.notableMs));
 }
 
 function mk(risk: number, value: number, baseline: number | undefined, message: string): Finding {
-  const f: Finding = { label: 'Latency Spike', signal: 'latencyP95Ms', risk, value, message };
+  const f: Finding = { label: LABEL, signal: 'latencyP95Ms', risk, value, message };
   if (baseline !== undefined) f.baseline = baseline;
   return f;
 }

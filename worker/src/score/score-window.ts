@@ -11,6 +11,7 @@ import { LatencySignal } from './latency.js';
 import { MemorySignal } from './memory.js';
 import { PatternSignal } from './patterns.js';
 import { silentWindowsBefore, withQuietWindows } from './quiet-windows.js';
+import { runKey, runsAfter, runsBefore } from './runs.js';
 import { history } from './stats.js';
 import { TimeTally } from './time-tally.js';
 import type { Finding, Signal, SignalContext } from './types.js';
@@ -55,6 +56,7 @@ export function scoreWindow(req: ScoreRequest, options: ScoreOptions = {}): Scor
   // The silent windows since the last scored one count as volume 0 (quiet-windows.ts).
   const silent = silentWindowsBefore(req.metadata.baseline, window);
   const baseline = withQuietWindows(req.metadata.baseline, silent);
+  const runs = runsBefore(baseline, silent);
   const ratio = req.metadata.samplingRatio ?? 1;
   // Sampled levels stand for 1/ratio records each; warn and above were all sent.
   const sampledWeight = 1 / ratio;
@@ -93,6 +95,7 @@ export function scoreWindow(req: ScoreRequest, options: ScoreOptions = {}): Scor
     liveSpanMs: times.spanMs(),
     // A source back from silence started part-way through this window: its minute is that part.
     coverage: silent > 0 ? firstCoverage(times.firstMs(), window.from, window.to) : 1,
+    run: (label, service) => runs[runKey(label, service)] ?? 0,
   };
   const findings: Finding[] = [];
   const values: Record<string, number> = {};
@@ -114,6 +117,7 @@ export function scoreWindow(req: ScoreRequest, options: ScoreOptions = {}): Scor
   if (options.skipBaseline !== true) {
     response.baseline = updateBaseline(baseline, observations, patterns.templates(), combined.score, window.to, {
       evidence: baseline === undefined ? firstCoverage(times.firstMs(), window.from, window.to) : 1,
+      runs: runsAfter(runs, findings),
     });
   }
   return response;

@@ -50,6 +50,11 @@ export interface SignalContext {
    * through this one (from its first record's own time), else 1.
    */
   coverage: number;
+  /**
+   * Windows in a row, just before this one, in which `label` was found (for `service`, or the project
+   * when it is undefined): 0 when it was not found in the last window (`runs.ts`).
+   */
+  run(label: RiskLabel, service?: string): number;
 }
 
 /** A signal's answer: readings for `signals`, findings for labels, and values for the baseline update. */
