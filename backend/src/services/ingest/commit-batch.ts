@@ -142,7 +142,8 @@ function mergeMinutes(group: readonly BatchCommit[]): Map<string, Map<number, Mi
 /**
  * Adds the batches to their projects' pending scoring jobs, or creates them: one upsert, a row per
  * project. The partial unique index (one pending job per project) makes a later batch widen
- * `window_end` and keep the job's `due_at`, so steady traffic cannot postpone scoring. Applying the batches one by one
+ * `window_end` and keep the job's `due_at`, so steady traffic cannot postpone scoring, and a batch
+ * stamped before the job's start (committed late) moves it back. Applying the batches one by one
  * would create the job from the earliest batch (its window start and `due_at`) and widen
  * `window_end` with each later one; a single row with the earliest start and due time and the
  * latest end gives the same job.
@@ -166,11 +167,18 @@ async function enqueueScoring(tx: Kysely<Database>, group: readonly BatchCommit[
     ([projectId, j]) =>
       sql`(${randomUUID()}, ${projectId}, ${j.start}, ${j.end}, 'pending', 0, ${j.due}, ${j.created}, ${j.updated})`,
   );
+  // A batch whose commit lands after its window was scored (a slow bucket upload, a cold connection:
+  // more than the dispatcher's grace) moves the pending job's start back to its window, so that window
+  // is scored too (one already scored is skipped). The job's failed tries were a later window's.
+  const least = greatest === 'greatest' ? 'least' : 'min';
   await sql`
     insert into scoring_jobs (id, project_id, window_start, window_end, status, attempts, due_at, created_at, updated_at)
     values ${sql.join(rows)}
     on conflict (project_id) where status = 'pending' do update
        set window_end = ${sql.raw(greatest)}(scoring_jobs.window_end, excluded.window_end),
+           window_start = ${sql.raw(least)}(scoring_jobs.window_start, excluded.window_start),
+           window_failures = case when excluded.window_start < scoring_jobs.window_start then 0
+                             else scoring_jobs.window_failures end,
            updated_at = excluded.updated_at`.execute(tx);
 }
 
