@@ -147,6 +147,20 @@ describe('latency', () => {
       expect(third.baseline?.runs).toEqual({ 'Latency Spike': 3 });
     });
 
+    it('is learned at the pace of a new one: a lasting shift alarms, then becomes usual', () => {
+      // Each window taught at the weight of its louder score, a lasting shift taught ever less: 45
+      // windows at ~60 before it became usual, against ~10 at ~37 without runs.
+      let b = baseline;
+      const scores: number[] = [];
+      for (let m = 30; m < 55; m++) {
+        const r = score(slowSixth(m), b, m);
+        b = r.baseline!;
+        scores.push(r.score);
+      }
+      expect(Math.max(...scores.slice(0, 3))).toBeGreaterThanOrEqual(60);
+      expect(scores.slice(20).every((x) => x < 30)).toBe(true);
+    });
+
     it('a blip, a healthy window, a blip: each judged alone', () => {
       const first = score(slowSixth(6), baseline, 30);
       const between = score(healthy({ seed: 9 }), first.baseline, 31);

@@ -191,6 +191,7 @@ export class LatencySignal implements Signal {
           `${what} latency ${count(v)} ms${where} vs usual ${count(usual)} ms (${ratio(v, usual)})${lasting}`,
         );
         best.signal = reading;
+        if (run > 0) best.startRisk = Math.min(judge(v, e, scale, shift), scale.maxRisk ?? 1);
       }
     }
     return best;

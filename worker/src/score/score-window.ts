@@ -115,7 +115,12 @@ export function scoreWindow(req: ScoreRequest, options: ScoreOptions = {}): Scor
     explanations: combined.explanations,
   };
   if (options.skipBaseline !== true) {
-    response.baseline = updateBaseline(baseline, observations, patterns.templates(), combined.score, window.to, {
+    // A change that lasts sounds louder (runs.ts) but is learned at the pace of its first window: else
+    // a lasting shift would teach ever less and alarm for three times as long before it became usual.
+    const learnScore = findings.some((f) => f.startRisk !== undefined)
+      ? combine(findings.map((f) => (f.startRisk === undefined ? f : { ...f, risk: f.startRisk }))).score
+      : combined.score;
+    response.baseline = updateBaseline(baseline, observations, patterns.templates(), learnScore, window.to, {
       evidence: baseline === undefined ? firstCoverage(times.firstMs(), window.from, window.to) : 1,
       runs: runsAfter(runs, findings),
     });

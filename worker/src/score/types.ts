@@ -24,6 +24,11 @@ export interface Finding {
   template?: { id: string; pattern: string; count: number };
   /** The service (or host) the finding is about, when it is one among several. */
   service?: string;
+  /**
+   * The risk without the windows the finding has lasted (`runs.ts`), when they raised it: what the
+   * baseline's learning weight reads, so a lasting change sounds louder but is learned as fast.
+   */
+  startRisk?: number;
 }
 
 /** What the window tells a signal about the project, beyond its records. */
