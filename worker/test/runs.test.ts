@@ -34,6 +34,13 @@ describe('runs of a finding', () => {
     expect(runsAfter(base.runs!, [])).toEqual({});
   });
 
+  it('judges a finding on its own window: one raised over the line only by its run ends it', () => {
+    const carried = { ...finding('Latency Spike', 0.2, 'gateway'), startRisk: RUN_RISK / 2 };
+    expect(runsAfter(base.runs!, [carried])).toEqual({});
+    const own = { ...finding('Latency Spike', 0.5, 'gateway'), startRisk: 0.3 };
+    expect(runsAfter(base.runs!, [own])).toEqual({ 'Latency Spike|gateway': 3 });
+  });
+
   it('a silent window between breaks every run', () => {
     expect(runsBefore(base, 1)).toEqual({});
     expect(runsBefore(undefined, 0)).toEqual({});

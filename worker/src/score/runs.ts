@@ -33,13 +33,15 @@ export function runsBefore(baseline: Baseline | undefined, silent: number): Read
 
 /**
  * The runs after this window: each label (and service) found at {@link RUN_RISK} or more continues its
- * run or starts one; every other run ends. At most {@link MAX_BASELINE_RUNS}, the strongest kept.
+ * run or starts one; every other run ends. A finding is judged on this window's evidence alone (its
+ * `startRisk`), so a run cannot carry itself on. At most {@link MAX_BASELINE_RUNS}, the strongest kept.
  */
 export function runsAfter(
   before: Readonly<Record<string, number>>,
   findings: readonly Finding[],
 ): Record<string, number> {
-  const found = findings.filter((f) => f.risk >= RUN_RISK).sort((a, b) => b.risk - a.risk);
+  const own = (f: Finding) => f.startRisk ?? f.risk;
+  const found = findings.filter((f) => own(f) >= RUN_RISK).sort((a, b) => own(b) - own(a));
   const runs: Record<string, number> = {};
   let kept = 0;
   for (const f of found) {
