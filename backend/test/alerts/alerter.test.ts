@@ -7,7 +7,7 @@ import { Alerter } from '../../src/services/alerts/alerter.js';
 import { isPrivateAddress } from '../../src/services/alerts/private-address.js';
 import { alertSecret, SIGNATURE_HEADER, verifySignature } from '../../src/services/alerts/signature.js';
 import { refusePrivateTarget } from '../../src/services/alerts/webhook-target.js';
-import { openTestSql, SQL_DIALECTS, type TestSql } from '../support/sql-stores.js';
+import { openTestSql, SQL_DIALECTS, seedProjects, type TestSql } from '../support/sql-stores.js';
 
 const SECRET = 'x'.repeat(40);
 const T0 = Date.UTC(2026, 0, 1, 12);
@@ -74,22 +74,7 @@ describe.each(SQL_DIALECTS)('alert webhooks on %s', (dialect) => {
     receiver = new Receiver();
     await receiver.start();
     now = T0;
-    await t.store.db
-      .insertInto('users')
-      .values({ id: 'u1', email: 'u@x.io', password_hash: 'x', created_at: T0 })
-      .execute();
-    await t.store.db
-      .insertInto('projects')
-      .values({
-        id: 'p1',
-        user_id: 'u1',
-        name: 'checkout',
-        alert_url: receiver.url,
-        alert_threshold: 60,
-        created_at: T0,
-        updated_at: T0,
-      })
-      .execute();
+    await seedProjects(t.store, T0, [{ id: 'p1', name: 'checkout', alertUrl: receiver.url, alertThreshold: 60 }]);
   });
 
   afterEach(async () => {

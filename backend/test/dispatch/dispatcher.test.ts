@@ -8,7 +8,7 @@ import { claimJob } from '../../src/services/dispatch/job-queue.js';
 import { MAX_WINDOW_TRIES, parkWindow, scoringState } from '../../src/services/dispatch/parked-windows.js';
 import type { SkippedInput } from '../../src/services/logs/batch-reader.js';
 import { DirBucket } from '../../src/store/bucket/dir-bucket.js';
-import { openTestSql, SQL_DIALECTS, type TestSql } from '../support/sql-stores.js';
+import { openTestSql, SQL_DIALECTS, seedProjects, type TestSql } from '../support/sql-stores.js';
 import { FakeWorker } from './fake-worker.js';
 
 const gzipAsync = promisify(gzip);
@@ -28,16 +28,7 @@ describe.each(SQL_DIALECTS)('dispatcher on %s', (dialect) => {
     worker = new FakeWorker();
     await worker.start();
     now = T0;
-    await t.store.db
-      .insertInto('users')
-      .values({ id: 'u1', email: 'u@x.io', password_hash: 'x', created_at: T0 })
-      .execute();
-    for (const id of ['p1', 'p2']) {
-      await t.store.db
-        .insertInto('projects')
-        .values({ id, user_id: 'u1', name: id, alert_url: null, alert_threshold: null, created_at: T0, updated_at: T0 })
-        .execute();
-    }
+    await seedProjects(t.store, T0, [{ id: 'p1' }, { id: 'p2' }]);
   });
 
   afterEach(async () => {

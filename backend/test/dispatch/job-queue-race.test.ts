@@ -9,7 +9,7 @@ import type {
 } from 'kysely';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { claimJob, retryJob } from '../../src/services/dispatch/job-queue.js';
-import { openTestSql, type TestSql } from '../support/sql-stores.js';
+import { openTestSql, seedProjects, type TestSql } from '../support/sql-stores.js';
 
 /*
  * On PostgreSQL (read committed) an ingest can commit a new pending job for the project between
@@ -25,22 +25,7 @@ let t: TestSql;
 
 beforeEach(async () => {
   t = await openTestSql('postgres');
-  await t.store.db
-    .insertInto('users')
-    .values({ id: 'u1', email: 'u@x.io', password_hash: 'x', created_at: T0 })
-    .execute();
-  await t.store.db
-    .insertInto('projects')
-    .values({
-      id: 'p1',
-      user_id: 'u1',
-      name: 'p1',
-      alert_url: null,
-      alert_threshold: null,
-      created_at: T0,
-      updated_at: T0,
-    })
-    .execute();
+  await seedProjects(t.store, T0);
 });
 afterEach(async () => {
   await t.dispose();

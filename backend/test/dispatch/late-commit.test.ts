@@ -7,7 +7,7 @@ import { Dispatcher } from '../../src/services/dispatch/dispatcher.js';
 import { BatchSummary } from '../../src/services/ingest/batch-summary.js';
 import { commitBatch } from '../../src/services/ingest/commit-batch.js';
 import { DirBucket } from '../../src/store/bucket/dir-bucket.js';
-import { openTestSql, SQL_DIALECTS, type TestSql } from '../support/sql-stores.js';
+import { openTestSql, SQL_DIALECTS, seedProjects, type TestSql } from '../support/sql-stores.js';
 import { FakeWorker } from './fake-worker.js';
 
 /*
@@ -31,22 +31,7 @@ describe.each(SQL_DIALECTS)('a batch committed after its window was scored (%s)'
     bucket = new DirBucket(t.dataDir);
     worker = new FakeWorker();
     await worker.start();
-    await t.store.db
-      .insertInto('users')
-      .values({ id: 'u1', email: 'u@x.io', password_hash: 'x', created_at: T0 })
-      .execute();
-    await t.store.db
-      .insertInto('projects')
-      .values({
-        id: 'p1',
-        user_id: 'u1',
-        name: 'p1',
-        alert_url: null,
-        alert_threshold: null,
-        created_at: T0,
-        updated_at: T0,
-      })
-      .execute();
+    await seedProjects(t.store, T0);
   });
 
   afterEach(async () => {

@@ -66,3 +66,42 @@ export async function openTestSql(dialect: 'sqlite' | 'postgres'): Promise<TestS
 
 /** Both dialects, for `describe.each(SQL_DIALECTS)` so one suite runs against each. */
 export const SQL_DIALECTS = ['sqlite', 'postgres'] as const;
+
+/** A project to seed: its id, and the fields a test cares about. */
+export interface SeedProject {
+  id: string;
+  name?: string;
+  alertUrl?: string;
+  alertThreshold?: number;
+}
+
+/**
+ * Seeds user `u1` and its projects (`p1` unless told), which batches, jobs and alerts refer to.
+ *
+ * @example
+ * await seedProjects(t.store, T0, [{ id: 'p1' }, { id: 'p2' }]);
+ */
+export async function seedProjects(
+  store: SqlStore,
+  at: number,
+  projects: readonly SeedProject[] = [{ id: 'p1' }],
+): Promise<void> {
+  await store.db
+    .insertInto('users')
+    .values({ id: 'u1', email: 'u@x.io', password_hash: 'x', created_at: at })
+    .execute();
+  for (const p of projects) {
+    await store.db
+      .insertInto('projects')
+      .values({
+        id: p.id,
+        user_id: 'u1',
+        name: p.name ?? p.id,
+        alert_url: p.alertUrl ?? null,
+        alert_threshold: p.alertThreshold ?? null,
+        created_at: at,
+        updated_at: at,
+      })
+      .execute();
+  }
+}
