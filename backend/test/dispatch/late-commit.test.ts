@@ -12,8 +12,9 @@ import { FakeWorker } from './fake-worker.js';
 
 /*
  * A batch is stamped when its request arrives and committed after its object is in the bucket. When
- * that takes longer than the dispatcher's grace (a cold connection, a slow upload: the scale-out test
- * once lost its first window so under CI load), its window may already be scored, empty, by then.
+ * that takes longer than the dispatcher's grace (a cold connection, a slow upload), its window may
+ * already be scored, empty, by then: the state the scale-out test was left in once under CI load (its
+ * first window unscored, no job open or running, no error).
  */
 
 const gzipAsync = promisify(gzip);
