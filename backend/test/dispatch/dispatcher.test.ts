@@ -6,6 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Dispatcher } from '../../src/services/dispatch/dispatcher.js';
 import { claimJob } from '../../src/services/dispatch/job-queue.js';
 import { MAX_WINDOW_TRIES, parkWindow, scoringState } from '../../src/services/dispatch/parked-windows.js';
+import { BatchSummary } from '../../src/services/ingest/batch-summary.js';
+import { commitBatch } from '../../src/services/ingest/commit-batch.js';
 import type { SkippedInput } from '../../src/services/logs/batch-reader.js';
 import { DirBucket } from '../../src/store/bucket/dir-bucket.js';
 import { openTestSql, SQL_DIALECTS, seedProjects, type TestSql } from '../support/sql-stores.js';
@@ -418,5 +420,57 @@ describe.each(SQL_DIALECTS)('dispatcher on %s', (dialect) => {
     const keys = worker.calls.map((c) => `${c.projectId}@${c.metadata.window.from}`);
     expect(new Set(keys).size).toBe(keys.length);
     expect(keys.length).toBe(8);
+  });
+  /** Ingests a batch the way ingest does: its object in the bucket, then `commitBatch` (rows and job). */
+  async function ingest(receivedAt: number, levels: LogRecord['level'][]): Promise<void> {
+    const batchId = `b${receivedAt}`;
+    const summary = new BatchSummary();
+    const records = levels.map((level, i) => ({ time: new Date(receivedAt + i).toISOString(), level, msg: `m${i}` }));
+    for (const r of records) summary.add(r, 40);
+    const objectKey = `logs/p1/x/${batchId}.ndjson.gz`;
+    await bucket.put(objectKey, await gzipAsync(`${records.map((r) => JSON.stringify(r)).join('\n')}\n`));
+    await commitBatch(t.store, {
+      batchId,
+      projectId: 'p1',
+      keyId: null,
+      objectKey,
+      idempotencyKey: undefined,
+      idempotencyCutoff: receivedAt - 86_400_000,
+      receivedAt,
+      summary,
+      rejected: 0,
+      dropped: { overflow: 0, oversize: 0, before_send: 0 },
+      response: { batchId, accepted: levels.length, rejected: 0, errors: [] },
+      scoreWindowMs: MIN,
+    });
+  }
+
+  // A batch is stamped when its request arrives and committed after its object is in the bucket. When
+  // that takes longer than the grace (a cold connection, a slow upload), its window may be scored, or
+  // passed over as empty, by then: the state the scale-out test was left in once under CI load (its
+  // first window unscored, no job open or running, no error).
+  it('scores the window of a batch committed late, and scores a window scored before no second time', async () => {
+    const d = dispatcher();
+    const scored = async () => (await history()).map((r) => (r.window_start - T0) / MIN);
+    // Minute 0 is scored with the one batch that had landed; minute 1's batch opens the next job.
+    await ingest(T0 + 5_000, ['info']);
+    now = T0 + MIN + 2_000;
+    await ingest(T0 + MIN + 1_000, ['info', 'error']);
+    expect(await d.runOnce()).toBe(true);
+    expect(await scored()).toEqual([0]);
+    now = T0 + 2 * MIN + 2_000;
+    expect(await d.runOnce()).toBe(true);
+    expect(await scored()).toEqual([0, 1]);
+    // Minute 3's batch opens a job; then two stamped in minutes 2 and 0 land, minutes late.
+    now = T0 + 3 * MIN + 30_000;
+    await ingest(T0 + 3 * MIN + 1_000, ['info']);
+    await ingest(T0 + 2 * MIN + 50_000, ['error']);
+    await ingest(T0 + 50_000, ['error']);
+    now = T0 + 4 * MIN + 2_000;
+    expect(await d.runOnce()).toBe(true);
+    expect(await d.runOnce()).toBe(false);
+    // Minute 2 (never scored) is scored late; minute 0 keeps its one score.
+    expect(await scored()).toEqual([0, 1, 2, 3]);
+    expect(worker.calls.map((c) => (Date.parse(c.metadata.window.from) - T0) / MIN)).toEqual([0, 1, 2, 3]);
   });
 });
