@@ -148,8 +148,8 @@ describe('latency', () => {
     });
 
     it('is learned at the pace of a new one: a lasting shift alarms, then becomes usual', () => {
-      // Each window taught at the weight of its louder score, a lasting shift taught ever less: 45
-      // windows at ~60 before it became usual, against ~10 at ~37 without runs.
+      // Each window taught at the weight of its louder score, a lasting shift taught ever less and was
+      // still over 30 twenty windows on; taught at the weight of its first window's, it is usual by then.
       let b = baseline;
       const scores: number[] = [];
       for (let m = 30; m < 55; m++) {
