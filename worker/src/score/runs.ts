@@ -47,8 +47,8 @@ export function runsAfter(
   for (const f of found) {
     const key = runKey(f.label, f.service);
     if (runs[key] !== undefined) continue;
-    if (kept++ === MAX_BASELINE_RUNS) break;
     runs[key] = Math.min(MAX_RUN, (before[key] ?? 0) + 1);
+    if (++kept === MAX_BASELINE_RUNS) break;
   }
   return runs;
 }
