@@ -2,6 +2,7 @@
  * Prints a set's figures as Markdown tables (the README keeps the latest ones).
  */
 import type { AucInterval } from './metrics/bootstrap.js';
+import type { ClientImpact } from './metrics/client-impact.js';
 import type { EvalWindow, KindFigures, SetFigures } from './metrics/summarize.js';
 import { TRIVIAL } from './metrics/trivial-baselines.js';
 import { RECOVERY_WINDOWS } from './metrics/window-truth.js';
@@ -64,12 +65,16 @@ export function reportSet(s: SetFigures): string[] {
     );
   }
   if (s.detections.length > 0) {
-    out.push('| recording | fault | service | from | minutes to first >= 60 | fresh |');
-    out.push('|---|---|---|---|---|---|');
+    // Recordings that kept the clients' view also say what each fault cost them (client-impact.ts).
+    const users = s.detections.some((d) => d.clients !== undefined);
+    out.push(
+      `| recording | fault | service | from | minutes to first >= 60 | fresh |${users ? ' clients p95 ms, usual -> fault | clients not served |' : ''}`,
+    );
+    out.push(`|---|---|---|---|---|---|${users ? '---|---|' : ''}`);
     const m = (x: number | null) => (x === null ? 'never' : x.toFixed(1));
     for (const d of s.detections) {
       out.push(
-        `| ${d.recording} | ${d.kind}${d.counted ? '' : ' (not counted)'} | ${d.service} | ${d.from.slice(11, 19)} | ${m(d.minutes)} | ${m(d.freshMinutes)} |`,
+        `| ${d.recording} | ${d.kind}${d.counted ? '' : ' (not counted)'} | ${d.service} | ${d.from.slice(11, 19)} | ${m(d.minutes)} | ${m(d.freshMinutes)} |${users ? clientCells(d.clients) : ''}`,
       );
     }
     out.push('');
@@ -112,4 +117,12 @@ export function windowLines(windows: readonly EvalWindow[]): string[] {
   }
   out.push('');
   return out;
+}
+
+/** The clients' columns of a detection row: p95 usual -> during the fault, and the share not served. */
+function clientCells(c: ClientImpact | undefined): string {
+  if (c === undefined) return ' - | - |';
+  const ms = (x: number | null) => (x === null ? '-' : x.toFixed(0));
+  const share = (x: number | null) => (x === null ? '-' : `${(100 * x).toFixed(1)}%`);
+  return ` ${ms(c.usualP95Ms)} -> ${ms(c.faultP95Ms)} | ${share(c.usualNotServed)} -> ${share(c.notServed)} |`;
 }

@@ -86,6 +86,7 @@ try {
               faults: r.labels.faults,
               replay: replays[i]!,
               ...(r.labels.abnormal ? { abnormal: r.labels.abnormal } : {}),
+              ...(r.labels.clients ? { clients: r.labels.clients } : {}),
             });
         });
         if (of.length === 0) continue;

@@ -14,6 +14,7 @@ import { rocAuc } from '../eval/auc.js';
 import { DEFAULT_OPTIONS } from '../eval/dataset.js';
 import { evaluate } from '../eval/evaluate.js';
 import { aucInterval } from '../eval/metrics/bootstrap.js';
+import { clientImpact } from '../eval/metrics/client-impact.js';
 import { type Replayed, summarizeSet } from '../eval/metrics/summarize.js';
 import { trivialScores } from '../eval/metrics/trivial-baselines.js';
 import { windowTruth } from '../eval/metrics/window-truth.js';
@@ -78,6 +79,42 @@ describe('metrics on known answers', () => {
     ]);
     expect(truth[2]!.kinds).toEqual(['cpu']);
     expect(truth[6]!.benign).toEqual(['noisy-batch']);
+  });
+
+  it("a fault's cost to the clients: its whole minutes against the healthy minutes before it", () => {
+    const t0 = Date.UTC(2026, 0, 1);
+    const c = (i: number, p95Ms: number, lost = 0) => ({
+      minute: iso(t0 + i * MIN),
+      requests: 100,
+      status5xx: lost,
+      failed: 0,
+      dropped: 0,
+      p50Ms: 5,
+      p95Ms,
+      p99Ms: p95Ms,
+    });
+    const batch = { kind: 'noisy-batch', service: 'a', from: iso(t0 + 2 * MIN), to: iso(t0 + 3 * MIN), benign: true };
+    const early = { kind: 'exception', service: 'a', from: iso(t0), to: iso(t0 + MIN) };
+    // 5:30 to 8:00: minutes 6 and 7 are whole fault minutes, 5 is partly in it.
+    const cpu = { kind: 'cpu', service: 'a', from: iso(t0 + 5.5 * MIN), to: iso(t0 + 8 * MIN) };
+    const clients = [
+      c(0, 900, 50),
+      c(1, 20),
+      c(2, 30),
+      c(3, 22),
+      c(4, 24),
+      c(5, 70),
+      c(6, 80, 2),
+      c(7, 90, 6),
+      c(8, 21),
+    ];
+    // Usual: minutes 2 (benign), 3 and 4 (the fault minute 0 is not healthy); the fault: 6 and 7.
+    expect(clientImpact(clients, cpu, [early, batch, cpu])).toEqual({
+      usualP95Ms: 24,
+      faultP95Ms: 85,
+      notServed: 0.04,
+      usualNotServed: 0,
+    });
   });
 
   it('trivial detectors see only earlier windows', () => {

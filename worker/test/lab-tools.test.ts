@@ -1,5 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ClientMinutes } from '../eval/lab/client-minutes.js';
 import { DelayProxy } from '../eval/lab/delay-proxy.js';
 import { FAULTS, type LabHandles } from '../eval/lab/faults.js';
 import { parseLabArgs } from '../eval/lab/lab-args.js';
@@ -82,5 +87,61 @@ describe('minute table', () => {
       return hit.reduce((sum, c) => sum + Number(c[4]), 0) / hit.length;
     };
     expect(perMinute((k) => k !== 'healthy')).toBeGreaterThan(5 * perMinute((k) => k === 'healthy'));
+  });
+});
+
+describe('client minutes', () => {
+  it('tallies each minute by when requests were sent: answers, 5xx, failures, drops and percentiles', () => {
+    const c = new ClientMinutes();
+    const t0 = Date.parse('2026-12-05T20:00:00Z');
+    for (let i = 1; i <= 100; i++) c.answered(t0 + i * 100, i === 7 ? 503 : 200, i);
+    c.failed(t0 + 59_999);
+    c.dropped(t0 + 60_000);
+    c.answered(t0 + 61_000, 201, 40);
+    expect(c.toJSON()).toEqual([
+      {
+        minute: '2026-12-05T20:00:00.000Z',
+        requests: 101,
+        status5xx: 1,
+        failed: 1,
+        dropped: 0,
+        p50Ms: 51,
+        p95Ms: 95,
+        p99Ms: 99,
+      },
+      {
+        minute: '2026-12-05T20:01:00.000Z',
+        requests: 1,
+        status5xx: 0,
+        failed: 0,
+        dropped: 1,
+        p50Ms: 40,
+        p95Ms: 40,
+        p99Ms: 40,
+      },
+    ]);
+  });
+
+  it('are shown beside the logs in the minute table of a recording that kept them', async () => {
+    const { minuteTable } = await import('../eval/lab/minutes.js');
+    const dir = mkdtempSync(join(tmpdir(), 'lab-clients-'));
+    const at = Date.parse('2026-12-05T20:00:10Z');
+    const lines = [0, 1, 2].map((i) =>
+      JSON.stringify({
+        at: at + i,
+        record: { level: 30, time: at, msg: 'request completed', service: 'gateway', responseTime: 10 + i },
+      }),
+    );
+    writeFileSync(join(dir, 'records.ndjson.gz'), gzipSync(`${lines.join('\n')}\n`));
+    const clients = new ClientMinutes();
+    clients.answered(at, 200, 480);
+    clients.failed(at);
+    clients.dropped(at);
+    writeFileSync(join(dir, 'labels.json'), JSON.stringify({ name: 'tiny', faults: [], clients: clients.toJSON() }));
+    const rows = await minuteTable(dir, '');
+    expect(rows[2]).toMatch(/client requests \| client not served \| client p95 ms \|$/);
+    // 3 records, 2 client requests (one failed) plus one dropped: 2 not served, p95 of the one answer.
+    expect(rows[4]).toBe('| 20:00 | healthy | 3 | 0 | 3 | 11 | 12 | 12 | 12 | 2 | 2 | 480 |');
+    rmSync(dir, { recursive: true, force: true });
   });
 });

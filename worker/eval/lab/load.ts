@@ -4,12 +4,14 @@
  * quantities, order ids that do not exist).
  */
 import { Rng } from '../prng.js';
+import type { ClientMinutes } from './client-minutes.js';
 
-/** Counts of what the load generator saw, by status class. */
+/** Counts of what the load generator saw, by status class, and the same per minute with timings. */
 export interface LoadStats {
   sent: number;
   byStatus: Record<string, number>;
   failed: number;
+  minutes: ClientMinutes;
 }
 
 const SKUS = Array.from({ length: 24 }, (_, i) => `SKU-${1001 + i}`);
@@ -40,13 +42,19 @@ export function startLoad(gateway: string, rps: number, seed: number, stats: Loa
   ];
 
   async function fire(make: () => [string, RequestInit?]): Promise<void> {
-    if (inFlight >= 40) return; // a client pool that is full drops the call, as a load balancer would queue
+    const sentAt = Date.now();
+    if (inFlight >= 40) {
+      // A client pool that is full drops the call, as a load balancer would queue.
+      stats.minutes.dropped(sentAt);
+      return;
+    }
     const [path, init] = make();
     inFlight++;
     stats.sent++;
     try {
       const res = await fetch(gateway + path, { ...init, signal: AbortSignal.timeout(10000) });
       const text = await res.text();
+      stats.minutes.answered(sentAt, res.status, Date.now() - sentAt);
       const k = `${Math.floor(res.status / 100)}xx`;
       stats.byStatus[k] = (stats.byStatus[k] ?? 0) + 1;
       if (res.status === 201 && path === '/api/orders') {
@@ -55,6 +63,7 @@ export function startLoad(gateway: string, rps: number, seed: number, stats: Loa
       }
     } catch {
       stats.failed++;
+      stats.minutes.failed(sentAt);
     } finally {
       inFlight--;
     }

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Rng } from '../prng.js';
+import { type ClientMinute, ClientMinutes } from './client-minutes.js';
 import { FAULTS, type FaultKind } from './faults.js';
 import { type LabArgs, parseLabArgs } from './lab-args.js';
 import { LabSystem, SERVICES } from './lab-system.js';
@@ -52,9 +53,12 @@ async function record(args: LabArgs): Promise<number> {
     endedAt: new Date().toISOString(),
     services: [...SERVICES],
     faults: [] as FaultLabel[],
+    clients: [] as ClientMinute[],
   };
+  const stats: LoadStats = { sent: 0, byStatus: {}, failed: 0, minutes: new ClientMinutes() };
   const writeLabels = () => {
     labels.endedAt = new Date().toISOString();
+    labels.clients = stats.minutes.toJSON();
     writeFileSync(join(outDir, 'labels.json'), `${JSON.stringify(labels, null, 2)}\n`);
   };
 
@@ -78,7 +82,6 @@ async function record(args: LabArgs): Promise<number> {
   process.on('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGTERM', () => onSignal('SIGTERM'));
 
-  const stats: LoadStats = { sent: 0, byStatus: {}, failed: 0 };
   let stopLoad = () => {};
   const ticker = setInterval(() => live.report(stats, lab), 30000);
   let open: { label: FaultLabel; undo: () => Promise<void> } | undefined;

@@ -4,8 +4,10 @@
  */
 
 import { rocAuc } from '../auc.js';
+import type { ClientMinute } from '../lab/client-minutes.js';
 import type { Fault } from '../sets/labels.js';
 import { type AucInterval, aucInterval, DEFAULT_DRAWS } from './bootstrap.js';
+import { type ClientImpact, clientImpact } from './client-impact.js';
 import { TRIVIAL, type TrivialName, type TrivialScores, trivialScores } from './trivial-baselines.js';
 import { RECOVERY_WINDOWS, type WindowTruth, windowTruth } from './window-truth.js';
 
@@ -47,6 +49,8 @@ export interface LabelledReplay {
   abnormal?: string;
   faults: Fault[];
   replay: Replayed;
+  /** What the load generator's requests met per minute, for a lab recording that kept it. */
+  clients?: ClientMinute[];
 }
 
 /** One window ready for the metrics. */
@@ -109,6 +113,8 @@ export interface Detection {
   minutes: number | null;
   freshMinutes: number | null;
   counted: boolean;
+  /** What the fault cost the clients, for a recording that kept their view. */
+  clients?: ClientImpact;
 }
 
 /** Windows whose scores did not come back as expected. */
@@ -239,6 +245,7 @@ function detections(r: LabelledReplay): Detection[] {
         minutes: first((w) => w.score ?? 0),
         freshMinutes: first((w) => w.fresh),
         counted: true,
+        ...(r.clients ? { clients: clientImpact(r.clients, f, r.faults) } : {}),
       };
     });
 }

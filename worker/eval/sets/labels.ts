@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import type { ClientMinute } from '../lab/client-minutes.js';
 
 /** One injected fault. `benign` ones are labelled events that are no incident. */
 export interface Fault {
@@ -34,6 +35,8 @@ export interface Labels {
    * none of its windows is healthy, so it stays out of the false alarms. Says why.
    */
   abnormal?: string;
+  /** Lab recordings: what the load generator's requests met, per minute (recorded since lab-9). */
+  clients?: ClientMinute[];
 }
 
 /** A recording folder with its labels. */
