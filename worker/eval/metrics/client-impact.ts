@@ -5,6 +5,7 @@
  * it says how big an incident the logs had to show, so a score that stays low can be told apart from a
  * fault that cost users little.
  */
+import { quantile } from '../../src/score/stats.js';
 import type { ClientMinute } from '../lab/client-minutes.js';
 import type { Fault } from '../sets/labels.js';
 
@@ -21,18 +22,13 @@ export interface ClientImpact {
   usualNotServed: number | null;
 }
 
-function median(xs: number[]): number | null {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
 function summary(minutes: ClientMinute[]): { p95: number | null; notServed: number | null } {
   const asked = minutes.reduce((n, m) => n + m.requests + m.dropped, 0);
   const lost = minutes.reduce((n, m) => n + m.status5xx + m.failed + m.dropped, 0);
+  const p95s = minutes.flatMap((m) => (m.p95Ms === null ? [] : [m.p95Ms]));
   return {
-    p95: median(minutes.flatMap((m) => (m.p95Ms === null ? [] : [m.p95Ms]))),
+    // The median minute's p95 (quantile sorts the fresh list in place).
+    p95: p95s.length === 0 ? null : quantile(p95s, 0.5),
     notServed: asked === 0 ? null : lost / asked,
   };
 }
