@@ -3,8 +3,8 @@
  * time (the windows the replay scores), for one service or all: records, error/fatal records, and the
  * median, p90, p95 and p99 of the latency the scorer reads (`latencyOf`; it judges all but the p99),
  * each minute marked with the fault it falls in; for a recording that kept them, what the clients met
- * that minute (`client-minutes.ts`: requests that got a 5xx, none or were never sent, and the p95 of
- * the time to the whole answer).
+ * that minute (`client-minutes.ts`: requests that got a 5xx, none or were never sent, and the median
+ * and p95 of the time to the whole answer).
  * What the lab README's per-fault figures are read from, so a claim about a fault's trace in the logs
  * can be checked against the recording itself and against what users waited for.
  */
@@ -53,12 +53,12 @@ export async function minuteTable(dir: string, service: string): Promise<string[
       .map((f) => f.kind)
       .join('+') || 'healthy';
   const clients = new Map((labels.clients ?? []).map((c) => [Date.parse(c.minute), c]));
-  const clientHead = clients.size > 0 ? ' client requests | client not served | client p95 ms |' : '';
+  const clientHead = clients.size > 0 ? ' client requests | client not served | client median ms | client p95 ms |' : '';
   const out = [
     `${labels.name ?? dir}, ${service || 'every service'}, by arrival minute (UTC)`,
     '',
     `| minute | fault | records | errors | latency readings | median ms | p90 ms | p95 ms | p99 ms |${clientHead}`,
-    `|---|---|---:|---:|---:|---:|---:|---:|---:|${clients.size > 0 ? '---:|---:|---:|' : ''}`,
+    `|---|---|---:|---:|---:|---:|---:|---:|---:|${clients.size > 0 ? '---:|---:|---:|---:|' : ''}`,
   ];
   for (const [start, m] of [...minutes].sort((a, b) => a[0] - b[0])) {
     const p = (q: number) => (m.latencies.length === 0 ? '-' : quantile(m.latencies, q).toFixed(0));
@@ -67,8 +67,8 @@ export async function minuteTable(dir: string, service: string): Promise<string[
       clients.size === 0
         ? ''
         : c === undefined
-          ? ' - | - | - |'
-          : ` ${c.requests} | ${c.status5xx + c.failed + c.dropped} | ${c.p95Ms ?? '-'} |`;
+          ? ' - | - | - | - |'
+          : ` ${c.requests} | ${c.status5xx + c.failed + c.dropped} | ${c.p50Ms ?? '-'} | ${c.p95Ms ?? '-'} |`;
     out.push(
       `| ${new Date(start).toISOString().slice(11, 16)} | ${faultAt(start)} | ${m.records} | ${m.errors} | ${m.latencies.length} | ${p(0.5)} | ${p(0.9)} | ${p(0.95)} | ${p(0.99)} |${client}`,
     );
