@@ -19,6 +19,7 @@ import { type Replayed, summarizeSet } from '../eval/metrics/summarize.js';
 import { trivialScores } from '../eval/metrics/trivial-baselines.js';
 import { windowTruth } from '../eval/metrics/window-truth.js';
 import { type RunningWorker, replayAll, startWorker } from '../eval/replay-client.js';
+import { reportSet } from '../eval/report.js';
 import { type Labels, labRecordings, readLabels } from '../eval/sets/labels.js';
 import { SAMPLES, writePublicRecording } from '../eval/sets/public-set.js';
 
@@ -188,6 +189,30 @@ describe('replay of the smallest recording through the real backend', () => {
       expect(k.score.lo).toBeLessThanOrEqual(k.score.auc);
       expect(k.score.hi).toBeGreaterThanOrEqual(k.score.auc);
     }
+  });
+
+  it("carries each fault's cost to the clients into the detections and their table", () => {
+    // A clients' view for every minute of the recording: p95 90 ms inside a fault, 10 ms outside.
+    const inFault = (t: number) =>
+      rec.labels.faults.some((f) => !f.benign && t >= Date.parse(f.from) && t + MIN <= Date.parse(f.to));
+    const first = Math.floor(replay.windows[0]!.start / MIN) * MIN;
+    const clients = Array.from({ length: replay.windows.length + 2 }, (_, i) => {
+      const t = first + i * MIN;
+      const p95Ms = inFault(t) ? 90 : 10;
+      return { minute: iso(t), requests: 100, status5xx: 0, failed: 0, dropped: 0, p50Ms: 5, p95Ms, p99Ms: p95Ms };
+    });
+    const figures = summarizeSet(
+      'test',
+      [{ set: 'test', labelled: true, faults: rec.labels.faults, replay, clients }],
+      1000,
+      3,
+    );
+    const dets = figures.detections;
+    expect(dets.length).toBeGreaterThan(0);
+    for (const d of dets) expect(d.clients).toMatchObject({ usualP95Ms: 10, faultP95Ms: 90, notServed: 0 });
+    const table = reportSet(figures).filter((l) => l.startsWith(`| ${replay.name} | `) && l.includes(' -> '));
+    expect(table).toHaveLength(dets.length);
+    expect(table[0]).toMatch(/\| 10 -> 90 \| 0\.0% -> 0\.0% \|$/);
   });
 });
 
