@@ -53,7 +53,8 @@ export async function minuteTable(dir: string, service: string): Promise<string[
       .map((f) => f.kind)
       .join('+') || 'healthy';
   const clients = new Map((labels.clients ?? []).map((c) => [Date.parse(c.minute), c]));
-  const clientHead = clients.size > 0 ? ' client requests | client not served | client median ms | client p95 ms |' : '';
+  const clientHead =
+    clients.size > 0 ? ' client requests | client not served | client median ms | client p95 ms |' : '';
   const out = [
     `${labels.name ?? dir}, ${service || 'every service'}, by arrival minute (UTC)`,
     '',
