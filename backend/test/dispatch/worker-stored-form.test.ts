@@ -8,7 +8,7 @@ import { Dispatcher } from '../../src/services/dispatch/dispatcher.js';
 import { callWorker, type ScoreCall, type WorkerClientOptions } from '../../src/services/dispatch/worker-client.js';
 import { DirBucket } from '../../src/store/bucket/dir-bucket.js';
 import { WorkerProcess } from '../faults/support/worker-process.js';
-import { openTestSql, type TestSql } from '../support/sql-stores.js';
+import { openTestSql, seedProjects, type TestSql } from '../support/sql-stores.js';
 
 // The dispatcher sends a window in the stored form (gzip NDJSON) once the worker says it takes it, and
 // falls back to JSON when a worker answers 415. Against the real worker (its build, as its own
@@ -118,16 +118,7 @@ describe('the dispatcher against the real worker', () => {
   beforeEach(async () => {
     t = await openTestSql('sqlite');
     bucket = new DirBucket(t.dataDir);
-    await t.store.db
-      .insertInto('users')
-      .values({ id: 'u1', email: 'u@x.io', password_hash: 'x', created_at: T0 })
-      .execute();
-    for (const id of ['p1', 'p2']) {
-      await t.store.db
-        .insertInto('projects')
-        .values({ id, user_id: 'u1', name: id, alert_url: null, alert_threshold: null, created_at: T0, updated_at: T0 })
-        .execute();
-    }
+    await seedProjects(t.store, T0, [{ id: 'p1' }, { id: 'p2' }]);
   });
   afterEach(async () => {
     await t.dispose();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatherFacts } from '../../src/services/forecast/gather-facts.js';
 import { DirBucket } from '../../src/store/bucket/dir-bucket.js';
-import { openTestSql, SQL_DIALECTS, type TestSql } from '../support/sql-stores.js';
+import { openTestSql, SQL_DIALECTS, seedProjects, type TestSql } from '../support/sql-stores.js';
 
 const NOW = Date.parse('2026-11-25T12:30:00.000Z');
 
@@ -11,24 +11,7 @@ describe.each(SQL_DIALECTS)('gatherFacts on %s', (dialect) => {
   beforeAll(async () => {
     sql = await openTestSql(dialect);
     const db = sql.store.db;
-    await db
-      .insertInto('users')
-      .values({ id: 'u1', email: 'u@example.com', password_hash: 'x', created_at: NOW })
-      .execute();
-    for (const id of ['p1', 'p2']) {
-      await db
-        .insertInto('projects')
-        .values({
-          id,
-          user_id: 'u1',
-          name: id,
-          alert_url: null,
-          alert_threshold: null,
-          created_at: NOW,
-          updated_at: NOW,
-        })
-        .execute();
-    }
+    await seedProjects(sql.store, NOW, [{ id: 'p1' }, { id: 'p2' }]);
     // Per-minute windows: three in the 10:00 hour, two in 11:00 (one labelled twice), one 40 days ago.
     const point = (project: string, minutesAgo: number, score: number, labels: string[]) => {
       const t = NOW - minutesAgo * 60_000;

@@ -5,24 +5,11 @@ import { type BatchCommit, commitBatch } from '../../src/services/ingest/commit-
 import { commitBatchGrouped } from '../../src/services/ingest/commit-group.js';
 import type { SqlStore } from '../../src/store/sql/open-sql.js';
 import { isUniqueViolation } from '../../src/store/sql/unique-violation.js';
-import { openTestSql, SQL_DIALECTS, type TestSql } from '../support/sql-stores.js';
+import { openTestSql, SQL_DIALECTS, seedProjects, type TestSql } from '../support/sql-stores.js';
 
 const T0 = Date.UTC(2026, 10, 25, 10, 0, 0);
 const WINDOW = 60_000;
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
-
-async function seed(store: SqlStore): Promise<void> {
-  await store.db
-    .insertInto('users')
-    .values({ id: 'u1', email: 'u@x.io', password_hash: 'x', created_at: T0 })
-    .execute();
-  for (const id of ['p1', 'p2']) {
-    await store.db
-      .insertInto('projects')
-      .values({ id, user_id: 'u1', name: id, alert_url: null, alert_threshold: null, created_at: T0, updated_at: T0 })
-      .execute();
-  }
-}
 
 /** Batch n: a few records over two minutes, some with latency and memory figures; every fifth is empty. */
 function batch(n: number, key?: string): BatchCommit {
@@ -79,8 +66,8 @@ describe.each(SQL_DIALECTS)('group commit (%s)', (dialect) => {
   beforeEach(async () => {
     grouped = await openTestSql(dialect);
     single = await openTestSql(dialect);
-    await seed(grouped.store);
-    await seed(single.store);
+    await seedProjects(grouped.store, T0, [{ id: 'p1' }, { id: 'p2' }]);
+    await seedProjects(single.store, T0, [{ id: 'p1' }, { id: 'p2' }]);
   });
 
   afterEach(async () => {
