@@ -122,6 +122,16 @@ describe('client minutes', () => {
     ]);
   });
 
+  it('add up to the totals the live view prints', () => {
+    const c = new ClientMinutes();
+    const t0 = Date.parse('2026-12-05T20:00:00Z');
+    c.answered(t0, 200, 5);
+    c.answered(t0 + 61_000, 502, 9);
+    c.failed(t0 + 62_000);
+    c.dropped(t0 + 125_000);
+    expect(c.totals()).toEqual({ requests: 3, status5xx: 1, failed: 1, dropped: 1 });
+  });
+
   it('are shown beside the logs in the minute table of a recording that kept them', async () => {
     const { minuteTable } = await import('../eval/lab/minutes.js');
     const dir = mkdtempSync(join(tmpdir(), 'lab-clients-'));

@@ -69,6 +69,18 @@ export class ClientMinutes {
     this.#at(at).dropped++;
   }
 
+  /** The whole run so far: every minute's counts added up (what the lab's live view prints). */
+  totals(): { requests: number; status5xx: number; failed: number; dropped: number } {
+    const sum = { requests: 0, status5xx: 0, failed: 0, dropped: 0 };
+    for (const t of this.#minutes.values()) {
+      sum.requests += t.requests;
+      sum.status5xx += t.status5xx;
+      sum.failed += t.failed;
+      sum.dropped += t.dropped;
+    }
+    return sum;
+  }
+
   /** Every minute seen, in order. */
   toJSON(): ClientMinute[] {
     return [...this.#minutes]

@@ -2,8 +2,9 @@
  * What the recorder has seen, printed every 30 s while the lab runs, so a person can check that each
  * fault really shows (driver errors, Node's crash output, 5xx) without opening the recording.
  */
+
+import type { ClientMinutes } from './client-minutes.js';
 import type { LabSystem } from './lab-system.js';
-import type { LoadStats } from './load.js';
 
 const MARKERS: Array<[string, RegExp]> = [
   ['ECONNREFUSED', /ECONNREFUSED/],
@@ -38,12 +39,13 @@ export class LiveView {
   }
 
   /** Prints the counters and resets them. */
-  report(stats: LoadStats, lab: LabSystem): void {
+  report(clients: ClientMinutes, lab: LabSystem): void {
+    const load = clients.totals();
     const svc = [...this.#byService].map(([k, v]) => `${k}=${v}`).join(' ');
     const mk = [...this.#markers].map(([k, v]) => `${k}=${v}`).join(' ') || '-';
     const restarts = [...lab.supervisor.restarts].map(([k, v]) => `${k}=${v}`).join(' ') || '-';
     this.log(
-      `records ${this.#total} (${svc}) errors ${this.#errors} markers ${mk} | load sent ${stats.sent} ${JSON.stringify(stats.byStatus)} failed ${stats.failed} | restarts ${restarts} | total recorded ${lab.recorder.records}`,
+      `records ${this.#total} (${svc}) errors ${this.#errors} markers ${mk} | load ${load.requests} requests, ${load.status5xx} 5xx, ${load.failed} failed, ${load.dropped} dropped | restarts ${restarts} | total recorded ${lab.recorder.records}`,
     );
     this.#byService.clear();
     this.#markers.clear();

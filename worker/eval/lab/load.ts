@@ -6,19 +6,11 @@
 import { Rng } from '../prng.js';
 import type { ClientMinutes } from './client-minutes.js';
 
-/** Counts of what the load generator saw, by status class, and the same per minute with timings. */
-export interface LoadStats {
-  sent: number;
-  byStatus: Record<string, number>;
-  failed: number;
-  minutes: ClientMinutes;
-}
-
 const SKUS = Array.from({ length: 24 }, (_, i) => `SKU-${1001 + i}`);
 const CUSTOMERS = ['ada', 'grace', 'linus', 'barbara', 'ken', 'margaret', 'dennis', 'radia'];
 
-/** Starts the load; returns a function that stops it. */
-export function startLoad(gateway: string, rps: number, seed: number, stats: LoadStats): () => void {
+/** Starts the load, tallying what each request met in `clients`; returns a function that stops it. */
+export function startLoad(gateway: string, rps: number, seed: number, clients: ClientMinutes): () => void {
   const rng = new Rng(seed);
   const orderIds: number[] = [];
   const t0 = Date.now();
@@ -45,25 +37,21 @@ export function startLoad(gateway: string, rps: number, seed: number, stats: Loa
     const sentAt = Date.now();
     if (inFlight >= 40) {
       // A client pool that is full drops the call, as a load balancer would queue.
-      stats.minutes.dropped(sentAt);
+      clients.dropped(sentAt);
       return;
     }
     const [path, init] = make();
     inFlight++;
-    stats.sent++;
     try {
       const res = await fetch(gateway + path, { ...init, signal: AbortSignal.timeout(10000) });
       const text = await res.text();
-      stats.minutes.answered(sentAt, res.status, Date.now() - sentAt);
-      const k = `${Math.floor(res.status / 100)}xx`;
-      stats.byStatus[k] = (stats.byStatus[k] ?? 0) + 1;
+      clients.answered(sentAt, res.status, Date.now() - sentAt);
       if (res.status === 201 && path === '/api/orders') {
         const id = (JSON.parse(text) as { id?: number }).id;
         if (typeof id === 'number') orderIds.push(id);
       }
     } catch {
-      stats.failed++;
-      stats.minutes.failed(sentAt);
+      clients.failed(sentAt);
     } finally {
       inFlight--;
     }

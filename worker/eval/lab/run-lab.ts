@@ -14,7 +14,7 @@ import { FAULTS, type FaultKind } from './faults.js';
 import { type LabArgs, parseLabArgs } from './lab-args.js';
 import { LabSystem, SERVICES } from './lab-system.js';
 import { LiveView } from './live-view.js';
-import { type LoadStats, startLoad } from './load.js';
+import { startLoad } from './load.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const workerDir = resolve(here, '..', '..');
@@ -55,10 +55,10 @@ async function record(args: LabArgs): Promise<number> {
     faults: [] as FaultLabel[],
     clients: [] as ClientMinute[],
   };
-  const stats: LoadStats = { sent: 0, byStatus: {}, failed: 0, minutes: new ClientMinutes() };
+  const clients = new ClientMinutes();
   const writeLabels = () => {
     labels.endedAt = new Date().toISOString();
-    labels.clients = stats.minutes.toJSON();
+    labels.clients = clients.toJSON();
     writeFileSync(join(outDir, 'labels.json'), `${JSON.stringify(labels, null, 2)}\n`);
   };
 
@@ -83,7 +83,7 @@ async function record(args: LabArgs): Promise<number> {
   process.on('SIGTERM', () => onSignal('SIGTERM'));
 
   let stopLoad = () => {};
-  const ticker = setInterval(() => live.report(stats, lab), 30000);
+  const ticker = setInterval(() => live.report(clients, lab), 30000);
   let open: { label: FaultLabel; undo: () => Promise<void> } | undefined;
   let status = 0;
   try {
@@ -95,7 +95,7 @@ async function record(args: LabArgs): Promise<number> {
         .map(([k, v]) => `${k} ${v}`)
         .join(', ')}`,
     );
-    stopLoad = startLoad(lab.urls.gateway!, args.rps, args.seed, stats);
+    stopLoad = startLoad(lab.urls.gateway!, args.rps, args.seed, clients);
     await sleep(args.warmupMinutes * 60000);
     const order = shuffled(args.only, args.seed);
     log(`fault order: ${order.join(', ')}`);
@@ -140,7 +140,7 @@ async function record(args: LabArgs): Promise<number> {
         // gone
       }
     }
-    live.report(stats, lab);
+    live.report(clients, lab);
     log(`recorded ${lab.recorder.records} records in ${lab.recorder.batches} batches to ${outDir}`);
     if (!process.env.LAB_KEEP_WORKDIR) rmSync(workDir, { recursive: true, force: true });
   }
