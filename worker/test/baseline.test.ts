@@ -1,4 +1,4 @@
-import { MAX_BASELINE_TEMPLATES, type Template } from '@cloudsage/schema';
+import { type Baseline, MAX_BASELINE_TEMPLATES, type Template } from '@cloudsage/schema';
 import { describe, expect, it } from 'vitest';
 import {
   MAX_GROUP_STATS,
@@ -9,7 +9,7 @@ import {
   updateWeight,
 } from '../src/score/baseline.js';
 import { combine } from '../src/score/combine.js';
-import { healthy, score, T0, warm } from './helpers.js';
+import { healthy, rec, score, T0, warm } from './helpers.js';
 
 describe('robust statistics', () => {
   it('learns a steady value and is not dragged far by one outlier', () => {
@@ -75,6 +75,49 @@ describe('robust statistics', () => {
     expect(s.spread).toBeLessThan(10);
     // A rise while young still counts as spread (bounded by the center's own size).
     expect(updateStat(s, 200, 1).spread).toBeGreaterThan(20);
+  });
+
+  it("clips a young rate's step up by the rate's own sampling noise", () => {
+    // lab-9's orders: 1.9%, 2.1%, 0.3%, 1.0% of ~560 lines. The 0.3% minute replaced the young center
+    // and dropped the spread; clipped by 1e-4, the 1.0% minute could only step it to 0.31%.
+    const rates = [0.019, 0.021, 0.003, 0.01];
+    const fold = (lines?: number) =>
+      rates.reduce<ReturnType<typeof updateStat> | undefined>((s, x) => updateStat(s, x, 1, false, lines), undefined)!;
+    const blind = fold();
+    expect(blind.center).toBeLessThan(0.0035);
+    const sampled = fold(560);
+    // sqrt(0.3% / 560) = 0.23%: the 1.0% minute is within noise of the center and moves it by its step.
+    expect(sampled.center).toBeGreaterThan(0.004);
+    expect(sampled.spread).toBeGreaterThan(10 * blind.spread);
+    // Many lines leave little noise: the clip is as before.
+    expect(fold(1e9).center).toBeCloseTo(blind.center, 6);
+  });
+
+  it("does not alarm on a bursty error trickle's usual minute in a young project", () => {
+    // Errors of a bursty trickle (a chronic dependency error) in five minutes of ~560 lines each: 11,
+    // 12, 2, 6, then 16. Poisson would call 2 where 11 were due rare; the trickle is bursty, and the
+    // fifth minute is one of its usual ones, not an incident.
+    const minute = (errors: number, n = 560) =>
+      Array.from({ length: n }, (_, i) =>
+        i % Math.floor(n / errors) === 0 && i / Math.floor(n / errors) < errors
+          ? rec('error', 'inventory answered 503', undefined, (i * 60_000) / n)
+          : rec(
+              'info',
+              'request completed',
+              { res: { statusCode: 200 }, responseTime: 20 + (i % 7) },
+              (i * 60_000) / n,
+            ),
+      );
+    let b: Baseline | undefined;
+    [11, 12, 2, 6].forEach((k, i) => {
+      b = score(minute(k), b, i).baseline;
+    });
+    // Clipped by 1e-4 instead of the rate's noise, the fourth minute left a center of 0.37% and a
+    // spread of 0.01%, and this one read 27.6; with the noise it reads 16.6 (0.5% +- 0.2%).
+    const fifth = score(minute(16, 563), b, 4);
+    expect(fifth.score).toBeLessThan(20);
+    // A real rise still reads: five times the trickle's worst minute.
+    expect(score(minute(80, 563), b, 4).score).toBeGreaterThanOrEqual(60);
   });
 
   it('learns an old v1 statistic (no w) as n windows of history', () => {

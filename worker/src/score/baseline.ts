@@ -61,19 +61,32 @@ export function updateWeight(score: number): number {
  * sigmas) halves the gap and the spread, so a baseline learned from a bad period (a project onboarded
  * mid-incident) comes back within a few healthy windows.
  *
+ * `lines`: for a share of lines (an error rate), how many lines this window's value was measured over.
+ * A rate's own sampling noise (a Poisson sigma, sqrt(center / lines)) is then the least scale a step is
+ * clipped and judged by: without it a young rate whose spread was just dropped (a start-up minute
+ * ended) could climb by a hundredth of a percent a window, and its usual minutes read as alarms.
+ *
  * @example
  * let s = updateStat(undefined, 0.01, 1); // { center: 0.01, spread: 0, n: 1, w: 1 }
  * s = updateStat(s, 0.5, 1); // the outlier moves the center by a clipped step only
  */
-export function updateStat(prev: RobustStat | undefined, x: number, weight: number, symmetric = false): RobustStat {
+export function updateStat(
+  prev: RobustStat | undefined,
+  x: number,
+  weight: number,
+  symmetric = false,
+  lines?: number,
+): RobustStat {
   if (!Number.isFinite(x)) return prev ?? { center: 0, spread: 0, n: 0, w: 0 };
   const h = history(prev);
   if (prev === undefined || h === 0) return { center: x, spread: 0, n: (prev?.n ?? 0) + 1, w: weight };
   const down = !symmetric && x < prev.center;
   const wt = down ? Math.max(weight, RECOVERY_WEIGHT) : weight;
   let alpha = Math.max(wt / (h + wt), MIN_ALPHA * wt);
-  // The floor lets a signal that was flat (spread 0) still learn a lasting change.
-  const scale = Math.max(SIGMA_PER_SPREAD * prev.spread, 0.02 * Math.abs(prev.center), 1e-4);
+  // The floor lets a signal that was flat (spread 0) still learn a lasting change; a rate's sampling
+  // noise is a floor too (a rate of 0.3% over 560 lines moves by 0.2% between identical minutes).
+  const noise = lines !== undefined && lines > 0 && prev.center > 0 ? Math.sqrt(prev.center / lines) : 0;
+  const scale = Math.max(SIGMA_PER_SPREAD * prev.spread, 0.02 * Math.abs(prev.center), 1e-4, noise);
   const dev = x - prev.center;
   // Far below the center is where a baseline learned from a bad period finds itself: halve the gap,
   // and forget that period's spread too (the healthy windows to come set it again). Only a statistic
@@ -195,15 +208,16 @@ export function updateBaseline(
   templates: readonly WindowTemplate[],
   score: number,
   at: string,
-  options: { evidence?: number; runs?: Record<string, number> } = {},
+  options: { evidence?: number; runs?: Record<string, number>; sampleSizes?: Record<string, number> } = {},
 ): Baseline {
   // `evidence`: the share of a window the observations stand for (a project's first, partial minute);
-  // `runs`: how long each finding has lasted (runs.ts).
+  // `runs`: how long each finding has lasted (runs.ts); `sampleSizes`: the lines each rate was
+  // measured over (see updateStat).
   const weight = updateWeight(score) * (options.evidence ?? 1);
   const windows = (prev?.windows ?? 0) + 1;
   const signals: Record<string, RobustStat> = { ...(prev?.signals ?? {}) };
   for (const [name, x] of Object.entries(observations)) {
-    const next = updateStat(signals[name], x, weight, isSymmetric(name));
+    const next = updateStat(signals[name], x, weight, isSymmetric(name), options.sampleSizes?.[name]);
     if (name.includes('|')) next.last = windows;
     signals[name] = next;
   }

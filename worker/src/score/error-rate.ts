@@ -190,6 +190,7 @@ export class ErrorRateSignal implements Signal {
       textErrorLines: this.#textErrors,
     };
     const observations: Record<string, number> = { errorRate: all.rate };
+    const sampleSizes: Record<string, number> = { errorRate: total };
     const read =
       this.#textErrors > 0
         ? `, ${count(this.#textErrors)} read from text: ${evidenceNames(this.#textBits).join(', ')}`
@@ -220,6 +221,7 @@ export class ErrorRateSignal implements Signal {
         const usualG = history(stat) > 0 ? (usualTotal * g.total) / total : g.total;
         const j = judgeRate(g.errors, g.total, gExp, usualG, penalty);
         observations[key] = j.rate;
+        sampleSizes[key] = g.total;
         const risk = j.risk;
         if (risk > (best?.risk ?? 0) + 1e-9) {
           best = {
@@ -234,6 +236,6 @@ export class ErrorRateSignal implements Signal {
         }
       }
     }
-    return { signals, observations, findings: best !== undefined ? [best] : [] };
+    return { signals, observations, sampleSizes, findings: best !== undefined ? [best] : [] };
   }
 }

@@ -100,10 +100,12 @@ export function scoreWindow(req: ScoreRequest, options: ScoreOptions = {}): Scor
   const findings: Finding[] = [];
   const values: Record<string, number> = {};
   const observations: Record<string, number> = {};
+  const sampleSizes: Record<string, number> = {};
   for (const s of signals) {
     const out = s.evaluate(ctx);
     Object.assign(values, out.signals);
     Object.assign(observations, out.observations);
+    if (out.sampleSizes !== undefined) Object.assign(sampleSizes, out.sampleSizes);
     findings.push(...out.findings);
   }
   const combined = combine(findings);
@@ -123,6 +125,7 @@ export function scoreWindow(req: ScoreRequest, options: ScoreOptions = {}): Scor
     response.baseline = updateBaseline(baseline, observations, patterns.templates(), learnScore, window.to, {
       evidence: baseline === undefined ? firstCoverage(times.firstMs(), window.from, window.to) : 1,
       runs: runsAfter(runs, findings),
+      sampleSizes,
     });
   }
   return response;

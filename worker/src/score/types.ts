@@ -68,6 +68,11 @@ export interface SignalOutcome {
   findings: Finding[];
   /** Values to fold into the baseline's robust statistics (only those measured in this window). */
   observations: Record<string, number>;
+  /**
+   * For an observation that is a share of lines (an error rate), how many lines it was measured over:
+   * the baseline update then knows how much of a step is sampling noise (`updateStat`).
+   */
+  sampleSizes?: Record<string, number>;
 }
 
 /**
