@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { constants, gzipSync } from 'node:zlib';
 import { SCORE_NDJSON_CONTENT_TYPE } from '@cloudsage/schema';
 import { scoreWindow } from '../src/score/score-window.js';
+import { quantile } from '../src/score/stats.js';
 import { loadRealWindows, type RealWindow } from './real-windows.js';
 import { freePort, postScore, startWorker } from './worker-process.js';
 
@@ -108,11 +109,7 @@ function runScoring(windows: RealWindow[]): number {
   return records / ((performance.now() - started) / 1000);
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
+const median = (xs: number[]) => quantile(xs, 0.5);
 const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 

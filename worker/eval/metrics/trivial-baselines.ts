@@ -3,6 +3,8 @@
  * run. They need no training and no baseline beyond the recording's own past windows.
  */
 
+import { quantile } from '../../src/score/stats.js';
+
 /** What a trivial detector needs of a window. */
 export interface WindowCounts {
   records: number;
@@ -43,12 +45,6 @@ export function simpleTemplate(msg: string): string {
     .join(' ');
 }
 
-function median(sorted: readonly number[]): number {
-  const n = sorted.length;
-  if (n === 0) return Number.NaN;
-  return n % 2 === 1 ? sorted[(n - 1) >> 1]! : (sorted[n / 2 - 1]! + sorted[n / 2]!) / 2;
-}
-
 /**
  * The trivial detectors over a recording's windows, in time order (each sees only earlier windows).
  *
@@ -61,15 +57,15 @@ export function trivialScores(windows: readonly WindowCounts[]): TrivialScores[]
   const past: number[] = [];
   return windows.map((w) => {
     const errors = w.error + w.fatal;
-    const med = median(past);
-    const lineChange = Number.isNaN(med) ? 0 : Math.abs(w.records - med) / Math.max(1, med);
+    const med = quantile(past, 0.5);
+    const lineChange = past.length === 0 ? 0 : Math.abs(w.records - med) / Math.max(1, med);
     const fresh = new Set<string>();
     for (const m of w.severe) {
       const t = simpleTemplate(m);
       if (!seen.has(t)) fresh.add(t);
     }
     for (const t of fresh) seen.add(t);
-    // Kept sorted for the median: insertion into a sorted array.
+    // Kept sorted, so the median's sort has nothing to do: insertion into a sorted array.
     let i = past.length;
     past.push(w.records);
     while (i > 0 && past[i - 1]! > w.records) {
