@@ -2,7 +2,7 @@
  * Prints a set's figures as Markdown tables (the README keeps the latest ones).
  */
 import type { AucInterval } from './metrics/bootstrap.js';
-import type { ClientImpact } from './metrics/client-impact.js';
+import type { ClientImpact, LogImpact } from './metrics/client-impact.js';
 import type { EvalWindow, KindFigures, SetFigures } from './metrics/summarize.js';
 import { TRIVIAL } from './metrics/trivial-baselines.js';
 import { RECOVERY_WINDOWS } from './metrics/window-truth.js';
@@ -65,16 +65,18 @@ export function reportSet(s: SetFigures): string[] {
     );
   }
   if (s.detections.length > 0) {
-    // Recordings that kept the clients' view also say what each fault cost them (client-impact.ts).
+    // Lab recordings also say what each fault's service's logs showed, and those that kept the clients'
+    // view what each fault cost them, in the same minutes (client-impact.ts).
+    const logs = s.detections.some((d) => d.logs !== undefined);
     const users = s.detections.some((d) => d.clients !== undefined);
     out.push(
-      `| recording | fault | service | from | minutes to first >= 60 | fresh |${users ? ' clients p95 ms, usual -> fault | clients not served |' : ''}`,
+      `| recording | fault | service | from | minutes to first >= 60 | fresh |${logs ? ' its logs p95 ms, usual -> fault |' : ''}${users ? ' clients p95 ms, usual -> fault | clients not served |' : ''}`,
     );
-    out.push(`|---|---|---|---|---|---|${users ? '---|---|' : ''}`);
+    out.push(`|---|---|---|---|---|---|${logs ? '---|' : ''}${users ? '---|---|' : ''}`);
     const m = (x: number | null) => (x === null ? 'never' : x.toFixed(1));
     for (const d of s.detections) {
       out.push(
-        `| ${d.recording} | ${d.kind}${d.counted ? '' : ' (not counted)'} | ${d.service} | ${d.from.slice(11, 19)} | ${m(d.minutes)} | ${m(d.freshMinutes)} |${users ? clientCells(d.clients) : ''}`,
+        `| ${d.recording} | ${d.kind}${d.counted ? '' : ' (not counted)'} | ${d.service} | ${d.from.slice(11, 19)} | ${m(d.minutes)} | ${m(d.freshMinutes)} |${logs ? logCell(d.logs) : ''}${users ? clientCells(d.clients) : ''}`,
       );
     }
     out.push('');
@@ -119,10 +121,16 @@ export function windowLines(windows: readonly EvalWindow[]): string[] {
   return out;
 }
 
+const ms = (x: number | null) => (x === null ? '-' : x.toFixed(0));
+
+/** The logs' column of a detection row: the fault's service's p95, usual -> during the fault. */
+function logCell(l: LogImpact | undefined): string {
+  return l === undefined ? ' - |' : ` ${ms(l.usualP95Ms)} -> ${ms(l.faultP95Ms)} |`;
+}
+
 /** The clients' columns of a detection row: p95 usual -> during the fault, and the share not served. */
 function clientCells(c: ClientImpact | undefined): string {
   if (c === undefined) return ' - | - |';
-  const ms = (x: number | null) => (x === null ? '-' : x.toFixed(0));
   const share = (x: number | null) => (x === null ? '-' : `${(100 * x).toFixed(1)}%`);
   return ` ${ms(c.usualP95Ms)} -> ${ms(c.faultP95Ms)} | ${share(c.usualNotServed)} -> ${share(c.notServed)} |`;
 }

@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { latencyQuantile, logMinutes } from './lab/log-minutes.js';
 import { DEFAULT_DRAWS } from './metrics/bootstrap.js';
 import { evalWindows, type LabelledReplay, type SetFigures, summarizeSet } from './metrics/summarize.js';
 import { replayAll, startWorker } from './replay-client.js';
@@ -44,6 +45,14 @@ const only = values.only ? new Set(values.only.split(',')) : undefined;
 const draws = Math.max(1000, Number(values.draws ?? DEFAULT_DRAWS));
 const seed = Number(values.seed ?? 1);
 const instances = values.instances ? Number(values.instances) : undefined;
+
+/** Each service's p95 per arrival minute in a lab recording's logs, for its faults' detections. */
+async function logP95(dir: string): Promise<Map<string, Map<number, number | null>>> {
+  const out = new Map<string, Map<number, number | null>>();
+  for (const [service, minutes] of await logMinutes(dir))
+    out.set(service, new Map([...minutes].map(([start, m]) => [start, latencyQuantile(m, 0.95)])));
+  return out;
+}
 
 const started = performance.now();
 const tmp = mkdtempSync(join(tmpdir(), 'cs-public-'));
@@ -78,17 +87,18 @@ try {
       );
       for (const set of ['lab', 'public']) {
         const of: LabelledReplay[] = [];
-        picked.forEach((r, i) => {
-          if (r.set === set)
-            of.push({
-              set,
-              labelled: r.labels.labelled !== false,
-              faults: r.labels.faults,
-              replay: replays[i]!,
-              ...(r.labels.abnormal ? { abnormal: r.labels.abnormal } : {}),
-              ...(r.labels.clients ? { clients: r.labels.clients } : {}),
-            });
-        });
+        for (const [i, r] of picked.entries()) {
+          if (r.set !== set) continue;
+          of.push({
+            set,
+            labelled: r.labels.labelled !== false,
+            faults: r.labels.faults,
+            replay: replays[i]!,
+            ...(r.labels.abnormal ? { abnormal: r.labels.abnormal } : {}),
+            ...(r.labels.clients ? { clients: r.labels.clients } : {}),
+            ...(set === 'lab' ? { logP95: await logP95(r.dir) } : {}),
+          });
+        }
         if (of.length === 0) continue;
         const s = summarizeSet(set, of, draws, seed);
         figures.sets.push(s);

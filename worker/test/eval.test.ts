@@ -14,7 +14,7 @@ import { rocAuc } from '../eval/auc.js';
 import { DEFAULT_OPTIONS } from '../eval/dataset.js';
 import { evaluate } from '../eval/evaluate.js';
 import { aucInterval } from '../eval/metrics/bootstrap.js';
-import { clientImpact } from '../eval/metrics/client-impact.js';
+import { clientImpact, logImpact } from '../eval/metrics/client-impact.js';
 import { type Replayed, summarizeSet } from '../eval/metrics/summarize.js';
 import { trivialScores } from '../eval/metrics/trivial-baselines.js';
 import { windowTruth } from '../eval/metrics/window-truth.js';
@@ -118,6 +118,28 @@ describe('metrics on known answers', () => {
     });
   });
 
+  it("what a fault's service's logs showed: the same minutes as the clients'", () => {
+    const t0 = Date.UTC(2026, 0, 1);
+    const batch = { kind: 'noisy-batch', service: 'a', from: iso(t0 + 2 * MIN), to: iso(t0 + 3 * MIN), benign: true };
+    const early = { kind: 'exception', service: 'a', from: iso(t0), to: iso(t0 + MIN) };
+    const cpu = { kind: 'cpu', service: 'a', from: iso(t0 + 5.5 * MIN), to: iso(t0 + 8 * MIN) };
+    // Minute -> p95, given out of order; minute 3 had no latency readings.
+    const p95 = new Map<number, number | null>([
+      [t0 + 7 * MIN, 12],
+      [t0, 900],
+      [t0 + MIN, 10],
+      [t0 + 2 * MIN, 11],
+      [t0 + 3 * MIN, null],
+      [t0 + 4 * MIN, 9],
+      [t0 + 5 * MIN, 70],
+      [t0 + 6 * MIN, 14],
+      [t0 + 8 * MIN, 10],
+    ]);
+    // Usual: minutes 2, 3 (no reading) and 4; the fault: 6 and 7 (5 is only partly in it).
+    expect(logImpact(p95, cpu, [early, batch, cpu])).toEqual({ usualP95Ms: 10, faultP95Ms: 13 });
+    expect(logImpact(new Map(), cpu, [cpu])).toEqual({ usualP95Ms: null, faultP95Ms: null });
+  });
+
   it('trivial detectors see only earlier windows', () => {
     const w = (records: number, error: number, severe: string[]) => ({ records, error, fatal: 0, severe });
     const t = trivialScores([w(100, 0, []), w(100, 1, ['db 1 down']), w(300, 10, ['db 2 down', 'disk full'])]);
@@ -201,18 +223,26 @@ describe('replay of the smallest recording through the real backend', () => {
       const p95Ms = inFault(t) ? 90 : 10;
       return { minute: iso(t), requests: 100, status5xx: 0, failed: 0, dropped: 0, p50Ms: 5, p95Ms, p99Ms: p95Ms };
     });
+    // The logs of each fault's service: p95 8 ms outside the faults, 9 ms inside (a trace this small).
+    const logP95 = new Map(
+      rec.labels.faults.map((f) => [
+        f.service,
+        new Map(clients.map((c) => [Date.parse(c.minute), c.p95Ms === 90 ? 9 : 8])),
+      ]),
+    );
     const figures = summarizeSet(
       'test',
-      [{ set: 'test', labelled: true, faults: rec.labels.faults, replay, clients }],
+      [{ set: 'test', labelled: true, faults: rec.labels.faults, replay, clients, logP95 }],
       1000,
       3,
     );
     const dets = figures.detections;
     expect(dets.length).toBeGreaterThan(0);
     for (const d of dets) expect(d.clients).toMatchObject({ usualP95Ms: 10, faultP95Ms: 90, notServed: 0 });
+    for (const d of dets) expect(d.logs).toEqual({ usualP95Ms: 8, faultP95Ms: 9 });
     const table = reportSet(figures).filter((l) => l.startsWith(`| ${replay.name} | `) && l.includes(' -> '));
     expect(table).toHaveLength(dets.length);
-    expect(table[0]).toMatch(/\| 10 -> 90 \| 0\.0% -> 0\.0% \|$/);
+    expect(table[0]).toMatch(/\| 8 -> 9 \| 10 -> 90 \| 0\.0% -> 0\.0% \|$/);
   });
 });
 

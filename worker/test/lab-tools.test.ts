@@ -90,6 +90,27 @@ describe('minute table', () => {
   });
 });
 
+describe('log minutes', () => {
+  it("tallies each service's minutes and every service's, as the ingest reads the records", async () => {
+    const { ALL_SERVICES, logMinutes } = await import('../eval/lab/log-minutes.js');
+    const { LAB_RECORDINGS } = await import('../eval/sets/labels.js');
+    const byService = await logMinutes(`${LAB_RECORDINGS}/smoke`);
+    const all = byService.get(ALL_SERVICES)!;
+    const services = [...byService.keys()].filter((k) => k !== ALL_SERVICES);
+    expect(services.length).toBeGreaterThanOrEqual(3);
+    // Each minute of all services holds the latency readings of the services' minutes (records without
+    // a service count only in the whole).
+    for (const [start, m] of all) {
+      const parts = services.map((s) => byService.get(s)!.get(start)).filter((x) => x !== undefined);
+      expect(parts.reduce((n, p) => n + p.records, 0)).toBeLessThanOrEqual(m.records);
+      expect(parts.reduce((n, p) => n + p.latencies.length, 0)).toBeLessThanOrEqual(m.latencies.length);
+    }
+    const total = (s: string) => [...byService.get(s)!.values()].reduce((n, m) => n + m.records, 0);
+    expect(total(ALL_SERVICES)).toBe(14_090);
+    expect(services.reduce((n, s) => n + total(s), 0)).toBeGreaterThan(14_090 * 0.9);
+  });
+});
+
 describe('client minutes', () => {
   it('tallies each minute by when requests were sent: answers, 5xx, failures, drops and percentiles', () => {
     const c = new ClientMinutes();

@@ -8,45 +8,16 @@
  * What the lab README's per-fault figures are read from, so a claim about a fault's trace in the logs
  * can be checked against the recording itself and against what users waited for.
  */
-import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { createGunzip } from 'node:zlib';
-import { LEVEL_RANK, normalizeLine, normalizeRecord } from '@cloudsage/schema';
-import { latencyOf } from '../../src/score/latency.js';
-import { quantile } from '../../src/score/stats.js';
 import { LAB_RECORDINGS, readLabels } from '../sets/labels.js';
+import { ALL_SERVICES, latencyQuantile, logMinutes } from './log-minutes.js';
 
 const MINUTE = 60_000;
-
-interface Minute {
-  records: number;
-  errors: number;
-  latencies: number[];
-}
 
 /** Per-minute tallies of one recording (`service` '' for every service). */
 export async function minuteTable(dir: string, service: string): Promise<string[]> {
   const labels = readLabels(dir);
-  const minutes = new Map<number, Minute>();
-  const lines = createInterface({ input: createReadStream(join(dir, 'records.ndjson.gz')).pipe(createGunzip()) });
-  for await (const line of lines) {
-    if (line === '') continue;
-    const { at, record } = JSON.parse(line) as { at: number; record: unknown };
-    // A record the shipper sent as text (a line redaction left unparsable) is read as the ingest reads it.
-    const n = typeof record === 'string' ? normalizeLine(record, new Date(at)) : normalizeRecord(record, new Date(at));
-    if (!n.ok || (service !== '' && n.record.service !== service)) continue;
-    const key = Math.floor(at / MINUTE) * MINUTE;
-    let m = minutes.get(key);
-    if (m === undefined) {
-      m = { records: 0, errors: 0, latencies: [] };
-      minutes.set(key, m);
-    }
-    m.records++;
-    if (LEVEL_RANK[n.record.level] >= LEVEL_RANK.error) m.errors++;
-    const ms = latencyOf(n.record);
-    if (!Number.isNaN(ms)) m.latencies.push(ms);
-  }
+  const minutes = (await logMinutes(dir)).get(service || ALL_SERVICES) ?? new Map();
   const faultAt = (start: number) =>
     labels.faults
       .filter((f) => Date.parse(f.from) < start + MINUTE && Date.parse(f.to) > start)
@@ -62,7 +33,7 @@ export async function minuteTable(dir: string, service: string): Promise<string[
     `|---|---|---:|---:|---:|---:|---:|---:|---:|${clients.size > 0 ? '---:|---:|---:|---:|' : ''}`,
   ];
   for (const [start, m] of [...minutes].sort((a, b) => a[0] - b[0])) {
-    const p = (q: number) => (m.latencies.length === 0 ? '-' : quantile(m.latencies, q).toFixed(0));
+    const p = (q: number) => latencyQuantile(m, q)?.toFixed(0) ?? '-';
     const c = clients.get(start);
     const client =
       clients.size === 0

@@ -3,7 +3,8 @@
  * recording's labels): the p95 of the time to the whole answer and the share of requests not served,
  * in the fault's whole minutes against the healthy minutes just before it. Measured without the logs,
  * it says how big an incident the logs had to show, so a score that stays low can be told apart from a
- * fault that cost users little.
+ * fault that cost users little. The same minutes of the logs (the fault's service's p95, `logImpact`)
+ * say how much of it the logs show.
  */
 import { quantile } from '../../src/score/stats.js';
 import type { ClientMinute } from '../lab/client-minutes.js';
@@ -22,32 +23,72 @@ export interface ClientImpact {
   usualNotServed: number | null;
 }
 
-function summary(minutes: ClientMinute[]): { p95: number | null; notServed: number | null } {
-  const asked = minutes.reduce((n, m) => n + m.requests + m.dropped, 0);
-  const lost = minutes.reduce((n, m) => n + m.status5xx + m.failed + m.dropped, 0);
-  const p95s = minutes.flatMap((m) => (m.p95Ms === null ? [] : [m.p95Ms]));
+/** The p95 the logs show in the same minutes; null where a minute had no readings. */
+export interface LogImpact {
+  usualP95Ms: number | null;
+  faultP95Ms: number | null;
+}
+
+/**
+ * Of the minutes starting at `starts`, the fault's whole minutes and the last few healthy ones before it
+ * (none of `all` overlapping them; benign events count as healthy), as indices.
+ */
+function aroundFault(
+  starts: readonly number[],
+  fault: Fault,
+  all: readonly Fault[],
+): { during: number[]; before: number[] } {
+  const from = Date.parse(fault.from);
+  const to = Date.parse(fault.to);
+  const healthy = (start: number) =>
+    all.every((f) => f.benign === true || start + MINUTE <= Date.parse(f.from) || start >= Date.parse(f.to));
+  const idx = starts.map((_, i) => i);
   return {
-    // The median minute's p95 (quantile sorts the fresh list in place).
-    p95: p95s.length === 0 ? null : quantile(p95s, 0.5),
-    notServed: asked === 0 ? null : lost / asked,
+    during: idx.filter((i) => starts[i]! >= from && starts[i]! + MINUTE <= to),
+    before: idx.filter((i) => starts[i]! + MINUTE <= from && healthy(starts[i]!)).slice(-BEFORE_MINUTES),
   };
 }
 
-/** The clients' view of `fault`, against the healthy minutes before it (none of `all` overlapping them). */
+/** The median minute's value (quantile sorts the fresh list in place); null without one. */
+function medianOf(values: readonly (number | null)[]): number | null {
+  const xs = values.flatMap((v) => (v === null ? [] : [v]));
+  return xs.length === 0 ? null : quantile(xs, 0.5);
+}
+
+function summary(minutes: ClientMinute[]): { p95: number | null; notServed: number | null } {
+  const asked = minutes.reduce((n, m) => n + m.requests + m.dropped, 0);
+  const lost = minutes.reduce((n, m) => n + m.status5xx + m.failed + m.dropped, 0);
+  return { p95: medianOf(minutes.map((m) => m.p95Ms)), notServed: asked === 0 ? null : lost / asked };
+}
+
+/** The clients' view of `fault`, against the healthy minutes before it. */
 export function clientImpact(clients: readonly ClientMinute[], fault: Fault, all: readonly Fault[]): ClientImpact {
-  const from = Date.parse(fault.from);
-  const to = Date.parse(fault.to);
-  const starts = clients.map((c) => Date.parse(c.minute));
-  const inFault = clients.filter((_, i) => starts[i]! >= from && starts[i]! + MINUTE <= to);
-  const healthy = (start: number) =>
-    all.every((f) => f.benign === true || start + MINUTE <= Date.parse(f.from) || start >= Date.parse(f.to));
-  const before = clients.filter((_, i) => starts[i]! + MINUTE <= from && healthy(starts[i]!)).slice(-BEFORE_MINUTES);
-  const during = summary(inFault);
-  const usual = summary(before);
+  const { during, before } = aroundFault(
+    clients.map((c) => Date.parse(c.minute)),
+    fault,
+    all,
+  );
+  const inFault = summary(during.map((i) => clients[i]!));
+  const usual = summary(before.map((i) => clients[i]!));
   return {
     usualP95Ms: usual.p95,
-    faultP95Ms: during.p95,
-    notServed: during.notServed,
+    faultP95Ms: inFault.p95,
+    notServed: inFault.notServed,
     usualNotServed: usual.notServed,
   };
+}
+
+/**
+ * The logs' view of `fault` in the same minutes: the median minute's p95 of `p95ByMinute` (minute start
+ * -> the fault's service's p95 that minute, null without readings).
+ */
+export function logImpact(
+  p95ByMinute: ReadonlyMap<number, number | null>,
+  fault: Fault,
+  all: readonly Fault[],
+): LogImpact {
+  const starts = [...p95ByMinute.keys()].sort((a, b) => a - b);
+  const { during, before } = aroundFault(starts, fault, all);
+  const at = (i: number) => p95ByMinute.get(starts[i]!) ?? null;
+  return { usualP95Ms: medianOf(before.map(at)), faultP95Ms: medianOf(during.map(at)) };
 }

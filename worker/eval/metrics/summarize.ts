@@ -7,7 +7,7 @@ import { rocAuc } from '../auc.js';
 import type { ClientMinute } from '../lab/client-minutes.js';
 import type { Fault } from '../sets/labels.js';
 import { type AucInterval, aucInterval, DEFAULT_DRAWS } from './bootstrap.js';
-import { type ClientImpact, clientImpact } from './client-impact.js';
+import { type ClientImpact, clientImpact, type LogImpact, logImpact } from './client-impact.js';
 import { TRIVIAL, type TrivialName, type TrivialScores, trivialScores } from './trivial-baselines.js';
 import { RECOVERY_WINDOWS, type WindowTruth, windowTruth } from './window-truth.js';
 
@@ -51,6 +51,8 @@ export interface LabelledReplay {
   replay: Replayed;
   /** What the load generator's requests met per minute, for a lab recording that kept it. */
   clients?: ClientMinute[];
+  /** Each service's latency p95 per arrival minute in the logs (service -> minute start -> ms). */
+  logP95?: ReadonlyMap<string, ReadonlyMap<number, number | null>>;
 }
 
 /** One window ready for the metrics. */
@@ -115,6 +117,8 @@ export interface Detection {
   counted: boolean;
   /** What the fault cost the clients, for a recording that kept their view. */
   clients?: ClientImpact;
+  /** What the fault's service's logs showed in the same minutes. */
+  logs?: LogImpact;
 }
 
 /** Windows whose scores did not come back as expected. */
@@ -246,6 +250,7 @@ function detections(r: LabelledReplay): Detection[] {
         freshMinutes: first((w) => w.fresh),
         counted: true,
         ...(r.clients ? { clients: clientImpact(r.clients, f, r.faults) } : {}),
+        ...(r.logP95 ? { logs: logImpact(r.logP95.get(f.service) ?? new Map(), f, r.faults) } : {}),
       };
     });
 }
