@@ -65,14 +65,8 @@ export function trivialScores(windows: readonly WindowCounts[]): TrivialScores[]
       if (!seen.has(t)) fresh.add(t);
     }
     for (const t of fresh) seen.add(t);
-    // Kept sorted, so the median's sort has nothing to do: insertion into a sorted array.
-    let i = past.length;
+    // quantile sorts `past` in place: one new value in a sorted array is a near-linear sort next time.
     past.push(w.records);
-    while (i > 0 && past[i - 1]! > w.records) {
-      past[i] = past[i - 1]!;
-      i--;
-    }
-    past[i] = w.records;
     return {
       errorFraction: errors / Math.max(1, w.records),
       errorCount: errors,
