@@ -80,6 +80,8 @@ try {
   if (picked.length > 0) {
     const worker = await startWorker();
     try {
+      // The logs' tallies read the recordings in this process while the replay runs in another.
+      const logs = new Map(picked.filter((r) => r.set === 'lab').map((r) => [r.name, logP95(r.dir)]));
       const replays = await replayAll(
         worker,
         picked.map((r) => ({ name: r.name, dir: r.dir })),
@@ -96,7 +98,7 @@ try {
             replay: replays[i]!,
             ...(r.labels.abnormal ? { abnormal: r.labels.abnormal } : {}),
             ...(r.labels.clients ? { clients: r.labels.clients } : {}),
-            ...(set === 'lab' ? { logP95: await logP95(r.dir) } : {}),
+            ...(set === 'lab' ? { logP95: await logs.get(r.name)! } : {}),
           });
         }
         if (of.length === 0) continue;
