@@ -2,7 +2,7 @@
  * Prints a set's figures as Markdown tables (the README keeps the latest ones).
  */
 import type { AucInterval } from './metrics/bootstrap.js';
-import type { ClientImpact, LogImpact } from './metrics/client-impact.js';
+import type { ClientImpact, LogImpact } from './metrics/fault-impact.js';
 import type { EvalWindow, KindFigures, SetFigures } from './metrics/summarize.js';
 import { TRIVIAL } from './metrics/trivial-baselines.js';
 import { RECOVERY_WINDOWS } from './metrics/window-truth.js';
@@ -66,7 +66,7 @@ export function reportSet(s: SetFigures): string[] {
   }
   if (s.detections.length > 0) {
     // Lab recordings also say what each fault's service's logs showed, and those that kept the clients'
-    // view what each fault cost them, in the same minutes (client-impact.ts).
+    // view what each fault cost them, in the same minutes (fault-impact.ts).
     const logs = s.detections.some((d) => d.logs !== undefined);
     const users = s.detections.some((d) => d.clients !== undefined);
     out.push(

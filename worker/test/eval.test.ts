@@ -14,7 +14,7 @@ import { rocAuc } from '../eval/auc.js';
 import { DEFAULT_OPTIONS } from '../eval/dataset.js';
 import { evaluate } from '../eval/evaluate.js';
 import { aucInterval } from '../eval/metrics/bootstrap.js';
-import { clientImpact, logImpact } from '../eval/metrics/client-impact.js';
+import { clientImpact, logImpact } from '../eval/metrics/fault-impact.js';
 import { type Replayed, summarizeSet } from '../eval/metrics/summarize.js';
 import { trivialScores } from '../eval/metrics/trivial-baselines.js';
 import { windowTruth } from '../eval/metrics/window-truth.js';

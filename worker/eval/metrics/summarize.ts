@@ -7,7 +7,7 @@ import { rocAuc } from '../auc.js';
 import type { ClientMinute } from '../lab/client-minutes.js';
 import type { Fault } from '../sets/labels.js';
 import { type AucInterval, aucInterval, DEFAULT_DRAWS } from './bootstrap.js';
-import { type ClientImpact, clientImpact, type LogImpact, logImpact } from './client-impact.js';
+import { type ClientImpact, clientImpact, type LogImpact, logImpact } from './fault-impact.js';
 import { TRIVIAL, type TrivialName, type TrivialScores, trivialScores } from './trivial-baselines.js';
 import { RECOVERY_WINDOWS, type WindowTruth, windowTruth } from './window-truth.js';
 

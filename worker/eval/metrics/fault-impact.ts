@@ -1,10 +1,10 @@
 /**
- * What a fault cost the lab's clients, from the load generator's own minutes (`clients` in a
- * recording's labels): the p95 of the time to the whole answer and the share of requests not served,
- * in the fault's whole minutes against the healthy minutes just before it. Measured without the logs,
- * it says how big an incident the logs had to show, so a score that stays low can be told apart from a
- * fault that cost users little. The same minutes of the logs (the fault's service's p95, `logImpact`)
- * say how much of it the logs show.
+ * A lab fault's size, measured outside the scorer, in the fault's whole minutes against the healthy
+ * minutes just before it. What it cost the clients (`clientImpact`, from the load generator's own
+ * minutes, `clients` in a recording's labels: the p95 of the time to the whole answer and the share of
+ * requests not served) says how big an incident the logs had to show, so a score that stays low can be
+ * told apart from a fault that cost users little; what its service's logs show in the same minutes
+ * (`logImpact`, their p95) says how much of it reached the logs.
  */
 import { quantile } from '../../src/score/stats.js';
 import type { ClientMinute } from '../lab/client-minutes.js';
@@ -30,22 +30,22 @@ export interface LogImpact {
 }
 
 /**
- * Of the minutes starting at `starts`, the fault's whole minutes and the last few healthy ones before it
- * (none of `all` overlapping them; benign events count as healthy), as indices.
+ * Of `minutes` (in time order, each starting at `startOf`), the fault's whole minutes and the last few
+ * healthy ones before it (none of `all` overlapping them; benign events count as healthy).
  */
-function aroundFault(
-  starts: readonly number[],
+function aroundFault<T>(
+  minutes: readonly T[],
+  startOf: (m: T) => number,
   fault: Fault,
   all: readonly Fault[],
-): { during: number[]; before: number[] } {
+): { during: T[]; before: T[] } {
   const from = Date.parse(fault.from);
   const to = Date.parse(fault.to);
   const healthy = (start: number) =>
     all.every((f) => f.benign === true || start + MINUTE <= Date.parse(f.from) || start >= Date.parse(f.to));
-  const idx = starts.map((_, i) => i);
   return {
-    during: idx.filter((i) => starts[i]! >= from && starts[i]! + MINUTE <= to),
-    before: idx.filter((i) => starts[i]! + MINUTE <= from && healthy(starts[i]!)).slice(-BEFORE_MINUTES),
+    during: minutes.filter((m) => startOf(m) >= from && startOf(m) + MINUTE <= to),
+    before: minutes.filter((m) => startOf(m) + MINUTE <= from && healthy(startOf(m))).slice(-BEFORE_MINUTES),
   };
 }
 
@@ -55,7 +55,7 @@ function medianOf(values: readonly (number | null)[]): number | null {
   return xs.length === 0 ? null : quantile(xs, 0.5);
 }
 
-function summary(minutes: ClientMinute[]): { p95: number | null; notServed: number | null } {
+function summary(minutes: readonly ClientMinute[]): { p95: number | null; notServed: number | null } {
   const asked = minutes.reduce((n, m) => n + m.requests + m.dropped, 0);
   const lost = minutes.reduce((n, m) => n + m.status5xx + m.failed + m.dropped, 0);
   return { p95: medianOf(minutes.map((m) => m.p95Ms)), notServed: asked === 0 ? null : lost / asked };
@@ -63,13 +63,9 @@ function summary(minutes: ClientMinute[]): { p95: number | null; notServed: numb
 
 /** The clients' view of `fault`, against the healthy minutes before it. */
 export function clientImpact(clients: readonly ClientMinute[], fault: Fault, all: readonly Fault[]): ClientImpact {
-  const { during, before } = aroundFault(
-    clients.map((c) => Date.parse(c.minute)),
-    fault,
-    all,
-  );
-  const inFault = summary(during.map((i) => clients[i]!));
-  const usual = summary(before.map((i) => clients[i]!));
+  const { during, before } = aroundFault(clients, (c) => Date.parse(c.minute), fault, all);
+  const inFault = summary(during);
+  const usual = summary(before);
   return {
     usualP95Ms: usual.p95,
     faultP95Ms: inFault.p95,
@@ -87,8 +83,8 @@ export function logImpact(
   fault: Fault,
   all: readonly Fault[],
 ): LogImpact {
-  const starts = [...p95ByMinute.keys()].sort((a, b) => a - b);
-  const { during, before } = aroundFault(starts, fault, all);
-  const at = (i: number) => p95ByMinute.get(starts[i]!) ?? null;
-  return { usualP95Ms: medianOf(before.map(at)), faultP95Ms: medianOf(during.map(at)) };
+  const minutes = [...p95ByMinute].sort((a, b) => a[0] - b[0]);
+  const { during, before } = aroundFault(minutes, ([start]) => start, fault, all);
+  const p95 = ([, ms]: [number, number | null]) => ms;
+  return { usualP95Ms: medianOf(before.map(p95)), faultP95Ms: medianOf(during.map(p95)) };
 }
