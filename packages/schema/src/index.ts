@@ -50,6 +50,7 @@ export { LogRecord } from './log-record.js';
 export { FacetValues, LogFacets, LogsPage, ScanBudget } from './logs-page.js';
 export type { CriLine } from './normalize/container-record.js';
 export { containerLine, criLine } from './normalize/container-record.js';
+export { leadingTimestamp } from './normalize/leading-time.js';
 export { levelFromText } from './normalize/level.js';
 export type { NormalizeResult } from './normalize/normalize-record.js';
 export {

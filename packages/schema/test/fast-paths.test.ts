@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isoFromMs } from '../src/normalize/iso-time.js';
+import { leadingTimestamp } from '../src/normalize/leading-time.js';
 import { levelFromText } from '../src/normalize/level.js';
-import { leadingTimestamp } from '../src/normalize/time.js';
 
 // A fixed seed keeps CI reproducible; FC_SEED=<n> explores other cases on demand.
 fc.configureGlobal({ seed: Number(process.env.FC_SEED ?? 20261202) });

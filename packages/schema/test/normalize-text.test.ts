@@ -28,6 +28,87 @@ describe('leading timestamps', () => {
   });
 });
 
+describe('times other software writes (one line of each loghub sample)', () => {
+  it.each([
+    [
+      'Thunderbird, its alert column first',
+      '- 1131566461 2005.11.09 dn228 Nov 9 12:01:01 dn228/dn228 crond(pam_unix)[2915]: session closed for user root',
+      '2005-11-09T20:01:01.000Z',
+    ],
+    [
+      'Thunderbird, without it',
+      '1131566461 2005.11.09 dn228 Nov 9 12:01:01 dn228/dn228 crond[2916]: (root) CMD',
+      '2005-11-09T20:01:01.000Z',
+    ],
+    [
+      'HDFS',
+      '081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 terminating',
+      '2008-11-09T20:36:15.000Z',
+    ],
+    [
+      'Apache error log',
+      '[Sun Dec 04 04:47:44 2005] [notice] workerEnv.init() ok /etc/httpd/conf/workers2.properties',
+      '2005-12-04T04:47:44.000Z',
+    ],
+    [
+      'Apache 2.4 error log',
+      '[Wed Oct 11 14:32:52.123456 2000] [core:error] [pid 35708] AH00037: Symbolic link not allowed',
+      '2000-10-11T14:32:52.123Z',
+    ],
+    [
+      'US MM/dd/yy, read as written (nearest the receive time)',
+      '06/14/26 09:30:00 INFO up',
+      '2026-06-14T09:30:00.000Z',
+    ],
+    ['dd/MM/yy, read as written', '15/06/26 11:58:00 INFO service started', '2026-06-15T11:58:00.000Z'],
+    [
+      'Spark (log4j yy/MM/dd)',
+      '17/06/09 20:10:40 INFO executor.CoarseGrainedExecutorBackend: Registered signal handlers',
+      '2017-06-09T20:10:40.000Z',
+    ],
+    [
+      'OpenStack, after the file name',
+      'nova-api.log.1.2017-05-16_13:53:08 2017-05-16 00:00:00.008 25746 INFO nova.osapi_compute.wsgi.server',
+      '2017-05-16T00:00:00.008Z',
+    ],
+    ['a level before the time', 'ERROR 2026-01-02 03:04:05,678 [main] c.e.App - failed', '2026-01-02T03:04:05.678Z'],
+    ['HealthApp', '20171223-22:15:29:606|Step_LSC|30002312|onStandStepChanged 3579', '2017-12-23T22:15:29.606Z'],
+    [
+      'HealthApp, unpadded milliseconds',
+      '20171223-22:15:35:11|Step_SPUtils|30002312| getTodayTotalDetailSteps = 7015',
+      '2017-12-23T22:15:35.011Z',
+    ],
+    [
+      'HealthApp, unpadded seconds',
+      '20171223-22:16:0:119|Step_ExtSDM|30002312|calculateAltitudeWithCache',
+      '2017-12-23T22:16:00.119Z',
+    ],
+    [
+      'Android logcat, no year',
+      '03-17 16:13:38.811  1702  2395 D WindowManager: printFreezingDisplayLogs',
+      '2026-03-17T16:13:38.811Z',
+    ],
+    [
+      'Proxifier, no year: October is ahead of June',
+      '[10.30 16:49:06] chrome.exe - proxy.example.org:5070 open through proxy',
+      '2025-10-30T16:49:06.000Z',
+    ],
+  ])('%s', (_, line, time) => {
+    expect(text(line).time).toBe(time);
+  });
+
+  it.each([
+    ['a number that is no time', 'order 1131566461 shipped to 2005.11.09 customers'],
+    ['epoch seconds whose day disagrees', '- 1131566461 2004.01.01 dn228 kernel: x'],
+    ['a thirteenth month', '081309 203615 148 INFO dfs.DataNode: x'],
+    ['a 31st of February', '[Sun Feb 31 04:47:44 2005] [notice] x'],
+    ['two numbers', '123456 654321 rows copied'],
+    ['a time in the middle of a sentence', 'the job that started 2026-01-02 03:04:05 failed'],
+  ])('keeps the receive time for %s', (_, line) => {
+    expect(text(line).time).toBe(RECEIVED.toISOString());
+  });
+});
+
 describe('syslog-ish lines', () => {
   it('reads RFC 5424 priority, version and timestamp', () => {
     const line = '<165>1 2026-01-02T03:04:05.003Z host app - ID47 - BOM app started';

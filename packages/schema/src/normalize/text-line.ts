@@ -1,8 +1,8 @@
 import type { Level } from '../level.js';
 import type { LogRecord } from '../log-record.js';
 import { isoFromMs } from './iso-time.js';
+import { leadingTimestamp } from './leading-time.js';
 import { levelFromText } from './level.js';
-import { leadingTimestamp } from './time.js';
 
 // A syslog header: "<PRI>" and, for RFC 5424, the version "1 ". PRI = facility * 8 + severity.
 const SYSLOG_PRI = /^<(\d{1,3})>(?:1 )?/;
