@@ -21,7 +21,7 @@ import { windowTruth } from '../eval/metrics/window-truth.js';
 import { type RunningWorker, replayAll, startWorker } from '../eval/replay-client.js';
 import { reportSet } from '../eval/report.js';
 import { type Labels, labRecordings, readLabels } from '../eval/sets/labels.js';
-import { SAMPLES, writePublicRecording } from '../eval/sets/public-set.js';
+import { lineTime, PUBLIC_DIR, SAMPLES, writePublicRecording } from '../eval/sets/public-set.js';
 
 const MIN = 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -36,6 +36,22 @@ function smallestRecording(): { name: string; dir: string; labels: Labels } {
   const dir = writePublicRecording(sample, mkdtempSync(join(tmpdir(), 'cs-eval-test-')));
   return { name: 'Hadoop', dir, labels: readLabels(dir) };
 }
+
+describe('the public set', () => {
+  it('times every line as the product reads it, HPC aside (its epoch is a fifth field)', () => {
+    for (const sample of SAMPLES) {
+      const raw = gunzipSync(readFileSync(join(PUBLIC_DIR, `${sample.name}_2k.log.gz`))).toString('utf8');
+      const lines = raw.split('\n').filter((l) => l.trim() !== '');
+      const untimed = lines.filter((l) => lineTime(sample, l) === undefined);
+      expect({ name: sample.name, lines: lines.length, untimed: untimed.length }).toEqual({
+        name: sample.name,
+        lines: 2000,
+        untimed: 0,
+      });
+    }
+    expect(SAMPLES.filter((x) => x.time !== undefined).map((x) => x.name)).toEqual(['HPC']);
+  });
+});
 
 describe('metrics on known answers', () => {
   it('AUC is 1 for a perfect ordering, 0 reversed, 0.5 for ties', () => {

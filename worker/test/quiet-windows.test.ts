@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { type Baseline, type LogRecord, normalizeLine } from '@cloudsage/schema';
 import { describe, expect, it } from 'vitest';
-import { SAMPLES } from '../eval/sets/public-set.js';
+import { lineTime, SAMPLES } from '../eval/sets/public-set.js';
 import { MAX_QUIET_WINDOWS, silentWindowsBefore, withQuietWindows } from '../src/score/quiet-windows.js';
 import { scoreWindow } from '../src/score/score-window.js';
 import { healthy, MINUTE, score, T0, warm } from './helpers.js';
@@ -27,7 +27,7 @@ describe('silent windows count as volume 0', () => {
     const sample = SAMPLES.find((s) => s.name === 'HealthApp')!;
     for (const line of raw.toString('utf8').split('\n')) {
       // Each line at its own time (`20171223-22:15:29:606|...`), as the public set replays it.
-      const at = sample.time(line);
+      const at = lineTime(sample, line);
       if (at === undefined) continue;
       const r = normalizeLine(line, at);
       if (!r.ok) continue;

@@ -9,21 +9,23 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { normalizeLine } from '@cloudsage/schema';
+import { leadingTimestamp, normalizeLine } from '@cloudsage/schema';
 import type { Fault, Labels } from './labels.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** Where the samples are committed. */
 export const PUBLIC_DIR = join(here, '..', 'public');
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const month = (name: string) => MONTHS.indexOf(name);
-
-/** One sample: how to read a line's time (ms, UTC), and what of the line is shipped. */
+/** One sample: how its lines' times are read, and what of a line is shipped. */
 export interface Sample {
   name: string;
-  /** The line's own time, or undefined when it has none (it then arrives with the line before). */
-  time(line: string): number | undefined;
+  /** The year assumed for a format that writes none (else the year of the receive time). */
+  year?: number;
+  /**
+   * The line's own time where the product does not read it from the text, or undefined when it has
+   * none. Without it the time is what the agent and the backend read (`leadingTimestamp`).
+   */
+  time?(line: string): number | undefined;
   /** The text shipped (the line itself, except Thunderbird's label column). */
   text?(line: string): string;
   /** The alert category a line is labelled with, if the sample labels lines. */
@@ -32,137 +34,68 @@ export interface Sample {
   abnormal?: string;
 }
 
-function utc(y: number, mo: number, d: number, h: number, mi: number, s: number, ms = 0): number {
-  return Date.UTC(y, mo, d, h, mi, s, ms);
+/**
+ * A line's time (ms, UTC), or undefined when it has none (it then arrives with the line before). Read
+ * as the product reads a plain-text line, so the set also shows that it does; a format without a year
+ * is read in the sample's assumed one.
+ */
+export function lineTime(sample: Sample, line: string): number | undefined {
+  if (sample.time !== undefined) return sample.time(line);
+  return leadingTimestamp(line, Date.UTC(sample.year ?? 2026, 11, 31, 23, 59, 59));
 }
 
-/** The samples and their time formats. Where a format has no year, the year assumed is named. */
+/** The samples, with a line of each format. Where a format has no year, the year assumed is named. */
 export const SAMPLES: readonly Sample[] = [
   {
+    // "- 1131566461 2005.11.09 dn228 Nov 9 12:01:01 ...": label column, then epoch seconds and the day.
     name: 'Thunderbird',
-    // "- 1131566461 2005.11.09 dn228 Nov 9 12:01:01 ...": label column, then epoch seconds.
-    time: (l) => {
-      const m = /^\S+ (\d{9,11}) /.exec(l);
-      return m ? Number(m[1]) * 1000 : undefined;
-    },
     text: (l) => l.slice(l.indexOf(' ') + 1),
     alert: (l) => {
       const label = l.slice(0, l.indexOf(' '));
       return label === '-' || label === '' ? undefined : label;
     },
   },
+  // "081109 203615 148 INFO ...": yyMMdd HHmmss.
+  { name: 'HDFS' },
+  // "[Sun Dec 04 04:47:44 2005] [notice] ...".
+  { name: 'Apache' },
+  // "Dec 10 06:55:46 LabSZ sshd[24200]: ...": syslog without a year; 2015 is assumed.
+  { name: 'OpenSSH', year: 2015 },
+  // "2015-07-29 17:41:44,747 - INFO ...".
+  { name: 'Zookeeper' },
+  // "17/06/09 20:10:40 INFO ...": yy/MM/dd.
+  { name: 'Spark' },
   {
-    name: 'HDFS',
-    // "081109 203615 148 INFO ...": yyMMdd HHmmss.
-    time: (l) => {
-      const m = /^(\d\d)(\d\d)(\d\d) (\d\d)(\d\d)(\d\d) /.exec(l);
-      return m ? utc(2000 + +m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) : undefined;
-    },
-  },
-  {
-    name: 'Apache',
-    // "[Sun Dec 04 04:47:44 2005] [notice] ...".
-    time: (l) => {
-      const m = /^\[\w{3} (\w{3}) (\d\d) (\d\d):(\d\d):(\d\d) (\d{4})\]/.exec(l);
-      return m ? utc(+m[6]!, month(m[1]!), +m[2]!, +m[3]!, +m[4]!, +m[5]!) : undefined;
-    },
-  },
-  {
-    name: 'OpenSSH',
-    // "Dec 10 06:55:46 LabSZ sshd[24200]: ...".
-    time: (l) => bsd(l, 2015),
-  },
-  {
-    name: 'Zookeeper',
-    // "2015-07-29 17:41:44,747 - INFO ...".
-    time: (l) => isoish(l),
-  },
-  {
-    name: 'Spark',
-    // "17/06/09 20:10:40 INFO ...": yy/MM/dd.
-    time: (l) => {
-      const m = /^(\d\d)\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d) /.exec(l);
-      return m ? utc(2000 + +m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) : undefined;
-    },
-  },
-  {
-    name: 'Hadoop',
     // "2015-10-18 18:01:47,978 INFO ...".
-    time: (l) => isoish(l),
+    name: 'Hadoop',
     // The sample is the application master log of application_1445144423722_0020, which loghub's
     // Hadoop abnormal_label.txt (full data set) lists under "Network disconnection".
     abnormal: 'loghub labels application_1445144423722_0020 "Network disconnection" (no injection time)',
   },
   {
     name: 'HPC',
-    // "134681 node-246 unix.hw state_change.unavailable 1077804742 1 ...": the fifth field is epoch seconds.
+    // "134681 node-246 unix.hw state_change.unavailable 1077804742 1 ...": the fifth field is epoch
+    // seconds, which the product does not read from text (nothing there vouches for it being a time).
     time: (l) => {
       const m = /^\S+ \S+ \S+ \S+ (\d{9,10}) /.exec(l);
       return m ? Number(m[1]) * 1000 : undefined;
     },
   },
-  {
-    name: 'Linux',
-    // "Jun 14 15:16:01 combo sshd(pam_unix)[19939]: ...": syslog without a year; 2005 is assumed.
-    time: (l) => bsd(l, 2005),
-  },
-  {
-    name: 'OpenStack',
-    // "nova-api.log.1.2017-05-16_13:53:08 2017-05-16 00:00:00.008 25746 INFO ...": the file name, then the time.
-    time: (l) => {
-      const m = /^\S+ (\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{3}) /.exec(l);
-      return m ? utc(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, +m[7]!) : undefined;
-    },
-  },
-  {
-    name: 'Mac',
-    // "Jul  1 09:00:55 calvisitor-10-105-160-95 kernel[0]: ...": syslog without a year; 2017 is assumed.
-    time: (l) => bsd(l, 2017),
-  },
-  {
-    name: 'Windows',
-    // "2016-09-28 04:30:30, Info  CBS  ...": Windows servicing (CBS) log.
-    time: (l) => {
-      const m = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d),/.exec(l);
-      return m ? utc(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) : undefined;
-    },
-  },
-  {
-    name: 'Android',
-    // "03-17 16:13:38.811  1702  2395 D WindowManager: ...": logcat without a year; 2017 is assumed.
-    time: (l) => {
-      const m = /^(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{3}) /.exec(l);
-      return m ? utc(2017, +m[1]! - 1, +m[2]!, +m[3]!, +m[4]!, +m[5]!, +m[6]!) : undefined;
-    },
-  },
-  {
-    name: 'HealthApp',
-    // "20171223-22:15:29:606|Step_LSC|30002312|...": yyyyMMdd-HH:mm:ss:SSS.
-    time: (l) => {
-      const m = /^(\d{4})(\d\d)(\d\d)-(\d\d):(\d\d):(\d\d):(\d{3})\|/.exec(l);
-      return m ? utc(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, +m[7]!) : undefined;
-    },
-  },
-  {
-    name: 'Proxifier',
-    // "[10.30 16:49:06] chrome.exe - ...": month.day without a year; 2016 is assumed.
-    time: (l) => {
-      const m = /^\[(\d\d)\.(\d\d) (\d\d):(\d\d):(\d\d)\]/.exec(l);
-      return m ? utc(2016, +m[1]! - 1, +m[2]!, +m[3]!, +m[4]!, +m[5]!) : undefined;
-    },
-  },
+  // "Jun 14 15:16:01 combo sshd(pam_unix)[19939]: ...": syslog without a year; 2005 is assumed.
+  { name: 'Linux', year: 2005 },
+  // "nova-api.log.1.2017-05-16_13:53:08 2017-05-16 00:00:00.008 25746 INFO ...": the file name, then the time.
+  { name: 'OpenStack' },
+  // "Jul  1 09:00:55 calvisitor-10-105-160-95 kernel[0]: ...": syslog without a year; 2017 is assumed.
+  { name: 'Mac', year: 2017 },
+  // "2016-09-28 04:30:30, Info  CBS  ...": Windows servicing (CBS) log.
+  { name: 'Windows' },
+  // "03-17 16:13:38.811  1702  2395 D WindowManager: ...": logcat without a year; 2017 is assumed.
+  { name: 'Android', year: 2017 },
+  // "20171223-22:15:29:606|Step_LSC|30002312|...": yyyyMMdd-HH:mm:ss:SSS, the milliseconds unpadded.
+  { name: 'HealthApp' },
+  // "[10.30 16:49:06] chrome.exe - ...": month.day without a year; 2016 is assumed.
+  { name: 'Proxifier', year: 2016 },
 ];
-
-/** A BSD syslog time ("Oct 11 22:14:15") in the year given. */
-function bsd(l: string, year: number): number | undefined {
-  const m = /^(\w{3}) +(\d{1,2}) (\d\d):(\d\d):(\d\d) /.exec(l);
-  return m ? utc(year, month(m[1]!), +m[2]!, +m[3]!, +m[4]!, +m[5]!) : undefined;
-}
-
-function isoish(l: string): number | undefined {
-  const m = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d),(\d{3})/.exec(l);
-  return m ? utc(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, +m[7]!) : undefined;
-}
 
 /** Alerts closer than this belong to one fault. */
 const ALERT_GAP_MS = 60_000;
@@ -177,7 +110,7 @@ export function writePublicRecording(sample: Sample, outDir: string): string {
   const lines = raw.split('\n').filter((l) => l.trim() !== '');
   let last = 0;
   const timed = lines.map((line, i) => {
-    const t = sample.time(line);
+    const t = lineTime(sample, line);
     if (t === undefined && i === 0) throw new Error(`${sample.name}: the first line has no time: ${line}`);
     last = t ?? last;
     return { at: last, line, i };
