@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgent } from './support/agent.js';
-import { type Backend, startBackend, startLosingProxy } from './support/backend.js';
+import { type Backend, type StoredLog, startBackend, startLosingProxy } from './support/backend.js';
 import { eventually } from './support/sink.js';
 
 let backend: Backend;
@@ -158,6 +158,48 @@ describe('cloudsage against the real backend', () => {
     expect(await storedOnce('refused-stdin', N)).toEqual({ stored: N, missing: -1, doubled: -1 });
     // The wrong key's directory was taken over and is gone; only the right key's is left.
     expect(readdirSync(spool)).toHaveLength(1);
+  });
+
+  it('ships an old file in the forms other software writes, each line at its own time', async () => {
+    // One line of each of loghub's samples whose time form the normalizer reads; shipped today, each
+    // must keep the time it was written, not the minute the agent read it.
+    const lines: ReadonlyArray<readonly [string, string]> = [
+      ['081109 203615 148 INFO dfs.DataNode$PacketResponder: old-file hdfs', '2008-11-09T20:36:15.000Z'],
+      ['17/06/09 20:10:40 INFO executor.CoarseGrainedExecutorBackend: old-file spark', '2017-06-09T20:10:40.000Z'],
+      [
+        '[Sun Dec 04 04:47:44 2005] [error] mod_jk child workerEnv in error state 6 old-file apache',
+        '2005-12-04T04:47:44.000Z',
+      ],
+      [
+        '- 1131566461 2005.11.09 dn228 Nov 9 12:01:01 dn228/dn228 crond[2915]: old-file thunderbird',
+        '2005-11-09T20:01:01.000Z',
+      ],
+      ['20171223-22:16:0:119|Step_ExtSDM|30002312|old-file healthapp', '2017-12-23T22:16:00.119Z'],
+      [
+        'nova-api.log.1.2017-05-16_13:53:08 2017-05-16 00:00:00.008 25746 INFO old-file openstack',
+        '2017-05-16T00:00:00.008Z',
+      ],
+    ];
+    const dir = mkdtempSync(join(tmpdir(), 'cs-e2e-old-'));
+    writeFileSync(join(dir, 'old.log'), lines.map(([l]) => `${l}\n`).join(''));
+    const env = { CLOUDSAGE_ENDPOINT: backend.url, CLOUDSAGE_API_KEY: backend.ingestKey };
+    const agent = startAgent(
+      ['ship', '--file', join(dir, '*.log'), '--state-dir', join(dir, 'state'), '--from-start', '--batch-wait', '20'],
+      env,
+    );
+    let logs: StoredLog[] = [];
+    await eventually(
+      () => logs.filter((l) => l.msg.includes('old-file')).length >= lines.length,
+      'the old file',
+      25_000,
+      async () => {
+        logs = await backend.logs();
+      },
+    );
+    agent.child.kill('SIGTERM');
+    expect((await agent.exited).code).toBe(0);
+    const stored = new Map(logs.map((l) => [l.msg, l.time]));
+    expect(lines.map(([l]) => stored.get(l))).toEqual(lines.map(([, time]) => time));
   });
 
   it('stores a 5 MiB JSON line, piped or tailed, as one record with its level', async () => {
