@@ -192,7 +192,8 @@ function epochWithDay(line: string): number | undefined {
 /**
  * Finds the time a text line starts with: ISO-8601 (also bracketed, or after one first field such as
  * a file name), logback/log4j, nginx's error log, BSD syslog, Apache's error log, log4j's
- * `yy/MM/dd HH:mm:ss`, HDFS's `yyMMdd HHmmss`, `yyyyMMdd-HH:mm:ss:SSS`, Android logcat, epoch seconds
+ * `yy/MM/dd HH:mm:ss` (or `MM/dd/yy`, `dd/MM/yy`: the reading nearest the receive time), HDFS's
+ * `yyMMdd HHmmss`, `yyyyMMdd-HH:mm:ss:SSS`, Android logcat, a bracketed `[MM.dd HH:mm:ss]`, epoch seconds
  * vouched for by a `yyyy.mm.dd` day (supercomputer RAS logs), or a bracketed access-log time in its
  * first 200 characters. Returns its epoch ms, or undefined when there is none. Zone-less times are
  * read as UTC; a time without a year takes the receive time's year (the year before when that would
