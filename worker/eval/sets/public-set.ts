@@ -1,8 +1,8 @@
 /**
  * The `public` set: loghub's 2k samples (worker/eval/public/) turned into recordings of the lab's
- * format, so they replay through the same path. Each line arrives at its own timestamp (parsed per
- * format below) as the agent would ship a plain-text line (`normalizeLine`, stamped with the sample's
- * name as service). Thunderbird marks alert lines with a category in its first column; that column
+ * format, so they replay through the same path. Each line arrives at its own timestamp, read from its
+ * text as the agent and the backend read it (`lineTime`), and is shipped as the agent ships a
+ * plain-text line (`normalizeLine`, stamped with the sample's name as service). Thunderbird marks alert lines with a category in its first column; that column
  * is taken off the shipped line and consecutive alerts become faults of kind `alert`.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
