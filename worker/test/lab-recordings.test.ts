@@ -29,10 +29,12 @@ function readRecording(name: string): { lines: Line[]; labels: any } {
 }
 
 describe('committed lab recordings', () => {
-  it('exist and stay under 20 MB together', () => {
+  it('exist and stay under 24 MiB together', () => {
     expect(names.length).toBeGreaterThan(0);
     const bytes = names.reduce((s, n) => s + statSync(join(recordingsDir, n, 'records.ndjson.gz')).size, 0);
-    expect(bytes).toBeLessThan(20 * 1024 * 1024);
+    // Fourteen recordings are 20.3 MiB (most ~1.5 MB each): room for two or three more held-out ones;
+    // past that, thin the oldest rather than grow the repository further.
+    expect(bytes).toBeLessThan(24 * 1024 * 1024);
   });
 
   for (const name of names) {
