@@ -2,8 +2,9 @@
  * The `public` set: loghub's 2k samples (worker/eval/public/) turned into recordings of the lab's
  * format, so they replay through the same path. Each line arrives at its own timestamp, read from its
  * text as the agent and the backend read it (`lineTime`), and is shipped as the agent ships a
- * plain-text line (`normalizeLine`, stamped with the sample's name as service). Thunderbird marks alert lines with a category in its first column; that column
- * is taken off the shipped line and consecutive alerts become faults of kind `alert`.
+ * plain-text line (`normalizeLine`, stamped with the sample's name as service). Thunderbird marks
+ * alert lines with a category in its first column; that column is taken off the shipped line and
+ * consecutive alerts become faults of kind `alert`.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -41,6 +42,8 @@ export interface Sample {
  */
 export function lineTime(sample: Sample, line: string): number | undefined {
   if (sample.time !== undefined) return sample.time(line);
+  // Received at the end of the assumed year, a yearless line falls in it; a format that writes its
+  // year reads it from the line.
   return leadingTimestamp(line, Date.UTC(sample.year ?? 2026, 11, 31, 23, 59, 59));
 }
 
