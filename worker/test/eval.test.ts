@@ -51,6 +51,33 @@ describe('the public set', () => {
     }
     expect(SAMPLES.filter((x) => x.time !== undefined).map((x) => x.name)).toEqual(['HPC']);
   });
+
+  // Each sample's first and last time, as the set's own per-format readers gave them before the product
+  // read them (the same time on every line, compared once when the set moved to the product's reader).
+  it.each([
+    ['Thunderbird', '2005-11-09T20:01:01.000Z', '2005-11-09T20:15:32.000Z'],
+    ['HDFS', '2008-11-09T20:36:15.000Z', '2008-11-11T10:20:17.000Z'],
+    ['Apache', '2005-12-04T04:47:44.000Z', '2005-12-05T19:15:57.000Z'],
+    ['OpenSSH', '2015-12-10T06:55:46.000Z', '2015-12-10T11:04:45.000Z'],
+    ['Zookeeper', '2015-07-29T17:41:44.747Z', '2015-08-25T11:26:28.145Z'],
+    ['Spark', '2017-06-09T20:10:40.000Z', '2017-06-09T20:11:11.000Z'],
+    ['Hadoop', '2015-10-18T18:01:47.978Z', '2015-10-18T18:10:55.202Z'],
+    ['Linux', '2005-06-14T15:16:01.000Z', '2005-07-27T14:42:00.000Z'],
+    ['OpenStack', '2017-05-16T00:00:00.008Z', '2017-05-16T00:14:47.687Z'],
+    ['Mac', '2017-07-01T09:00:55.000Z', '2017-07-08T08:10:46.000Z'],
+    ['Windows', '2016-09-28T04:30:30.000Z', '2016-09-29T02:04:40.000Z'],
+    ['Android', '2017-03-17T16:13:38.811Z', '2017-03-17T16:16:09.141Z'],
+    ['HealthApp', '2017-12-23T22:15:29.606Z', '2017-12-24T01:02:35.789Z'],
+    ['Proxifier', '2016-07-26T13:30:34.000Z', '2016-10-30T21:21:48.000Z'],
+  ])('%s spans %s to %s', (name, first, last) => {
+    const sample = SAMPLES.find((x) => x.name === name)!;
+    const raw = gunzipSync(readFileSync(join(PUBLIC_DIR, `${name}_2k.log.gz`))).toString('utf8');
+    const times = raw
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => lineTime(sample, l)!);
+    expect([iso(Math.min(...times)), iso(Math.max(...times))]).toEqual([first, last]);
+  });
 });
 
 describe('metrics on known answers', () => {

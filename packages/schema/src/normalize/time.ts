@@ -13,8 +13,10 @@ function epochToMs(n: number): number {
   return n * 1000; // seconds
 }
 
-// Epoch 0 is how loggers and OTLP say "no time", so it is not a usable time.
-/** `ms` when it is a usable time (after epoch 0, before the year 10000), else undefined. */
+/**
+ * `ms` when it is a usable time (after epoch 0, before the year 10000), else undefined. Epoch 0 is how
+ * loggers and OTLP say "no time", so it is not one.
+ */
 export function validMs(ms: number): number | undefined {
   return Number.isFinite(ms) && ms > MIN_MS && ms <= MAX_MS ? ms : undefined;
 }
