@@ -21,7 +21,7 @@ import { windowTruth } from '../eval/metrics/window-truth.js';
 import { type RunningWorker, replayAll, startWorker } from '../eval/replay-client.js';
 import { reportSet } from '../eval/report.js';
 import { type Labels, labRecordings, readLabels } from '../eval/sets/labels.js';
-import { lineTime, PUBLIC_DIR, SAMPLES, writePublicRecording } from '../eval/sets/public-set.js';
+import { lineTime, SAMPLES, sampleLines, writePublicRecording } from '../eval/sets/public-set.js';
 
 const MIN = 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -40,8 +40,7 @@ function smallestRecording(): { name: string; dir: string; labels: Labels } {
 describe('the public set', () => {
   it('times every line as the product reads it, HPC aside (its epoch is a fifth field)', () => {
     for (const sample of SAMPLES) {
-      const raw = gunzipSync(readFileSync(join(PUBLIC_DIR, `${sample.name}_2k.log.gz`))).toString('utf8');
-      const lines = raw.split('\n').filter((l) => l.trim() !== '');
+      const lines = sampleLines(sample.name);
       const untimed = lines.filter((l) => lineTime(sample, l) === undefined);
       expect({ name: sample.name, lines: lines.length, untimed: untimed.length }).toEqual({
         name: sample.name,
@@ -71,11 +70,7 @@ describe('the public set', () => {
     ['Proxifier', '2016-07-26T13:30:34.000Z', '2016-10-30T21:21:48.000Z'],
   ])('%s spans %s to %s', (name, first, last) => {
     const sample = SAMPLES.find((x) => x.name === name)!;
-    const raw = gunzipSync(readFileSync(join(PUBLIC_DIR, `${name}_2k.log.gz`))).toString('utf8');
-    const times = raw
-      .split('\n')
-      .filter((l) => l.trim() !== '')
-      .map((l) => lineTime(sample, l)!);
+    const times = sampleLines(name).map((l) => lineTime(sample, l)!);
     expect([iso(Math.min(...times)), iso(Math.max(...times))]).toEqual([first, last]);
   });
 });

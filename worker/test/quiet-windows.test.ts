@@ -1,9 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { type Baseline, type LogRecord, normalizeLine } from '@cloudsage/schema';
 import { describe, expect, it } from 'vitest';
-import { lineTime, SAMPLES } from '../eval/sets/public-set.js';
+import { lineTime, SAMPLES, sampleLines } from '../eval/sets/public-set.js';
 import { MAX_QUIET_WINDOWS, silentWindowsBefore, withQuietWindows } from '../src/score/quiet-windows.js';
 import { scoreWindow } from '../src/score/score-window.js';
 import { healthy, MINUTE, score, T0, warm } from './helpers.js';
@@ -22,10 +19,9 @@ describe('silent windows count as volume 0', () => {
     // loghub's HealthApp sample (a phone app): hundreds of lines in some minutes, none in others. Scored
     // as the dispatcher scores it (only minutes with records, in time order), its first nearly empty
     // minute read as "Volume Drop" 72 against the 213 records/min of the minutes that had records.
-    const raw = gunzipSync(readFileSync(join(import.meta.dirname, '../eval/public/HealthApp_2k.log.gz')));
     const byMinute = new Map<number, LogRecord[]>();
     const sample = SAMPLES.find((s) => s.name === 'HealthApp')!;
-    for (const line of raw.toString('utf8').split('\n')) {
+    for (const line of sampleLines('HealthApp')) {
       // Each line at its own time (`20171223-22:15:29:606|...`), as the public set replays it.
       const at = lineTime(sample, line);
       if (at === undefined) continue;

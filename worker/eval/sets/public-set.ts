@@ -100,6 +100,12 @@ export const SAMPLES: readonly Sample[] = [
   { name: 'Proxifier', year: 2016 },
 ];
 
+/** A sample's non-blank lines, in the file's order. */
+export function sampleLines(name: string): string[] {
+  const raw = gunzipSync(readFileSync(join(PUBLIC_DIR, `${name}_2k.log.gz`))).toString('utf8');
+  return raw.split('\n').filter((l) => l.trim() !== '');
+}
+
 /** Alerts closer than this belong to one fault. */
 const ALERT_GAP_MS = 60_000;
 
@@ -109,8 +115,7 @@ const ALERT_GAP_MS = 60_000;
  * of the line before it.
  */
 export function writePublicRecording(sample: Sample, outDir: string): string {
-  const raw = gunzipSync(readFileSync(join(PUBLIC_DIR, `${sample.name}_2k.log.gz`))).toString('utf8');
-  const lines = raw.split('\n').filter((l) => l.trim() !== '');
+  const lines = sampleLines(sample.name);
   let last = 0;
   const timed = lines.map((line, i) => {
     const t = lineTime(sample, line);
