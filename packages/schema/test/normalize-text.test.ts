@@ -102,6 +102,7 @@ describe('times other software writes (one line of each loghub sample)', () => {
     ['epoch seconds whose day disagrees', '- 1131566461 2004.01.01 dn228 kernel: x'],
     ['a thirteenth month', '081309 203615 148 INFO dfs.DataNode: x'],
     ['a 31st of February', '[Sun Feb 31 04:47:44 2005] [notice] x'],
+    ['an access time on a 31st of February', '203.0.113.9 - - [31/Feb/2026:13:55:36 +0200] "GET / HTTP/1.1" 200 5'],
     ['two numbers', '123456 654321 rows copied'],
     ['a time in the middle of a sentence', 'the job that started 2026-01-02 03:04:05 failed'],
   ])('keeps the receive time for %s', (_, line) => {

@@ -128,15 +128,18 @@ const n = (s: string | undefined) => (s === undefined ? 0 : Number(s));
 /** Milliseconds from a fraction's digits: "8" is 800, "123456" is 123. */
 const fractionMs = (s: string | undefined) => (s === undefined ? 0 : Math.floor(Number(`0.${s}`) * 1000));
 
-/** An ISO-8601 time at the start of `line` (the hand-written path, then the expression). */
-function leadingIso(line: string): number | undefined {
+/**
+ * An ISO-8601 time at the start of `line` (the hand-written path, then the expression): its epoch ms,
+ * null when the line starts with one that is no time (a thirteenth month), undefined when it does not.
+ */
+function leadingIso(line: string): number | null | undefined {
   const fast = plainIso(line);
   if (fast !== undefined) return fast;
   const iso = LEADING_ISO.exec(line);
   if (iso === null) return undefined;
   let text = (iso[1] as string).replace(' ', 'T').replace(',', '.').replaceAll('/', '-');
   if (!/(Z|[+-]\d{2}:?\d{2})$/.test(text)) text += 'Z';
-  return validMs(Date.parse(text));
+  return validMs(Date.parse(text)) ?? null;
 }
 
 /** The forms that start with a digit and are not ISO, told apart by the character at 2, 6 or 8. */
@@ -205,7 +208,7 @@ export function leadingTimestamp(line: string, receivedMs: number = Date.now()):
   if (c === 91 /* [ */ || (digit && isDigit(line, 1) && isDigit(line, 2) && isDigit(line, 3) && !isDigit(line, 4))) {
     const iso = leadingIso(line);
     // An ISO time out of range is not read as another form: the line gets its receive time.
-    if (iso !== undefined || LEADING_ISO.test(line)) return iso;
+    if (iso !== undefined) return iso ?? undefined;
   }
   const own = digit ? leadingDigits(line, receivedMs) : c === 91 ? bracketed(line, receivedMs) : bsd(line, receivedMs);
   if (own !== undefined) return own;
@@ -238,7 +241,7 @@ function bsd(line: string, receivedMs: number): number | undefined {
 /** An ISO time after a first field (a file or host name, a level). */
 function afterFirstField(line: string): number | undefined {
   const first = FIRST_FIELD.exec(line);
-  return first === null ? undefined : leadingIso(line.slice(first[0].length));
+  return first === null ? undefined : (leadingIso(line.slice(first[0].length)) ?? undefined);
 }
 
 /** An access log's bracketed time with its offset, in the first 200 characters. */
@@ -247,8 +250,8 @@ function accessTime(line: string): number | undefined {
   const month = clf === null ? undefined : MONTHS[clf[2] as string];
   if (month === undefined) return undefined;
   const m = clf!;
-  const utc = Date.UTC(n(m[3]), month, n(m[1]), n(m[4]), n(m[5]), n(m[6]));
+  const utc = utcTime(n(m[3]), month, n(m[1]), n(m[4]), n(m[5]), n(m[6]));
   const sign = (m[7] as string).startsWith('-') ? -1 : 1;
   const offsetMin = sign * (Math.abs(n(m[7])) * 60 + n(m[8]));
-  return validMs(utc - offsetMin * 60_000);
+  return utc === undefined ? undefined : validMs(utc - offsetMin * 60_000);
 }
