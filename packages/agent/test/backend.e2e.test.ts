@@ -34,6 +34,20 @@ async function eventuallyStored(tag: string, n: number) {
   return got;
 }
 
+/** The project's stored records once `enough` holds for them (polled as they arrive). */
+async function eventuallyLogs(enough: (logs: StoredLog[]) => boolean, what: string): Promise<StoredLog[]> {
+  let logs: StoredLog[] = [];
+  await eventually(
+    () => enough(logs),
+    what,
+    25_000,
+    async () => {
+      logs = await backend.logs();
+    },
+  );
+  return logs;
+}
+
 beforeAll(async () => {
   backend = await startBackend();
 }, 60_000);
@@ -66,15 +80,7 @@ describe('cloudsage against the real backend', () => {
       ...env,
       CLOUDSAGE_ENDPOINT: backend.url,
     });
-    let messages: string[] = [];
-    await eventually(
-      () => messages.length >= N,
-      'every line stored',
-      25_000,
-      async () => {
-        messages = await backend.messages();
-      },
-    );
+    const messages = (await eventuallyLogs((logs) => logs.length >= N, 'every line stored')).map((l) => l.msg);
     second.child.kill('SIGTERM');
     expect((await second.exited).code).toBe(0);
     const counts = new Uint8Array(N);
@@ -187,14 +193,9 @@ describe('cloudsage against the real backend', () => {
       ['ship', '--file', join(dir, '*.log'), '--state-dir', join(dir, 'state'), '--from-start', '--batch-wait', '20'],
       env,
     );
-    let logs: StoredLog[] = [];
-    await eventually(
-      () => logs.filter((l) => l.msg.includes('old-file')).length >= lines.length,
+    const logs = await eventuallyLogs(
+      (got) => got.filter((l) => l.msg.includes('old-file')).length >= lines.length,
       'the old file',
-      25_000,
-      async () => {
-        logs = await backend.logs();
-      },
     );
     agent.child.kill('SIGTERM');
     expect((await agent.exited).code).toBe(0);
@@ -216,14 +217,9 @@ describe('cloudsage against the real backend', () => {
       ['ship', '--file', join(dir, '*.log'), '--state-dir', join(dir, 'state'), '--from-start', '--batch-wait', '20'],
       env,
     );
-    let logs: Awaited<ReturnType<Backend['logs']>> = [];
-    await eventually(
-      () => logs.filter((l) => l.msg.includes('tailed-long')).length >= 3,
+    const logs = await eventuallyLogs(
+      (got) => got.filter((l) => l.msg.includes('tailed-long')).length >= 3,
       'the tailed lines',
-      25_000,
-      async () => {
-        logs = await backend.logs();
-      },
     );
     tailed.child.kill('SIGTERM');
     expect((await tailed.exited).code).toBe(0);
